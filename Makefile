@@ -1,0 +1,125 @@
+# topoc - a configuration and topology compiler.
+#
+#   make demo     install missing packages, build, compile specs/ into out/
+#   make test     the same set-up, then every test (last line: N passed, N failed)
+#   make check    the tests again under ASan + UBSan (build/asan/)
+#   make bench    synthetic platforms of 1,000 and 10,000 services
+#   make fuzz     the libFuzzer harness for the loader, for FUZZ_SECONDS
+#   make install PREFIX=/usr/local DESTDIR=
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+VERSION  := 0.1.0
+CC       ?= cc
+BUILD    ?= build
+FUZZ_SECONDS ?= 60
+
+# pkg-config module -> Debian package providing it
+DEB_LIBS := yaml-0.1:libyaml-dev jansson:libjansson-dev \
+            libxml-2.0:libxml2-dev libpcre2-8:libpcre2-dev \
+            libcgraph:libgraphviz-dev libgvc:libgraphviz-dev
+PKGS     := $(foreach p,$(DEB_LIBS),$(firstword $(subst :, ,$(p))))
+# command -> Debian package, for the tests
+DEB_TOOLS := python3:python3 clang:clang
+
+WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+            -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \
+            -Wno-missing-field-initializers # schema tables leave trailing fields 0
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
+             -DTOPOC_VERSION='"$(VERSION)"' $(CFLAGS) \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS     = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# Sources by pipeline stage.
+BASE_SRC  := src/base/arena.c src/base/strbuf.c src/base/diag.c \
+             src/base/util.c src/base/json.c
+LOAD_SRC  := src/load/node.c src/load/load_spec.c src/load/load_yaml.c
+MODEL_SRC := src/model/schema.c src/model/decode.c src/model/resolve.c
+EMIT_SRC  := src/emit/output.c src/emit/emit_model.c
+LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(EMIT_SRC) src/compile.c
+MAIN_SRC  := src/main.c
+UNIT_SRC  := $(wildcard tests/unit/*.c)
+
+objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
+
+.PHONY: all deps test-deps demo test check bench fuzz install clean
+
+all: $(BUILD)/topoc
+
+# Install whatever pkg-config (or the tests) cannot find, and say what.
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
+	for pair in $(DEB_LIBS); do \
+	  pkg-config --exists "$${pair%%:*}" 2>/dev/null || missing="$$missing $${pair#*:}"; \
+	done; \
+	$(MAKE) -s --no-print-directory apt-install PKGS_TO_INSTALL="$$missing"
+
+test-deps: deps
+	@missing=""; \
+	for pair in $(DEB_TOOLS); do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
+	$(MAKE) -s --no-print-directory apt-install PKGS_TO_INSTALL="$$missing"
+
+.PHONY: apt-install
+apt-install:
+	@set -e; pkgs="$$(echo $(PKGS_TO_INSTALL) | tr ' ' '\n' | sort -u | tr '\n' ' ')"; \
+	if [ -n "$${pkgs% }" ]; then \
+	  echo "deps: installing Debian packages: $$pkgs"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$pkgs >/dev/null; \
+	fi
+
+$(BUILD)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/topoc: $(call objs,$(BUILD),$(LIB_SRC) $(MAIN_SRC))
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+
+$(BUILD)/unit: $(call objs,$(BUILD),$(LIB_SRC) $(UNIT_SRC))
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+
+$(BUILD)/parse-only: $(call objs,$(BUILD),tests/bench/parse_only.c)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+demo: $(BUILD)/topoc
+	./$(BUILD)/topoc build specs -o out
+	@find out -type f ! -name .gitignore | sort | sed 's/^/  wrote /'
+
+test: test-deps $(BUILD)/topoc $(BUILD)/unit
+	@tests/run.sh $(BUILD)
+
+# Sanitizers get a build folder of their own.
+check: test-deps
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  build/asan/topoc build/asan/unit
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh build/asan
+
+bench: test-deps $(BUILD)/topoc $(BUILD)/parse-only
+	@tests/bench/bench.sh $(BUILD)
+
+fuzz: test-deps
+	@mkdir -p $(BUILD)/fuzz
+	clang -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
+	  -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKGS)) \
+	  tests/fuzz/fuzz_load.c $(LIB_SRC) $(shell pkg-config --libs $(PKGS)) \
+	  -o $(BUILD)/fuzz/fuzz_load
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(BUILD)/fuzz/fuzz_load -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	  $(BUILD)/fuzz/corpus tests/fuzz/seeds
+
+install: $(BUILD)/topoc
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/topoc $(DESTDIR)$(PREFIX)/bin/topoc
+
+clean:
+	rm -rf build
+	find out -mindepth 1 ! -name .gitignore -exec rm -rf {} +

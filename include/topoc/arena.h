@@ -1,0 +1,35 @@
+/* arena.h - one bump allocator per compilation.
+ *
+ * Contract: every object reachable from the model is allocated here and
+ * freed all at once by arena_free().  Allocations are zeroed and aligned for
+ * any type.  Running out of memory is not recoverable: the arena reports it
+ * and exits (the one place besides main.c that may exit).
+ */
+#ifndef TOPOC_ARENA_H
+#define TOPOC_ARENA_H
+
+#include <stddef.h>
+
+typedef struct ArenaChunk ArenaChunk;
+
+typedef struct Arena {
+    ArenaChunk *head;
+    size_t used; /* bytes handed out, for statistics */
+} Arena;
+
+void arena_init(Arena *a);
+void arena_free(Arena *a);
+void *arena_alloc(Arena *a, size_t size);
+/* Grow an array allocated in the arena: returns a new block of n*size bytes
+ * holding the first old_n elements of p. */
+void *arena_grow(Arena *a, void *p, size_t old_n, size_t n, size_t size);
+char *arena_strdup(Arena *a, const char *s);
+char *arena_strndup(Arena *a, const char *s, size_t n);
+char *arena_printf(Arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Out-of-memory handler for allocations outside the arena. */
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+
+#endif

@@ -1,0 +1,35 @@
+/* compile.h - one compilation: the pipeline and everything it owns.
+ *
+ *   load (files -> documents) -> build (documents -> model) -> emit
+ *
+ * A Compilation owns one arena; the model, the documents and the
+ * diagnostics all live and die with it.
+ */
+#ifndef TOPOC_COMPILE_H
+#define TOPOC_COMPILE_H
+
+#include "topoc/build.h"
+#include "topoc/emit.h"
+
+typedef struct Compilation {
+    Arena arena;
+    Diags diags;
+    Inputs inputs;
+    Model *model;
+    Outputs outputs;
+} Compilation;
+
+typedef enum {
+    COMPILE_OK = 0,     /* no errors (warnings maybe) */
+    COMPILE_ERRORS = 1, /* the spec has errors: see diags */
+    COMPILE_IO = 2,     /* a file could not be read or written */
+} CompileResult;
+
+void compile_init(Compilation *c);
+void compile_free(Compilation *c);
+/* Load and check the spec; with out_dir, also emit and write outputs,
+ * but only when there are no errors. */
+CompileResult compile(Compilation *c, char *const *paths, int npaths,
+                      const char *out_dir);
+
+#endif

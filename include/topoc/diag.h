@@ -1,0 +1,87 @@
+/* diag.h - compiler diagnostics.
+ *
+ * A spec error is recorded, counted and the run goes on (SQLite's nErr++):
+ * one run reports every problem.  Each diagnostic has a position, a stable
+ * rule id, and optional note:/help: lines.  Identical diagnostics (same
+ * position, rule and text) are recorded once, so a stage may revisit a node
+ * (e.g. once per environment) without repeating itself.
+ *
+ * Positions are 1-based; libyaml's 0-based marks are converted by the loader.
+ */
+#ifndef TOPOC_DIAG_H
+#define TOPOC_DIAG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "topoc/arena.h"
+#include "topoc/strbuf.h"
+
+/* One input file, kept whole so that diagnostics can quote its lines. */
+typedef struct Source {
+    const char *path; /* as given on the command line, joined */
+    const char *text;
+    size_t len;
+} Source;
+
+/* A position in a Source.  line == 0 means "the file as a whole". */
+typedef struct Loc {
+    const Source *src;
+    int line, col;
+    int len; /* characters to underline; 0 or 1 gives a single caret */
+} Loc;
+
+typedef enum { SEV_ERROR, SEV_WARNING } Severity;
+
+typedef struct DiagSub {
+    bool help; /* help: line, otherwise note: */
+    Loc loc;   /* notes may point elsewhere; src == NULL for none */
+    const char *msg;
+} DiagSub;
+
+typedef struct Diag {
+    Severity sev;
+    Loc loc;
+    const char *rule;
+    const char *msg;
+    DiagSub *subs;
+    int nsubs;
+    int seq; /* order of recording, the last sort key */
+} Diag;
+
+typedef struct DiagSet DiagSet; /* dedup index, private to diag.c */
+
+typedef struct Diags {
+    Arena *arena;
+    Diag **v;
+    int n, cap;
+    int nerrors, nwarnings;
+    DiagSet *seen;
+} Diags;
+
+void diags_init(Diags *d, Arena *a);
+void diags_free(Diags *d);
+
+/* Record a diagnostic.  Returns NULL when an identical one exists already;
+ * diag_note/diag_help accept NULL and then do nothing. */
+Diag *diag_error(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+Diag *diag_warning(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void diag_note(Diags *ds, Diag *d, Loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void diag_help(Diags *ds, Diag *d, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Add "did you mean 'X'?" when one candidate is close to word. */
+void diag_suggest(Diags *ds, Diag *d, const char *word,
+                  const char *const *cands, int ncands);
+/* The closest candidate within a small edit distance, or NULL. */
+const char *closest_word(const char *word, const char *const *cands,
+                         int ncands);
+
+/* Sort by file, line, column, order of recording. */
+void diags_sort(Diags *ds);
+void diags_print_text(const Diags *ds, FILE *f, bool color);
+void diags_print_json(const Diags *ds, Strbuf *out);
+
+#endif

@@ -1,0 +1,36 @@
+/* emit.h - stage 4: outputs.
+ *
+ * Emitters never touch the file system: they add files to an Outputs set in
+ * memory.  Only when every emitter has succeeded, and no error was reported,
+ * does out_commit() write the set, through a staging directory, so a failed
+ * build leaves the output folder exactly as it was.
+ */
+#ifndef TOPOC_EMIT_H
+#define TOPOC_EMIT_H
+
+#include "topoc/model.h"
+#include "topoc/strbuf.h"
+
+typedef struct OutFile {
+    char *path; /* relative to the output folder */
+    char *data;
+    size_t len;
+} OutFile;
+
+typedef struct Outputs {
+    OutFile *v;
+    int n, cap;
+} Outputs;
+
+/* Add a file; takes the strbuf's buffer and leaves it empty. */
+void out_add(Outputs *o, const char *path, Strbuf *content);
+void out_free(Outputs *o);
+/* Write every file under dir, replacing what an earlier build wrote at the
+ * same top-level names.  Returns -1 after an I/O error, leaving dir as it
+ * was. */
+int out_commit(const Outputs *o, const char *dir);
+
+/* model.json: the resolved model per environment, canonical JSON. */
+void emit_model(const Model *m, Outputs *o);
+
+#endif

@@ -1,0 +1,38 @@
+/* load.h - stage 1: from paths on the command line to documents.
+ *
+ * load_inputs() expands the paths (directories are walked in sorted order for
+ * *.yaml and *.yml; a subdirectory holding its own platform.yaml is another
+ * spec and is skipped), reads each file with the safety limits below, and
+ * parses it.  Problems in a file's content are diagnostics; problems reaching
+ * a file (missing, unreadable, symlink loop) are I/O errors, reported on
+ * stderr, and make load_inputs return -1.
+ */
+#ifndef TOPOC_LOAD_H
+#define TOPOC_LOAD_H
+
+#include "topoc/diag.h"
+#include "topoc/node.h"
+
+enum {
+    LOAD_MAX_FILE_BYTES = 8 << 20,  /* a spec file larger is refused */
+    LOAD_MAX_DEPTH = 64,            /* nesting of maps and sequences */
+    LOAD_MAX_NODES = 1000000,       /* nodes a document may expand to */
+    LOAD_MAX_ANCHORS = 4096,        /* anchors (&name) in one document */
+    LOAD_MAX_FILES = 100000,
+    LOAD_MAX_DIR_DEPTH = 32,
+};
+
+typedef struct Inputs {
+    Document *docs;
+    int ndocs;
+    int nfiles;
+} Inputs;
+
+int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
+                Inputs *out);
+
+/* Parse one YAML source into documents (load_yaml.c). */
+void load_yaml(Arena *a, Diags *ds, const Source *src, Document **docs,
+               int *ndocs);
+
+#endif

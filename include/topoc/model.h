@@ -1,0 +1,286 @@
+/* model.h - the platform model, independent of any front-end.
+ *
+ * Plain structs, allocated in the compilation's arena.  Every struct starts
+ * with the Loc of the spec map it came from, and every scalar carries its
+ * own Loc, so a check can point at the exact value it objects to.
+ *
+ * Scalars: a Str with s == NULL, or an Int/Bool with set == false, was not
+ * written and has no default.  Units are normalised by the decoder: sizes in
+ * bytes, durations in seconds, CPU in millicores.  Lists hold pointers to
+ * structs (List) or strings (StrList).  Nested objects are never NULL unless
+ * the key is documented as optional-object (connector, single-environment,
+ * per-route waf).
+ *
+ * The schema tables in model/schema.c describe these structs field by field;
+ * keep the two in step (the decoder, model.json and `topoc schema` all come
+ * from the tables).
+ */
+#ifndef TOPOC_MODEL_H
+#define TOPOC_MODEL_H
+
+#include <stdbool.h>
+
+#include "topoc/diag.h"
+#include "topoc/node.h"
+
+typedef struct Str {
+    const char *s;
+    Loc loc;
+} Str;
+
+typedef struct Int {
+    long long v;
+    Loc loc;
+    bool set;
+} Int;
+
+typedef struct Bool {
+    bool v;
+    Loc loc;
+    bool set;
+} Bool;
+
+typedef struct StrList {
+    Str *v;
+    int n;
+    Loc loc;
+} StrList;
+
+typedef struct List {
+    void **v;
+    int n;
+    Loc loc;
+} List;
+
+typedef struct KeyVal { /* an entry of a string-to-string map */
+    Loc loc;
+    Str key, value;
+} KeyVal;
+
+/* ---- platform ---- */
+
+typedef struct GlobalService {
+    Loc loc;
+    Str name, kind, reason;
+} GlobalService;
+
+typedef struct Residency {
+    Loc loc;
+    StrList allowed_regions;
+    List global_services; /* GlobalService */
+} Residency;
+
+typedef struct Environment {
+    Loc loc;
+    Str name, region, failover_region, address_space, domain;
+    StrList peered_with;
+    int index; /* position in Platform.environments */
+} Environment;
+
+typedef struct ManagedRules {
+    Loc loc;
+    Str set, version;
+    Int paranoia_level, inbound_threshold, outbound_threshold;
+} ManagedRules;
+
+typedef struct RateLimit {
+    Loc loc;
+    Str name, key;
+    Int requests, period, burst;
+    StrList paths;
+} RateLimit;
+
+typedef struct CustomRule {
+    Loc loc;
+    Str name, action, variable, selector, operator;
+    Int priority;
+    StrList values;
+    Bool negate;
+} CustomRule;
+
+typedef struct RequestLimits {
+    Loc loc;
+    Int max_body_size, max_file_size, max_url_length, max_header_size;
+    Int max_args;
+} RequestLimits;
+
+typedef struct Waf {
+    Loc loc;
+    Str mode;
+    ManagedRules *managed_rules;
+    RequestLimits *limits;
+    List rate_limits;  /* RateLimit */
+    StrList allow_ips, deny_ips;
+    List custom_rules; /* CustomRule */
+} Waf;
+
+typedef struct Hsts {
+    Loc loc;
+    Bool enabled, include_subdomains, preload;
+    Int max_age;
+} Hsts;
+
+typedef struct ClientCert {
+    Loc loc;
+    Str host, ca;
+} ClientCert;
+
+typedef struct Gateway {
+    Loc loc;
+    Str tls_min_version;
+    Hsts *hsts;
+    Bool internal_tls;
+    List client_certificates; /* ClientCert */
+} Gateway;
+
+typedef struct Edge {
+    Loc loc;
+    Waf *waf;
+    Gateway *gateway;
+} Edge;
+
+typedef struct Team {
+    Loc loc;
+    Str name, description, webhook;
+    StrList email;
+} Team;
+
+typedef struct DataSource { /* "Source" is diag.h's input file */
+    Loc loc;
+    Str name, display_name, category, base_url;
+} DataSource;
+
+typedef struct Store {
+    Loc loc;
+    Str name, kind, redundancy, region, failover_region, backup_region;
+    Str resource_name, sku;
+    const Node *node, *overrides; /* for per-environment resolution */
+    const Environment *env;       /* set on a resolved instance */
+} Store;
+
+typedef struct Platform {
+    Loc loc;
+    Int version;
+    Str name, description;
+    Residency *residency;
+    List environments; /* Environment */
+    Edge *edge;
+    List teams;   /* Team */
+    List sources; /* DataSource */
+    List stores;  /* Store */
+} Platform;
+
+/* ---- services ---- */
+
+typedef struct Runtime {
+    Loc loc;
+    Str image, health_path;
+    Int port, cpu, memory;
+} Runtime;
+
+typedef struct ScaleRule {
+    Loc loc;
+    Str metric;
+    Int above, below, step, cooldown;
+} ScaleRule;
+
+typedef struct Scaling {
+    Loc loc;
+    Int min, max;
+    List rules; /* ScaleRule */
+} Scaling;
+
+typedef struct Alert {
+    Loc loc;
+    Str name, metric, dynamic, notify;
+    Int above, window, severity;
+} Alert;
+
+typedef struct WafExclusion {
+    Loc loc;
+    Int rule;
+    Str variable;
+} WafExclusion;
+
+typedef struct RouteWaf {
+    Loc loc;
+    Str mode;
+    List exclusions; /* WafExclusion */
+    Int max_body_size;
+} RouteWaf;
+
+typedef struct Route {
+    Loc loc;
+    Str host, path;
+    StrList methods;
+    List params; /* KeyVal: parameter name -> PCRE2 pattern */
+    Bool internal;
+    RouteWaf *waf; /* NULL: the edge's WAF settings apply */
+    Str fqdn;      /* computed: host + environment domain */
+} Route;
+
+typedef struct StoreUse {
+    Loc loc;
+    Str store, access;
+} StoreUse;
+
+typedef struct Connector {
+    Loc loc;
+    Str source;
+    StrList handles;
+} Connector;
+
+typedef struct Secret {
+    Loc loc;
+    Str name, key_vault_secret;
+} Secret;
+
+typedef struct SingleEnv {
+    Loc loc;
+    Str environment, reason;
+} SingleEnv;
+
+typedef struct Service {
+    Loc loc;
+    Str name, description, kind, team, group;
+    Runtime *runtime;
+    Scaling *scaling;
+    List alerts; /* Alert */
+    List routes; /* Route */
+    StrList depends_on;
+    List stores; /* StoreUse */
+    Connector *connector;
+    List secrets;  /* Secret */
+    List settings; /* KeyVal */
+    SingleEnv *single_environment;
+    const Node *node, *overrides; /* for per-environment resolution */
+    const Environment *env;       /* set on a resolved instance */
+} Service;
+
+/* ---- the resolved model ---- */
+
+typedef struct EnvModel {
+    const Environment *env;
+    Service **services; /* sorted by name; only those deployed here */
+    int nservices;
+    Store **stores; /* sorted by name */
+    int nstores;
+} EnvModel;
+
+typedef struct Model {
+    Platform *platform;
+    Service **services; /* as declared, sorted by name */
+    int nservices;
+    EnvModel *envs; /* in Platform.environments order */
+    int nenvs;
+} Model;
+
+/* Lookups by name; NULL when absent. */
+const Environment *model_env(const Platform *p, const char *name);
+const Team *model_team(const Platform *p, const char *name);
+const DataSource *model_source(const Platform *p, const char *name);
+const Store *model_store(const Platform *p, const char *name);
+const Service *model_service(const Model *m, const char *name);
+const Service *env_service(const EnvModel *e, const char *name);
+
+#endif

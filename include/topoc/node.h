@@ -1,0 +1,45 @@
+/* node.h - the document tree every front-end produces.
+ *
+ * YAML (load_yaml.c) and, later, XML (load_xml.c) both turn a file into
+ * these nodes, so nothing after the loader knows which syntax was used.
+ * Scalars stay text: the schema decoder (model/build.c) gives them a type,
+ * which avoids YAML's surprises ("no" is a string, 3.10 is not 3.1).
+ * Nodes may be shared (YAML aliases), so the tree is read-only.
+ */
+#ifndef TOPOC_NODE_H
+#define TOPOC_NODE_H
+
+#include <stdbool.h>
+
+#include "topoc/diag.h"
+
+typedef enum { NODE_NULL, NODE_SCALAR, NODE_SEQ, NODE_MAP } NodeKind;
+
+typedef struct Node Node;
+
+typedef struct NodePair {
+    Node *key; /* always NODE_SCALAR */
+    Node *val;
+} NodePair;
+
+struct Node {
+    NodeKind kind;
+    bool quoted; /* a quoted scalar is always a string */
+    Loc loc;
+    const char *str; /* NODE_SCALAR: NUL-terminated, no embedded NUL */
+    int n;           /* entries in items or pairs */
+    Node **items;    /* NODE_SEQ */
+    NodePair *pairs; /* NODE_MAP, in file order, keys unique */
+};
+
+/* A YAML document or XML root: one platform or one service. */
+typedef struct Document {
+    Node *root;
+    const Source *src;
+} Document;
+
+const char *node_kind_name(NodeKind k);
+/* The value for key in a map node, or NULL. */
+Node *node_get(const Node *map, const char *key);
+
+#endif

@@ -1,0 +1,18 @@
+/* util.h - small helpers shared by every stage. */
+#ifndef TOPOC_UTIL_H
+#define TOPOC_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+uint64_t fnv1a(const void *data, size_t n, uint64_t h);
+/* Levenshtein distance, or `limit` when it is at least that. */
+int edit_distance(const char *a, const char *b, int limit);
+bool streq(const char *a, const char *b); /* NULL-safe */
+/* First invalid byte offset of a UTF-8 text, or -1 if valid. */
+long utf8_invalid_at(const char *s, size_t n);
+/* Sort an array of C strings in byte order. */
+void sort_strings(const char **v, int n);
+
+#endif

@@ -1,0 +1,377 @@
+/* diag.c - recording and printing diagnostics (see diag.h).
+ *
+ * Text output follows the GNU format with a quoted source line:
+ *
+ *   specs/services/xero.yaml:12:7: error: unknown key 'regoin' [unknown-key]
+ *      12 |   regoin: uksouth
+ *         |   ^~~~~~
+ *   help: did you mean 'region'?
+ */
+#include "topoc/diag.h"
+#include "topoc/json.h"
+#include "topoc/util.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Open-addressing set of recorded diagnostics, for deduplication. */
+struct DiagSet {
+    Diag **slot;
+    size_t cap, n;
+};
+
+static uint64_t diag_hash(const Diag *d)
+{
+    uint64_t h = fnv1a(d->msg, strlen(d->msg), 1469598103934665603ULL);
+    h = fnv1a(d->rule, strlen(d->rule), h);
+    if (d->loc.src)
+        h = fnv1a(d->loc.src->path, strlen(d->loc.src->path), h);
+    h ^= (uint64_t)d->loc.line * 1000003u + (uint64_t)d->loc.col;
+    return h * 1099511628211ULL;
+}
+
+static bool diag_same(const Diag *a, const Diag *b)
+{
+    return a->sev == b->sev && a->loc.src == b->loc.src &&
+           a->loc.line == b->loc.line && a->loc.col == b->loc.col &&
+           strcmp(a->rule, b->rule) == 0 && strcmp(a->msg, b->msg) == 0;
+}
+
+static void set_insert(DiagSet *s, Diag *d)
+{
+    size_t i = diag_hash(d) & (s->cap - 1);
+    while (s->slot[i])
+        i = (i + 1) & (s->cap - 1);
+    s->slot[i] = d;
+    s->n++;
+}
+
+/* Returns true if d was new (and is now in the set). */
+static bool set_add(DiagSet *s, Diag *d)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        Diag **old = s->slot;
+        size_t oldcap = s->cap;
+        s->cap = oldcap ? oldcap * 2 : 64;
+        s->slot = calloc(s->cap, sizeof *s->slot);
+        if (!s->slot)
+            s->slot = xmalloc(1); /* reports out of memory */
+        s->n = 0;
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i])
+                set_insert(s, old[i]);
+        free(old);
+    }
+    size_t i = diag_hash(d) & (s->cap - 1);
+    for (; s->slot[i]; i = (i + 1) & (s->cap - 1))
+        if (diag_same(s->slot[i], d))
+            return false;
+    s->slot[i] = d;
+    s->n++;
+    return true;
+}
+
+void diags_init(Diags *ds, Arena *a)
+{
+    memset(ds, 0, sizeof *ds);
+    ds->arena = a;
+    ds->seen = xmalloc(sizeof *ds->seen);
+    memset(ds->seen, 0, sizeof *ds->seen);
+}
+
+void diags_free(Diags *ds)
+{
+    free(ds->v);
+    if (ds->seen)
+        free(ds->seen->slot);
+    free(ds->seen);
+    memset(ds, 0, sizeof *ds);
+}
+
+static Diag *record(Diags *ds, Severity sev, Loc loc, const char *rule,
+                    const char *fmt, va_list ap)
+{
+    Strbuf sb = STRBUF_INIT;
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    sb_grow(&sb, (size_t)n);
+    vsnprintf(sb.buf, (size_t)n + 1, fmt, ap);
+    Diag *d = arena_alloc(ds->arena, sizeof *d);
+    d->sev = sev;
+    d->loc = loc;
+    d->rule = rule;
+    d->msg = arena_strdup(ds->arena, sb.buf);
+    sb_release(&sb);
+    if (!set_add(ds->seen, d))
+        return NULL;
+    if (ds->n == ds->cap) {
+        ds->cap = ds->cap ? ds->cap * 2 : 32;
+        ds->v = xrealloc(ds->v, (size_t)ds->cap * sizeof *ds->v);
+    }
+    d->seq = ds->n;
+    ds->v[ds->n++] = d;
+    if (sev == SEV_ERROR)
+        ds->nerrors++;
+    else
+        ds->nwarnings++;
+    return d;
+}
+
+Diag *diag_error(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    Diag *d = record(ds, SEV_ERROR, loc, rule, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+Diag *diag_warning(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    Diag *d = record(ds, SEV_WARNING, loc, rule, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+static void add_sub(Diags *ds, Diag *d, bool help, Loc loc, const char *fmt,
+                    va_list ap)
+{
+    char buf[1024];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    d->subs = arena_grow(ds->arena, d->subs, (size_t)d->nsubs,
+                         (size_t)d->nsubs + 1, sizeof *d->subs);
+    DiagSub *s = &d->subs[d->nsubs++];
+    s->help = help;
+    s->loc = loc;
+    s->msg = arena_strdup(ds->arena, buf);
+}
+
+void diag_note(Diags *ds, Diag *d, Loc loc, const char *fmt, ...)
+{
+    if (!d)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    add_sub(ds, d, false, loc, fmt, ap);
+    va_end(ap);
+}
+
+void diag_help(Diags *ds, Diag *d, const char *fmt, ...)
+{
+    if (!d)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    add_sub(ds, d, true, (Loc){0}, fmt, ap);
+    va_end(ap);
+}
+
+const char *closest_word(const char *word, const char *const *cands,
+                         int ncands)
+{
+    size_t wl = strlen(word);
+    /* Only confident suggestions: a third of the word, at most 3 edits. */
+    int limit = wl < 3 ? 1 : (int)(wl / 3 > 3 ? 3 : wl / 3);
+    const char *best = NULL;
+    int bestd = limit + 1;
+    for (int i = 0; i < ncands; i++) {
+        int dist = edit_distance(word, cands[i], bestd);
+        if (dist < bestd) {
+            bestd = dist;
+            best = cands[i];
+        }
+    }
+    return best;
+}
+
+void diag_suggest(Diags *ds, Diag *d, const char *word,
+                  const char *const *cands, int ncands)
+{
+    const char *best = closest_word(word, cands, ncands);
+    if (best)
+        diag_help(ds, d, "did you mean '%s'?", best);
+}
+
+static int loc_cmp(const Loc *a, const Loc *b)
+{
+    if (a->src != b->src) {
+        if (!a->src || !b->src)
+            return a->src ? 1 : -1;
+        int c = strcmp(a->src->path, b->src->path);
+        if (c)
+            return c;
+    }
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->col != b->col)
+        return a->col < b->col ? -1 : 1;
+    return 0;
+}
+
+static int diag_cmp(const void *pa, const void *pb)
+{
+    const Diag *a = *(Diag *const *)pa, *b = *(Diag *const *)pb;
+    int c = loc_cmp(&a->loc, &b->loc);
+    if (c)
+        return c;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void diags_sort(Diags *ds)
+{
+    if (ds->n > 1)
+        qsort(ds->v, (size_t)ds->n, sizeof *ds->v, diag_cmp);
+}
+
+/* ---- text output ---- */
+
+typedef struct Style {
+    const char *bold, *err, *warn, *note, *help, *caret, *off;
+} Style;
+
+static const Style plain = {"", "", "", "", "", "", ""};
+static const Style ansi = {"\033[1m",    "\033[1;31m", "\033[1;35m",
+                           "\033[1;36m", "\033[1;32m", "\033[1;32m",
+                           "\033[0m"};
+
+/* Find line `line` (1-based) of src; returns its start and length. */
+static const char *source_line(const Source *src, int line, size_t *len)
+{
+    const char *p = src->text, *end = src->text + src->len;
+    for (int l = 1; l < line && p < end; l++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            return NULL;
+        p = nl + 1;
+    }
+    if (p > end || (p == end && line > 1))
+        return NULL;
+    const char *e = p;
+    while (e < end && *e != '\n' && *e != '\r')
+        e++;
+    *len = (size_t)(e - p);
+    return p;
+}
+
+/* Print the quoted line and a caret under columns [col, col+len). Columns
+ * count characters (UTF-8 sequences count once), as libyaml's marks do. */
+static void print_snippet(FILE *f, const Loc *loc, const Style *st)
+{
+    size_t n;
+    if (!loc->src || loc->line < 1)
+        return;
+    const char *text = source_line(loc->src, loc->line, &n);
+    if (!text || n > 400)
+        return;
+    fprintf(f, "%5d | ", loc->line);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        /* control bytes are shown as '?': a hostile spec cannot move the
+         * terminal cursor through our diagnostics */
+        fputc(ch < 0x20 && ch != '\t' ? '?' : ch, f);
+    }
+    fputs("\n      | ", f);
+    int col = 1;
+    for (size_t i = 0; i < n && col < loc->col; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if ((ch & 0xC0) == 0x80)
+            continue;
+        fputc(ch == '\t' ? '\t' : ' ', f);
+        col++;
+    }
+    fputs(st->caret, f);
+    fputc('^', f);
+    for (int i = 1; i < loc->len && i < 200; i++)
+        fputc('~', f);
+    fprintf(f, "%s\n", st->off);
+}
+
+static void print_where(FILE *f, const Loc *loc, const Style *st)
+{
+    if (!loc->src)
+        fprintf(f, "%stopoc:%s ", st->bold, st->off);
+    else if (loc->line < 1)
+        fprintf(f, "%s%s:%s ", st->bold, loc->src->path, st->off);
+    else
+        fprintf(f, "%s%s:%d:%d:%s ", st->bold, loc->src->path, loc->line,
+                loc->col, st->off);
+}
+
+void diags_print_text(const Diags *ds, FILE *f, bool color)
+{
+    const Style *st = color ? &ansi : &plain;
+    for (int i = 0; i < ds->n; i++) {
+        const Diag *d = ds->v[i];
+        print_where(f, &d->loc, st);
+        if (d->sev == SEV_ERROR)
+            fprintf(f, "%serror:%s ", st->err, st->off);
+        else
+            fprintf(f, "%swarning:%s ", st->warn, st->off);
+        fprintf(f, "%s%s [%s]%s\n", st->bold, d->msg, d->rule, st->off);
+        print_snippet(f, &d->loc, st);
+        for (int j = 0; j < d->nsubs; j++) {
+            const DiagSub *s = &d->subs[j];
+            if (s->help) {
+                fprintf(f, "%shelp:%s %s\n", st->help, st->off, s->msg);
+                continue;
+            }
+            if (s->loc.src)
+                print_where(f, &s->loc, st);
+            fprintf(f, "%snote:%s %s\n", st->note, st->off, s->msg);
+            print_snippet(f, &s->loc, st);
+        }
+    }
+}
+
+/* ---- JSON output ---- */
+
+static JsonVal *loc_json(JsonVal *o, const Loc *loc)
+{
+    if (loc->src) {
+        jv_set(o, "file", jv_str(loc->src->path));
+        if (loc->line > 0) {
+            jv_set(o, "line", jv_int(loc->line));
+            jv_set(o, "column", jv_int(loc->col));
+        }
+    }
+    return o;
+}
+
+void diags_print_json(const Diags *ds, Strbuf *out)
+{
+    JsonVal *list = jv_arr();
+    for (int i = 0; i < ds->n; i++) {
+        const Diag *d = ds->v[i];
+        JsonVal *o = loc_json(jv_obj(), &d->loc);
+        jv_set(o, "severity",
+               jv_str(d->sev == SEV_ERROR ? "error" : "warning"));
+        jv_set(o, "rule", jv_str(d->rule));
+        jv_set(o, "message", jv_str(d->msg));
+        JsonVal *notes = jv_arr(), *help = jv_arr();
+        for (int j = 0; j < d->nsubs; j++) {
+            const DiagSub *s = &d->subs[j];
+            if (s->help) {
+                jv_push(help, jv_str(s->msg));
+                continue;
+            }
+            JsonVal *n = loc_json(jv_obj(), &s->loc);
+            jv_set(n, "message", jv_str(s->msg));
+            jv_push(notes, n);
+        }
+        jv_set(o, "notes", notes);
+        jv_set(o, "help", help);
+        jv_push(list, o);
+    }
+    JsonVal *root = jv_obj();
+    jv_set(root, "diagnostics", list);
+    jv_set(root, "errors", jv_int(ds->nerrors));
+    jv_set(root, "warnings", jv_int(ds->nwarnings));
+    jv_write(root, out);
+    jv_free(root);
+}

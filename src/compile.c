@@ -1,0 +1,33 @@
+/* compile.c - the pipeline, top to bottom (see compile.h). */
+#include "topoc/compile.h"
+
+void compile_init(Compilation *c)
+{
+    arena_init(&c->arena);
+    diags_init(&c->diags, &c->arena);
+    c->model = NULL;
+    c->outputs = (Outputs){0};
+}
+
+void compile_free(Compilation *c)
+{
+    out_free(&c->outputs);
+    diags_free(&c->diags);
+    arena_free(&c->arena);
+}
+
+CompileResult compile(Compilation *c, char *const *paths, int npaths,
+                      const char *out_dir)
+{
+    if (load_inputs(&c->arena, &c->diags, paths, npaths, &c->inputs) != 0)
+        return COMPILE_IO;
+    c->model = model_build(&c->arena, &c->diags, &c->inputs);
+    if (c->diags.nerrors > 0 || !c->model)
+        return COMPILE_ERRORS;
+    if (!out_dir)
+        return COMPILE_OK;
+    emit_model(c->model, &c->outputs);
+    if (out_commit(&c->outputs, out_dir) != 0)
+        return COMPILE_IO;
+    return COMPILE_OK;
+}

@@ -1,0 +1,268 @@
+/* load_spec.c - stage 1: find, read and parse the spec files.
+ *
+ * Safety limits for untrusted input live here: file size, binary content,
+ * UTF-8 validity, directory depth and symlink loops.  Content problems are
+ * diagnostics (exit 1); failing to reach a file is an I/O error (exit 2).
+ */
+#include "topoc/load.h"
+#include "topoc/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct Walk {
+    Arena *a;
+    const char **files;
+    int n, cap;
+    dev_t devs[LOAD_MAX_DIR_DEPTH + 1]; /* the directories we are inside */
+    ino_t inos[LOAD_MAX_DIR_DEPTH + 1];
+    int depth;
+} Walk;
+
+static int io_error(const char *path, const char *what)
+{
+    fprintf(stderr, "topoc: error: %s: %s\n", path, what);
+    return -1;
+}
+
+static bool has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+static bool is_spec_name(const char *name)
+{
+    return name[0] != '.' &&
+           (has_suffix(name, ".yaml") || has_suffix(name, ".yml"));
+}
+
+static void add_file(Walk *w, const char *path)
+{
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 64;
+        w->files = xrealloc(w->files, (size_t)w->cap * sizeof *w->files);
+    }
+    w->files[w->n++] = arena_strdup(w->a, path);
+}
+
+static char *join(Arena *a, const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+    bool slash = n > 0 && dir[n - 1] == '/';
+    return arena_printf(a, "%s%s%s", dir, slash ? "" : "/", name);
+}
+
+static bool is_spec_root(Arena *a, const char *dir)
+{
+    struct stat st;
+    return stat(join(a, dir, "platform.yaml"), &st) == 0;
+}
+
+static int walk(Walk *w, const char *path, bool top);
+
+static int walk_dir(Walk *w, const char *path, const struct stat *st)
+{
+    for (int i = 0; i < w->depth; i++)
+        if (w->devs[i] == st->st_dev && w->inos[i] == st->st_ino)
+            return io_error(path, "symbolic link loop (this directory "
+                                  "contains itself)");
+    if (w->depth == LOAD_MAX_DIR_DEPTH)
+        return io_error(path, "directories nested too deeply");
+    DIR *d = opendir(path);
+    if (!d)
+        return io_error(path, strerror(errno));
+    const char **names = NULL;
+    int n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            names = xrealloc(names, (size_t)cap * sizeof *names);
+        }
+        names[n++] = arena_strdup(w->a, e->d_name);
+    }
+    closedir(d);
+    sort_strings(names, n); /* readdir order is not stable */
+    w->devs[w->depth] = st->st_dev;
+    w->inos[w->depth] = st->st_ino;
+    w->depth++;
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0 && w->n < LOAD_MAX_FILES; i++)
+        rc = walk(w, join(w->a, path, names[i]), false);
+    w->depth--;
+    free(names);
+    if (w->n >= LOAD_MAX_FILES)
+        return io_error(path, "more than 100000 spec files");
+    return rc;
+}
+
+/* A path named on the command line is always read; below it, only
+ * *.yaml / *.yml, and not subdirectories that are specs of their own. */
+static int walk(Walk *w, const char *path, bool top)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT && !top)
+            return 0; /* a dangling link inside a spec is not ours */
+        return io_error(path, strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        if (!top && is_spec_root(w->a, path))
+            return 0;
+        return walk_dir(w, path, &st);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        if (top)
+            return io_error(path, "not a regular file or directory");
+        return 0;
+    }
+    const char *base = strrchr(path, '/');
+    if (top || is_spec_name(base ? base + 1 : path))
+        add_file(w, path);
+    return 0;
+}
+
+/* Read a whole file; content checks are diagnostics, so they happen later. */
+static int read_file(Arena *a, const char *path, Source *src, bool *too_big)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return io_error(path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return io_error(path, "not a regular file");
+    }
+    *too_big = st.st_size > LOAD_MAX_FILE_BYTES;
+    size_t want = *too_big ? 4096 : (size_t)st.st_size;
+    char *buf = arena_alloc(a, want + 1);
+    size_t got = 0;
+    while (got < want) {
+        ssize_t r = read(fd, buf + got, want - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int err = errno;
+            close(fd);
+            return io_error(path, strerror(err));
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    buf[got] = '\0';
+    src->path = arena_strdup(a, path);
+    src->text = buf;
+    src->len = got;
+    return 0;
+}
+
+/* Line and column (1-based, in characters) of a byte offset. */
+static Loc offset_loc(const Source *src, size_t off)
+{
+    Loc l = {src, 1, 1, 1};
+    for (size_t i = 0; i < off && i < src->len; i++) {
+        unsigned char c = (unsigned char)src->text[i];
+        if (c == '\n')
+            l.line++, l.col = 1;
+        else if ((c & 0xC0) != 0x80)
+            l.col++;
+    }
+    return l;
+}
+
+/* Returns false when the content must not reach the parser. */
+static bool check_content(Diags *ds, const Source *src, bool too_big)
+{
+    Loc whole = {src, 1, 1, 1};
+    if (too_big) {
+        Diag *d = diag_error(ds, whole, "file-too-large",
+                             "file is larger than the %d MiB limit for a "
+                             "spec file",
+                             LOAD_MAX_FILE_BYTES >> 20);
+        diag_help(ds, d, "split the spec: one file per service");
+        return false;
+    }
+    const char *nul = memchr(src->text, '\0', src->len);
+    if (nul) {
+        Diag *d = diag_error(ds, offset_loc(src, (size_t)(nul - src->text)),
+                             "binary-file",
+                             "file contains a NUL byte; it is not a text "
+                             "spec");
+        diag_help(ds, d, "spec files are UTF-8 YAML text");
+        return false;
+    }
+    long bad = utf8_invalid_at(src->text, src->len);
+    if (bad >= 0) {
+        Diag *d = diag_error(ds, offset_loc(src, (size_t)bad), "encoding",
+                             "invalid UTF-8 byte 0x%02x",
+                             (unsigned char)src->text[bad]);
+        diag_help(ds, d, "save the file as UTF-8");
+        return false;
+    }
+    return true;
+}
+
+int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
+                Inputs *out)
+{
+    Walk w = {.a = a};
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < npaths; i++) {
+        if (walk(&w, paths[i], true) != 0) {
+            free(w.files);
+            return -1;
+        }
+    }
+    if (w.n == 0) {
+        free(w.files);
+        return io_error(paths[0], "no spec files (*.yaml, *.yml) here");
+    }
+    int capdocs = 0, rc = 0;
+    for (int i = 0; i < w.n; i++) {
+        Source *src = arena_alloc(a, sizeof *src);
+        bool too_big;
+        if (read_file(a, w.files[i], src, &too_big) != 0) {
+            rc = -1;
+            continue;
+        }
+        out->nfiles++;
+        if (!check_content(ds, src, too_big))
+            continue;
+        Document *docs;
+        int n;
+        int before = ds->nerrors;
+        load_yaml(a, ds, src, &docs, &n);
+        int kept = 0;
+        for (int j = 0; j < n; j++) /* a bare '---' is no document */
+            if (docs[j].root->kind != NODE_NULL)
+                docs[kept++] = docs[j];
+        n = kept;
+        if (n == 0 && ds->nerrors == before) {
+            Diag *d = diag_error(ds, (Loc){src, 1, 1, 1}, "empty-file",
+                                 "spec file has no content");
+            diag_help(ds, d, "describe a service ('service: NAME') or the "
+                             "platform ('platform: NAME'), or delete it");
+        }
+        if (out->ndocs + n > capdocs) {
+            int newcap = (out->ndocs + n) * 2;
+            out->docs = arena_grow(a, out->docs, (size_t)out->ndocs,
+                                   (size_t)newcap, sizeof *out->docs);
+            capdocs = newcap;
+        }
+        for (int j = 0; j < n; j++)
+            out->docs[out->ndocs++] = docs[j];
+    }
+    free(w.files);
+    return rc;
+}

@@ -1,0 +1,337 @@
+/* load_yaml.c - YAML text to documents; the only file that includes libyaml.
+ *
+ * Stage 1 of the pipeline (load -> build -> resolve -> check -> emit).  The
+ * event parser is driven with an explicit stack, so input depth never becomes
+ * C recursion, and three limits keep hostile input bounded:
+ *   - nesting deeper than LOAD_MAX_DEPTH is refused;
+ *   - aliases are shared, not copied, but the size a document would expand
+ *     to is counted and capped at LOAD_MAX_NODES ("billion laughs");
+ *   - duplicate keys in one map are reported (YAML says they are an error,
+ *     libyaml does not check).
+ */
+#include "topoc/load.h"
+#include "topoc/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+typedef struct Frame {
+    Node *node;
+    Node **items; /* sequence items, or alternating key/value for maps */
+    int n, cap;
+    long weight;  /* expanded size of this subtree so far */
+    const char *anchor; /* registered when the container ends */
+} Frame;
+
+typedef struct Anchor {
+    const char *name;
+    Node *node;
+    long weight;
+} Anchor;
+
+typedef struct Parser {
+    Arena *a;
+    Diags *ds;
+    const Source *src;
+    Frame stack[LOAD_MAX_DEPTH + 1];
+    int depth;
+    Anchor *anchors;
+    int nanchors, capanchors;
+    Document *docs;
+    int ndocs, capdocs;
+    Node *root;
+    long root_weight;
+    bool failed; /* the current document is abandoned */
+} Parser;
+
+static Loc mark_loc(const Parser *p, yaml_mark_t m)
+{
+    return (Loc){p->src, (int)m.line + 1, (int)m.column + 1, 1};
+}
+
+static Loc span_loc(const Parser *p, yaml_mark_t s, yaml_mark_t e)
+{
+    Loc l = mark_loc(p, s);
+    if (e.line == s.line && e.column > s.column)
+        l.len = (int)(e.column - s.column);
+    return l;
+}
+
+static bool is_null_scalar(const yaml_event_t *ev)
+{
+    if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    const char *v = (const char *)ev->data.scalar.value;
+    return !*v || !strcmp(v, "~") || !strcmp(v, "null") ||
+           !strcmp(v, "Null") || !strcmp(v, "NULL");
+}
+
+static void push_item(Frame *f, Node *n)
+{
+    if (f->n == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 8;
+        f->items = xrealloc(f->items, (size_t)f->cap * sizeof *f->items);
+    }
+    f->items[f->n++] = n;
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+    const NodePair *x = a, *y = b;
+    int c = strcmp(x->key->str, y->key->str);
+    if (c)
+        return c;
+    return x->key->loc.line != y->key->loc.line
+               ? (x->key->loc.line < y->key->loc.line ? -1 : 1)
+               : (x->key->loc.col > y->key->loc.col) -
+                     (x->key->loc.col < y->key->loc.col);
+}
+
+/* Report repeated keys: sort a copy (n log n, whatever the map's size). */
+static void check_duplicate_keys(Parser *p, const Node *map)
+{
+    if (map->n < 2)
+        return;
+    NodePair *s = xmalloc((size_t)map->n * sizeof *s);
+    memcpy(s, map->pairs, (size_t)map->n * sizeof *s);
+    qsort(s, (size_t)map->n, sizeof *s, pair_cmp);
+    for (int i = 1; i < map->n; i++) {
+        if (strcmp(s[i].key->str, s[i - 1].key->str))
+            continue;
+        Diag *d = diag_error(p->ds, s[i].key->loc, "duplicate-key",
+                             "duplicate key '%s'", s[i].key->str);
+        diag_note(p->ds, d, s[i - 1].key->loc, "first defined here");
+        diag_help(p->ds, d, "remove one of them or merge their values");
+    }
+    free(s);
+}
+
+static void finish_container(Parser *p, Frame *f)
+{
+    Node *n = f->node;
+    if (n->kind == NODE_SEQ) {
+        n->n = f->n;
+        n->items = arena_alloc(p->a, (size_t)f->n * sizeof *n->items);
+        if (f->n)
+            memcpy(n->items, f->items, (size_t)f->n * sizeof *n->items);
+    } else {
+        n->n = f->n / 2;
+        n->pairs = arena_alloc(p->a, (size_t)n->n * sizeof *n->pairs);
+        for (int i = 0; i < n->n; i++) {
+            n->pairs[i].key = f->items[2 * i];
+            n->pairs[i].val = f->items[2 * i + 1];
+        }
+        check_duplicate_keys(p, n);
+    }
+    free(f->items);
+    f->items = NULL;
+}
+
+/* Attach a finished node to its parent (or make it the document root). */
+static void attach(Parser *p, Node *n, long weight)
+{
+    if (p->depth == 0) {
+        p->root = n;
+        p->root_weight = weight;
+        return;
+    }
+    Frame *f = &p->stack[p->depth - 1];
+    if (f->node->kind == NODE_MAP && f->n % 2 == 0 &&
+        n->kind != NODE_SCALAR) {
+        Diag *d = diag_error(p->ds, n->loc, "syntax",
+                             "a map key must be a plain string, not a %s",
+                             node_kind_name(n->kind));
+        diag_help(p->ds, d, "write the key as text followed by ':'");
+        p->failed = true;
+        return;
+    }
+    f->weight += weight;
+    if (f->weight > LOAD_MAX_NODES)
+        f->weight = LOAD_MAX_NODES + 1;
+    push_item(f, n);
+}
+
+static void add_anchor(Parser *p, const yaml_char_t *name, Node *n, long w)
+{
+    if (!name)
+        return;
+    if (p->nanchors == LOAD_MAX_ANCHORS) {
+        diag_error(p->ds, n->loc, "alias-expansion",
+                   "more than %d anchors in one document", LOAD_MAX_ANCHORS);
+        p->failed = true;
+        return;
+    }
+    if (p->nanchors == p->capanchors) {
+        p->capanchors = p->capanchors ? p->capanchors * 2 : 16;
+        p->anchors = xrealloc(p->anchors,
+                              (size_t)p->capanchors * sizeof *p->anchors);
+    }
+    p->anchors[p->nanchors++] =
+        (Anchor){arena_strdup(p->a, (const char *)name), n, w};
+}
+
+static void on_alias(Parser *p, const yaml_event_t *ev)
+{
+    const char *name = (const char *)ev->data.alias.anchor;
+    Loc loc = span_loc(p, ev->start_mark, ev->end_mark);
+    /* The latest definition wins, as YAML says; an anchor is registered
+     * when its node ends, so a node cannot contain an alias to itself. */
+    for (int i = p->nanchors - 1; i >= 0; i--) {
+        if (strcmp(p->anchors[i].name, name))
+            continue;
+        attach(p, p->anchors[i].node, p->anchors[i].weight);
+        return;
+    }
+    Diag *d = diag_error(p->ds, loc, "syntax", "unknown alias '*%s'", name);
+    diag_help(p->ds, d, "define '&%s' on an earlier value first", name);
+    p->failed = true;
+}
+
+static void on_scalar(Parser *p, const yaml_event_t *ev)
+{
+    Node *n = arena_alloc(p->a, sizeof *n);
+    n->loc = span_loc(p, ev->start_mark, ev->end_mark);
+    size_t len = ev->data.scalar.length;
+    const char *v = (const char *)ev->data.scalar.value;
+    if (memchr(v, '\0', len)) {
+        diag_error(p->ds, n->loc, "encoding",
+                   "text contains a NUL character");
+        p->failed = true;
+        return;
+    }
+    n->kind = is_null_scalar(ev) ? NODE_NULL : NODE_SCALAR;
+    n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+    n->str = arena_strndup(p->a, v, len);
+    attach(p, n, 1);
+    add_anchor(p, ev->data.scalar.anchor, n, 1);
+}
+
+static void on_start(Parser *p, const yaml_event_t *ev, NodeKind kind,
+                     const yaml_char_t *anchor)
+{
+    Node *n = arena_alloc(p->a, sizeof *n);
+    n->kind = kind;
+    n->loc = mark_loc(p, ev->start_mark);
+    if (p->depth == LOAD_MAX_DEPTH) {
+        Diag *d = diag_error(p->ds, n->loc, "nesting-too-deep",
+                             "values are nested more than %d levels deep",
+                             LOAD_MAX_DEPTH);
+        diag_help(p->ds, d, "a spec never needs this depth; flatten it");
+        p->failed = true;
+        return;
+    }
+    p->stack[p->depth++] = (Frame){
+        .node = n,
+        .weight = 1,
+        .anchor = anchor ? arena_strdup(p->a, (const char *)anchor) : NULL};
+}
+
+static void on_end(Parser *p)
+{
+    Frame f = p->stack[--p->depth];
+    finish_container(p, &f);
+    if (f.weight > LOAD_MAX_NODES) {
+        Diag *d = diag_error(p->ds, f.node->loc, "alias-expansion",
+                             "this value expands to more than %d nodes "
+                             "through aliases",
+                             LOAD_MAX_NODES);
+        diag_help(p->ds, d, "aliases that refer to aliases multiply; "
+                            "write the shared value out instead");
+        p->failed = true;
+        return;
+    }
+    attach(p, f.node, f.weight);
+    if (f.anchor)
+        add_anchor(p, (const yaml_char_t *)f.anchor, f.node, f.weight);
+}
+
+static void report_parse_error(Parser *p, const yaml_parser_t *yp)
+{
+    yaml_mark_t m = yp->problem_mark;
+    if (yp->error == YAML_READER_ERROR) {
+        m.line = 0, m.column = yp->problem_offset; /* rare: our UTF-8 check
+                                                      runs first */
+    }
+    Loc loc = mark_loc(p, m);
+    size_t i = m.index;
+    bool tab = yp->error == YAML_SCANNER_ERROR && i < p->src->len &&
+               p->src->text[i] == '\t';
+    if (tab) {
+        Diag *d = diag_error(p->ds, loc, "tab-indent",
+                             "tab character where YAML expects indentation");
+        diag_help(p->ds, d, "YAML indents with spaces only; replace the tab");
+        return;
+    }
+    Diag *d = diag_error(p->ds, loc, "syntax", "%s%s%s",
+                         yp->problem ? yp->problem : "invalid YAML",
+                         yp->context ? " " : "",
+                         yp->context ? yp->context : "");
+    if (yp->context && yp->context_mark.line != m.line)
+        diag_note(p->ds, d, mark_loc(p, yp->context_mark),
+                  "the construct started here");
+}
+
+void load_yaml(Arena *a, Diags *ds, const Source *src, Document **docs,
+               int *ndocs)
+{
+    Parser p = {.a = a, .ds = ds, .src = src};
+    yaml_parser_t yp;
+    yaml_event_t ev;
+
+    yaml_parser_initialize(&yp);
+    yaml_parser_set_input_string(&yp, (const unsigned char *)src->text,
+                                 src->len);
+    yaml_parser_set_encoding(&yp, YAML_UTF8_ENCODING);
+    for (;;) {
+        if (!yaml_parser_parse(&yp, &ev)) {
+            report_parse_error(&p, &yp);
+            break;
+        }
+        yaml_event_type_t t = ev.type;
+        switch (t) {
+        case YAML_DOCUMENT_START_EVENT:
+            p.root = NULL;
+            p.nanchors = 0;
+            p.failed = false;
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            if (!p.failed && p.root) {
+                if (p.ndocs == p.capdocs) {
+                    p.capdocs = p.capdocs ? p.capdocs * 2 : 4;
+                    p.docs = arena_grow(a, p.docs, (size_t)p.ndocs,
+                                        (size_t)p.capdocs, sizeof *p.docs);
+                }
+                p.docs[p.ndocs++] = (Document){p.root, src};
+            }
+            break;
+        case YAML_SCALAR_EVENT:
+            on_scalar(&p, &ev);
+            break;
+        case YAML_ALIAS_EVENT:
+            on_alias(&p, &ev);
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+            on_start(&p, &ev, NODE_SEQ, ev.data.sequence_start.anchor);
+            break;
+        case YAML_MAPPING_START_EVENT:
+            on_start(&p, &ev, NODE_MAP, ev.data.mapping_start.anchor);
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            on_end(&p);
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+        if (t == YAML_STREAM_END_EVENT || p.failed)
+            break;
+    }
+    while (p.depth > 0)
+        free(p.stack[--p.depth].items);
+    yaml_parser_delete(&yp);
+    free(p.anchors);
+    *docs = p.docs;
+    *ndocs = p.ndocs;
+}

@@ -1,0 +1,181 @@
+/* main.c - the command line: parse options, run the pipeline, map the
+ * result to an exit code (0 clean, 1 spec errors, 2 usage or I/O error).
+ * The only file that exits. */
+#include "topoc/compile.h"
+#include "topoc/schema.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef TOPOC_VERSION
+#define TOPOC_VERSION "0.1.0"
+#endif
+
+enum { EXIT_CLEAN = 0, EXIT_SPEC = 1, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+    "usage: topoc check [options] SPEC...\n"
+    "       topoc build [options] SPEC... [-o DIR]\n"
+    "       topoc schema\n"
+    "\n"
+    "Validate a platform spec and compile it into configuration.\n"
+    "SPEC is a spec directory (platform.yaml plus service files) or files.\n"
+    "\n"
+    "commands:\n"
+    "  check            validate the spec and report every problem\n"
+    "  build            validate, then write outputs (nothing on error)\n"
+    "  schema           list every key of the spec language\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR     where build writes (default: out)\n"
+    "      --format FMT     diagnostics as text (default) or json\n"
+    "      --color WHEN     auto (default), always or never\n"
+    "  -q, --quiet          no summary line\n"
+    "  -h, --help           show this help\n"
+    "  -V, --version        show the version\n"
+    "\n"
+    "exit status: 0 clean, 1 the spec has errors, 2 usage or I/O error\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("topoc: error: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'topoc --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+typedef struct Opts {
+    const char *out;
+    bool json, quiet;
+    int color; /* -1 auto, 0 never, 1 always */
+} Opts;
+
+static bool want_color(int color)
+{
+    if (color >= 0)
+        return color;
+    const char *nc = getenv("NO_COLOR");
+    if (nc && *nc)
+        return false;
+    const char *term = getenv("TERM");
+    return isatty(STDERR_FILENO) && !(term && strcmp(term, "dumb") == 0);
+}
+
+static void summary(const Compilation *c, const char *cmd, const Opts *o)
+{
+    const Model *m = c->model;
+    if (o->quiet || o->json)
+        return;
+    if (c->diags.nerrors || c->diags.nwarnings)
+        fprintf(stderr, "topoc: %d error%s, %d warning%s\n",
+                c->diags.nerrors, c->diags.nerrors == 1 ? "" : "s",
+                c->diags.nwarnings, c->diags.nwarnings == 1 ? "" : "s");
+    if (c->diags.nerrors || !m)
+        return;
+    printf("topoc: platform '%s': %d environments, %d services, %d files",
+           m->platform->name.s, m->nenvs, m->nservices, c->inputs.nfiles);
+    if (strcmp(cmd, "build") == 0)
+        printf(" -> %s/model.json", o->out);
+    printf("\n");
+}
+
+static int run(const char *cmd, char *const *paths, int n, const Opts *o)
+{
+    Compilation c;
+    compile_init(&c);
+    CompileResult r =
+        compile(&c, paths, n, strcmp(cmd, "build") == 0 ? o->out : NULL);
+    diags_sort(&c.diags);
+    if (o->json) {
+        Strbuf sb = STRBUF_INIT;
+        diags_print_json(&c.diags, &sb);
+        fwrite(sb.buf, 1, sb.len, stdout);
+        sb_release(&sb);
+    } else {
+        diags_print_text(&c.diags, stderr, want_color(o->color));
+    }
+    if (r != COMPILE_IO)
+        summary(&c, cmd, o);
+    compile_free(&c);
+    return r == COMPILE_OK ? EXIT_CLEAN
+           : r == COMPILE_ERRORS ? EXIT_SPEC
+                                 : EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'f'},
+        {"color", required_argument, NULL, 'c'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    Opts o = {.out = "out", .color = -1};
+    int ch;
+    /* GNU getopt permutes: options may come before or after the command
+     * and the paths (topoc build specs -o out). */
+    while ((ch = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'o':
+            o.out = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+                return usage_error("unknown format '%s' (text or json)",
+                                   optarg);
+            o.json = strcmp(optarg, "json") == 0;
+            break;
+        case 'c':
+            if (!strcmp(optarg, "always"))
+                o.color = 1;
+            else if (!strcmp(optarg, "never"))
+                o.color = 0;
+            else if (!strcmp(optarg, "auto"))
+                o.color = -1;
+            else
+                return usage_error("unknown --color '%s'", optarg);
+            break;
+        case 'q':
+            o.quiet = true;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return EXIT_CLEAN;
+        case 'V':
+            printf("topoc %s\n", TOPOC_VERSION);
+            return EXIT_CLEAN;
+        default:
+            return EXIT_USAGE; /* getopt printed why */
+        }
+    }
+    if (optind >= argc)
+        return usage_error("%s", "missing command (check, build or schema)");
+    const char *cmd = argv[optind++];
+    char *const *paths = argv + optind;
+    int n = argc - optind;
+    int rc;
+    if (strcmp(cmd, "schema") == 0) {
+        Strbuf sb = STRBUF_INIT;
+        sb_puts(&sb, "# platform document\n");
+        schema_print(&schema_platform, "", &sb);
+        sb_puts(&sb, "# service document\n");
+        schema_print(&schema_service, "", &sb);
+        fwrite(sb.buf, 1, sb.len, stdout);
+        sb_release(&sb);
+        rc = EXIT_CLEAN;
+    } else if (strcmp(cmd, "check") && strcmp(cmd, "build")) {
+        rc = usage_error("unknown command '%s' (check, build or schema)",
+                         cmd);
+    } else if (n == 0) {
+        rc = usage_error("%s: no SPEC given", cmd);
+    } else {
+        rc = run(cmd, paths, n, &o);
+    }
+    return rc;
+}

@@ -1,0 +1,773 @@
+/* decode.c - stage 2: document tree -> model structs, driven by schema.c.
+ *
+ * Every schema problem is reported here, and decoding goes on after each one
+ * so that one run shows them all: wrong types, missing required keys,
+ * unknown keys (with "did you mean"), values outside their set or range.
+ * Absent keys take their defaults, so later stages never guess.
+ */
+#include "topoc/schema.h"
+#include "topoc/util.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <limits.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Dec {
+    Arena *a;
+    Diags *ds;
+} Dec;
+
+static void *decode_obj(Dec *d, const Schema *s, const Node *n,
+                        const char *what, Loc at);
+
+/* ---- scalars ---- */
+
+static const char *type_desc(const Field *f, FieldType t)
+{
+    switch (t) {
+    case F_STR: return "text";
+    case F_NAME: return "a name";
+    case F_ENUM: return "one of a fixed set of words";
+    case F_INT: return "an integer";
+    case F_BOOL: return "true or false";
+    case F_BYTES: return "a size (e.g. 512KB, 10MB, 1Gi)";
+    case F_DURATION: return "a duration (e.g. 30s, 5m, 1h, 1d)";
+    case F_CPU: return "a CPU amount (e.g. 0.5, 2, 250m)";
+    case F_REGION: return "an Azure region";
+    case F_DOMAIN: return "a DNS name";
+    case F_URL: return "a URL";
+    case F_CIDR: return "an IPv4 network (e.g. 10.1.0.0/16)";
+    case F_IPNET: return "an IP address or network";
+    case F_PATH: return "a path";
+    case F_IMAGE: return "a container image";
+    case F_STRLIST: return "a list";
+    case F_OBJ: case F_MAP: case F_KV: case F_OVERRIDES: return "a map";
+    case F_LIST: return "a list of maps";
+    }
+    (void)f;
+    return "a value";
+}
+
+static Diag *bad_value(Dec *d, const Node *n, const char *key,
+                       const char *fmt, const char *detail)
+{
+    Diag *g = diag_error(d->ds, n->loc, "invalid-value", fmt, key, n->str);
+    if (detail)
+        diag_help(d->ds, g, "%s", detail);
+    return g;
+}
+
+static bool parse_ll(const char *s, long long *out, char **end)
+{
+    errno = 0;
+    if (!isdigit((unsigned char)s[0]) && s[0] != '-')
+        return false;
+    *out = strtoll(s, end, 10);
+    return errno == 0;
+}
+
+/* Number with a unit suffix from units[]: {suffix, multiplier}. */
+typedef struct Unit {
+    const char *suffix;
+    long long mult;
+} Unit;
+
+static const Unit byte_units[] = {
+    {"", 1},           {"b", 1},          {"B", 1},
+    {"k", 1LL << 10},  {"K", 1LL << 10},  {"KB", 1LL << 10},
+    {"Ki", 1LL << 10}, {"KiB", 1LL << 10}, {"m", 1LL << 20},
+    {"M", 1LL << 20},  {"MB", 1LL << 20}, {"Mi", 1LL << 20},
+    {"MiB", 1LL << 20}, {"g", 1LL << 30}, {"G", 1LL << 30},
+    {"GB", 1LL << 30}, {"Gi", 1LL << 30}, {"GiB", 1LL << 30},
+    {NULL, 0}};
+static const Unit time_units[] = {{"", 1},      {"s", 1},    {"m", 60},
+                                  {"h", 3600},  {"d", 86400}, {NULL, 0}};
+
+static bool parse_units(const char *s, const Unit *units, long long *out)
+{
+    long long v;
+    char *end;
+    if (!parse_ll(s, &v, &end) || v < 0)
+        return false;
+    for (const Unit *u = units; u->suffix; u++) {
+        if (strcmp(end, u->suffix) == 0) {
+            if (v > LLONG_MAX / u->mult)
+                return false;
+            *out = v * u->mult;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool parse_cpu(const char *s, long long *out)
+{
+    long long whole = 0, frac = 0;
+    int digits = 0;
+    char *end;
+    size_t n = strlen(s);
+    if (n > 1 && s[n - 1] == 'm') {
+        if (!parse_ll(s, &whole, &end) || *end != 'm' || whole < 0)
+            return false;
+        *out = whole;
+        return true;
+    }
+    if (!parse_ll(s, &whole, &end) || whole < 0 || whole > 1000000)
+        return false;
+    if (*end == '.') {
+        for (end++; isdigit((unsigned char)*end); end++) {
+            if (++digits > 3)
+                return false;
+            frac = frac * 10 + (*end - '0');
+        }
+        if (digits == 0)
+            return false;
+        while (digits++ < 3)
+            frac *= 10;
+    }
+    if (*end)
+        return false;
+    *out = whole * 1000 + frac;
+    return true;
+}
+
+static bool valid_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 63 || !islower((unsigned char)s[0]) || s[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) &&
+            s[i] != '-')
+            return false;
+    return true;
+}
+
+static bool valid_domain(const char *s)
+{
+    size_t n = strlen(s), label = 0;
+    if (n == 0 || n > 253)
+        return false;
+    for (size_t i = 0; i <= n; i++) {
+        char c = s[i];
+        if (c == '.' || c == '\0') {
+            if (label == 0 || label > 63 || s[i - 1] == '-')
+                return false;
+            label = 0;
+            continue;
+        }
+        if (label == 0 && c == '-')
+            return false;
+        if (!islower((unsigned char)c) && !isdigit((unsigned char)c) &&
+            c != '-')
+            return false;
+        label++;
+    }
+    return true;
+}
+
+/* URL characters allowed by RFC 3986, minus those that are never needed in
+ * a spec and are dangerous in generated configs (quotes, braces, '\'). */
+static bool url_char(char c)
+{
+    return isalnum((unsigned char)c) || strchr("-._~:/?#[]@!$&()*+,;=%", c);
+}
+
+static bool valid_url(const char *s)
+{
+    const char *p;
+    if (strncmp(s, "https://", 8) == 0)
+        p = s + 8;
+    else if (strncmp(s, "http://", 7) == 0)
+        p = s + 7;
+    else
+        return false;
+    size_t host = strcspn(p, ":/?#");
+    if (host == 0 || host > 253)
+        return false;
+    char buf[256];
+    memcpy(buf, p, host);
+    buf[host] = '\0';
+    if (!valid_domain(buf))
+        return false;
+    for (; *p; p++)
+        if (!url_char(*p) || *p == '\'' || *p == '(' || *p == ')')
+            return false;
+    return true;
+}
+
+static bool valid_ipnet(const char *s, bool v4_only, bool need_prefix,
+                        const char **why)
+{
+    char buf[64];
+    size_t n = strlen(s);
+    if (n >= sizeof buf)
+        return false;
+    memcpy(buf, s, n + 1);
+    char *slash = strchr(buf, '/');
+    long prefix = -1;
+    if (slash) {
+        char *end;
+        *slash = '\0';
+        if (!isdigit((unsigned char)slash[1]))
+            return false;
+        prefix = strtol(slash + 1, &end, 10);
+        if (*end)
+            return false;
+    } else if (need_prefix) {
+        *why = "add the prefix length, e.g. /16";
+        return false;
+    }
+    unsigned char addr[16];
+    if (inet_pton(AF_INET, buf, addr) == 1) {
+        if (prefix > 32)
+            return false;
+        if (prefix >= 0) {
+            unsigned long a = (unsigned long)addr[0] << 24 |
+                              (unsigned long)addr[1] << 16 |
+                              (unsigned long)addr[2] << 8 | addr[3];
+            unsigned long mask = prefix ? 0xFFFFFFFFUL << (32 - prefix) : 0;
+            if (a & ~mask & 0xFFFFFFFFUL) {
+                *why = "the address has bits set after the prefix; use the "
+                       "network's first address";
+                return false;
+            }
+        }
+        return true;
+    }
+    if (!v4_only && inet_pton(AF_INET6, buf, addr) == 1)
+        return prefix <= 128;
+    return false;
+}
+
+static bool param_name(const char *s, size_t n)
+{
+    if (n == 0 || n > 64 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+            return false;
+    return true;
+}
+
+/* A route path template: '/' then segments of URL path characters, where a
+ * segment may hold {param} placeholders.  Returns NULL or what is wrong. */
+static const char *path_problem(const char *s)
+{
+    if (s[0] != '/')
+        return "a path starts with '/'";
+    if (strlen(s) > 2048)
+        return "the path is longer than 2048 characters";
+    for (const char *p = s; *p; p++) {
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            if (!close)
+                return "'{' is not closed by '}'";
+            if (!param_name(p + 1, (size_t)(close - p - 1)))
+                return "a {parameter} name is letters, digits and '_', "
+                       "starting with a letter";
+            p = close;
+            continue;
+        }
+        if (*p == '}')
+            return "'}' without '{'";
+        if (*p == '/' && p[1] == '/')
+            return "empty segment '//'";
+        if (!isalnum((unsigned char)*p) && !strchr("-._~!*+,:@/%", *p))
+            return "only letters, digits, '/', '{param}' and -._~!*+,:@% "
+                   "may appear in a path";
+    }
+    return NULL;
+}
+
+static bool valid_image(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 255 || !isalnum((unsigned char)s[0]))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) &&
+            !strchr("._-/:@", s[i]))
+            return false;
+    return true;
+}
+
+static void list_values(Strbuf *sb, const char *const *v)
+{
+    for (int i = 0; v[i]; i++)
+        sb_printf(sb, "%s%s", i ? ", " : "", v[i]);
+}
+
+static int count_values(const char *const *v)
+{
+    int n = 0;
+    while (v[n])
+        n++;
+    return n;
+}
+
+static bool check_range(Dec *d, const Field *f, const Node *n, long long v)
+{
+    if (f->max <= 0 || (v >= f->min && v <= f->max))
+        return true;
+    Diag *g = diag_error(d->ds, n->loc, "invalid-value",
+                         "'%s' is out of range for '%s'", n->str, f->key);
+    diag_help(d->ds, g, "allowed: %lld to %lld%s", f->min, f->max,
+              f->type == F_BYTES      ? " bytes"
+              : f->type == F_DURATION ? " seconds"
+              : f->type == F_CPU      ? " millicores"
+                                      : "");
+    return false;
+}
+
+/* Decode scalar node n as type t into *out (a Str, Int or Bool). */
+static void decode_scalar(Dec *d, const Field *f, FieldType t, const Node *n,
+                          void *out)
+{
+    const char *s = n->str;
+    if (n->kind != NODE_SCALAR) {
+        Diag *g = diag_error(d->ds, n->loc, "type-mismatch",
+                             "'%s' expects %s, found %s", f->key,
+                             type_desc(f, t),
+                             n->kind == NODE_NULL
+                                 ? "no value"
+                                 : n->kind == NODE_MAP ? "a map" : "a list");
+        if (n->kind == NODE_NULL)
+            diag_help(d->ds, g, "write a value after the ':' or remove "
+                                "the key");
+        return;
+    }
+    Str *str = out;
+    Int *num = out;
+    Bool *b = out;
+    long long v = 0;
+    const char *why = NULL;
+    switch (t) {
+    case F_INT:
+    case F_BYTES:
+    case F_DURATION:
+    case F_CPU: {
+        char *end = NULL;
+        bool ok = !n->quoted &&
+                  (t == F_INT      ? parse_ll(s, &v, &end) && !*end
+                   : t == F_BYTES  ? parse_units(s, byte_units, &v)
+                   : t == F_CPU    ? parse_cpu(s, &v)
+                                   : parse_units(s, time_units, &v));
+        if (!ok) {
+            Diag *g = diag_error(d->ds, n->loc, "type-mismatch",
+                                 "'%s' expects %s, found '%s'", f->key,
+                                 type_desc(f, t), s);
+            if (n->quoted)
+                diag_help(d->ds, g, "remove the quotes: a quoted value is "
+                                    "always text");
+            return;
+        }
+        if (check_range(d, f, n, v))
+            *num = (Int){v, n->loc, true};
+        return;
+    }
+    case F_BOOL:
+        if (!n->quoted && (!strcmp(s, "true") || !strcmp(s, "false"))) {
+            *b = (Bool){s[0] == 't', n->loc, true};
+            return;
+        }
+        diag_help(d->ds,
+                  diag_error(d->ds, n->loc, "type-mismatch",
+                             "'%s' expects true or false, found '%s'",
+                             f->key, s),
+                  "write true or false, unquoted (yes/no/on/off are not "
+                  "booleans here)");
+        return;
+    case F_ENUM: {
+        for (int i = 0; f->values[i]; i++) {
+            if (strcmp(s, f->values[i]) == 0) {
+                *str = (Str){f->values[i], n->loc};
+                return;
+            }
+        }
+        Diag *g = diag_error(d->ds, n->loc, "invalid-value",
+                             "'%s' is not a valid value for '%s'", s, f->key);
+        diag_suggest(d->ds, g, s, f->values, count_values(f->values));
+        Strbuf sb = STRBUF_INIT;
+        list_values(&sb, f->values);
+        diag_help(d->ds, g, "expected one of: %s", sb.buf);
+        sb_release(&sb);
+        return;
+    }
+    case F_REGION: {
+        char buf[64];
+        size_t k = 0;
+        for (const char *p = s; *p && k < sizeof buf - 1; p++)
+            if (*p != ' ')
+                buf[k++] = (char)tolower((unsigned char)*p);
+        buf[k] = '\0';
+        bool ok = k > 0 && strlen(s) < sizeof buf;
+        for (size_t i = 0; i < k; i++)
+            ok = ok && (islower((unsigned char)buf[i]) ||
+                        isdigit((unsigned char)buf[i]));
+        if (!ok) {
+            bad_value(d, n, f->key, "'%s' is not a region name: '%s'",
+                      "write an Azure region such as uksouth or 'UK West'");
+            return;
+        }
+        *str = (Str){arena_strdup(d->a, buf), n->loc};
+        return;
+    }
+    case F_NAME:
+        if (!valid_name(s)) {
+            bad_value(d, n, f->key, "'%s' must be a name, found '%s'",
+                      "names use lower-case letters, digits and '-', start "
+                      "with a letter and are at most 63 characters");
+            return;
+        }
+        break;
+    case F_DOMAIN:
+        if (!valid_domain(s)) {
+            bad_value(d, n, f->key, "'%s' must be a DNS name, found '%s'",
+                      "lower-case labels of letters, digits and '-', "
+                      "separated by dots");
+            return;
+        }
+        break;
+    case F_URL:
+        if (!valid_url(s)) {
+            bad_value(d, n, f->key, "'%s' must be a URL, found '%s'",
+                      "write https://host/path with no spaces or quotes");
+            return;
+        }
+        break;
+    case F_CIDR:
+    case F_IPNET:
+        if (!valid_ipnet(s, t == F_CIDR, t == F_CIDR, &why)) {
+            bad_value(d, n, f->key,
+                      t == F_CIDR ? "'%s' must be an IPv4 network, found '%s'"
+                                  : "'%s' must be an IP address or network, "
+                                    "found '%s'",
+                      why ? why : "write it like 10.20.0.0/16");
+            return;
+        }
+        break;
+    case F_PATH:
+        why = path_problem(s);
+        if (why) {
+            Diag *g = diag_error(d->ds, n->loc, "invalid-path",
+                                 "invalid path '%s'", s);
+            diag_help(d->ds, g, "%s", why);
+            return;
+        }
+        break;
+    case F_IMAGE:
+        if (!valid_image(s)) {
+            bad_value(d, n, f->key,
+                      "'%s' must be a container image, found '%s'",
+                      "write registry/name:tag in lower case");
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    *str = (Str){s, n->loc};
+}
+
+/* ---- containers ---- */
+
+static Diag *want(Dec *d, const Node *n, const char *key, const char *what)
+{
+    return diag_error(d->ds, n->loc, "type-mismatch",
+                      "'%s' expects %s, found %s", key, what,
+                      n->kind == NODE_SCALAR ? "a single value"
+                                             : node_kind_name(n->kind));
+}
+
+static void decode_strlist(Dec *d, const Field *f, const Node *n,
+                           StrList *out)
+{
+    /* A single value is accepted for a list of one: `methods: GET`. */
+    int count = n->kind == NODE_SEQ ? n->n : 1;
+    Node *const *items = n->kind == NODE_SEQ ? n->items : (Node *const *)&n;
+    if (n->kind == NODE_MAP) {
+        want(d, n, f->key, "a list");
+        return;
+    }
+    out->v = arena_alloc(d->a, (size_t)count * sizeof *out->v);
+    out->loc = n->loc;
+    for (int i = 0; i < count; i++) {
+        Str s = {0};
+        decode_scalar(d, f, f->item, items[i], &s);
+        if (s.s)
+            out->v[out->n++] = s;
+    }
+}
+
+static void decode_list(Dec *d, const Field *f, const Node *n, List *out)
+{
+    if (n->kind != NODE_SEQ) {
+        Diag *g = want(d, n, f->key, "a list");
+        diag_help(d->ds, g, "start each entry on its own line with '- '");
+        return;
+    }
+    out->v = arena_alloc(d->a, (size_t)n->n * sizeof *out->v);
+    out->loc = n->loc;
+    for (int i = 0; i < n->n; i++) {
+        void *o = decode_obj(d, f->sub, n->items[i], f->sub->name,
+                             n->items[i]->loc);
+        if (o)
+            out->v[out->n++] = o;
+    }
+}
+
+static const Field *key_field(const Schema *s)
+{
+    for (int i = 0; i < s->nfields; i++)
+        if (s->fields[i].flags & FL_KEY)
+            return &s->fields[i];
+    return NULL;
+}
+
+static void decode_map(Dec *d, const Field *f, const Node *n, List *out)
+{
+    if (n->kind != NODE_MAP) {
+        Diag *g = want(d, n, f->key, "a map of names");
+        diag_help(d->ds, g, "write 'NAME:' on its own line, then the "
+                            "settings indented below it");
+        return;
+    }
+    const Field *kf = key_field(f->sub);
+    out->v = arena_alloc(d->a, (size_t)n->n * sizeof *out->v);
+    out->loc = n->loc;
+    for (int i = 0; i < n->n; i++) {
+        const NodePair *p = &n->pairs[i];
+        Str name = {0};
+        decode_scalar(d, kf, F_NAME, p->key, &name);
+        Node empty = {.kind = NODE_MAP, .loc = p->key->loc};
+        const Node *val = p->val->kind == NODE_NULL ? &empty : p->val;
+        const char *what = arena_printf(d->a, "%s '%s'", f->sub->name,
+                                        p->key->str);
+        void *o = decode_obj(d, f->sub, val, what, p->key->loc);
+        if (!o || !name.s)
+            continue;
+        *(Str *)((char *)o + kf->off) = name;
+        out->v[out->n++] = o;
+    }
+}
+
+static void decode_kv(Dec *d, const Field *f, const Node *n, List *out)
+{
+    if (n->kind != NODE_MAP) {
+        want(d, n, f->key, "a map of names to values");
+        return;
+    }
+    static const Field text = {"value", F_STR, 0, 0};
+    out->v = arena_alloc(d->a, (size_t)n->n * sizeof *out->v);
+    out->loc = n->loc;
+    for (int i = 0; i < n->n; i++) {
+        KeyVal *kv = arena_alloc(d->a, sizeof *kv);
+        kv->loc = n->pairs[i].key->loc;
+        kv->key = (Str){n->pairs[i].key->str, n->pairs[i].key->loc};
+        decode_scalar(d, &text, F_STR, n->pairs[i].val, &kv->value);
+        if (kv->value.s)
+            out->v[out->n++] = kv;
+    }
+}
+
+/* Decode value n of field f; `at` is where the key was written. */
+static void decode_field(Dec *d, const Field *f, void *obj, const Node *n,
+                         Loc at)
+{
+    void *slot = (char *)obj + f->off;
+    switch (f->type) {
+    case F_OBJ: {
+        Node empty = {.kind = NODE_MAP, .loc = n->loc};
+        *(void **)slot = decode_obj(
+            d, f->sub, n->kind == NODE_NULL ? &empty : n, f->key, at);
+        break;
+    }
+    case F_LIST:
+        decode_list(d, f, n, slot);
+        break;
+    case F_MAP:
+        decode_map(d, f, n, slot);
+        break;
+    case F_KV:
+        decode_kv(d, f, n, slot);
+        break;
+    case F_STRLIST:
+        decode_strlist(d, f, n, slot);
+        break;
+    case F_OVERRIDES:
+        if (n->kind != NODE_MAP)
+            want(d, n, f->key, "a map of environment names");
+        else
+            *(const Node **)slot = n;
+        break;
+    default:
+        decode_scalar(d, f, f->type, n, slot);
+        break;
+    }
+    if ((f->flags & FL_NONEMPTY) &&
+        (f->type == F_LIST || f->type == F_MAP || f->type == F_STRLIST)) {
+        int count = f->type == F_STRLIST ? ((StrList *)slot)->n
+                                         : ((List *)slot)->n;
+        if (count == 0 && (n->kind == NODE_SEQ || n->kind == NODE_MAP))
+            diag_error(d->ds, n->loc, "invalid-value",
+                       "'%s' must have at least one entry", f->key);
+    }
+}
+
+/* Apply a field's default, as if the spec had written it at `at`. */
+static void apply_default(Dec *d, const Field *f, void *obj, Loc at)
+{
+    at.len = 0;
+    if (f->type == F_OBJ && !(f->flags & FL_OPTIONAL)) {
+        Node empty = {.kind = NODE_MAP, .loc = at};
+        *(void **)((char *)obj + f->off) =
+            decode_obj(d, f->sub, &empty, f->key, at);
+        return;
+    }
+    if (!f->dflt)
+        return;
+    if (f->type != F_STRLIST) {
+        Node v = {.kind = NODE_SCALAR, .loc = at, .str = f->dflt};
+        decode_field(d, f, obj, &v, at);
+        return;
+    }
+    /* list defaults are written "a,b" */
+    Node *items[8];
+    Node nodes[8];
+    int n = 0;
+    for (const char *p = f->dflt; *p && n < 8; n++) {
+        size_t len = strcspn(p, ",");
+        nodes[n] = (Node){.kind = NODE_SCALAR, .loc = at,
+                          .str = arena_strndup(d->a, p, len)};
+        items[n] = &nodes[n];
+        p += len + (p[len] == ',');
+    }
+    Node seq = {.kind = NODE_SEQ, .loc = at, .items = items, .n = n};
+    decode_field(d, f, obj, &seq, at);
+}
+
+static void unknown_key(Dec *d, const Schema *s, const NodePair *p,
+                        const char *what)
+{
+    const char *cands[64];
+    int n = 0;
+    for (int i = 0; i < s->nfields && n < 64; i++)
+        if (!(s->fields[i].flags & (FL_COMPUTED | FL_KEY)) ||
+            s->fields[i].flags & FL_REQUIRED)
+            cands[n++] = s->fields[i].key;
+    Diag *g = diag_error(d->ds, p->key->loc, "unknown-key",
+                         "unknown key '%s' in %s", p->key->str, what);
+    const char *best = closest_word(p->key->str, cands, n);
+    if (best) {
+        diag_help(d->ds, g, "did you mean '%s'?", best);
+        return;
+    }
+    Strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < n; i++)
+        sb_printf(&sb, "%s%s", i ? ", " : "", cands[i]);
+    diag_help(d->ds, g, "valid keys here: %s", sb.buf);
+    sb_release(&sb);
+}
+
+static void *decode_obj(Dec *d, const Schema *s, const Node *n,
+                        const char *what, Loc at)
+{
+    if (n->kind != NODE_MAP) {
+        Diag *g = want(d, n, what, "a map");
+        diag_help(d->ds, g, "write its keys indented below it, as 'key: "
+                            "value' lines");
+        return NULL;
+    }
+    void *obj = arena_alloc(d->a, s->size);
+    *(Loc *)obj = n->loc;
+    unsigned char seen[64] = {0};
+    for (int i = 0; i < n->n; i++) {
+        const NodePair *p = &n->pairs[i];
+        int k = 0;
+        while (k < s->nfields &&
+               (strcmp(s->fields[k].key, p->key->str) != 0 ||
+                (s->fields[k].flags & FL_COMPUTED) ||
+                ((s->fields[k].flags & FL_KEY) &&
+                 !(s->fields[k].flags & FL_REQUIRED))))
+            k++;
+        if (k == s->nfields) {
+            unknown_key(d, s, p, what);
+            continue;
+        }
+        seen[k] = 1;
+        decode_field(d, &s->fields[k], obj, p->val, p->key->loc);
+    }
+    for (int k = 0; k < s->nfields; k++) {
+        const Field *f = &s->fields[k];
+        if (seen[k] || (f->flags & FL_COMPUTED) ||
+            ((f->flags & FL_KEY) && !(f->flags & FL_REQUIRED)))
+            continue;
+        if (!(f->flags & FL_REQUIRED)) {
+            apply_default(d, f, obj, n->loc);
+            continue;
+        }
+        Diag *g = diag_error(d->ds, at, "missing-key",
+                             "%s is missing the required key '%s'", what,
+                             f->key);
+        diag_help(d->ds, g, "add '%s:' with %s", f->key,
+                  type_desc(f, f->type));
+    }
+    return obj;
+}
+
+void *schema_decode(Arena *a, Diags *ds, const Schema *s, const Node *n)
+{
+    Dec d = {a, ds};
+    const char *what = s->name;
+    Loc at = n->loc;
+    /* a document names itself by its first key: "service 'orders'" */
+    const Node *self = n->kind == NODE_MAP && n->n ? n->pairs[0].val : NULL;
+    if (self && self->kind == NODE_SCALAR &&
+        strcmp(n->pairs[0].key->str, s->name) == 0) {
+        what = arena_printf(a, "%s '%s'", s->name, self->str);
+        at = n->pairs[0].key->loc;
+    }
+    return decode_obj(&d, s, n, what, at);
+}
+
+const Field *schema_field(const Schema *s, const char *key)
+{
+    for (int i = 0; i < s->nfields; i++)
+        if (strcmp(s->fields[i].key, key) == 0)
+            return &s->fields[i];
+    return NULL;
+}
+
+void schema_print(const Schema *s, const char *prefix, Strbuf *out)
+{
+    for (int i = 0; i < s->nfields; i++) {
+        const Field *f = &s->fields[i];
+        if (f->flags & FL_COMPUTED)
+            continue;
+        if ((f->flags & FL_KEY) && !(f->flags & FL_REQUIRED))
+            continue; /* the map key itself */
+        sb_printf(out, "%s%s\t%s", prefix, f->key,
+                  f->type == F_STRLIST ? "list" : type_desc(f, f->type));
+        if (f->flags & FL_REQUIRED)
+            sb_puts(out, "\trequired");
+        else if (f->dflt)
+            sb_printf(out, "\tdefault %s", f->dflt);
+        if (f->values) {
+            sb_puts(out, "\t{");
+            list_values(out, f->values);
+            sb_puts(out, "}");
+        }
+        sb_putc(out, '\n');
+        if (f->sub) {
+            char sub[256];
+            snprintf(sub, sizeof sub, "%s%s%s.", prefix, f->key,
+                     f->type == F_MAP ? ".NAME" : f->type == F_LIST ? "[]"
+                                                                    : "");
+            schema_print(f->sub, sub, out);
+        }
+    }
+}

@@ -1,0 +1,452 @@
+/* resolve.c - stage 2: from decoded documents to the per-environment model.
+ *
+ *   classify documents -> decode platform and services -> index names ->
+ *   resolve each environment (merge overrides, decode, check references)
+ */
+#include "topoc/build.h"
+#include "topoc/schema.h"
+#include "topoc/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Ctx {
+    Arena *a;
+    Diags *ds;
+    Model *m;
+    const char **env_names; /* for suggestions */
+    const char **team_names, **source_names, **store_names, **svc_names;
+} Ctx;
+
+/* ---- name lookups ---- */
+
+static const void *find_named(const List *l, const char *name)
+{
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(((const Str *)((const char *)l->v[i] + sizeof(Loc)))->s,
+                   name) == 0)
+            return l->v[i];
+    return NULL;
+}
+
+/* Every named struct has `Loc loc; Str name;` first (checked below). */
+_Static_assert(offsetof(Environment, name) == sizeof(Loc), "layout");
+_Static_assert(offsetof(Team, name) == sizeof(Loc), "layout");
+_Static_assert(offsetof(DataSource, name) == sizeof(Loc), "layout");
+_Static_assert(offsetof(Store, name) == sizeof(Loc), "layout");
+_Static_assert(offsetof(Service, name) == sizeof(Loc), "layout");
+
+const Environment *model_env(const Platform *p, const char *name)
+{
+    return find_named(&p->environments, name);
+}
+const Team *model_team(const Platform *p, const char *name)
+{
+    return find_named(&p->teams, name);
+}
+const DataSource *model_source(const Platform *p, const char *name)
+{
+    return find_named(&p->sources, name);
+}
+const Store *model_store(const Platform *p, const char *name)
+{
+    return find_named(&p->stores, name);
+}
+
+static int svc_key_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, (*(Service *const *)elem)->name.s);
+}
+
+static const Service *bsearch_service(Service *const *v, int n,
+                                      const char *name)
+{
+    Service *const *p = bsearch(name, v, (size_t)n, sizeof *v, svc_key_cmp);
+    return p ? *p : NULL;
+}
+
+const Service *model_service(const Model *m, const char *name)
+{
+    return bsearch_service(m->services, m->nservices, name);
+}
+
+const Service *env_service(const EnvModel *e, const char *name)
+{
+    return bsearch_service(e->services, e->nservices, name);
+}
+
+static const char **names_of(Ctx *c, const List *l)
+{
+    const char **v = arena_alloc(c->a, ((size_t)l->n + 1) * sizeof *v);
+    for (int i = 0; i < l->n; i++)
+        v[i] = ((const Str *)((const char *)l->v[i] + sizeof(Loc)))->s;
+    return v;
+}
+
+static int count(const char **v)
+{
+    int n = 0;
+    while (v[n])
+        n++;
+    return n;
+}
+
+/* Report an unknown name with a suggestion; `kind` says what was sought. */
+static void unknown_ref(Ctx *c, const Str *ref, const char *kind,
+                        const char **cands, const char *where)
+{
+    Diag *d = diag_error(c->ds, ref->loc, "unknown-reference",
+                         "unknown %s '%s'", kind, ref->s);
+    int n = cands ? count(cands) : 0;
+    const char *best = closest_word(ref->s, cands, n);
+    if (best)
+        diag_help(c->ds, d, "did you mean '%s'?", best);
+    else
+        diag_help(c->ds, d, "declare it %s, or correct the name", where);
+}
+
+/* ---- documents ---- */
+
+static void classify(Ctx *c, const Inputs *in, const Node **platform,
+                     const Node ***svcs, int *nsvcs)
+{
+    *platform = NULL;
+    *svcs = arena_alloc(c->a, ((size_t)in->ndocs + 1) * sizeof **svcs);
+    *nsvcs = 0;
+    for (int i = 0; i < in->ndocs; i++) {
+        const Node *root = in->docs[i].root;
+        if (root->kind != NODE_MAP) {
+            Diag *d = diag_error(c->ds, root->loc, "unknown-document",
+                                 "a spec document must be a map, found %s",
+                                 node_kind_name(root->kind));
+            diag_help(c->ds, d, "start with 'service: NAME' or "
+                                "'platform: NAME'");
+            continue;
+        }
+        if (node_get(root, "service")) {
+            (*svcs)[(*nsvcs)++] = root;
+            continue;
+        }
+        if (!node_get(root, "platform")) {
+            Diag *d = diag_error(c->ds, root->loc, "unknown-document",
+                                 "document is neither a service nor the "
+                                 "platform");
+            static const char *const kinds[] = {"service", "platform"};
+            if (root->n > 0)
+                diag_suggest(c->ds, d, root->pairs[0].key->str, kinds, 2);
+            diag_help(c->ds, d, "a service file starts with 'service: "
+                                "NAME', the platform file with 'platform: "
+                                "NAME'");
+            continue;
+        }
+        if (*platform) {
+            Diag *d = diag_error(c->ds, node_get(root, "platform")->loc,
+                                 "duplicate-platform",
+                                 "a second platform document");
+            diag_note(c->ds, d, node_get(*platform, "platform")->loc,
+                      "the platform is first described here");
+            diag_help(c->ds, d, "a spec has one platform document; compile "
+                                "each platform separately");
+            continue;
+        }
+        *platform = root;
+    }
+}
+
+static int service_cmp(const void *a, const void *b)
+{
+    const Service *x = *(Service *const *)a, *y = *(Service *const *)b;
+    int r = strcmp(x->name.s, y->name.s);
+    if (r)
+        return r;
+    r = strcmp(x->loc.src->path, y->loc.src->path);
+    return r ? r : (x->loc.line > y->loc.line) - (x->loc.line < y->loc.line);
+}
+
+static int store_cmp(const void *a, const void *b)
+{
+    return strcmp((*(Store *const *)a)->name.s, (*(Store *const *)b)->name.s);
+}
+
+/* Sort services and report names declared twice (keeping the first). */
+static void index_services(Ctx *c, Service **v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, service_cmp);
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+        if (kept && strcmp(v[kept - 1]->name.s, v[i]->name.s) == 0) {
+            Diag *d = diag_error(c->ds, v[i]->name.loc, "duplicate-name",
+                                 "service '%s' is declared twice",
+                                 v[i]->name.s);
+            diag_note(c->ds, d, v[kept - 1]->name.loc, "first declared here");
+            diag_help(c->ds, d, "rename one of them; service names are "
+                                "unique across the platform");
+            continue;
+        }
+        v[kept++] = v[i];
+    }
+    c->m->services = v;
+    c->m->nservices = kept;
+    c->svc_names = arena_alloc(c->a, ((size_t)kept + 1) * sizeof(char *));
+    for (int i = 0; i < kept; i++)
+        c->svc_names[i] = v[i]->name.s;
+}
+
+/* ---- per-environment overrides ---- */
+
+/* base with over laid on top: maps merge key by key, anything else is
+ * replaced.  The result shares nodes with its inputs. */
+static const Node *merge(Arena *a, const Node *base, const Node *over)
+{
+    if (base->kind != NODE_MAP || over->kind != NODE_MAP)
+        return over;
+    Node *m = arena_alloc(a, sizeof *m);
+    *m = *base;
+    m->pairs = arena_alloc(a, ((size_t)base->n + (size_t)over->n) *
+                                  sizeof *m->pairs);
+    m->n = 0;
+    for (int i = 0; i < base->n; i++) {
+        const Node *ov = node_get(over, base->pairs[i].key->str);
+        m->pairs[m->n].key = base->pairs[i].key;
+        m->pairs[m->n++].val =
+            (Node *)(ov ? merge(a, base->pairs[i].val, ov)
+                        : base->pairs[i].val);
+    }
+    for (int i = 0; i < over->n; i++)
+        if (!node_get(base, over->pairs[i].key->str))
+            m->pairs[m->n++] = over->pairs[i];
+    return m;
+}
+
+/* Check an `environments:` block; returns the override for env or NULL. */
+static const Node *override_for(Ctx *c, const Node *ov, const char *env,
+                                const char *const *forbidden)
+{
+    const Node *found = NULL;
+    if (!ov)
+        return NULL;
+    for (int i = 0; i < ov->n; i++) {
+        const NodePair *p = &ov->pairs[i];
+        Str key = {p->key->str, p->key->loc};
+        if (!model_env(c->m->platform, key.s)) {
+            unknown_ref(c, &key, "environment", c->env_names,
+                        "under 'environments:' in the platform file");
+            continue;
+        }
+        if (p->val->kind != NODE_MAP) {
+            Diag *d = diag_error(c->ds, p->val->loc, "type-mismatch",
+                                 "the override for '%s' must be a map",
+                                 key.s);
+            diag_help(c->ds, d, "write the keys to change, indented below "
+                                "'%s:'",
+                                key.s);
+            continue;
+        }
+        for (int j = 0; j < p->val->n; j++)
+            for (int k = 0; forbidden[k]; k++)
+                if (!strcmp(p->val->pairs[j].key->str, forbidden[k]))
+                    diag_help(c->ds,
+                              diag_error(c->ds, p->val->pairs[j].key->loc,
+                                         "invalid-value",
+                                         "'%s' cannot be overridden per "
+                                         "environment",
+                                         forbidden[k]),
+                              "set it once, outside 'environments:'");
+        if (strcmp(key.s, env) == 0)
+            found = p->val;
+    }
+    return found;
+}
+
+static const char *const svc_fixed[] = {"service", "environments",
+                                        "single-environment", NULL};
+static const char *const store_fixed[] = {"environments", NULL};
+
+/* ---- references ---- */
+
+static void check_service_refs(Ctx *c, const Service *s, const EnvModel *e)
+{
+    const Platform *p = c->m->platform;
+    if (s->team.s && !model_team(p, s->team.s))
+        unknown_ref(c, &s->team, "team", c->team_names,
+                    "under 'teams:' in the platform file");
+    for (int i = 0; i < s->depends_on.n; i++) {
+        const Str *dep = &s->depends_on.v[i];
+        if (!model_service(c->m, dep->s)) {
+            unknown_ref(c, dep, "service", c->svc_names,
+                        "in its own file with 'service: NAME'");
+        } else if (strcmp(dep->s, s->name.s) == 0) {
+            diag_error(c->ds, dep->loc, "invalid-value",
+                       "service '%s' depends on itself", s->name.s);
+        }
+    }
+    for (int i = 0; i < s->stores.n; i++) {
+        const StoreUse *u = s->stores.v[i];
+        if (u->store.s && !model_store(p, u->store.s))
+            unknown_ref(c, &u->store, "store", c->store_names,
+                        "under 'stores:' in the platform file");
+    }
+    for (int i = 0; i < s->alerts.n; i++) {
+        const Alert *al = s->alerts.v[i];
+        if (al->notify.s && !model_team(p, al->notify.s))
+            unknown_ref(c, &al->notify, "team", c->team_names,
+                        "under 'teams:' in the platform file");
+    }
+    if (s->connector && s->connector->source.s &&
+        !model_source(p, s->connector->source.s))
+        unknown_ref(c, &s->connector->source, "source", c->source_names,
+                    "under 'sources:' in the platform file");
+    if (s->connector && s->kind.s && strcmp(s->kind.s, "connector") != 0)
+        diag_help(c->ds,
+                  diag_error(c->ds, s->connector->loc, "invalid-value",
+                             "only a service of kind 'connector' may have "
+                             "a 'connector' block"),
+                  "set 'kind: connector' or remove the block");
+    if (s->kind.s && strcmp(s->kind.s, "connector") == 0 && !s->connector)
+        diag_help(c->ds,
+                  diag_error(c->ds, s->kind.loc, "missing-key",
+                             "connector '%s' does not say which source it "
+                             "connects to",
+                             s->name.s),
+                  "add 'connector:' with 'source:' and 'handles:'");
+    for (int i = 0; i < s->routes.n; i++) {
+        Route *r = s->routes.v[i];
+        if (r->host.s && e->env->domain.s)
+            r->fqdn = (Str){arena_printf(c->a, "%s.%s", r->host.s,
+                                         e->env->domain.s),
+                            r->host.loc};
+    }
+}
+
+/* Decode service s for environment e; NULL when it is not deployed there. */
+static Service *resolve_service(Ctx *c, const Service *s, const EnvModel *e)
+{
+    const char *env = e->env->name.s;
+    const Node *ov = override_for(c, s->overrides, env, svc_fixed);
+    if (s->single_environment && s->single_environment->environment.s &&
+        strcmp(s->single_environment->environment.s, env) != 0)
+        return NULL;
+    const Node *node = ov ? merge(c->a, s->node, ov) : s->node;
+    Service *inst = schema_decode(c->a, c->ds, &schema_service, node);
+    if (!inst || !inst->name.s)
+        return NULL;
+    inst->node = s->node;
+    inst->overrides = s->overrides;
+    inst->env = e->env;
+    if (!inst->group.s)
+        inst->group = (Str){inst->kind.s, inst->kind.loc};
+    for (int i = 0; i < inst->alerts.n; i++) {
+        Alert *al = inst->alerts.v[i];
+        if (!al->notify.s)
+            al->notify = inst->team;
+    }
+    check_service_refs(c, inst, e);
+    return inst;
+}
+
+static Store *resolve_store(Ctx *c, const Store *s, const Node *node,
+                            const EnvModel *e)
+{
+    const char *env = e->env->name.s;
+    const Node *ov = override_for(c, s->overrides, env, store_fixed);
+    const Node *merged = ov ? merge(c->a, node, ov) : node;
+    Store *inst = schema_decode(c->a, c->ds, &schema_store, merged);
+    if (!inst)
+        return NULL;
+    inst->name = s->name;
+    inst->node = node;
+    inst->env = e->env;
+    if (!inst->region.s)
+        inst->region = e->env->region;
+    if (!inst->resource_name.s)
+        inst->resource_name = (Str){
+            arena_printf(c->a, "%s-%s-%s", c->m->platform->name.s, env,
+                         s->name.s),
+            s->name.loc};
+    return inst;
+}
+
+static void resolve_env(Ctx *c, EnvModel *e, const Node *stores_node)
+{
+    const Platform *p = c->m->platform;
+    e->services = arena_alloc(c->a, ((size_t)c->m->nservices + 1) *
+                                        sizeof *e->services);
+    for (int i = 0; i < c->m->nservices; i++) {
+        Service *inst = resolve_service(c, c->m->services[i], e);
+        if (inst)
+            e->services[e->nservices++] = inst; /* stays sorted */
+    }
+    e->stores = arena_alloc(c->a, ((size_t)p->stores.n + 1) *
+                                      sizeof *e->stores);
+    for (int i = 0; i < p->stores.n; i++) {
+        const Store *s = p->stores.v[i];
+        const Node *node = node_get(stores_node, s->name.s);
+        Store *inst = node ? resolve_store(c, s, node, e) : NULL;
+        if (inst)
+            e->stores[e->nstores++] = inst;
+    }
+    qsort(e->stores, (size_t)e->nstores, sizeof *e->stores, store_cmp);
+}
+
+static void check_single_env(Ctx *c, const Service *s)
+{
+    const SingleEnv *se = s->single_environment;
+    if (se && se->environment.s && !model_env(c->m->platform,
+                                              se->environment.s))
+        unknown_ref(c, &se->environment, "environment", c->env_names,
+                    "under 'environments:' in the platform file");
+}
+
+Model *model_build(Arena *a, Diags *ds, const Inputs *in)
+{
+    Model *m = arena_alloc(a, sizeof *m);
+    Ctx c = {.a = a, .ds = ds, .m = m};
+    const Node *pnode, **snodes;
+    int nsvcs;
+    classify(&c, in, &pnode, &snodes, &nsvcs);
+    if (!pnode) {
+        Loc at = in->ndocs ? in->docs[0].root->loc : (Loc){0};
+        at.line = at.line ? 1 : 0, at.col = 1;
+        Diag *d = diag_error(ds, at, "no-platform",
+                             "no platform document among the spec files");
+        diag_help(ds, d, "add platform.yaml starting with 'platform: NAME' "
+                         "(see specs/README.md)");
+        return NULL;
+    }
+    m->platform = schema_decode(a, ds, &schema_platform, pnode);
+    if (!m->platform)
+        return NULL;
+    Platform *p = m->platform;
+    for (int i = 0; i < p->environments.n; i++)
+        ((Environment *)p->environments.v[i])->index = i;
+    c.env_names = names_of(&c, &p->environments);
+    c.team_names = names_of(&c, &p->teams);
+    c.source_names = names_of(&c, &p->sources);
+    c.store_names = names_of(&c, &p->stores);
+
+    Service **svcs = arena_alloc(a, ((size_t)nsvcs + 1) * sizeof *svcs);
+    int n = 0;
+    for (int i = 0; i < nsvcs; i++) {
+        Service *s = schema_decode(a, ds, &schema_service, snodes[i]);
+        if (!s || !s->name.s)
+            continue;
+        s->node = snodes[i];
+        svcs[n++] = s;
+    }
+    index_services(&c, svcs, n);
+    for (int i = 0; i < m->nservices; i++)
+        check_single_env(&c, m->services[i]);
+
+    const Node *stores_node = node_get(pnode, "stores");
+    for (int i = 0; i < p->stores.n; i++) {
+        Store *s = p->stores.v[i];
+        s->node = node_get(stores_node, s->name.s);
+    }
+    m->nenvs = p->environments.n;
+    m->envs = arena_alloc(a, ((size_t)m->nenvs + 1) * sizeof *m->envs);
+    for (int i = 0; i < m->nenvs; i++) {
+        m->envs[i].env = p->environments.v[i];
+        resolve_env(&c, &m->envs[i], stores_node);
+    }
+    return m;
+}

@@ -1,0 +1,416 @@
+/* schema.c - the spec language, version 1, as tables (see schema.h).
+ *
+ * Reading order follows a spec: the platform document (residency,
+ * environments, edge, teams, sources, stores), then a service document.
+ * specs/README.md documents every key listed here; tests/unit checks that.
+ */
+#include "topoc/schema.h"
+
+#include <stddef.h>
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* ---- value sets ---- */
+
+static const char *const waf_modes[] = {"prevention", "detection", NULL};
+static const char *const route_waf_modes[] = {"prevention", "detection",
+                                              NULL};
+static const char *const rule_sets[] = {"owasp-crs", "microsoft-default",
+                                        NULL};
+static const char *const rate_keys[] = {"client-ip", "api-key", NULL};
+static const char *const rule_actions[] = {"block", "allow", "log", NULL};
+static const char *const rule_variables[] = {
+    "remote-addr", "request-method", "request-uri",     "query-string",
+    "request-header", "request-cookie", "post-args",    NULL};
+static const char *const rule_operators[] = {
+    "equals", "contains", "begins-with", "ends-with", "regex", "ip-match",
+    NULL};
+static const char *const tls_versions[] = {"1.0", "1.1", "1.2", "1.3",
+                                           NULL};
+static const char *const global_kinds[] = {"front-door", "traffic-manager",
+                                           "dns", NULL};
+static const char *const source_categories[] = {
+    "accounting", "banking", "bank-feeds", "commerce", NULL};
+static const char *const store_kinds[] = {"sql",   "blob",  "key-vault",
+                                          "queue", "cache", NULL};
+static const char *const redundancies[] = {"lrs",    "zrs",     "grs",
+                                           "gzrs",   "ra-grs",  "ra-gzrs",
+                                           NULL};
+static const char *const service_kinds[] = {
+    "api", "connector", "worker", "frontend", "function", NULL};
+static const char *const scale_metrics[] = {
+    "cpu", "memory", "http-queue-length", "requests-per-second",
+    "queue-length", NULL};
+static const char *const alert_metrics[] = {
+    "cpu",      "memory",        "requests", "http-5xx",
+    "response-time", "queue-length", NULL};
+static const char *const sensitivities[] = {"low", "medium", "high", NULL};
+static const char *const methods[] = {"GET",    "HEAD",    "POST",
+                                      "PUT",    "PATCH",   "DELETE",
+                                      "OPTIONS", NULL};
+static const char *const accesses[] = {"read", "write", "read-write", NULL};
+static const char *const responsibilities[] = {
+    "authentication", "authorization", "fetch", "mapping", NULL};
+
+/* ---- platform document ---- */
+
+static const Field global_service_fields[] = {
+    {"name", F_NAME, offsetof(GlobalService, name), FL_REQUIRED},
+    {"kind", F_ENUM, offsetof(GlobalService, kind), FL_REQUIRED,
+     .values = global_kinds},
+    {"reason", F_STR, offsetof(GlobalService, reason), FL_REQUIRED},
+};
+static const Schema global_service_schema = {
+    "global service", sizeof(GlobalService), global_service_fields,
+    N(global_service_fields)};
+
+static const Field residency_fields[] = {
+    {"allowed-regions", F_STRLIST, offsetof(Residency, allowed_regions),
+     FL_NONEMPTY, .item = F_REGION, .dflt = "uksouth,ukwest"},
+    {"global-services", F_LIST, offsetof(Residency, global_services), 0,
+     &global_service_schema},
+};
+static const Schema residency_schema = {"residency", sizeof(Residency),
+                                        residency_fields,
+                                        N(residency_fields)};
+
+static const Field environment_fields[] = {
+    {"name", F_NAME, offsetof(Environment, name), FL_KEY},
+    {"region", F_REGION, offsetof(Environment, region), FL_REQUIRED},
+    {"failover-region", F_REGION, offsetof(Environment, failover_region)},
+    {"address-space", F_CIDR, offsetof(Environment, address_space),
+     FL_REQUIRED},
+    {"domain", F_DOMAIN, offsetof(Environment, domain), FL_REQUIRED},
+    {"peered-with", F_STRLIST, offsetof(Environment, peered_with), 0,
+     .item = F_NAME},
+};
+static const Schema environment_schema = {"environment",
+                                          sizeof(Environment),
+                                          environment_fields,
+                                          N(environment_fields)};
+
+static const Field managed_rules_fields[] = {
+    {"set", F_ENUM, offsetof(ManagedRules, set), 0, .values = rule_sets,
+     .dflt = "owasp-crs"},
+    {"version", F_STR, offsetof(ManagedRules, version), 0, .dflt = "3.2"},
+    {"paranoia-level", F_INT, offsetof(ManagedRules, paranoia_level), 0,
+     .dflt = "1", .min = 1, .max = 4},
+    {"inbound-threshold", F_INT, offsetof(ManagedRules, inbound_threshold),
+     0, .dflt = "5", .min = 1, .max = 1000},
+    {"outbound-threshold", F_INT,
+     offsetof(ManagedRules, outbound_threshold), 0, .dflt = "4", .min = 1,
+     .max = 1000},
+};
+static const Schema managed_rules_schema = {
+    "managed-rules", sizeof(ManagedRules), managed_rules_fields,
+    N(managed_rules_fields)};
+
+static const Field limits_fields[] = {
+    {"max-body-size", F_BYTES, offsetof(RequestLimits, max_body_size), 0,
+     .dflt = "1MB", .min = 1, .max = 4LL << 30},
+    {"max-file-size", F_BYTES, offsetof(RequestLimits, max_file_size), 0,
+     .dflt = "100MB", .min = 1, .max = 4LL << 30},
+    {"max-url-length", F_INT, offsetof(RequestLimits, max_url_length), 0,
+     .dflt = "2048", .min = 64, .max = 65536},
+    {"max-header-size", F_BYTES, offsetof(RequestLimits, max_header_size),
+     0, .dflt = "8KB", .min = 1024, .max = 1 << 20},
+    {"max-args", F_INT, offsetof(RequestLimits, max_args), 0, .dflt = "255",
+     .min = 1, .max = 10000},
+};
+static const Schema limits_schema = {"limits", sizeof(RequestLimits),
+                                     limits_fields, N(limits_fields)};
+
+static const Field rate_limit_fields[] = {
+    {"name", F_NAME, offsetof(RateLimit, name), FL_REQUIRED},
+    {"requests", F_INT, offsetof(RateLimit, requests), FL_REQUIRED,
+     .min = 1, .max = 1000000},
+    {"per", F_DURATION, offsetof(RateLimit, period), 0, .dflt = "1m",
+     .min = 1, .max = 86400},
+    {"burst", F_INT, offsetof(RateLimit, burst), 0, .dflt = "0", .min = 0,
+     .max = 1000000},
+    {"by", F_ENUM, offsetof(RateLimit, key), 0, .values = rate_keys,
+     .dflt = "client-ip"},
+    {"paths", F_STRLIST, offsetof(RateLimit, paths), 0, .item = F_PATH},
+};
+static const Schema rate_limit_schema = {"rate limit", sizeof(RateLimit),
+                                         rate_limit_fields,
+                                         N(rate_limit_fields)};
+
+static const Field custom_rule_fields[] = {
+    {"name", F_NAME, offsetof(CustomRule, name), FL_REQUIRED},
+    {"priority", F_INT, offsetof(CustomRule, priority), FL_REQUIRED,
+     .min = 1, .max = 100},
+    {"action", F_ENUM, offsetof(CustomRule, action), FL_REQUIRED,
+     .values = rule_actions},
+    {"variable", F_ENUM, offsetof(CustomRule, variable), FL_REQUIRED,
+     .values = rule_variables},
+    {"selector", F_STR, offsetof(CustomRule, selector)},
+    {"operator", F_ENUM, offsetof(CustomRule, operator), FL_REQUIRED,
+     .values = rule_operators},
+    {"values", F_STRLIST, offsetof(CustomRule, values),
+     FL_REQUIRED | FL_NONEMPTY, .item = F_STR},
+    {"negate", F_BOOL, offsetof(CustomRule, negate), 0, .dflt = "false"},
+};
+static const Schema custom_rule_schema = {"custom rule", sizeof(CustomRule),
+                                          custom_rule_fields,
+                                          N(custom_rule_fields)};
+
+static const Field waf_fields[] = {
+    {"mode", F_ENUM, offsetof(Waf, mode), 0, .values = waf_modes,
+     .dflt = "prevention"},
+    {"managed-rules", F_OBJ, offsetof(Waf, managed_rules), 0,
+     &managed_rules_schema},
+    {"limits", F_OBJ, offsetof(Waf, limits), 0, &limits_schema},
+    {"rate-limits", F_LIST, offsetof(Waf, rate_limits), 0,
+     &rate_limit_schema},
+    {"allow-ips", F_STRLIST, offsetof(Waf, allow_ips), 0, .item = F_IPNET},
+    {"deny-ips", F_STRLIST, offsetof(Waf, deny_ips), 0, .item = F_IPNET},
+    {"custom-rules", F_LIST, offsetof(Waf, custom_rules), 0,
+     &custom_rule_schema},
+};
+static const Schema waf_schema = {"waf", sizeof(Waf), waf_fields,
+                                  N(waf_fields)};
+
+static const Field hsts_fields[] = {
+    {"enabled", F_BOOL, offsetof(Hsts, enabled), 0, .dflt = "true"},
+    {"max-age", F_DURATION, offsetof(Hsts, max_age), 0, .dflt = "365d",
+     .min = 0, .max = 2LL * 365 * 86400},
+    {"include-subdomains", F_BOOL, offsetof(Hsts, include_subdomains), 0,
+     .dflt = "true"},
+    {"preload", F_BOOL, offsetof(Hsts, preload), 0, .dflt = "false"},
+};
+static const Schema hsts_schema = {"hsts", sizeof(Hsts), hsts_fields,
+                                   N(hsts_fields)};
+
+static const Field client_cert_fields[] = {
+    {"host", F_DOMAIN, offsetof(ClientCert, host), FL_REQUIRED},
+    {"ca", F_NAME, offsetof(ClientCert, ca), FL_REQUIRED},
+};
+static const Schema client_cert_schema = {"client certificate",
+                                          sizeof(ClientCert),
+                                          client_cert_fields,
+                                          N(client_cert_fields)};
+
+static const Field gateway_fields[] = {
+    {"tls-min-version", F_ENUM, offsetof(Gateway, tls_min_version), 0,
+     .values = tls_versions, .dflt = "1.2"},
+    {"hsts", F_OBJ, offsetof(Gateway, hsts), 0, &hsts_schema},
+    {"internal-tls", F_BOOL, offsetof(Gateway, internal_tls), 0,
+     .dflt = "true"},
+    {"client-certificates", F_LIST, offsetof(Gateway, client_certificates),
+     0, &client_cert_schema},
+};
+static const Schema gateway_schema = {"gateway", sizeof(Gateway),
+                                      gateway_fields, N(gateway_fields)};
+
+static const Field edge_fields[] = {
+    {"waf", F_OBJ, offsetof(Edge, waf), 0, &waf_schema},
+    {"gateway", F_OBJ, offsetof(Edge, gateway), 0, &gateway_schema},
+};
+static const Schema edge_schema = {"edge", sizeof(Edge), edge_fields,
+                                   N(edge_fields)};
+
+static const Field team_fields[] = {
+    {"name", F_NAME, offsetof(Team, name), FL_KEY},
+    {"description", F_STR, offsetof(Team, description)},
+    {"email", F_STRLIST, offsetof(Team, email), FL_REQUIRED | FL_NONEMPTY,
+     .item = F_STR},
+    {"webhook", F_URL, offsetof(Team, webhook)},
+};
+static const Schema team_schema = {"team", sizeof(Team), team_fields,
+                                   N(team_fields)};
+
+static const Field source_fields[] = {
+    {"name", F_NAME, offsetof(DataSource, name), FL_KEY},
+    {"display-name", F_STR, offsetof(DataSource, display_name)},
+    {"category", F_ENUM, offsetof(DataSource, category), FL_REQUIRED,
+     .values = source_categories},
+    {"base-url", F_URL, offsetof(DataSource, base_url), FL_REQUIRED},
+};
+static const Schema source_schema = {"source", sizeof(DataSource),
+                                     source_fields, N(source_fields)};
+
+static const Field store_fields[] = {
+    {"name", F_NAME, offsetof(Store, name), FL_KEY},
+    {"kind", F_ENUM, offsetof(Store, kind), FL_REQUIRED,
+     .values = store_kinds},
+    {"redundancy", F_ENUM, offsetof(Store, redundancy), 0,
+     .values = redundancies, .dflt = "zrs"},
+    {"region", F_REGION, offsetof(Store, region)},
+    {"failover-region", F_REGION, offsetof(Store, failover_region)},
+    {"backup-region", F_REGION, offsetof(Store, backup_region)},
+    {"resource-name", F_NAME, offsetof(Store, resource_name)},
+    {"sku", F_STR, offsetof(Store, sku)},
+    {"environments", F_OVERRIDES, offsetof(Store, overrides)},
+};
+const Schema schema_store = {"store", sizeof(Store), store_fields,
+                             N(store_fields)};
+
+static const Field platform_fields[] = {
+    {"platform", F_NAME, offsetof(Platform, name), FL_REQUIRED | FL_KEY},
+    {"topoc", F_INT, offsetof(Platform, version), 0, .dflt = "1", .min = 1,
+     .max = 1},
+    {"description", F_STR, offsetof(Platform, description)},
+    {"residency", F_OBJ, offsetof(Platform, residency), 0,
+     &residency_schema},
+    {"environments", F_MAP, offsetof(Platform, environments),
+     FL_REQUIRED | FL_NONEMPTY, &environment_schema},
+    {"edge", F_OBJ, offsetof(Platform, edge), 0, &edge_schema},
+    {"teams", F_MAP, offsetof(Platform, teams), FL_REQUIRED | FL_NONEMPTY,
+     &team_schema},
+    {"sources", F_MAP, offsetof(Platform, sources), 0, &source_schema},
+    {"stores", F_MAP, offsetof(Platform, stores), 0, &schema_store},
+};
+const Schema schema_platform = {"platform", sizeof(Platform),
+                                platform_fields, N(platform_fields)};
+
+/* ---- service document ---- */
+
+static const Field runtime_fields[] = {
+    {"image", F_IMAGE, offsetof(Runtime, image), FL_REQUIRED},
+    {"port", F_INT, offsetof(Runtime, port), 0, .dflt = "8080", .min = 1,
+     .max = 65535},
+    {"cpu", F_CPU, offsetof(Runtime, cpu), 0, .dflt = "500m", .min = 10,
+     .max = 64000},
+    {"memory", F_BYTES, offsetof(Runtime, memory), 0, .dflt = "1Gi",
+     .min = 16 << 20, .max = 256LL << 30},
+    {"health-path", F_PATH, offsetof(Runtime, health_path), 0,
+     .dflt = "/healthz"},
+};
+static const Schema runtime_schema = {"runtime", sizeof(Runtime),
+                                      runtime_fields, N(runtime_fields)};
+
+static const Field scale_rule_fields[] = {
+    {"metric", F_ENUM, offsetof(ScaleRule, metric), FL_REQUIRED,
+     .values = scale_metrics},
+    {"above", F_INT, offsetof(ScaleRule, above), FL_REQUIRED, .min = 1,
+     .max = 1000000},
+    {"below", F_INT, offsetof(ScaleRule, below), 0, .min = 0,
+     .max = 1000000},
+    {"step", F_INT, offsetof(ScaleRule, step), 0, .dflt = "1", .min = 1,
+     .max = 100},
+    {"cooldown", F_DURATION, offsetof(ScaleRule, cooldown), 0,
+     .dflt = "5m", .min = 60, .max = 7 * 86400},
+};
+static const Schema scale_rule_schema = {"scale rule", sizeof(ScaleRule),
+                                         scale_rule_fields,
+                                         N(scale_rule_fields)};
+
+static const Field scaling_fields[] = {
+    {"min", F_INT, offsetof(Scaling, min), 0, .dflt = "2", .min = 0,
+     .max = 1000},
+    {"max", F_INT, offsetof(Scaling, max), 0, .dflt = "10", .min = 1,
+     .max = 1000},
+    {"rules", F_LIST, offsetof(Scaling, rules), 0, &scale_rule_schema},
+};
+static const Schema scaling_schema = {"scaling", sizeof(Scaling),
+                                      scaling_fields, N(scaling_fields)};
+
+static const Field alert_fields[] = {
+    {"name", F_NAME, offsetof(Alert, name), FL_REQUIRED},
+    {"metric", F_ENUM, offsetof(Alert, metric), FL_REQUIRED,
+     .values = alert_metrics},
+    {"above", F_INT, offsetof(Alert, above), 0, .min = 0, .max = 1000000000},
+    {"dynamic", F_ENUM, offsetof(Alert, dynamic), 0, .values = sensitivities},
+    {"window", F_DURATION, offsetof(Alert, window), 0, .dflt = "5m",
+     .min = 60, .max = 86400},
+    {"severity", F_INT, offsetof(Alert, severity), 0, .dflt = "2", .min = 0,
+     .max = 4},
+    {"notify", F_NAME, offsetof(Alert, notify)},
+};
+static const Schema alert_schema = {"alert", sizeof(Alert), alert_fields,
+                                    N(alert_fields)};
+
+static const Field exclusion_fields[] = {
+    {"rule", F_INT, offsetof(WafExclusion, rule), FL_REQUIRED, .min = 1,
+     .max = 999999},
+    {"variable", F_STR, offsetof(WafExclusion, variable)},
+};
+static const Schema exclusion_schema = {"exclusion", sizeof(WafExclusion),
+                                        exclusion_fields,
+                                        N(exclusion_fields)};
+
+static const Field route_waf_fields[] = {
+    {"mode", F_ENUM, offsetof(RouteWaf, mode), 0, .values = route_waf_modes},
+    {"exclusions", F_LIST, offsetof(RouteWaf, exclusions), 0,
+     &exclusion_schema},
+    {"max-body-size", F_BYTES, offsetof(RouteWaf, max_body_size), 0,
+     .min = 1, .max = 4LL << 30},
+};
+static const Schema route_waf_schema = {"route waf", sizeof(RouteWaf),
+                                        route_waf_fields,
+                                        N(route_waf_fields)};
+
+static const Field route_fields[] = {
+    {"host", F_DOMAIN, offsetof(Route, host), FL_REQUIRED},
+    {"path", F_PATH, offsetof(Route, path), FL_REQUIRED},
+    {"methods", F_STRLIST, offsetof(Route, methods), FL_NONEMPTY,
+     .item = F_ENUM, .values = methods, .dflt = "GET"},
+    {"params", F_KV, offsetof(Route, params)},
+    {"internal", F_BOOL, offsetof(Route, internal), 0, .dflt = "false"},
+    {"waf", F_OBJ, offsetof(Route, waf), FL_OPTIONAL, &route_waf_schema},
+    {"fqdn", F_DOMAIN, offsetof(Route, fqdn), FL_COMPUTED},
+};
+static const Schema route_schema = {"route", sizeof(Route), route_fields,
+                                    N(route_fields)};
+
+static const Field store_use_fields[] = {
+    {"store", F_NAME, offsetof(StoreUse, store), FL_REQUIRED},
+    {"access", F_ENUM, offsetof(StoreUse, access), 0, .values = accesses,
+     .dflt = "read-write"},
+};
+static const Schema store_use_schema = {"store use", sizeof(StoreUse),
+                                        store_use_fields,
+                                        N(store_use_fields)};
+
+static const Field connector_fields[] = {
+    {"source", F_NAME, offsetof(Connector, source), FL_REQUIRED},
+    {"handles", F_STRLIST, offsetof(Connector, handles),
+     FL_REQUIRED | FL_NONEMPTY, .item = F_ENUM, .values = responsibilities},
+};
+static const Schema connector_schema = {"connector", sizeof(Connector),
+                                        connector_fields,
+                                        N(connector_fields)};
+
+static const Field secret_fields[] = {
+    {"name", F_STR, offsetof(Secret, name), FL_REQUIRED},
+    {"key-vault-secret", F_NAME, offsetof(Secret, key_vault_secret),
+     FL_REQUIRED},
+};
+static const Schema secret_schema = {"secret", sizeof(Secret),
+                                     secret_fields, N(secret_fields)};
+
+static const Field single_env_fields[] = {
+    {"environment", F_NAME, offsetof(SingleEnv, environment), FL_REQUIRED},
+    {"reason", F_STR, offsetof(SingleEnv, reason), FL_REQUIRED},
+};
+static const Schema single_env_schema = {"single-environment",
+                                         sizeof(SingleEnv),
+                                         single_env_fields,
+                                         N(single_env_fields)};
+
+static const Field service_fields[] = {
+    {"service", F_NAME, offsetof(Service, name), FL_REQUIRED | FL_KEY},
+    {"description", F_STR, offsetof(Service, description)},
+    {"kind", F_ENUM, offsetof(Service, kind), FL_REQUIRED,
+     .values = service_kinds},
+    {"team", F_NAME, offsetof(Service, team), FL_REQUIRED},
+    {"group", F_NAME, offsetof(Service, group)},
+    {"runtime", F_OBJ, offsetof(Service, runtime), FL_REQUIRED,
+     &runtime_schema},
+    {"scaling", F_OBJ, offsetof(Service, scaling), 0, &scaling_schema},
+    {"alerts", F_LIST, offsetof(Service, alerts), 0, &alert_schema},
+    {"routes", F_LIST, offsetof(Service, routes), 0, &route_schema},
+    {"depends-on", F_STRLIST, offsetof(Service, depends_on), 0,
+     .item = F_NAME},
+    {"stores", F_LIST, offsetof(Service, stores), 0, &store_use_schema},
+    {"connector", F_OBJ, offsetof(Service, connector), FL_OPTIONAL,
+     &connector_schema},
+    {"secrets", F_LIST, offsetof(Service, secrets), 0, &secret_schema},
+    {"settings", F_KV, offsetof(Service, settings)},
+    {"single-environment", F_OBJ, offsetof(Service, single_environment),
+     FL_OPTIONAL, &single_env_schema},
+    {"environments", F_OVERRIDES, offsetof(Service, overrides)},
+};
+const Schema schema_service = {"service", sizeof(Service), service_fields,
+                               N(service_fields)};
