@@ -26,6 +26,7 @@ typedef struct Inputs {
     Document *docs;
     int ndocs;
     int nfiles;
+    int nbroken; /* files whose content could not be parsed */
 } Inputs;
 
 int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,

@@ -237,12 +237,16 @@ int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
             continue;
         }
         out->nfiles++;
-        if (!check_content(ds, src, too_big))
+        if (!check_content(ds, src, too_big)) {
+            out->nbroken++;
             continue;
+        }
         Document *docs;
         int n;
         int before = ds->nerrors;
         load_yaml(a, ds, src, &docs, &n);
+        if (ds->nerrors > before)
+            out->nbroken++;
         int kept = 0;
         for (int j = 0; j < n; j++) /* a bare '---' is no document */
             if (docs[j].root->kind != NODE_NULL)

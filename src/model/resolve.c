@@ -404,6 +404,8 @@ Model *model_build(Arena *a, Diags *ds, const Inputs *in)
     const Node *pnode, **snodes;
     int nsvcs;
     classify(&c, in, &pnode, &snodes, &nsvcs);
+    if (!pnode && in->nbroken > 0)
+        return NULL; /* the platform file may be the one that broke */
     if (!pnode) {
         Loc at = in->ndocs ? in->docs[0].root->loc : (Loc){0};
         at.line = at.line ? 1 : 0, at.col = 1;
