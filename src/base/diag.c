@@ -180,6 +180,8 @@ const char *closest_word(const char *word, const char *const *cands,
     int limit = wl < 3 ? 1 : (int)(wl / 3 > 3 ? 3 : wl / 3);
     const char *best = NULL;
     int bestd = limit + 1;
+    if (wl >= 3 && limit < 2)
+        limit = 2, bestd = 3; /* short words: a transposition is one edit */
     for (int i = 0; i < ncands; i++) {
         int dist = edit_distance(word, cands[i], bestd);
         if (dist < bestd) {
@@ -270,11 +272,14 @@ static void print_snippet(FILE *f, const Loc *loc, const Style *st)
     if (!text || n > 400)
         return;
     fprintf(f, "%5d | ", loc->line);
+    /* Control bytes and broken UTF-8 are shown as '?': a hostile spec
+     * cannot drive the terminal through our diagnostics. */
+    bool raw = utf8_invalid_at(text, n) < 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)text[i];
-        /* control bytes are shown as '?': a hostile spec cannot move the
-         * terminal cursor through our diagnostics */
-        fputc(ch < 0x20 && ch != '\t' ? '?' : ch, f);
+        bool shown = (ch >= 0x20 && ch != 0x7f && (raw || ch < 0x80)) ||
+                     ch == '\t';
+        fputc(shown ? ch : '?', f);
     }
     fputs("\n      | ", f);
     int col = 1;

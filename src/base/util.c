@@ -14,6 +14,8 @@ uint64_t fnv1a(const void *data, size_t n, uint64_t h)
     return h;
 }
 
+/* Optimal string alignment distance: Levenshtein plus adjacent
+ * transpositions, the commonest typo ("wbe" for "web"). */
 int edit_distance(const char *a, const char *b, int limit)
 {
     size_t la = strlen(a), lb = strlen(b);
@@ -21,28 +23,32 @@ int edit_distance(const char *a, const char *b, int limit)
         return limit;
     if ((int)(la > lb ? la - lb : lb - la) >= limit)
         return limit;
-    int row[65];
+    int prev2[65], prev[65], cur[65];
     for (size_t j = 0; j <= lb; j++)
-        row[j] = (int)j;
+        prev[j] = (int)j;
     for (size_t i = 1; i <= la; i++) {
-        int diag = row[0], best = row[0] = (int)i;
+        cur[0] = (int)i;
+        int best = cur[0];
         for (size_t j = 1; j <= lb; j++) {
-            int up = row[j];
             int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            int v = diag + cost;
-            if (up + 1 < v)
-                v = up + 1;
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            row[j] = v;
-            diag = up;
+            int v = prev[j - 1] + cost;
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+                a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < v)
+                v = prev2[j - 2] + 1;
+            cur[j] = v;
             if (v < best)
                 best = v;
         }
         if (best >= limit)
             return limit;
+        memcpy(prev2, prev, sizeof prev);
+        memcpy(prev, cur, sizeof cur);
     }
-    return row[lb] < limit ? row[lb] : limit;
+    return prev[lb] < limit ? prev[lb] : limit;
 }
 
 bool streq(const char *a, const char *b)

@@ -69,10 +69,6 @@ static int walk(Walk *w, const char *path, bool top);
 
 static int walk_dir(Walk *w, const char *path, const struct stat *st)
 {
-    for (int i = 0; i < w->depth; i++)
-        if (w->devs[i] == st->st_dev && w->inos[i] == st->st_ino)
-            return io_error(path, "symbolic link loop (this directory "
-                                  "contains itself)");
     if (w->depth == LOAD_MAX_DIR_DEPTH)
         return io_error(path, "directories nested too deeply");
     DIR *d = opendir(path);
@@ -116,6 +112,10 @@ static int walk(Walk *w, const char *path, bool top)
         return io_error(path, strerror(errno));
     }
     if (S_ISDIR(st.st_mode)) {
+        for (int i = 0; i < w->depth; i++)
+            if (w->devs[i] == st.st_dev && w->inos[i] == st.st_ino)
+                return io_error(path, "symbolic link loop (this directory "
+                                      "contains itself)");
         if (!top && is_spec_root(w->a, path))
             return 0;
         return walk_dir(w, path, &st);
@@ -191,6 +191,14 @@ static bool check_content(Diags *ds, const Source *src, bool too_big)
                              "spec file",
                              LOAD_MAX_FILE_BYTES >> 20);
         diag_help(ds, d, "split the spec: one file per service");
+        return false;
+    }
+    const unsigned char *u = (const unsigned char *)src->text;
+    if (src->len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
+                          (u[0] == 0xFE && u[1] == 0xFF))) {
+        Diag *d = diag_error(ds, whole, "encoding",
+                             "file is UTF-16; spec files are UTF-8");
+        diag_help(ds, d, "save the file as UTF-8 without a byte-order mark");
         return false;
     }
     const char *nul = memchr(src->text, '\0', src->len);

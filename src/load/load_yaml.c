@@ -263,10 +263,11 @@ static void report_parse_error(Parser *p, const yaml_parser_t *yp)
         diag_help(p->ds, d, "YAML indents with spaces only; replace the tab");
         return;
     }
-    Diag *d = diag_error(p->ds, loc, "syntax", "%s%s%s",
+    Diag *d = diag_error(p->ds, loc, "syntax", "%s%s%s%s",
                          yp->problem ? yp->problem : "invalid YAML",
                          yp->context ? " " : "",
-                         yp->context ? yp->context : "");
+                         yp->context ? yp->context : "",
+                         i >= p->src->len ? " (at the end of the file)" : "");
     if (yp->context && yp->context_mark.line != m.line)
         diag_note(p->ds, d, mark_loc(p, yp->context_mark),
                   "the construct started here");

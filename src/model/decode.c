@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <limits.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,17 +310,33 @@ static int count_values(const char *const *v)
     return n;
 }
 
+/* A limit as a person would write it: 16Mi rather than 16777216. */
+static void fmt_limit(char *buf, size_t n, FieldType t, long long v)
+{
+    static const char *const units[] = {"Gi", "Mi", "Ki"};
+    if (t == F_BYTES && v > 0) {
+        for (int i = 0; i < 3; i++) {
+            long long m = 1LL << (10 * (3 - i));
+            if (v % m == 0) {
+                snprintf(buf, n, "%lld%s", v / m, units[i]);
+                return;
+            }
+        }
+    }
+    snprintf(buf, n, "%lld%s", v,
+             t == F_DURATION ? "s" : t == F_CPU ? "m" : "");
+}
+
 static bool check_range(Dec *d, const Field *f, const Node *n, long long v)
 {
     if (f->max <= 0 || (v >= f->min && v <= f->max))
         return true;
+    char lo[32], hi[32];
+    fmt_limit(lo, sizeof lo, f->type, f->min);
+    fmt_limit(hi, sizeof hi, f->type, f->max);
     Diag *g = diag_error(d->ds, n->loc, "invalid-value",
                          "'%s' is out of range for '%s'", n->str, f->key);
-    diag_help(d->ds, g, "allowed: %lld to %lld%s", f->min, f->max,
-              f->type == F_BYTES      ? " bytes"
-              : f->type == F_DURATION ? " seconds"
-              : f->type == F_CPU      ? " millicores"
-                                      : "");
+    diag_help(d->ds, g, "allowed: %s to %s", lo, hi);
     return false;
 }
 
@@ -683,7 +700,7 @@ static void *decode_obj(Dec *d, const Schema *s, const Node *n,
         return NULL;
     }
     void *obj = arena_alloc(d->a, s->size);
-    *(Loc *)obj = n->loc;
+    *(Loc *)obj = at; /* where the object is introduced, for diagnostics */
     unsigned char seen[64] = {0};
     for (int i = 0; i < n->n; i++) {
         const NodePair *p = &n->pairs[i];

@@ -1,0 +1,3 @@
+mkdir -p spec
+printf 'platform: x\n' > spec/platform.yaml
+printf '\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00' > spec/blob.yaml

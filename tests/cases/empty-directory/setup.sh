@@ -1,0 +1,2 @@
+mkdir -p spec/docs
+echo "# notes" > spec/docs/README.md

@@ -1,0 +1,3 @@
+mkdir -p spec/services
+printf 'platform: x\n' > spec/platform.yaml
+ln -s .. spec/services/loop

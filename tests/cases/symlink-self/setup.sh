@@ -1,0 +1,2 @@
+mkdir -p spec
+ln -s self.yaml spec/self.yaml

@@ -1,0 +1,111 @@
+# tests/cli.sh - behaviour of the whole tool; sourced by tests/run.sh, which
+# provides TOPOC, ROOT, TMP, ok and bad.
+
+# expect NAME STATUS CMD... : the command exits with STATUS
+expect() {
+    local name=$1 want=$2
+    shift 2
+    timeout 120 "$@" >"$TMP/cli.out" 2>"$TMP/cli.err"
+    local got=$?
+    if [ "$got" = "$want" ]; then ok "cli $name"; else
+        bad "cli $name" "exit status $got, expected $want
+$(head -20 "$TMP/cli.err")"
+    fi
+}
+# contains NAME FILE TEXT : FILE contains TEXT
+contains() {
+    if grep -qF -- "$3" "$2"; then ok "cli $1"; else bad "cli $1" "'$3' not in: $(head -5 "$2")"; fi
+}
+
+# -- the example platform is itself a test --
+expect example-checks-clean 0 "$TOPOC" check "$ROOT/specs"
+n=$(grep -c '^service:' "$ROOT"/specs/services/*.yaml | awk -F: '{s+=$2} END {print s}')
+if [ "$n" -ge 100 ]; then ok "cli example-has-100-services"; else bad "cli example-has-100-services" "$n services"; fi
+missing=""
+while IFS=/ read -r _ src; do
+    grep -qx "  source: $src" "$ROOT"/specs/services/*.yaml || missing="$missing $src"
+done < "$ROOT/../shared/data/codat-integrations.txt"
+if [ -z "$missing" ]; then ok "cli example-connector-per-source"; else bad "cli example-connector-per-source" "no connector for:$missing"; fi
+expect tutorial-checks-clean 0 "$TOPOC" check "$ROOT/specs/tutorial"
+
+# -- build writes model.json, deterministically --
+expect build-example 0 "$TOPOC" build "$ROOT/specs" -o "$TMP/b1"
+expect build-example-again 0 "$TOPOC" build "$ROOT/specs" -o "$TMP/b2"
+if cmp -s "$TMP/b1/model.json" "$TMP/b2/model.json"; then ok "cli build-is-byte-identical"; else bad "cli build-is-byte-identical"; fi
+(cd "$ROOT" && "$TOPOC" build specs -o "$TMP/b3" -q) && \
+if cmp -s "$TMP/b1/model.json" "$TMP/b3/model.json"; then ok "cli build-independent-of-path-spelling"; else bad "cli build-independent-of-path-spelling"; fi
+if python3 - "$TMP/b1/model.json" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+m = json.loads(text)
+assert text == json.dumps(m, indent=2, sort_keys=True, ensure_ascii=True) + "\n", "not canonical"
+envs = m["environments"]
+assert sorted(envs) == ["integration", "production"]
+i, p = envs["integration"]["services"], envs["production"]["services"]
+# the override in services/companies.yaml: integration scales smaller
+assert i["companies"]["scaling"]["min"] == 1 and p["companies"]["scaling"]["min"] == 3, "override"
+assert i["companies"]["scaling"]["rules"] == p["companies"]["scaling"]["rules"], "merge keeps siblings"
+assert p["companies"]["routes"][0]["fqdn"] == "api.codat.io"
+assert i["companies"]["routes"][0]["fqdn"] == "api.integration.codat.io"
+assert envs["production"]["stores"]["companies-db"]["failover-region"] == "ukwest"
+assert "failover-region" not in envs["integration"]["stores"]["companies-db"]
+assert envs["production"]["stores"]["companies-db"]["region"] == "uksouth"
+PY
+then ok "cli model-json-canonical-and-resolved"; else bad "cli model-json-canonical-and-resolved"; fi
+
+# -- a build with errors writes nothing and leaves old output alone --
+mkdir -p "$TMP/keep" && echo old >"$TMP/keep/model.json"
+cp -r "$ROOT/specs/tutorial" "$TMP/broken" && sed -i 's/^team: shop$/team: nobody/' "$TMP/broken/services/orders.yaml"
+expect build-with-errors-fails 1 "$TOPOC" build "$TMP/broken" -o "$TMP/keep"
+if [ "$(cat "$TMP/keep/model.json")" = old ] && [ "$(ls -A "$TMP/keep")" = model.json ]; then
+    ok "cli build-with-errors-writes-nothing"; else bad "cli build-with-errors-writes-nothing" "$(ls -A "$TMP/keep")"; fi
+expect build-into-new-dir-with-errors 1 "$TOPOC" build "$TMP/broken" -o "$TMP/never"
+if [ ! -e "$TMP/never" ]; then ok "cli failed-build-creates-no-dir"; else bad "cli failed-build-creates-no-dir"; fi
+expect build-replaces-old-output 0 "$TOPOC" build "$ROOT/specs/tutorial" -o "$TMP/keep"
+contains build-replaced-model "$TMP/keep/model.json" '"name": "tutorial"'
+: >"$TMP/readonly-file"
+expect build-unwritable-output-is-io-error 2 "$TOPOC" build "$ROOT/specs/tutorial" -o "$TMP/readonly-file/sub"
+
+# -- command line --
+expect help 0 "$TOPOC" --help
+contains help-lists-commands "$TMP/cli.out" "topoc build [options] SPEC... [-o DIR]"
+expect version 0 "$TOPOC" --version
+contains version-text "$TMP/cli.out" "topoc 0.1.0"
+expect no-command 2 "$TOPOC"
+expect unknown-command 2 "$TOPOC" frobnicate specs
+contains unknown-command-says-so "$TMP/cli.err" "unknown command 'frobnicate'"
+expect unknown-option 2 "$TOPOC" check --bogus "$ROOT/specs"
+expect no-spec-given 2 "$TOPOC" check
+expect bad-format 2 "$TOPOC" check --format xml "$ROOT/specs"
+expect options-after-paths 0 "$TOPOC" check "$ROOT/specs/tutorial" -q
+
+# -- diagnostics: colour only when asked or on a terminal, JSON for machines --
+expect json-format 1 "$TOPOC" check --format json "$TMP/broken"
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["errors"] == 1 and d["warnings"] == 0
+e = d["diagnostics"][0]
+assert e["rule"] == "unknown-reference" and e["severity"] == "error"
+assert e["file"].endswith("services/orders.yaml") and e["line"] == 3 and e["column"] == 7
+assert e["help"] and isinstance(e["notes"], list)
+' "$TMP/cli.out"; then ok "cli json-diagnostics-shape"; else bad "cli json-diagnostics-shape" "$(head -30 "$TMP/cli.out")"; fi
+expect color-never-by-default-off-terminal 1 env -u NO_COLOR "$TOPOC" check "$TMP/broken"
+if ! grep -q $'\033' "$TMP/cli.err"; then ok "cli no-colour-when-piped"; else bad "cli no-colour-when-piped"; fi
+expect color-always 1 "$TOPOC" check --color=always "$TMP/broken"
+if grep -q $'\033\[1;31merror' "$TMP/cli.err"; then ok "cli colour-when-asked"; else bad "cli colour-when-asked"; fi
+if command -v script >/dev/null; then
+    NO_COLOR=1 script -qec "$TOPOC check $TMP/broken" /dev/null >"$TMP/tty.out" 2>&1
+    if ! grep -q $'\033\[1;31m' "$TMP/tty.out"; then ok "cli no-colour-respects-NO_COLOR"; else bad "cli no-colour-respects-NO_COLOR"; fi
+    env -u NO_COLOR TERM=xterm script -qec "$TOPOC check $TMP/broken" /dev/null >"$TMP/tty.out" 2>&1
+    if grep -q $'\033\[1;31m' "$TMP/tty.out"; then ok "cli colour-on-terminal"; else bad "cli colour-on-terminal"; fi
+fi
+
+# -- the language reference documents every key --
+"$TOPOC" schema >"$TMP/schema.txt"
+undocumented=""
+while IFS=$'\t' read -r key _; do
+    case "$key" in "#"*) continue ;; esac
+    grep -qF -- "\`$key\`" "$ROOT/specs/README.md" || undocumented="$undocumented $key"
+done <"$TMP/schema.txt"
+if [ -z "$undocumented" ]; then ok "cli readme-documents-every-key"; else bad "cli readme-documents-every-key" "not in specs/README.md:$undocumented"; fi

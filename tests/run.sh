@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# tests/run.sh BUILD - every test of topoc; the last line is "N passed, N failed".
+#
+#   1. unit tests of the base pieces      (BUILD/unit)
+#   2. data-driven cases, tests/cases/NAME/:
+#        spec/ or setup.sh   the input (setup.sh makes what git cannot hold)
+#        cmd                 arguments (default: check spec)
+#        expect.err          expected stderr (diagnostics), compared exactly
+#        expect.out          expected stdout
+#        expect/             expected output tree of a build (diff -r)
+#        status              expected exit status (default: 1 with
+#                            expect.err, else 0)
+#        as-nobody           run without root's privileges
+#      topoc runs inside the case folder so paths in messages stay short.
+#      UPDATE=1 rewrites the expectations: review that diff like code.
+#   3. behaviour of the whole tool (tests/cli.sh)
+set -u
+BUILD=${1:-build}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TOPOC=$(cd "$ROOT/$BUILD" 2>/dev/null && pwd)/topoc
+[ -x "$TOPOC" ] || { echo "run.sh: no $TOPOC; run make first" >&2; exit 2; }
+export TOPOC ROOT NO_COLOR=1
+PASS=0 FAIL=0
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { PASS=$((PASS + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   $1"; return 0; }
+bad() { FAIL=$((FAIL + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/     /' | head -40; return 0; }
+
+# ---- 1. unit tests ----
+if [ -x "$ROOT/$BUILD/unit" ]; then
+    while IFS= read -r line; do
+        case "$line" in
+        "ok "*) ok "unit: ${line#ok }" ;;
+        "FAIL "*) bad "unit: ${line#FAIL }" ;;
+        "exit 0") ;;
+        "exit "*) bad "unit: the unit binary ended with status ${line#exit }" ;;
+        *) echo "$line" ;;
+        esac
+    done < <("$ROOT/$BUILD/unit" 2>&1; echo "exit $?")
+else
+    bad "unit: $BUILD/unit missing"
+fi
+
+# ---- 2. cases ----
+run_case() {
+    local src=$1 name work status want args
+    name=$(basename "$src")
+    work=$TMP/case-$name
+    rm -rf "$work"; mkdir -p "$work"; chmod 755 "$TMP" "$work"
+    cp -a "$src/." "$work/"
+    if [ -f "$work/setup.sh" ] && ! (cd "$work" && bash ./setup.sh) >"$TMP/setup.log" 2>&1; then
+        bad "case $name: setup.sh failed" "$(cat "$TMP/setup.log")"
+        return
+    fi
+    args="check spec"
+    [ -f "$src/cmd" ] && args=$(cat "$src/cmd")
+    local runner=()
+    if [ -f "$src/as-nobody" ] && [ "$(id -u)" = 0 ]; then
+        runner=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    fi
+    # shellcheck disable=SC2086
+    (cd "$work" && timeout 60 "${runner[@]}" "$TOPOC" $args >"$TMP/out" 2>"$TMP/err")
+    status=$?
+    want=0
+    [ -f "$src/expect.err" ] && want=1
+    [ -f "$src/status" ] && want=$(cat "$src/status")
+    if [ -n "${UPDATE:-}" ]; then
+        [ -f "$src/expect.err" ] || [ "$want" != 0 ] && cp "$TMP/err" "$src/expect.err"
+        [ -f "$src/expect.out" ] && cp "$TMP/out" "$src/expect.out"
+        if [ -d "$src/expect" ]; then rm -rf "$src/expect"; cp -a "$work/out" "$src/expect"; fi
+    fi
+    local why=""
+    [ "$status" = "$want" ] || why="exit status $status, expected $want"
+    [ "$status" -ge 124 ] && why="crashed or hung (status $status)"
+    if [ -z "$why" ] && [ -f "$src/expect.err" ] && ! diff -u "$src/expect.err" "$TMP/err" >"$TMP/diff"; then
+        why="stderr differs:
+$(cat "$TMP/diff")"
+    fi
+    if [ -z "$why" ] && [ -f "$src/expect.out" ] && ! diff -u "$src/expect.out" "$TMP/out" >"$TMP/diff"; then
+        why="stdout differs:
+$(cat "$TMP/diff")"
+    fi
+    if [ -z "$why" ] && [ -d "$src/expect" ] && ! diff -r "$src/expect" "$work/out" >"$TMP/diff" 2>&1; then
+        why="output tree differs:
+$(head -40 "$TMP/diff")"
+    fi
+    # a failed build writes nothing
+    if [ -z "$why" ] && [ "$status" != 0 ] && [ -e "$work/out" ] && [ ! -d "$src/out" ]; then
+        why="a failed run created out/"
+    fi
+    if [ -z "$why" ]; then ok "case $name"; else bad "case $name" "$why"; fi
+}
+for c in "$ROOT"/tests/cases/*/; do
+    run_case "${c%/}"
+done
+
+# ---- 3. the whole tool ----
+# shellcheck source=tests/cli.sh
+. "$ROOT/tests/cli.sh"
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]

@@ -1,0 +1,233 @@
+/* unit.c - unit tests of the base pieces: arena, strbuf, diagnostics,
+ * edit distance, UTF-8, the YAML loader's limits and the decoder's units.
+ * Prints "ok NAME" or "FAIL NAME: why" per test; tests/run.sh counts. */
+#include "topoc/build.h"
+#include "topoc/load.h"
+#include "topoc/schema.h"
+#include "topoc/strbuf.h"
+#include "topoc/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failed;
+static const char *current;
+
+#define CHECK(cond)                                                          \
+    do {                                                                     \
+        if (!(cond)) {                                                       \
+            printf("FAIL %s: %s:%d: %s\n", current, __FILE__, __LINE__,      \
+                   #cond);                                                   \
+            failed = 1;                                                      \
+            return;                                                          \
+        }                                                                    \
+    } while (0)
+
+static void test_arena(void)
+{
+    Arena a;
+    arena_init(&a);
+    char *p = arena_alloc(&a, 10);
+    CHECK(p[0] == 0 && p[9] == 0);
+    CHECK(((uintptr_t)p & 15) == 0);
+    char *big = arena_alloc(&a, 1 << 20); /* larger than a chunk */
+    big[(1 << 20) - 1] = 'x';
+    CHECK(strcmp(arena_printf(&a, "%s-%d", "env", 7), "env-7") == 0);
+    CHECK(strcmp(arena_strndup(&a, "abcdef", 3), "abc") == 0);
+    int *v = arena_alloc(&a, 2 * sizeof *v);
+    v[0] = 1, v[1] = 2;
+    v = arena_grow(&a, v, 2, 4, sizeof *v);
+    CHECK(v[0] == 1 && v[1] == 2 && v[3] == 0);
+    arena_free(&a);
+    CHECK(a.head == NULL);
+}
+
+static void test_strbuf(void)
+{
+    Strbuf sb = STRBUF_INIT;
+    CHECK(sb.buf != NULL && sb.buf[0] == '\0');
+    for (int i = 0; i < 1000; i++)
+        sb_printf(&sb, "%d,", i);
+    CHECK(sb.len == strlen(sb.buf));
+    CHECK(strncmp(sb.buf, "0,1,2,", 6) == 0);
+    sb_reset(&sb);
+    CHECK(sb.len == 0 && sb.buf[0] == '\0');
+    sb_add(&sb, "a\0b", 3); /* embedded NUL is kept by length */
+    CHECK(sb.len == 3 && sb.buf[3] == '\0');
+    sb_release(&sb);
+    CHECK(sb.buf != NULL && sb.len == 0);
+}
+
+static void test_edit_distance(void)
+{
+    CHECK(edit_distance("region", "regoin", 10) == 2);
+    CHECK(edit_distance("production", "producton", 10) == 1);
+    CHECK(edit_distance("", "abc", 10) == 3);
+    CHECK(edit_distance("same", "same", 10) == 0);
+    CHECK(edit_distance("abcdef", "uvwxyz", 3) == 3); /* capped */
+    static const char *const envs[] = {"integration", "production"};
+    CHECK(streq(closest_word("prodution", envs, 2), "production"));
+    CHECK(closest_word("staging", envs, 2) == NULL);
+    CHECK(closest_word("x", envs, 2) == NULL);
+}
+
+static void test_utf8(void)
+{
+    CHECK(utf8_invalid_at("plain", 5) == -1);
+    CHECK(utf8_invalid_at("\xc3\xa9t\xc3\xa9", 6) == -1); /* été */
+    CHECK(utf8_invalid_at("ab\xff", 3) == 2);
+    CHECK(utf8_invalid_at("\xc0\xaf", 2) == 0);         /* overlong */
+    CHECK(utf8_invalid_at("\xed\xa0\x80", 3) == 0);     /* surrogate */
+    CHECK(utf8_invalid_at("\xe2\x82", 2) == 0);         /* truncated */
+}
+
+static void test_diag_dedup_and_order(void)
+{
+    Arena a;
+    Diags ds;
+    arena_init(&a);
+    diags_init(&ds, &a);
+    Source s1 = {"b.yaml", "x: 1\n", 5}, s2 = {"a.yaml", "y: 2\n", 5};
+    CHECK(diag_error(&ds, (Loc){&s1, 1, 1, 1}, "r", "m %d", 1) != NULL);
+    CHECK(diag_error(&ds, (Loc){&s1, 1, 1, 1}, "r", "m %d", 1) == NULL);
+    diag_warning(&ds, (Loc){&s2, 1, 4, 1}, "w", "later");
+    diag_error(&ds, (Loc){&s2, 1, 1, 1}, "r", "first");
+    CHECK(ds.n == 3 && ds.nerrors == 2 && ds.nwarnings == 1);
+    diags_sort(&ds);
+    CHECK(strcmp(ds.v[0]->msg, "first") == 0);
+    CHECK(strcmp(ds.v[1]->msg, "later") == 0);
+    CHECK(strcmp(ds.v[2]->loc.src->path, "b.yaml") == 0);
+    diags_free(&ds);
+    arena_free(&a);
+}
+
+/* Parse text as a YAML source; returns errors recorded. */
+static int parse(const char *text, Document **docs, int *n, Diags *ds,
+                 Arena *a)
+{
+    Source *src = arena_alloc(a, sizeof *src);
+    src->path = "t.yaml";
+    src->text = text;
+    src->len = strlen(text);
+    load_yaml(a, ds, src, docs, n);
+    return ds->nerrors;
+}
+
+static void test_yaml_positions(void)
+{
+    Arena a;
+    Diags ds;
+    Document *docs;
+    int n;
+    arena_init(&a);
+    diags_init(&ds, &a);
+    CHECK(parse("a:\n  b: 'x'\n---\nc: [1, 2]\n", &docs, &n, &ds, &a) == 0);
+    CHECK(n == 2);
+    Node *b = node_get(node_get(docs[0].root, "a"), "b");
+    CHECK(b && b->loc.line == 2 && b->loc.col == 6 && b->quoted);
+    Node *c = node_get(docs[1].root, "c");
+    CHECK(c && c->kind == NODE_SEQ && c->n == 2);
+    CHECK(c->items[1]->loc.line == 4 && c->items[1]->loc.col == 8);
+    diags_free(&ds);
+    arena_free(&a);
+}
+
+static void test_yaml_limits(void)
+{
+    Arena a;
+    Diags ds;
+    Document *docs;
+    int n;
+    arena_init(&a);
+    diags_init(&ds, &a);
+    Strbuf deep = STRBUF_INIT;
+    for (int i = 0; i < 100; i++)
+        sb_putc(&deep, '[');
+    CHECK(parse(deep.buf, &docs, &n, &ds, &a) == 1);
+    CHECK(strcmp(ds.v[0]->rule, "nesting-too-deep") == 0);
+    sb_release(&deep);
+
+    diags_free(&ds);
+    diags_init(&ds, &a);
+    const char *bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                       "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                       "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                       "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                       "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+                       "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+    CHECK(parse(bomb, &docs, &n, &ds, &a) == 1);
+    CHECK(strcmp(ds.v[0]->rule, "alias-expansion") == 0);
+
+    diags_free(&ds);
+    diags_init(&ds, &a);
+    CHECK(parse("a: 1\nb: 2\na: 3\n", &docs, &n, &ds, &a) == 1);
+    CHECK(strcmp(ds.v[0]->rule, "duplicate-key") == 0);
+    CHECK(ds.v[0]->loc.line == 3 && ds.v[0]->subs[0].loc.line == 1);
+    diags_free(&ds);
+    arena_free(&a);
+}
+
+/* Decode `runtime: {...}` through the service schema's runtime field. */
+static const Runtime *runtime_of(const char *yaml, Diags *ds, Arena *a)
+{
+    Document *docs;
+    int n;
+    if (parse(yaml, &docs, &n, ds, a) || n != 1)
+        return NULL;
+    const Service *s = schema_decode(a, ds, &schema_service, docs[0].root);
+    return s ? s->runtime : NULL;
+}
+
+static void test_decode_units(void)
+{
+    Arena a;
+    Diags ds;
+    arena_init(&a);
+    diags_init(&ds, &a);
+    const Runtime *r = runtime_of("service: s\nkind: api\nteam: t\n"
+                                  "runtime: {image: i, cpu: 0.25, "
+                                  "memory: 512Mi}\n",
+                                  &ds, &a);
+    CHECK(ds.nerrors == 0 && r);
+    CHECK(r->cpu.v == 250 && r->memory.v == 512LL << 20);
+    CHECK(r->port.v == 8080 && r->port.set); /* default applied */
+    r = runtime_of("service: s\nkind: api\nteam: t\n"
+                   "runtime: {image: i, cpu: 1500m, memory: 2GB}\n",
+                   &ds, &a);
+    CHECK(ds.nerrors == 0 && r->cpu.v == 1500 && r->memory.v == 2LL << 30);
+    r = runtime_of("service: s\nkind: api\nteam: t\n"
+                   "runtime: {image: i, cpu: 0.0001}\n",
+                   &ds, &a);
+    CHECK(ds.nerrors == 1 && strcmp(ds.v[0]->rule, "type-mismatch") == 0);
+    diags_free(&ds);
+    arena_free(&a);
+}
+
+int main(void)
+{
+    static const struct {
+        const char *name;
+        void (*fn)(void);
+    } tests[] = {
+        {"arena", test_arena},
+        {"strbuf", test_strbuf},
+        {"edit-distance", test_edit_distance},
+        {"utf8", test_utf8},
+        {"diag-dedup-and-order", test_diag_dedup_and_order},
+        {"yaml-positions", test_yaml_positions},
+        {"yaml-limits", test_yaml_limits},
+        {"decode-units", test_decode_units},
+    };
+    int nfailed = 0;
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        current = tests[i].name;
+        failed = 0;
+        tests[i].fn();
+        if (failed)
+            nfailed++;
+        else
+            printf("ok %s\n", tests[i].name);
+    }
+    return nfailed ? 1 : 0;
+}
