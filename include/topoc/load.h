@@ -27,10 +27,15 @@ typedef struct Inputs {
     int ndocs;
     int nfiles;
     int nbroken; /* files whose content could not be parsed */
+    int capdocs;
 } Inputs;
 
 int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
                 Inputs *out);
+/* Check and parse one file already in memory, adding its documents to out
+ * (what load_inputs does for each file; also the fuzzing entry point). */
+void load_source(Arena *a, Diags *ds, const Source *src, bool too_big,
+                 Inputs *out);
 
 /* Parse one YAML source into documents (load_yaml.c). */
 void load_yaml(Arena *a, Diags *ds, const Source *src, Document **docs,

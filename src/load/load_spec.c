@@ -221,6 +221,40 @@ static bool check_content(Diags *ds, const Source *src, bool too_big)
     return true;
 }
 
+void load_source(Arena *a, Diags *ds, const Source *src, bool too_big,
+                 Inputs *out)
+{
+    if (!check_content(ds, src, too_big)) {
+        out->nbroken++;
+        return;
+    }
+    Document *docs;
+    int n;
+    int before = ds->nerrors;
+    load_yaml(a, ds, src, &docs, &n);
+    if (ds->nerrors > before)
+        out->nbroken++;
+    int kept = 0;
+    for (int j = 0; j < n; j++) /* a bare '---' is no document */
+        if (docs[j].root->kind != NODE_NULL)
+            docs[kept++] = docs[j];
+    n = kept;
+    if (n == 0 && ds->nerrors == before) {
+        Diag *d = diag_error(ds, (Loc){src, 1, 1, 1}, "empty-file",
+                             "spec file has no content");
+        diag_help(ds, d, "describe a service ('service: NAME') or the "
+                         "platform ('platform: NAME'), or delete it");
+    }
+    if (out->ndocs + n > out->capdocs) {
+        int newcap = (out->ndocs + n) * 2;
+        out->docs = arena_grow(a, out->docs, (size_t)out->ndocs,
+                               (size_t)newcap, sizeof *out->docs);
+        out->capdocs = newcap;
+    }
+    for (int j = 0; j < n; j++)
+        out->docs[out->ndocs++] = docs[j];
+}
+
 int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
                 Inputs *out)
 {
@@ -236,7 +270,7 @@ int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
         free(w.files);
         return io_error(paths[0], "no spec files (*.yaml, *.yml) here");
     }
-    int capdocs = 0, rc = 0;
+    int rc = 0;
     for (int i = 0; i < w.n; i++) {
         Source *src = arena_alloc(a, sizeof *src);
         bool too_big;
@@ -245,35 +279,7 @@ int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
             continue;
         }
         out->nfiles++;
-        if (!check_content(ds, src, too_big)) {
-            out->nbroken++;
-            continue;
-        }
-        Document *docs;
-        int n;
-        int before = ds->nerrors;
-        load_yaml(a, ds, src, &docs, &n);
-        if (ds->nerrors > before)
-            out->nbroken++;
-        int kept = 0;
-        for (int j = 0; j < n; j++) /* a bare '---' is no document */
-            if (docs[j].root->kind != NODE_NULL)
-                docs[kept++] = docs[j];
-        n = kept;
-        if (n == 0 && ds->nerrors == before) {
-            Diag *d = diag_error(ds, (Loc){src, 1, 1, 1}, "empty-file",
-                                 "spec file has no content");
-            diag_help(ds, d, "describe a service ('service: NAME') or the "
-                             "platform ('platform: NAME'), or delete it");
-        }
-        if (out->ndocs + n > capdocs) {
-            int newcap = (out->ndocs + n) * 2;
-            out->docs = arena_grow(a, out->docs, (size_t)out->ndocs,
-                                   (size_t)newcap, sizeof *out->docs);
-            capdocs = newcap;
-        }
-        for (int j = 0; j < n; j++)
-            out->docs[out->ndocs++] = docs[j];
+        load_source(a, ds, src, too_big, out);
     }
     free(w.files);
     return rc;

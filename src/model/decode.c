@@ -503,6 +503,7 @@ static Diag *want(Dec *d, const Node *n, const char *key, const char *what)
 static void decode_strlist(Dec *d, const Field *f, const Node *n,
                            StrList *out)
 {
+    *out = (StrList){0};
     /* A single value is accepted for a list of one: `methods: GET`. */
     int count = n->kind == NODE_SEQ ? n->n : 1;
     Node *const *items = n->kind == NODE_SEQ ? n->items : (Node *const *)&n;
@@ -522,6 +523,7 @@ static void decode_strlist(Dec *d, const Field *f, const Node *n,
 
 static void decode_list(Dec *d, const Field *f, const Node *n, List *out)
 {
+    *out = (List){0};
     if (n->kind != NODE_SEQ) {
         Diag *g = want(d, n, f->key, "a list");
         diag_help(d->ds, g, "start each entry on its own line with '- '");
@@ -547,6 +549,7 @@ static const Field *key_field(const Schema *s)
 
 static void decode_map(Dec *d, const Field *f, const Node *n, List *out)
 {
+    *out = (List){0};
     if (n->kind != NODE_MAP) {
         Diag *g = want(d, n, f->key, "a map of names");
         diag_help(d->ds, g, "write 'NAME:' on its own line, then the "
@@ -574,6 +577,7 @@ static void decode_map(Dec *d, const Field *f, const Node *n, List *out)
 
 static void decode_kv(Dec *d, const Field *f, const Node *n, List *out)
 {
+    *out = (List){0};
     if (n->kind != NODE_MAP) {
         want(d, n, f->key, "a map of names to values");
         return;
@@ -715,6 +719,8 @@ static void *decode_obj(Dec *d, const Schema *s, const Node *n,
             unknown_key(d, s, p, what);
             continue;
         }
+        if (seen[k])
+            continue; /* a repeated key: the loader reported it */
         seen[k] = 1;
         decode_field(d, &s->fields[k], obj, p->val, p->key->loc);
     }

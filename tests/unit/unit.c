@@ -61,7 +61,9 @@ static void test_strbuf(void)
 
 static void test_edit_distance(void)
 {
-    CHECK(edit_distance("region", "regoin", 10) == 2);
+    CHECK(edit_distance("region", "regoin", 10) == 1); /* transposition */
+    CHECK(edit_distance("region", "regn", 10) == 2);
+    CHECK(edit_distance("wbe", "web", 10) == 1);
     CHECK(edit_distance("production", "producton", 10) == 1);
     CHECK(edit_distance("", "abc", 10) == 3);
     CHECK(edit_distance("same", "same", 10) == 0);
