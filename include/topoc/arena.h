@@ -1,8 +1,8 @@
 /* arena.h - one bump allocator per compilation.
  *
  * Contract: every object reachable from the model is allocated here and
- * freed all at once by arena_free().  Allocations are zeroed and aligned for
- * any type.  Running out of memory is not recoverable: the arena reports it
+ * freed all at once by arena_free().  Allocations are zeroed and aligned to
+ * 8 bytes, enough for every type the model uses (no long double or SIMD).  Running out of memory is not recoverable: the arena reports it
  * and exits (the one place besides main.c that may exit).
  */
 #ifndef TOPOC_ARENA_H
@@ -25,6 +25,8 @@ void *arena_alloc(Arena *a, size_t size);
 void *arena_grow(Arena *a, void *p, size_t old_n, size_t n, size_t size);
 char *arena_strdup(Arena *a, const char *s);
 char *arena_strndup(Arena *a, const char *s, size_t n);
+/* a + sep + b, without printf's cost (used per route and environment) */
+char *arena_join(Arena *a, const char *x, const char *sep, const char *y);
 char *arena_printf(Arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

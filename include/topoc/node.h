@@ -23,13 +23,16 @@ typedef struct NodePair {
 } NodePair;
 
 struct Node {
-    NodeKind kind;
-    bool quoted; /* a quoted scalar is always a string */
+    unsigned char kind; /* NodeKind */
+    bool quoted;        /* a quoted scalar is always a string */
+    int n;              /* entries in items or pairs */
     Loc loc;
-    const char *str; /* NODE_SCALAR: NUL-terminated, no embedded NUL */
-    int n;           /* entries in items or pairs */
-    Node **items;    /* NODE_SEQ */
-    NodePair *pairs; /* NODE_MAP, in file order, keys unique */
+    union {
+        const char *str; /* NODE_SCALAR, NODE_NULL: NUL-terminated text,
+                            no embedded NUL */
+        Node **items;    /* NODE_SEQ */
+        NodePair *pairs; /* NODE_MAP, in file order */
+    };
 };
 
 /* A YAML document or XML root: one platform or one service. */

@@ -5,8 +5,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-enum { CHUNK_MIN = 64 * 1024, ALIGN = 16 };
+/* Chunks double from 64 KiB to 16 MiB, so a large spec costs few chunks.
+ * Chunks of 2 MiB and more are aligned for transparent huge pages: a big
+ * compilation then takes hundreds of page faults instead of tens of
+ * thousands (measured with `make bench`). */
+enum {
+    CHUNK_MIN = 64 * 1024,
+    CHUNK_MAX = 16 * 1024 * 1024,
+    HUGE_PAGE = 2 * 1024 * 1024,
+    ALIGN = 8,
+};
 
 struct ArenaChunk {
     ArenaChunk *next;
@@ -54,21 +64,52 @@ void arena_free(Arena *a)
     a->used = 0;
 }
 
-void *arena_alloc(Arena *a, size_t size)
+static ArenaChunk *new_chunk(size_t cap)
+{
+    ArenaChunk *c;
+    if (cap + sizeof *c < HUGE_PAGE) {
+        c = xmalloc(sizeof *c + cap);
+    } else {
+        void *p = NULL;
+        size_t bytes = (sizeof *c + cap + HUGE_PAGE - 1) &
+                       ~(size_t)(HUGE_PAGE - 1);
+        if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+            oom();
+#ifdef MADV_HUGEPAGE
+        madvise(p, bytes, MADV_HUGEPAGE); /* a hint; failure is harmless */
+#endif
+        c = p;
+        cap = bytes - sizeof *c;
+    }
+    c->size = cap;
+    c->off = 0;
+    return c;
+}
+
+/* Uninitialised memory, for bytes about to be overwritten. */
+static void *alloc_raw(Arena *a, size_t size)
 {
     size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
     ArenaChunk *c = a->head;
     if (!c || c->size - c->off < size) {
-        size_t cap = size > CHUNK_MIN ? size : CHUNK_MIN;
-        c = xmalloc(sizeof *c + cap);
-        c->size = cap;
-        c->off = 0;
+        size_t cap = c ? c->size * 2 : CHUNK_MIN;
+        if (cap > CHUNK_MAX)
+            cap = CHUNK_MAX;
+        if (cap < size)
+            cap = size;
+        c = new_chunk(cap);
         c->next = a->head;
         a->head = c;
     }
     void *p = c->data + c->off;
     c->off += size;
     a->used += size;
+    return p;
+}
+
+void *arena_alloc(Arena *a, size_t size)
+{
+    void *p = alloc_raw(a, size);
     memset(p, 0, size);
     return p;
 }
@@ -83,7 +124,7 @@ void *arena_grow(Arena *a, void *p, size_t old_n, size_t n, size_t size)
 
 char *arena_strndup(Arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = alloc_raw(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -92,6 +133,16 @@ char *arena_strndup(Arena *a, const char *s, size_t n)
 char *arena_strdup(Arena *a, const char *s)
 {
     return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_join(Arena *a, const char *x, const char *sep, const char *y)
+{
+    size_t lx = strlen(x), ls = strlen(sep), ly = strlen(y);
+    char *p = alloc_raw(a, lx + ls + ly + 1);
+    memcpy(p, x, lx);
+    memcpy(p + lx, sep, ls);
+    memcpy(p + lx + ls, y, ly + 1);
+    return p;
 }
 
 char *arena_printf(Arena *a, const char *fmt, ...)

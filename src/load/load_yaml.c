@@ -18,8 +18,7 @@
 
 typedef struct Frame {
     Node *node;
-    Node **items; /* sequence items, or alternating key/value for maps */
-    int n, cap;
+    int base;     /* its first item in Parser.vals */
     long weight;  /* expanded size of this subtree so far */
     const char *anchor; /* registered when the container ends */
 } Frame;
@@ -36,6 +35,11 @@ typedef struct Parser {
     const Source *src;
     Frame stack[LOAD_MAX_DEPTH + 1];
     int depth;
+    /* Items of every open container, innermost last: sequence items, or
+     * alternating keys and values for maps.  One array for the whole file,
+     * so building a node costs no allocation of its own. */
+    Node **vals;
+    int nvals, capvals;
     Anchor *anchors;
     int nanchors, capanchors;
     Document *docs;
@@ -67,13 +71,13 @@ static bool is_null_scalar(const yaml_event_t *ev)
            !strcmp(v, "Null") || !strcmp(v, "NULL");
 }
 
-static void push_item(Frame *f, Node *n)
+static void push_item(Parser *p, Node *n)
 {
-    if (f->n == f->cap) {
-        f->cap = f->cap ? f->cap * 2 : 8;
-        f->items = xrealloc(f->items, (size_t)f->cap * sizeof *f->items);
+    if (p->nvals == p->capvals) {
+        p->capvals = p->capvals ? p->capvals * 2 : 256;
+        p->vals = xrealloc(p->vals, (size_t)p->capvals * sizeof *p->vals);
     }
-    f->items[f->n++] = n;
+    p->vals[p->nvals++] = n;
 }
 
 static int pair_cmp(const void *a, const void *b)
@@ -88,21 +92,36 @@ static int pair_cmp(const void *a, const void *b)
                      (x->key->loc.col < y->key->loc.col);
 }
 
-/* Report repeated keys: sort a copy (n log n, whatever the map's size). */
+static void report_duplicate(Parser *p, const Node *again, const Node *first)
+{
+    Diag *d = diag_error(p->ds, again->loc, "duplicate-key",
+                         "duplicate key '%s'", again->str);
+    diag_note(p->ds, d, first->loc, "first defined here");
+    diag_help(p->ds, d, "remove one of them or merge their values");
+}
+
+/* Report repeated keys: small maps pairwise, large ones by sorting a copy,
+ * so a hostile map of 100,000 keys stays n log n. */
 static void check_duplicate_keys(Parser *p, const Node *map)
 {
     if (map->n < 2)
         return;
+    if (map->n <= 16) {
+        for (int i = 1; i < map->n; i++)
+            for (int j = 0; j < i; j++)
+                if (!strcmp(map->pairs[i].key->str, map->pairs[j].key->str)) {
+                    report_duplicate(p, map->pairs[i].key,
+                                     map->pairs[j].key);
+                    break;
+                }
+        return;
+    }
     NodePair *s = xmalloc((size_t)map->n * sizeof *s);
     memcpy(s, map->pairs, (size_t)map->n * sizeof *s);
     qsort(s, (size_t)map->n, sizeof *s, pair_cmp);
     for (int i = 1; i < map->n; i++) {
-        if (strcmp(s[i].key->str, s[i - 1].key->str))
-            continue;
-        Diag *d = diag_error(p->ds, s[i].key->loc, "duplicate-key",
-                             "duplicate key '%s'", s[i].key->str);
-        diag_note(p->ds, d, s[i - 1].key->loc, "first defined here");
-        diag_help(p->ds, d, "remove one of them or merge their values");
+        if (strcmp(s[i].key->str, s[i - 1].key->str) == 0)
+            report_duplicate(p, s[i].key, s[i - 1].key);
     }
     free(s);
 }
@@ -110,22 +129,23 @@ static void check_duplicate_keys(Parser *p, const Node *map)
 static void finish_container(Parser *p, Frame *f)
 {
     Node *n = f->node;
+    Node **items = p->vals + f->base;
+    int count = p->nvals - f->base;
     if (n->kind == NODE_SEQ) {
-        n->n = f->n;
-        n->items = arena_alloc(p->a, (size_t)f->n * sizeof *n->items);
-        if (f->n)
-            memcpy(n->items, f->items, (size_t)f->n * sizeof *n->items);
+        n->n = count;
+        n->items = arena_alloc(p->a, (size_t)count * sizeof *n->items);
+        if (count)
+            memcpy(n->items, items, (size_t)count * sizeof *n->items);
     } else {
-        n->n = f->n / 2;
+        n->n = count / 2;
         n->pairs = arena_alloc(p->a, (size_t)n->n * sizeof *n->pairs);
         for (int i = 0; i < n->n; i++) {
-            n->pairs[i].key = f->items[2 * i];
-            n->pairs[i].val = f->items[2 * i + 1];
+            n->pairs[i].key = items[2 * i];
+            n->pairs[i].val = items[2 * i + 1];
         }
         check_duplicate_keys(p, n);
     }
-    free(f->items);
-    f->items = NULL;
+    p->nvals = f->base;
 }
 
 /* Attach a finished node to its parent (or make it the document root). */
@@ -137,7 +157,7 @@ static void attach(Parser *p, Node *n, long weight)
         return;
     }
     Frame *f = &p->stack[p->depth - 1];
-    if (f->node->kind == NODE_MAP && f->n % 2 == 0 &&
+    if (f->node->kind == NODE_MAP && (p->nvals - f->base) % 2 == 0 &&
         n->kind != NODE_SCALAR) {
         Diag *d = diag_error(p->ds, n->loc, "syntax",
                              "a map key must be a plain string, not a %s",
@@ -149,7 +169,7 @@ static void attach(Parser *p, Node *n, long weight)
     f->weight += weight;
     if (f->weight > LOAD_MAX_NODES)
         f->weight = LOAD_MAX_NODES + 1;
-    push_item(f, n);
+    push_item(p, n);
 }
 
 static void add_anchor(Parser *p, const yaml_char_t *name, Node *n, long w)
@@ -223,6 +243,7 @@ static void on_start(Parser *p, const yaml_event_t *ev, NodeKind kind,
     }
     p->stack[p->depth++] = (Frame){
         .node = n,
+        .base = p->nvals,
         .weight = 1,
         .anchor = anchor ? arena_strdup(p->a, (const char *)anchor) : NULL};
 }
@@ -329,9 +350,8 @@ void load_yaml(Arena *a, Diags *ds, const Source *src, Document **docs,
         if (t == YAML_STREAM_END_EVENT || p.failed)
             break;
     }
-    while (p.depth > 0)
-        free(p.stack[--p.depth].items);
     yaml_parser_delete(&yp);
+    free(p.vals);
     free(p.anchors);
     *docs = p.docs;
     *ndocs = p.ndocs;

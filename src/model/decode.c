@@ -21,8 +21,19 @@ typedef struct Dec {
     Diags *ds;
 } Dec;
 
-static void *decode_obj(Dec *d, const Schema *s, const Node *n,
-                        const char *what, Loc at);
+/* What an object is called in messages: "runtime", "service 'orders'".
+ * Kept in two parts and joined only when a message needs it. */
+typedef struct What {
+    const char *kind, *name;
+} What;
+
+static const char *what_str(Dec *d, What w)
+{
+    return w.name ? arena_printf(d->a, "%s '%s'", w.kind, w.name) : w.kind;
+}
+
+static void *decode_obj(Dec *d, const Schema *s, const Node *n, What what,
+                        Loc at);
 
 /* ---- scalars ---- */
 
@@ -532,8 +543,8 @@ static void decode_list(Dec *d, const Field *f, const Node *n, List *out)
     out->v = arena_alloc(d->a, (size_t)n->n * sizeof *out->v);
     out->loc = n->loc;
     for (int i = 0; i < n->n; i++) {
-        void *o = decode_obj(d, f->sub, n->items[i], f->sub->name,
-                             n->items[i]->loc);
+        void *o = decode_obj(d, f->sub, n->items[i],
+                             (What){f->sub->name, NULL}, n->items[i]->loc);
         if (o)
             out->v[out->n++] = o;
     }
@@ -565,9 +576,8 @@ static void decode_map(Dec *d, const Field *f, const Node *n, List *out)
         decode_scalar(d, kf, F_NAME, p->key, &name);
         Node empty = {.kind = NODE_MAP, .loc = p->key->loc};
         const Node *val = p->val->kind == NODE_NULL ? &empty : p->val;
-        const char *what = arena_printf(d->a, "%s '%s'", f->sub->name,
-                                        p->key->str);
-        void *o = decode_obj(d, f->sub, val, what, p->key->loc);
+        void *o = decode_obj(d, f->sub, val,
+                             (What){f->sub->name, p->key->str}, p->key->loc);
         if (!o || !name.s)
             continue;
         *(Str *)((char *)o + kf->off) = name;
@@ -603,8 +613,9 @@ static void decode_field(Dec *d, const Field *f, void *obj, const Node *n,
     switch (f->type) {
     case F_OBJ: {
         Node empty = {.kind = NODE_MAP, .loc = n->loc};
-        *(void **)slot = decode_obj(
-            d, f->sub, n->kind == NODE_NULL ? &empty : n, f->key, at);
+        *(void **)slot = decode_obj(d, f->sub,
+                                    n->kind == NODE_NULL ? &empty : n,
+                                    (What){f->key, NULL}, at);
         break;
     }
     case F_LIST:
@@ -646,7 +657,7 @@ static void apply_default(Dec *d, const Field *f, void *obj, Loc at)
     if (f->type == F_OBJ && !(f->flags & FL_OPTIONAL)) {
         Node empty = {.kind = NODE_MAP, .loc = at};
         *(void **)((char *)obj + f->off) =
-            decode_obj(d, f->sub, &empty, f->key, at);
+            decode_obj(d, f->sub, &empty, (What){f->key, NULL}, at);
         return;
     }
     if (!f->dflt)
@@ -672,7 +683,7 @@ static void apply_default(Dec *d, const Field *f, void *obj, Loc at)
 }
 
 static void unknown_key(Dec *d, const Schema *s, const NodePair *p,
-                        const char *what)
+                        What what)
 {
     const char *cands[64];
     int n = 0;
@@ -681,7 +692,8 @@ static void unknown_key(Dec *d, const Schema *s, const NodePair *p,
             s->fields[i].flags & FL_REQUIRED)
             cands[n++] = s->fields[i].key;
     Diag *g = diag_error(d->ds, p->key->loc, "unknown-key",
-                         "unknown key '%s' in %s", p->key->str, what);
+                         "unknown key '%s' in %s", p->key->str,
+                         what_str(d, what));
     const char *best = closest_word(p->key->str, cands, n);
     if (best) {
         diag_help(d->ds, g, "did you mean '%s'?", best);
@@ -694,11 +706,11 @@ static void unknown_key(Dec *d, const Schema *s, const NodePair *p,
     sb_release(&sb);
 }
 
-static void *decode_obj(Dec *d, const Schema *s, const Node *n,
-                        const char *what, Loc at)
+static void *decode_obj(Dec *d, const Schema *s, const Node *n, What what,
+                        Loc at)
 {
     if (n->kind != NODE_MAP) {
-        Diag *g = want(d, n, what, "a map");
+        Diag *g = want(d, n, what_str(d, what), "a map");
         diag_help(d->ds, g, "write its keys indented below it, as 'key: "
                             "value' lines");
         return NULL;
@@ -709,8 +721,10 @@ static void *decode_obj(Dec *d, const Schema *s, const Node *n,
     for (int i = 0; i < n->n; i++) {
         const NodePair *p = &n->pairs[i];
         int k = 0;
+        const char *key = p->key->str;
         while (k < s->nfields &&
-               (strcmp(s->fields[k].key, p->key->str) != 0 ||
+               (s->fields[k].key[0] != key[0] ||
+                strcmp(s->fields[k].key, key) != 0 ||
                 (s->fields[k].flags & FL_COMPUTED) ||
                 ((s->fields[k].flags & FL_KEY) &&
                  !(s->fields[k].flags & FL_REQUIRED))))
@@ -734,8 +748,8 @@ static void *decode_obj(Dec *d, const Schema *s, const Node *n,
             continue;
         }
         Diag *g = diag_error(d->ds, at, "missing-key",
-                             "%s is missing the required key '%s'", what,
-                             f->key);
+                             "%s is missing the required key '%s'",
+                             what_str(d, what), f->key);
         diag_help(d->ds, g, "add '%s:' with %s", f->key,
                   type_desc(f, f->type));
     }
@@ -745,13 +759,13 @@ static void *decode_obj(Dec *d, const Schema *s, const Node *n,
 void *schema_decode(Arena *a, Diags *ds, const Schema *s, const Node *n)
 {
     Dec d = {a, ds};
-    const char *what = s->name;
+    What what = {s->name, NULL};
     Loc at = n->loc;
     /* a document names itself by its first key: "service 'orders'" */
     const Node *self = n->kind == NODE_MAP && n->n ? n->pairs[0].val : NULL;
     if (self && self->kind == NODE_SCALAR &&
         strcmp(n->pairs[0].key->str, s->name) == 0) {
-        what = arena_printf(a, "%s '%s'", s->name, self->str);
+        what.name = self->str;
         at = n->pairs[0].key->loc;
     }
     return decode_obj(&d, s, n, what, at);

@@ -20,13 +20,35 @@ typedef struct Ctx {
 
 /* ---- name lookups ---- */
 
+static const char *name_of(const void *named)
+{
+    return ((const Str *)((const char *)named + sizeof(Loc)))->s;
+}
+
+static int named_cmp(const void *a, const void *b)
+{
+    return strcmp(name_of(*(void *const *)a), name_of(*(void *const *)b));
+}
+
+static int named_key_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, name_of(*(void *const *)elem));
+}
+
+/* Teams, sources and stores are kept sorted by name (model_build sorts
+ * them; map keys are unique), so a lookup is a binary search. */
 static const void *find_named(const List *l, const char *name)
 {
-    for (int i = 0; i < l->n; i++)
-        if (strcmp(((const Str *)((const char *)l->v[i] + sizeof(Loc)))->s,
-                   name) == 0)
-            return l->v[i];
-    return NULL;
+    void *const *p = l->n ? bsearch(name, l->v, (size_t)l->n, sizeof *l->v,
+                                    named_key_cmp)
+                          : NULL;
+    return p ? *p : NULL;
+}
+
+static void sort_named(List *l)
+{
+    if (l->n > 1)
+        qsort(l->v, (size_t)l->n, sizeof *l->v, named_cmp);
 }
 
 /* Every named struct has `Loc loc; Str name;` first (checked below). */
@@ -38,7 +60,11 @@ _Static_assert(offsetof(Service, name) == sizeof(Loc), "layout");
 
 const Environment *model_env(const Platform *p, const char *name)
 {
-    return find_named(&p->environments, name);
+    /* environments keep their file order: Environment.index is theirs */
+    for (int i = 0; i < p->environments.n; i++)
+        if (strcmp(name_of(p->environments.v[i]), name) == 0)
+            return p->environments.v[i];
+    return NULL;
 }
 const Team *model_team(const Platform *p, const char *name)
 {
@@ -79,7 +105,7 @@ static const char **names_of(Ctx *c, const List *l)
 {
     const char **v = arena_alloc(c->a, ((size_t)l->n + 1) * sizeof *v);
     for (int i = 0; i < l->n; i++)
-        v[i] = ((const Str *)((const char *)l->v[i] + sizeof(Loc)))->s;
+        v[i] = name_of(l->v[i]);
     return v;
 }
 
@@ -312,13 +338,42 @@ static void check_service_refs(Ctx *c, const Service *s, const EnvModel *e)
     for (int i = 0; i < s->routes.n; i++) {
         Route *r = s->routes.v[i];
         if (r->host.s && e->env->domain.s)
-            r->fqdn = (Str){arena_printf(c->a, "%s.%s", r->host.s,
-                                         e->env->domain.s),
+            r->fqdn = (Str){arena_join(c->a, r->host.s, ".",
+                                       e->env->domain.s),
                             r->host.loc};
     }
 }
 
-/* Decode service s for environment e; NULL when it is not deployed there. */
+/* Defaults that depend on other fields: the group is the kind, alerts go to
+ * the owning team. */
+static void service_defaults(Service *s)
+{
+    if (!s->group.s)
+        s->group = (Str){s->kind.s, s->kind.loc};
+    for (int i = 0; i < s->alerts.n; i++) {
+        Alert *al = s->alerts.v[i];
+        if (!al->notify.s)
+            al->notify = s->team;
+    }
+}
+
+/* A copy of the base for an environment without overrides.  Only what
+ * differs per environment is copied: the instance's routes. */
+static Service *clone_service(Ctx *c, const Service *s)
+{
+    Service *inst = arena_alloc(c->a, sizeof *inst);
+    *inst = *s;
+    inst->routes.v = arena_alloc(c->a, ((size_t)s->routes.n + 1) *
+                                           sizeof *inst->routes.v);
+    for (int i = 0; i < s->routes.n; i++) {
+        Route *r = arena_alloc(c->a, sizeof *r);
+        *r = *(const Route *)s->routes.v[i];
+        inst->routes.v[i] = r;
+    }
+    return inst;
+}
+
+/* Service s for environment e; NULL when it is not deployed there. */
 static Service *resolve_service(Ctx *c, const Service *s, const EnvModel *e)
 {
     const char *env = e->env->name.s;
@@ -326,20 +381,19 @@ static Service *resolve_service(Ctx *c, const Service *s, const EnvModel *e)
     if (s->single_environment && s->single_environment->environment.s &&
         strcmp(s->single_environment->environment.s, env) != 0)
         return NULL;
-    const Node *node = ov ? merge(c->a, s->node, ov) : s->node;
-    Service *inst = schema_decode(c->a, c->ds, &schema_service, node);
-    if (!inst || !inst->name.s)
-        return NULL;
+    Service *inst;
+    if (ov) {
+        inst = schema_decode(c->a, c->ds, &schema_service,
+                             merge(c->a, s->node, ov));
+        if (!inst || !inst->name.s)
+            return NULL;
+        service_defaults(inst);
+    } else {
+        inst = clone_service(c, s);
+    }
     inst->node = s->node;
     inst->overrides = s->overrides;
     inst->env = e->env;
-    if (!inst->group.s)
-        inst->group = (Str){inst->kind.s, inst->kind.loc};
-    for (int i = 0; i < inst->alerts.n; i++) {
-        Alert *al = inst->alerts.v[i];
-        if (!al->notify.s)
-            al->notify = inst->team;
-    }
     check_service_refs(c, inst, e);
     return inst;
 }
@@ -421,6 +475,9 @@ Model *model_build(Arena *a, Diags *ds, const Inputs *in)
     Platform *p = m->platform;
     for (int i = 0; i < p->environments.n; i++)
         ((Environment *)p->environments.v[i])->index = i;
+    sort_named(&p->teams);
+    sort_named(&p->sources);
+    sort_named(&p->stores);
     c.env_names = names_of(&c, &p->environments);
     c.team_names = names_of(&c, &p->teams);
     c.source_names = names_of(&c, &p->sources);
@@ -433,6 +490,7 @@ Model *model_build(Arena *a, Diags *ds, const Inputs *in)
         if (!s || !s->name.s)
             continue;
         s->node = snodes[i];
+        service_defaults(s);
         svcs[n++] = s;
     }
     index_services(&c, svcs, n);

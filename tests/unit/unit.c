@@ -30,7 +30,10 @@ static void test_arena(void)
     arena_init(&a);
     char *p = arena_alloc(&a, 10);
     CHECK(p[0] == 0 && p[9] == 0);
-    CHECK(((uintptr_t)p & 15) == 0);
+    CHECK(((uintptr_t)p % _Alignof(void *)) == 0);
+    char *odd = arena_alloc(&a, 3);
+    long long *ll = arena_alloc(&a, sizeof *ll);
+    CHECK(odd != NULL && ((uintptr_t)ll % _Alignof(long long)) == 0);
     char *big = arena_alloc(&a, 1 << 20); /* larger than a chunk */
     big[(1 << 20) - 1] = 'x';
     CHECK(strcmp(arena_printf(&a, "%s-%d", "env", 7), "env-7") == 0);

@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""bench.py BUILD - time `topoc check` against a parse-only baseline.
+
+For synthetic platforms of 1,000 and 10,000 services (tests/bench/gen.py),
+each command runs RUNS times; the table shows the fastest wall time and the
+peak resident memory (from wait4's rusage), and the ratio check / parse."""
+import os, subprocess, sys, time
+
+build = sys.argv[1]
+root = os.path.dirname(os.path.abspath(__file__))
+runs = int(os.environ.get("RUNS", "5"))
+
+def measure(cmd):
+    best, peak = None, 0
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        err = p.stderr.read().decode()
+        p.stderr.close()
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"bench: {' '.join(cmd)} failed:\n{err}")
+        best = wall if best is None else min(best, wall)
+        peak = max(peak, ru.ru_maxrss)
+    return best, peak / 1024.0
+
+print(f"{'services':>8} {'files':>6} {'MB':>6} | {'parse-only':>10} {'peak':>7} | "
+      f"{'topoc check':>11} {'peak':>7} | {'ratio':>5}")
+for n in (1000, 10000):
+    spec = os.path.join(build, "bench", f"s{n}")
+    if not os.path.exists(os.path.join(spec, "platform.yaml")):
+        subprocess.run([sys.executable, os.path.join(root, "gen.py"), str(n), spec], check=True)
+    files = 1 + len(os.listdir(os.path.join(spec, "services")))
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(spec) for f in fs) / 1e6
+    pw, pm = measure([os.path.join(build, "parse-only"), spec])
+    cw, cm = measure([os.path.join(build, "topoc"), "check", "-q", spec])
+    print(f"{n:>8} {files:>6} {size:>6.1f} | {pw:>9.3f}s {pm:>5.1f}MB | "
+          f"{cw:>10.3f}s {cm:>5.1f}MB | {cw / pw:>4.2f}x", flush=True)
+print(f"(fastest of {runs} runs; peak = max resident set size)")

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""gen.py N DIR - a synthetic platform of N services, shaped like specs/.
+
+Deterministic: the same N always gives the same files.  Each service has
+routes, dependencies, stores, scaling rules, alerts and an override, so the
+benchmark exercises everything `topoc check` does."""
+import os, sys
+
+n, out = int(sys.argv[1]), sys.argv[2]
+os.makedirs(out + "/services", exist_ok=True)
+teams = [f"team-{i}" for i in range(max(1, n // 20))]
+sources = [f"source-{i}" for i in range(max(1, n // 10))]
+stores = [f"store-{i}" for i in range(max(1, n // 25))]
+with open(out + "/platform.yaml", "w") as f:
+    f.write(f"platform: synthetic\ndescription: synthetic platform of {n} services\n"
+            "environments:\n"
+            "  integration: {region: uksouth, address-space: 10.1.0.0/16, domain: int.synthetic.example}\n"
+            "  production: {region: uksouth, failover-region: ukwest, address-space: 10.2.0.0/16, domain: synthetic.example}\n"
+            "edge:\n  waf:\n    rate-limits:\n      - {name: per-client, requests: 600}\n")
+    f.write("teams:\n" + "".join(f"  {t}:\n    email: [{t}@synthetic.example]\n" for t in teams))
+    f.write("sources:\n" + "".join(f"  {s}:\n    category: accounting\n    base-url: https://api.{s}.example\n" for s in sources))
+    f.write("stores:\n" + "".join(f"  {s}:\n    kind: sql\n    environments:\n      production: {{failover-region: ukwest}}\n" for s in stores))
+for i in range(n):
+    name = f"svc-{i:05d}"
+    conn = i < len(sources)
+    lines = [f"service: {name}", f"kind: {'connector' if conn else 'api'}", f"team: {teams[i % len(teams)]}",
+             "runtime:", f"  image: registry.example/{name}:1.{i % 7}.0", "  cpu: 0.5", "  memory: 1Gi",
+             "scaling:", "  min: 2", "  max: 10", "  rules:", "    - metric: cpu", "      above: 70", "      below: 30",
+             "alerts:", "  - name: spike", "    metric: requests", "    dynamic: medium",
+             "routes:"]
+    for r in range(3):
+        lines += [f"  - host: api", f"    path: /v1/{name}/items{r}/{{itemId}}", "    methods: [GET, POST]"]
+    deps = sorted({f"svc-{(i * 7 + k * 13 + 1) % n:05d}" for k in range(3)} - {name})
+    lines += ["depends-on: [" + ", ".join(deps) + "]", "stores:", f"  - store: {stores[i % len(stores)]}", "    access: read"]
+    if conn:
+        lines += ["connector:", f"  source: {sources[i]}", "  handles: [authentication, authorization, fetch, mapping]"]
+    lines += ["environments:", "  integration:", "    scaling: {min: 1, max: 3}"]
+    with open(f"{out}/services/{name}.yaml", "w") as f:
+        f.write("\n".join(lines) + "\n")
