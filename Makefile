@@ -106,6 +106,9 @@ bench: test-deps $(BUILD)/topoc $(BUILD)/parse-only
 	@tests/bench/bench.sh $(BUILD)
 
 fuzz: test-deps
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' | \
+	  clang -x c -fsanitize=fuzzer - -o /dev/null 2>/dev/null || \
+	  $(MAKE) -s --no-print-directory apt-install PKGS_TO_INSTALL=libclang-rt-14-dev
 	@mkdir -p $(BUILD)/fuzz
 	clang -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
 	  -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKGS)) \
