@@ -22,7 +22,13 @@ typedef struct Source {
     const char *path; /* as given on the command line, joined */
     const char *text;
     size_t len;
+    const unsigned *lines; /* offset of each line's start (source_index) */
+    int nlines;            /* 0 until indexed; quoting then scans */
 } Source;
+
+/* Index the starts of src's lines, so quoting any line is O(1) however many
+ * diagnostics a hostile file provokes. */
+void source_index(Arena *a, Source *src);
 
 /* A position in a Source.  line == 0 means "the file as a whole". */
 typedef struct Loc {

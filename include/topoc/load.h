@@ -34,7 +34,7 @@ int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
                 Inputs *out);
 /* Check and parse one file already in memory, adding its documents to out
  * (what load_inputs does for each file; also the fuzzing entry point). */
-void load_source(Arena *a, Diags *ds, const Source *src, bool too_big,
+void load_source(Arena *a, Diags *ds, Source *src, bool too_big,
                  Inputs *out);
 
 /* Parse one YAML source into documents (load_yaml.c). */

@@ -242,15 +242,37 @@ static const Style ansi = {"\033[1m",    "\033[1;31m", "\033[1;35m",
                            "\033[1;36m", "\033[1;32m", "\033[1;32m",
                            "\033[0m"};
 
+void source_index(Arena *a, Source *src)
+{
+    int n = 1;
+    for (const char *p = src->text, *end = src->text + src->len;
+         (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        n++;
+    unsigned *lines = arena_alloc(a, (size_t)n * sizeof *lines);
+    int k = 0;
+    lines[k++] = 0;
+    for (size_t i = 0; i < src->len; i++)
+        if (src->text[i] == '\n')
+            lines[k++] = (unsigned)(i + 1);
+    src->lines = lines;
+    src->nlines = n;
+}
+
 /* Find line `line` (1-based) of src; returns its start and length. */
 static const char *source_line(const Source *src, int line, size_t *len)
 {
     const char *p = src->text, *end = src->text + src->len;
-    for (int l = 1; l < line && p < end; l++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
+    if (src->nlines) {
+        if (line > src->nlines)
             return NULL;
-        p = nl + 1;
+        p += src->lines[line - 1];
+    } else {
+        for (int l = 1; l < line; l++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            if (!nl)
+                return NULL;
+            p = nl + 1;
+        }
     }
     if (p > end || (p == end && line > 1))
         return NULL;

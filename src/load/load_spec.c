@@ -221,9 +221,11 @@ static bool check_content(Diags *ds, const Source *src, bool too_big)
     return true;
 }
 
-void load_source(Arena *a, Diags *ds, const Source *src, bool too_big,
+void load_source(Arena *a, Diags *ds, Source *src, bool too_big,
                  Inputs *out)
 {
+    if (!too_big)
+        source_index(a, src);
     if (!check_content(ds, src, too_big)) {
         out->nbroken++;
         return;
