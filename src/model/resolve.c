@@ -16,7 +16,14 @@ typedef struct Ctx {
     Model *m;
     const char **env_names; /* for suggestions */
     const char **team_names, **source_names, **store_names, **svc_names;
+    long suggest_budget; /* name comparisons left for "did you mean" */
 } Ctx;
+
+/* "Did you mean" compares a wrong name with every declared one.  A hostile
+ * spec with 100,000 wrong names among 100,000 services would make that
+ * 10^10 comparisons, so suggestions stop after this many (deterministic:
+ * the same spec always gets the same suggestions). */
+enum { SUGGEST_BUDGET = 20 * 1000 * 1000 };
 
 /* ---- name lookups ---- */
 
@@ -124,6 +131,9 @@ static void unknown_ref(Ctx *c, const Str *ref, const char *kind,
     Diag *d = diag_error(c->ds, ref->loc, "unknown-reference",
                          "unknown %s '%s'", kind, ref->s);
     int n = cands ? count(cands) : 0;
+    if (c->suggest_budget < n)
+        n = 0;
+    c->suggest_budget -= n;
     const char *best = closest_word(ref->s, cands, n);
     if (best)
         diag_help(c->ds, d, "did you mean '%s'?", best);
@@ -454,7 +464,7 @@ static void check_single_env(Ctx *c, const Service *s)
 Model *model_build(Arena *a, Diags *ds, const Inputs *in)
 {
     Model *m = arena_alloc(a, sizeof *m);
-    Ctx c = {.a = a, .ds = ds, .m = m};
+    Ctx c = {.a = a, .ds = ds, .m = m, .suggest_budget = SUGGEST_BUDGET};
     const Node *pnode, **snodes;
     int nsvcs;
     classify(&c, in, &pnode, &snodes, &nsvcs);
