@@ -36,8 +36,13 @@ BASE_SRC  := src/base/arena.c src/base/strbuf.c src/base/diag.c \
              src/base/util.c src/base/json.c
 LOAD_SRC  := src/load/node.c src/load/load_spec.c src/load/load_yaml.c
 MODEL_SRC := src/model/schema.c src/model/decode.c src/model/resolve.c
+CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
+             src/check/check_env.c src/check/check_residency.c \
+             src/check/check_routes.c src/check/check_services.c \
+             src/check/check_security.c src/check/check_policy.c
 EMIT_SRC  := src/emit/output.c src/emit/emit_model.c
-LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(EMIT_SRC) src/compile.c
+LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(CHECK_SRC) $(EMIT_SRC) \
+             src/compile.c
 MAIN_SRC  := src/main.c
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 

@@ -17,12 +17,15 @@ void compile_free(Compilation *c)
 }
 
 CompileResult compile(Compilation *c, char *const *paths, int npaths,
-                      const char *out_dir)
+                      const char *out_dir, const CheckOptions *opt)
 {
     if (load_inputs(&c->arena, &c->diags, paths, npaths, &c->inputs) != 0)
         return COMPILE_IO;
     c->model = model_build(&c->arena, &c->diags, &c->inputs);
     if (c->diags.nerrors > 0 || !c->model)
+        return COMPILE_ERRORS;
+    check_model(&c->arena, &c->diags, c->model, &c->inputs, opt);
+    if (c->diags.nerrors > 0)
         return COMPILE_ERRORS;
     if (!out_dir)
         return COMPILE_OK;

@@ -19,7 +19,7 @@ enum { EXIT_CLEAN = 0, EXIT_SPEC = 1, EXIT_USAGE = 2 };
 static const char usage_text[] =
     "usage: topoc check [options] SPEC...\n"
     "       topoc build [options] SPEC... [-o DIR]\n"
-    "       topoc schema\n"
+    "       topoc schema | rules | explain RULE\n"
     "\n"
     "Validate a platform spec and compile it into configuration.\n"
     "SPEC is a spec directory (platform.yaml plus service files) or files.\n"
@@ -28,11 +28,15 @@ static const char usage_text[] =
     "  check            validate the spec and report every problem\n"
     "  build            validate, then write outputs (nothing on error)\n"
     "  schema           list every key of the spec language\n"
+    "  rules            list every rule with its id and default severity\n"
+    "  explain RULE     what a rule checks and why\n"
     "\n"
     "options:\n"
     "  -o, --output DIR     where build writes (default: out)\n"
     "      --format FMT     diagnostics as text (default) or json\n"
     "      --color WHEN     auto (default), always or never\n"
+    "      --werror         treat warnings as errors\n"
+    "      --today DATE     the date waivers expire against (YYYY-MM-DD)\n"
     "  -q, --quiet          no summary line\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
@@ -51,6 +55,7 @@ typedef struct Opts {
     const char *out;
     bool json, quiet;
     int color; /* -1 auto, 0 never, 1 always */
+    CheckOptions check;
 } Opts;
 
 static bool want_color(int color)
@@ -69,10 +74,14 @@ static void summary(const Compilation *c, const char *cmd, const Opts *o)
     const Model *m = c->model;
     if (o->quiet || o->json)
         return;
-    if (c->diags.nerrors || c->diags.nwarnings)
-        fprintf(stderr, "topoc: %d error%s, %d warning%s\n",
-                c->diags.nerrors, c->diags.nerrors == 1 ? "" : "s",
-                c->diags.nwarnings, c->diags.nwarnings == 1 ? "" : "s");
+    if (c->diags.nerrors || c->diags.nwarnings || c->diags.nsuppressed) {
+        fprintf(stderr, "topoc: %d error%s, %d warning%s", c->diags.nerrors,
+                c->diags.nerrors == 1 ? "" : "s", c->diags.nwarnings,
+                c->diags.nwarnings == 1 ? "" : "s");
+        if (c->diags.nsuppressed)
+            fprintf(stderr, ", %d waived", c->diags.nsuppressed);
+        fputc('\n', stderr);
+    }
     if (c->diags.nerrors || !m)
         return;
     printf("topoc: platform '%s': %d environments, %d services, %d files",
@@ -82,12 +91,34 @@ static void summary(const Compilation *c, const char *cmd, const Opts *o)
     printf("\n");
 }
 
+static int explain(const char *id)
+{
+    if (!id)
+        return usage_error("%s", "explain: which rule? (topoc rules)");
+    const Rule *r = rule_find(id);
+    if (!r) {
+        const char *ids[256];
+        for (int i = 0; i < nrules && i < 256; i++)
+            ids[i] = rules[i].id;
+        const char *best = closest_word(id, ids, nrules);
+        fprintf(stderr, "topoc: error: no rule '%s'%s%s%s\n", id,
+                best ? "; did you mean '" : "", best ? best : "",
+                best ? "'?" : "");
+        return EXIT_USAGE;
+    }
+    printf("%s (%s, %s by default)\n\n%s.\n\n%s\n", r->id, r->family,
+           r->severity == RSEV_ERROR ? "error" : "warning", r->summary,
+           r->explain);
+    return EXIT_CLEAN;
+}
+
 static int run(const char *cmd, char *const *paths, int n, const Opts *o)
 {
     Compilation c;
     compile_init(&c);
     CompileResult r =
-        compile(&c, paths, n, strcmp(cmd, "build") == 0 ? o->out : NULL);
+        compile(&c, paths, n, strcmp(cmd, "build") == 0 ? o->out : NULL,
+                &o->check);
     diags_sort(&c.diags);
     if (o->json) {
         Strbuf sb = STRBUF_INIT;
@@ -112,6 +143,8 @@ int main(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"color", required_argument, NULL, 'c'},
         {"quiet", no_argument, NULL, 'q'},
+        {"werror", no_argument, NULL, 'W'},
+        {"today", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -144,6 +177,15 @@ int main(int argc, char **argv)
         case 'q':
             o.quiet = true;
             break;
+        case 'W':
+            o.check.werror = true;
+            break;
+        case 'T':
+            if (strlen(optarg) != 10 || optarg[4] != '-' || optarg[7] != '-')
+                return usage_error("--today takes YYYY-MM-DD, not '%s'",
+                                   optarg);
+            o.check.today = optarg;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             return EXIT_CLEAN;
@@ -160,17 +202,28 @@ int main(int argc, char **argv)
     char *const *paths = argv + optind;
     int n = argc - optind;
     int rc;
-    if (strcmp(cmd, "schema") == 0) {
+    if (strcmp(cmd, "rules") == 0) {
+        for (int i = 0; i < nrules; i++)
+            printf("%-30s %-8s %-12s %s\n", rules[i].id,
+                   rules[i].severity == RSEV_ERROR ? "error" : "warning",
+                   rules[i].family, rules[i].summary);
+        rc = EXIT_CLEAN;
+    } else if (strcmp(cmd, "explain") == 0) {
+        rc = explain(n ? paths[0] : NULL);
+    } else if (strcmp(cmd, "schema") == 0) {
         Strbuf sb = STRBUF_INIT;
         sb_puts(&sb, "# platform document\n");
         schema_print(&schema_platform, "", &sb);
         sb_puts(&sb, "# service document\n");
         schema_print(&schema_service, "", &sb);
+        sb_puts(&sb, "# waivers document\n");
+        schema_print(&schema_waivers, "", &sb);
         fwrite(sb.buf, 1, sb.len, stdout);
         sb_release(&sb);
         rc = EXIT_CLEAN;
     } else if (strcmp(cmd, "check") && strcmp(cmd, "build")) {
-        rc = usage_error("unknown command '%s' (check, build or schema)",
+        rc = usage_error("unknown command '%s' (check, build, schema, rules "
+                         "or explain)",
                          cmd);
     } else if (n == 0) {
         rc = usage_error("%s: no SPEC given", cmd);

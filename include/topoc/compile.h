@@ -1,6 +1,10 @@
 /* compile.h - one compilation: the pipeline and everything it owns.
  *
- *   load (files -> documents) -> build (documents -> model) -> emit
+ *   load (files -> documents) -> build (documents -> model) ->
+ *   check (the rules) -> emit
+ *
+ * A stage runs only when the ones before it reported no error: the rules
+ * need a whole model, and outputs need a valid one.
  *
  * A Compilation owns one arena; the model, the documents and the
  * diagnostics all live and die with it.
@@ -9,6 +13,7 @@
 #define TOPOC_COMPILE_H
 
 #include "topoc/build.h"
+#include "topoc/check.h"
 #include "topoc/emit.h"
 
 typedef struct Compilation {
@@ -30,6 +35,6 @@ void compile_free(Compilation *c);
 /* Load and check the spec; with out_dir, also emit and write outputs,
  * but only when there are no errors. */
 CompileResult compile(Compilation *c, char *const *paths, int npaths,
-                      const char *out_dir);
+                      const char *out_dir, const CheckOptions *opt);
 
 #endif

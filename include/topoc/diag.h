@@ -11,6 +11,7 @@
 #ifndef TOPOC_DIAG_H
 #define TOPOC_DIAG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -52,7 +53,11 @@ typedef struct Diag {
     const char *msg;
     DiagSub *subs;
     int nsubs;
-    int seq; /* order of recording, the last sort key */
+    int seq;            /* order of recording, the last sort key */
+    const char *target; /* what it is about, e.g. production/service/x;
+                           NULL for input errors */
+    bool suppressed;    /* waived: kept, but not counted */
+    const char *justification; /* the waiver's reason */
 } Diag;
 
 typedef struct DiagSet DiagSet; /* dedup index, private to diag.c */
@@ -61,7 +66,8 @@ typedef struct Diags {
     Arena *arena;
     Diag **v;
     int n, cap;
-    int nerrors, nwarnings;
+    int nerrors, nwarnings; /* not counting suppressed ones */
+    int nsuppressed;
     DiagSet *seen;
 } Diags;
 
@@ -74,6 +80,8 @@ Diag *diag_error(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 Diag *diag_warning(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+Diag *diag_vrecord(Diags *ds, Severity sev, Loc loc, const char *rule,
+                   const char *fmt, va_list ap);
 void diag_note(Diags *ds, Diag *d, Loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void diag_help(Diags *ds, Diag *d, const char *fmt, ...)
@@ -84,6 +92,9 @@ void diag_suggest(Diags *ds, Diag *d, const char *word,
 /* The closest candidate within a small edit distance, or NULL. */
 const char *closest_word(const char *word, const char *const *cands,
                          int ncands);
+
+/* Mark d as waived: it stays in the list but no longer counts. */
+void diag_suppress(Diags *ds, Diag *d, const char *justification);
 
 /* Sort by file, line, column, order of recording. */
 void diags_sort(Diags *ds);

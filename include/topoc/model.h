@@ -137,7 +137,31 @@ typedef struct Edge {
     Loc loc;
     Waf *waf;
     Gateway *gateway;
+    StrList global; /* location-less services the edge uses */
 } Edge;
+
+typedef struct PolicyRule {
+    Loc loc;
+    Str name, applies_to, pattern, environment, message;
+} PolicyRule;
+
+typedef struct Policy {
+    Loc loc;
+    List severity;       /* KeyVal: rule id -> error | warning | off */
+    StrList internal_paths;
+    List rules;          /* PolicyRule */
+} Policy;
+
+typedef struct Waiver {
+    Loc loc;
+    Str rule, target, reason, owner, expires;
+    int uses; /* findings it suppressed (set by the checker) */
+} Waiver;
+
+typedef struct WaiverDoc { /* a document 'waivers: [...]' */
+    Loc loc;
+    List waivers;
+} WaiverDoc;
 
 typedef struct Team {
     Loc loc;
@@ -168,6 +192,7 @@ typedef struct Platform {
     List teams;   /* Team */
     List sources; /* DataSource */
     List stores;  /* Store */
+    Policy *policy;
 } Platform;
 
 /* ---- services ---- */
@@ -215,6 +240,7 @@ typedef struct Route {
     StrList methods;
     List params; /* KeyVal: parameter name -> PCRE2 pattern */
     Bool internal;
+    Int priority;
     RouteWaf *waf; /* NULL: the edge's WAF settings apply */
     Str fqdn;      /* computed: host + environment domain */
 } Route;
@@ -242,7 +268,8 @@ typedef struct SingleEnv {
 
 typedef struct Service {
     Loc loc;
-    Str name, description, kind, team, group;
+    Str name, description, kind, team, group, ingress;
+    StrList egress;
     Runtime *runtime;
     Scaling *scaling;
     List alerts; /* Alert */
@@ -273,6 +300,7 @@ typedef struct Model {
     int nservices;
     EnvModel *envs; /* in Platform.environments order */
     int nenvs;
+    List waivers; /* Waiver, from every waivers document */
 } Model;
 
 /* Lookups by name; NULL when absent. */

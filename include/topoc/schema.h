@@ -31,6 +31,7 @@ typedef enum {
     F_IPNET,     /* IPv4/IPv6 address or network */
     F_PATH,      /* route path template: /a/{b}/c */
     F_IMAGE,     /* container image reference */
+    F_DATE,      /* YYYY-MM-DD */
     F_STRLIST,   /* list of Field.item scalars */
     F_OBJ,       /* nested map, Field.sub */
     F_LIST,      /* list of maps, Field.sub */
@@ -70,7 +71,8 @@ struct Schema {
     int nfields;
 };
 
-extern const Schema schema_platform, schema_service, schema_store;
+extern const Schema schema_platform, schema_service, schema_store,
+    schema_waivers;
 
 /* Decode a map node into a new struct of s->size bytes (NULL if n is not a
  * map, after reporting it).  Defaults fill absent keys. */

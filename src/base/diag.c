@@ -90,8 +90,8 @@ void diags_free(Diags *ds)
     memset(ds, 0, sizeof *ds);
 }
 
-static Diag *record(Diags *ds, Severity sev, Loc loc, const char *rule,
-                    const char *fmt, va_list ap)
+Diag *diag_vrecord(Diags *ds, Severity sev, Loc loc, const char *rule,
+                   const char *fmt, va_list ap)
 {
     Strbuf sb = STRBUF_INIT;
     va_list aq;
@@ -125,7 +125,7 @@ Diag *diag_error(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    Diag *d = record(ds, SEV_ERROR, loc, rule, fmt, ap);
+    Diag *d = diag_vrecord(ds, SEV_ERROR, loc, rule, fmt, ap);
     va_end(ap);
     return d;
 }
@@ -134,7 +134,7 @@ Diag *diag_warning(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    Diag *d = record(ds, SEV_WARNING, loc, rule, fmt, ap);
+    Diag *d = diag_vrecord(ds, SEV_WARNING, loc, rule, fmt, ap);
     va_end(ap);
     return d;
 }
@@ -198,6 +198,19 @@ void diag_suggest(Diags *ds, Diag *d, const char *word,
     const char *best = closest_word(word, cands, ncands);
     if (best)
         diag_help(ds, d, "did you mean '%s'?", best);
+}
+
+void diag_suppress(Diags *ds, Diag *d, const char *justification)
+{
+    if (d->suppressed)
+        return;
+    d->suppressed = true;
+    d->justification = justification;
+    if (d->sev == SEV_ERROR)
+        ds->nerrors--;
+    else
+        ds->nwarnings--;
+    ds->nsuppressed++;
 }
 
 static int loc_cmp(const Loc *a, const Loc *b)
@@ -335,6 +348,8 @@ void diags_print_text(const Diags *ds, FILE *f, bool color)
     const Style *st = color ? &ansi : &plain;
     for (int i = 0; i < ds->n; i++) {
         const Diag *d = ds->v[i];
+        if (d->suppressed)
+            continue; /* waived: in machine formats, not on the console */
         print_where(f, &d->loc, st);
         if (d->sev == SEV_ERROR)
             fprintf(f, "%serror:%s ", st->err, st->off);
@@ -380,6 +395,11 @@ void diags_print_json(const Diags *ds, Strbuf *out)
                jv_str(d->sev == SEV_ERROR ? "error" : "warning"));
         jv_set(o, "rule", jv_str(d->rule));
         jv_set(o, "message", jv_str(d->msg));
+        if (d->target)
+            jv_set(o, "target", jv_str(d->target));
+        jv_set(o, "suppressed", jv_bool(d->suppressed));
+        if (d->justification)
+            jv_set(o, "justification", jv_str(d->justification));
         JsonVal *notes = jv_arr(), *help = jv_arr();
         for (int j = 0; j < d->nsubs; j++) {
             const DiagSub *s = &d->subs[j];
@@ -399,6 +419,7 @@ void diags_print_json(const Diags *ds, Strbuf *out)
     jv_set(root, "diagnostics", list);
     jv_set(root, "errors", jv_int(ds->nerrors));
     jv_set(root, "warnings", jv_int(ds->nwarnings));
+    jv_set(root, "suppressed", jv_int(ds->nsuppressed));
     jv_write(root, out);
     jv_free(root);
 }

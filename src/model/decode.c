@@ -55,6 +55,7 @@ static const char *type_desc(const Field *f, FieldType t)
     case F_IPNET: return "an IP address or network";
     case F_PATH: return "a path";
     case F_IMAGE: return "a container image";
+    case F_DATE: return "a date (YYYY-MM-DD)";
     case F_STRLIST: return "a list";
     case F_OBJ: case F_MAP: case F_KV: case F_OVERRIDES: return "a map";
     case F_LIST: return "a list of maps";
@@ -278,6 +279,9 @@ static const char *path_problem(const char *s)
             const char *close = strchr(p, '}');
             if (!close)
                 return "'{' is not closed by '}'";
+            const char *next = strchr(close, '{'), *slash = strchr(close, '/');
+            if (next && (!slash || next < slash))
+                return "one {parameter} per segment";
             if (!param_name(p + 1, (size_t)(close - p - 1)))
                 return "a {parameter} name is letters, digits and '_', "
                        "starting with a letter";
@@ -286,6 +290,12 @@ static const char *path_problem(const char *s)
         }
         if (*p == '}')
             return "'}' without '{'";
+        if (*p == '*' && p[1] == '*') {
+            if (p[-1] != '/' || p[2] != '\0')
+                return "'**' (any rest of the path) is only allowed as the "
+                       "whole last segment: /files/**";
+            break;
+        }
         if (*p == '/' && p[1] == '/')
             return "empty segment '//'";
         if (!isalnum((unsigned char)*p) && !strchr("-._~!*+,:@/%", *p))
@@ -305,6 +315,20 @@ static bool valid_image(const char *s)
             !strchr("._-/:@", s[i]))
             return false;
     return true;
+}
+
+static bool valid_date(const char *s)
+{
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return false;
+    int y = atoi(s), m = atoi(s + 5), dd = atoi(s + 8);
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m >= 1 && m <= 12 && dd >= 1 &&
+           dd <= (m == 2 && !leap ? 28 : days[m - 1]);
 }
 
 static void list_values(Strbuf *sb, const char *const *v)
@@ -484,6 +508,13 @@ static void decode_scalar(Dec *d, const Field *f, FieldType t, const Node *n,
             Diag *g = diag_error(d->ds, n->loc, "invalid-path",
                                  "invalid path '%s'", s);
             diag_help(d->ds, g, "%s", why);
+            return;
+        }
+        break;
+    case F_DATE:
+        if (!valid_date(s)) {
+            bad_value(d, n, f->key, "'%s' must be a date, found '%s'",
+                      "write it as YYYY-MM-DD, e.g. 2027-03-31");
             return;
         }
         break;

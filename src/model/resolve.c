@@ -143,6 +143,18 @@ static void unknown_ref(Ctx *c, const Str *ref, const char *kind,
 
 /* ---- documents ---- */
 
+static void add_waivers(Ctx *c, const Node *root)
+{
+    WaiverDoc *w = schema_decode(c->a, c->ds, &schema_waivers, root);
+    if (!w)
+        return;
+    List *all = &c->m->waivers;
+    all->v = arena_grow(c->a, all->v, (size_t)all->n,
+                        (size_t)(all->n + w->waivers.n), sizeof *all->v);
+    for (int i = 0; i < w->waivers.n; i++)
+        all->v[all->n++] = w->waivers.v[i];
+}
+
 static void classify(Ctx *c, const Inputs *in, const Node **platform,
                      const Node ***svcs, int *nsvcs)
 {
@@ -163,13 +175,18 @@ static void classify(Ctx *c, const Inputs *in, const Node **platform,
             (*svcs)[(*nsvcs)++] = root;
             continue;
         }
+        if (node_get(root, "waivers")) {
+            add_waivers(c, root);
+            continue;
+        }
         if (!node_get(root, "platform")) {
             Diag *d = diag_error(c->ds, root->loc, "unknown-document",
-                                 "document is neither a service nor the "
-                                 "platform");
-            static const char *const kinds[] = {"service", "platform"};
+                                 "document is neither a service, the "
+                                 "platform nor waivers");
+            static const char *const kinds[] = {"service", "platform",
+                                                "waivers"};
             if (root->n > 0)
-                diag_suggest(c->ds, d, root->pairs[0].key->str, kinds, 2);
+                diag_suggest(c->ds, d, root->pairs[0].key->str, kinds, 3);
             diag_help(c->ds, d, "a service file starts with 'service: "
                                 "NAME', the platform file with 'platform: "
                                 "NAME'");

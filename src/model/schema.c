@@ -49,6 +49,10 @@ static const char *const methods[] = {"GET",    "HEAD",    "POST",
                                       "PUT",    "PATCH",   "DELETE",
                                       "OPTIONS", NULL};
 static const char *const accesses[] = {"read", "write", "read-write", NULL};
+static const char *const ingresses[] = {"gateway", "public", "none", NULL};
+static const char *const policy_targets[] = {
+    "service-name", "hostname", "route-path", "image", "team-name",
+    "store-resource-name", NULL};
 static const char *const responsibilities[] = {
     "authentication", "authorization", "fetch", "mapping", NULL};
 
@@ -206,6 +210,8 @@ static const Schema gateway_schema = {"gateway", sizeof(Gateway),
 static const Field edge_fields[] = {
     {"waf", F_OBJ, offsetof(Edge, waf), 0, &waf_schema},
     {"gateway", F_OBJ, offsetof(Edge, gateway), 0, &gateway_schema},
+    {"global", F_STRLIST, offsetof(Edge, global), 0, .item = F_ENUM,
+     .values = global_kinds},
 };
 static const Schema edge_schema = {"edge", sizeof(Edge), edge_fields,
                                    N(edge_fields)};
@@ -246,6 +252,27 @@ static const Field store_fields[] = {
 const Schema schema_store = {"store", sizeof(Store), store_fields,
                              N(store_fields)};
 
+static const Field policy_rule_fields[] = {
+    {"name", F_NAME, offsetof(PolicyRule, name), FL_REQUIRED},
+    {"applies-to", F_ENUM, offsetof(PolicyRule, applies_to), FL_REQUIRED,
+     .values = policy_targets},
+    {"pattern", F_STR, offsetof(PolicyRule, pattern), FL_REQUIRED},
+    {"environment", F_NAME, offsetof(PolicyRule, environment)},
+    {"message", F_STR, offsetof(PolicyRule, message)},
+};
+static const Schema policy_rule_schema = {"policy rule", sizeof(PolicyRule),
+                                          policy_rule_fields,
+                                          N(policy_rule_fields)};
+
+static const Field policy_fields[] = {
+    {"severity", F_KV, offsetof(Policy, severity)},
+    {"internal-paths", F_STRLIST, offsetof(Policy, internal_paths), 0,
+     .item = F_PATH, .dflt = "/internal/**,/metrics,/healthz,/health"},
+    {"rules", F_LIST, offsetof(Policy, rules), 0, &policy_rule_schema},
+};
+static const Schema policy_schema = {"policy", sizeof(Policy), policy_fields,
+                                     N(policy_fields)};
+
 static const Field platform_fields[] = {
     {"platform", F_NAME, offsetof(Platform, name), FL_REQUIRED | FL_KEY},
     {"topoc", F_INT, offsetof(Platform, version), 0, .dflt = "1", .min = 1,
@@ -260,6 +287,7 @@ static const Field platform_fields[] = {
      &team_schema},
     {"sources", F_MAP, offsetof(Platform, sources), 0, &source_schema},
     {"stores", F_MAP, offsetof(Platform, stores), 0, &schema_store},
+    {"policy", F_OBJ, offsetof(Platform, policy), 0, &policy_schema},
 };
 const Schema schema_platform = {"platform", sizeof(Platform),
                                 platform_fields, N(platform_fields)};
@@ -299,7 +327,7 @@ static const Schema scale_rule_schema = {"scale rule", sizeof(ScaleRule),
 static const Field scaling_fields[] = {
     {"min", F_INT, offsetof(Scaling, min), 0, .dflt = "2", .min = 0,
      .max = 1000},
-    {"max", F_INT, offsetof(Scaling, max), 0, .dflt = "10", .min = 1,
+    {"max", F_INT, offsetof(Scaling, max), 0, .dflt = "10", .min = 0,
      .max = 1000},
     {"rules", F_LIST, offsetof(Scaling, rules), 0, &scale_rule_schema},
 };
@@ -348,6 +376,8 @@ static const Field route_fields[] = {
      .item = F_ENUM, .values = methods, .dflt = "GET"},
     {"params", F_KV, offsetof(Route, params)},
     {"internal", F_BOOL, offsetof(Route, internal), 0, .dflt = "false"},
+    {"priority", F_INT, offsetof(Route, priority), 0, .dflt = "0",
+     .min = -1000, .max = 1000},
     {"waf", F_OBJ, offsetof(Route, waf), FL_OPTIONAL, &route_waf_schema},
     {"fqdn", F_DOMAIN, offsetof(Route, fqdn), FL_COMPUTED},
 };
@@ -396,6 +426,9 @@ static const Field service_fields[] = {
      .values = service_kinds},
     {"team", F_NAME, offsetof(Service, team), FL_REQUIRED},
     {"group", F_NAME, offsetof(Service, group)},
+    {"ingress", F_ENUM, offsetof(Service, ingress), 0, .values = ingresses,
+     .dflt = "gateway"},
+    {"egress", F_STRLIST, offsetof(Service, egress), 0, .item = F_NAME},
     {"runtime", F_OBJ, offsetof(Service, runtime), FL_REQUIRED,
      &runtime_schema},
     {"scaling", F_OBJ, offsetof(Service, scaling), 0, &scaling_schema},
@@ -414,3 +447,22 @@ static const Field service_fields[] = {
 };
 const Schema schema_service = {"service", sizeof(Service), service_fields,
                                N(service_fields)};
+
+/* ---- waivers document ---- */
+
+static const Field waiver_fields[] = {
+    {"rule", F_STR, offsetof(Waiver, rule), FL_REQUIRED},
+    {"target", F_STR, offsetof(Waiver, target), FL_REQUIRED},
+    {"reason", F_STR, offsetof(Waiver, reason), FL_REQUIRED},
+    {"owner", F_STR, offsetof(Waiver, owner), FL_REQUIRED},
+    {"expires", F_DATE, offsetof(Waiver, expires), FL_REQUIRED},
+};
+static const Schema waiver_schema = {"waiver", sizeof(Waiver), waiver_fields,
+                                     N(waiver_fields)};
+
+static const Field waivers_fields[] = {
+    {"waivers", F_LIST, offsetof(WaiverDoc, waivers), FL_REQUIRED,
+     &waiver_schema},
+};
+const Schema schema_waivers = {"waivers", sizeof(WaiverDoc), waivers_fields,
+                               N(waivers_fields)};

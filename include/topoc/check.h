@@ -1,0 +1,57 @@
+/* check.h - stage 3: the validation rules.
+ *
+ * Every rule has a stable id, a default severity and an explanation
+ * (rules.c).  Checks report through check_report(), which applies the
+ * spec's severity overrides and --werror; waivers are applied once all
+ * checks have run, and suppressed findings are kept, marked, not dropped.
+ */
+#ifndef TOPOC_CHECK_H
+#define TOPOC_CHECK_H
+
+#include <stdbool.h>
+
+#include "topoc/diag.h"
+#include "topoc/load.h"
+#include "topoc/model.h"
+
+typedef enum { RSEV_OFF, RSEV_WARNING, RSEV_ERROR } RuleSeverity;
+
+typedef struct Rule {
+    const char *id;
+    const char *family; /* input, environment, residency, routing, ... */
+    RuleSeverity severity;
+    const char *summary; /* one line */
+    const char *explain; /* one paragraph */
+} Rule;
+
+extern const Rule rules[];
+extern const int nrules;
+const Rule *rule_find(const char *id);
+
+typedef struct CheckOptions {
+    bool werror;
+    const char *today; /* YYYY-MM-DD, for waiver expiry */
+} CheckOptions;
+
+typedef struct Checker Checker; /* private to check.c */
+
+/* Run every rule over the model; findings land in ds. */
+void check_model(Arena *a, Diags *ds, const Model *m, const Inputs *in,
+                 const CheckOptions *opt);
+
+/* For the rule families (check_*.c). */
+Diag *check_report(Checker *ck, const char *rule, Loc loc, const char *target,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+Arena *check_arena(Checker *ck);
+Diags *check_diags(Checker *ck);
+const Model *check_model_of(Checker *ck);
+struct PatternSet *check_patterns(Checker *ck); /* freed after checking */
+
+void check_environments(Checker *ck);
+void check_residency(Checker *ck);
+void check_routes(Checker *ck);
+void check_services(Checker *ck);
+void check_security(Checker *ck);
+void check_policy(Checker *ck);
+
+#endif

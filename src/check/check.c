@@ -1,0 +1,189 @@
+/* check.c - stage 3: run the rule families, then apply waivers.
+ *
+ * Severity of a finding = the rule's default, then the spec's
+ * policy.severity override, then --werror (warnings become errors).  A
+ * waiver whose rule and target match a finding suppresses it until the
+ * waiver expires; the finding is kept, marked suppressed.
+ */
+#include "topoc/check.h"
+#include "topoc/pattern.h"
+#include "topoc/util.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { MAX_RULES = 128 };
+
+struct Checker {
+    Arena *a;
+    Diags *ds;
+    const Model *m;
+    const CheckOptions *opt;
+    RuleSeverity sev[MAX_RULES];
+    PatternSet *patterns;
+};
+
+Arena *check_arena(Checker *ck) { return ck->a; }
+Diags *check_diags(Checker *ck) { return ck->ds; }
+const Model *check_model_of(Checker *ck) { return ck->m; }
+PatternSet *check_patterns(Checker *ck) { return ck->patterns; }
+
+Diag *check_report(Checker *ck, const char *rule, Loc loc, const char *target,
+                   const char *fmt, ...)
+{
+    const Rule *r = rule_find(rule);
+    if (!r)
+        abort(); /* our bug: every id is in rules.c */
+    RuleSeverity sev = ck->sev[r - rules];
+    if (sev == RSEV_OFF)
+        return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    Diag *d = diag_vrecord(ck->ds, sev == RSEV_ERROR ? SEV_ERROR : SEV_WARNING,
+                           loc, r->id, fmt, ap);
+    va_end(ap);
+    if (d)
+        d->target = target;
+    return d;
+}
+
+static const char *const severity_words[] = {"error", "warning", "off"};
+
+static const char **rule_ids(Checker *ck)
+{
+    const char **ids = arena_alloc(ck->a, (size_t)nrules * sizeof *ids);
+    for (int i = 0; i < nrules; i++)
+        ids[i] = rules[i].id;
+    return ids;
+}
+
+/* policy.severity: per-rule overrides, checked like everything else. */
+static void apply_overrides(Checker *ck)
+{
+    const Policy *pol = ck->m->platform->policy;
+    for (int i = 0; pol && i < pol->severity.n; i++) {
+        const KeyVal *kv = pol->severity.v[i];
+        const Rule *r = rule_find(kv->key.s);
+        if (!r) {
+            Diag *d = check_report(ck, "policy-invalid", kv->key.loc,
+                                   "policy/severity",
+                                   "no rule has the id '%s'", kv->key.s);
+            diag_suggest(ck->ds, d, kv->key.s, rule_ids(ck), nrules);
+            diag_help(ck->ds, d, "`topoc rules` lists every rule");
+            continue;
+        }
+        if (strcmp(r->family, "input") == 0) {
+            diag_help(ck->ds,
+                      check_report(ck, "policy-invalid", kv->key.loc,
+                                   "policy/severity",
+                                   "'%s' is about reading the spec; its "
+                                   "severity cannot change",
+                                   r->id),
+                      "remove this line");
+            continue;
+        }
+        int w = 0;
+        while (w < 3 && strcmp(kv->value.s, severity_words[w]) != 0)
+            w++;
+        if (w == 3) {
+            Diag *d = check_report(ck, "policy-invalid", kv->value.loc,
+                                   "policy/severity",
+                                   "'%s' is not a severity", kv->value.s);
+            diag_suggest(ck->ds, d, kv->value.s, severity_words, 3);
+            diag_help(ck->ds, d, "use error, warning or off");
+            continue;
+        }
+        ck->sev[r - rules] = w == 0 ? RSEV_ERROR
+                             : w == 1 ? RSEV_WARNING
+                                      : RSEV_OFF;
+    }
+}
+
+static void today(const CheckOptions *opt, char buf[11])
+{
+    if (opt->today) {
+        snprintf(buf, 11, "%s", opt->today);
+        return;
+    }
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
+static void apply_waivers(Checker *ck)
+{
+    const List *ws = &ck->m->waivers;
+    char now[11];
+    today(ck->opt, now);
+    int ndiags = ck->ds->n; /* waiver findings below are not waivable */
+    for (int i = 0; i < ws->n; i++) {
+        Waiver *w = ws->v[i];
+        const Rule *r = rule_find(w->rule.s);
+        if (!r || strcmp(r->family, "input") == 0) {
+            Diag *d = check_report(ck, "policy-invalid", w->rule.loc,
+                                   "waivers",
+                                   r ? "'%s' is about reading the spec and "
+                                       "cannot be waived"
+                                     : "no rule has the id '%s'",
+                                   w->rule.s);
+            if (!r)
+                diag_suggest(ck->ds, d, w->rule.s, rule_ids(ck), nrules);
+            w->uses = -1;
+            continue;
+        }
+        bool expired = strcmp(w->expires.s, now) < 0;
+        for (int k = 0; k < ndiags && !expired; k++) {
+            Diag *d = ck->ds->v[k];
+            if (!d->target || strcmp(d->rule, w->rule.s) != 0 ||
+                fnmatch(w->target.s, d->target, 0) != 0)
+                continue;
+            diag_suppress(ck->ds, d, w->reason.s);
+            w->uses++;
+        }
+        const char *target = arena_printf(ck->a, "waiver/%s/%s", w->rule.s,
+                                          w->target.s);
+        if (expired) {
+            Diag *d = check_report(ck, "waiver-expired", w->expires.loc,
+                                   target,
+                                   "the waiver of '%s' for '%s' expired on "
+                                   "%s",
+                                   w->rule.s, w->target.s, w->expires.s);
+            diag_note(ck->ds, d, w->owner.loc, "its owner is %s",
+                      w->owner.s);
+            diag_help(ck->ds, d, "fix the finding, or renew the waiver with "
+                                 "a new date and reason");
+        } else if (w->uses == 0) {
+            Diag *d = check_report(ck, "waiver-unused", w->target.loc, target,
+                                   "no '%s' finding matches target '%s'",
+                                   w->rule.s, w->target.s);
+            diag_help(ck->ds, d, "delete the waiver if the problem is fixed; "
+                                 "targets are shown by --format json");
+        }
+    }
+}
+
+void check_model(Arena *a, Diags *ds, const Model *m, const Inputs *in,
+                 const CheckOptions *opt)
+{
+    (void)in;
+    Checker ck = {.a = a, .ds = ds, .m = m, .opt = opt,
+                  .patterns = patterns_new()};
+    for (int i = 0; i < nrules && i < MAX_RULES; i++)
+        ck.sev[i] = rules[i].severity;
+    apply_overrides(&ck);
+    if (opt->werror)
+        for (int i = 0; i < nrules; i++)
+            if (ck.sev[i] == RSEV_WARNING)
+                ck.sev[i] = RSEV_ERROR;
+    check_environments(&ck);
+    check_residency(&ck);
+    check_routes(&ck);
+    check_services(&ck);
+    check_security(&ck);
+    check_policy(&ck);
+    apply_waivers(&ck);
+    patterns_free(ck.patterns);
+}

@@ -1,0 +1,329 @@
+/* check_env.c - environment separation: data never leaves its environment.
+ *
+ * Dependencies, references in values, shared resources, networks, ingress
+ * and egress.  Findings are per instance: target ENV/service/NAME. */
+#include "topoc/check.h"
+#include "topoc/util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *svc_target(Checker *ck, const Environment *e,
+                              const Service *s)
+{
+    return arena_printf(check_arena(ck), "%s/service/%s", e->name.s,
+                        s->name.s);
+}
+
+static void cross_dependencies(Checker *ck, const EnvModel *e)
+{
+    const Model *m = check_model_of(ck);
+    for (int i = 0; i < e->nservices; i++) {
+        const Service *s = e->services[i];
+        for (int k = 0; k < s->depends_on.n; k++) {
+            const Str *dep = &s->depends_on.v[k];
+            const Service *other = model_service(m, dep->s);
+            if (!other || env_service(e, dep->s))
+                continue;
+            Diag *d = check_report(ck, "env-cross-dependency", dep->loc,
+                                   svc_target(ck, e->env, s),
+                                   "%s service '%s' depends on '%s', which "
+                                   "does not run in %s",
+                                   e->env->name.s, s->name.s, dep->s,
+                                   e->env->name.s);
+            if (other->single_environment)
+                diag_note(check_diags(ck), d,
+                          other->single_environment->environment.loc,
+                          "'%s' runs only in %s", other->name.s,
+                          other->single_environment->environment.s);
+            diag_help(check_diags(ck), d,
+                      "remove the dependency in %s (an override under "
+                      "'environments: %s:'), or run '%s' there too",
+                      e->env->name.s, e->env->name.s, dep->s);
+        }
+    }
+}
+
+/* The environment whose domain is the longest suffix of host, or NULL. */
+static const Environment *env_of_host(const Model *m, const char *host,
+                                      size_t n)
+{
+    const Environment *best = NULL;
+    size_t bestlen = 0;
+    for (int i = 0; i < m->nenvs; i++) {
+        const char *d = m->envs[i].env->domain.s;
+        size_t dl = d ? strlen(d) : 0;
+        if (!dl || dl > n || dl <= bestlen)
+            continue;
+        if (strncmp(host + n - dl, d, dl) == 0 &&
+            (dl == n || host[n - dl - 1] == '.')) {
+            best = m->envs[i].env;
+            bestlen = dl;
+        }
+    }
+    return best;
+}
+
+static const Store *store_named(const Model *m, const char *tok, size_t n,
+                                const EnvModel **where)
+{
+    for (int i = 0; i < m->nenvs; i++)
+        for (int k = 0; k < m->envs[i].nstores; k++) {
+            const Store *st = m->envs[i].stores[k];
+            if (strlen(st->resource_name.s) == n &&
+                strncmp(st->resource_name.s, tok, n) == 0) {
+                *where = &m->envs[i];
+                return st;
+            }
+        }
+    return NULL;
+}
+
+/* A value that names a host in another environment's domain, or another
+ * environment's store. */
+static void cross_value(Checker *ck, const EnvModel *e, const Service *s,
+                        const Str *v, const char *what)
+{
+    const Model *m = check_model_of(ck);
+    const char *p = v->s;
+    while (*p) {
+        while (*p && !isalnum((unsigned char)*p))
+            p++;
+        const char *start = p;
+        while (*p && (isalnum((unsigned char)*p) || *p == '.' || *p == '-'))
+            p++;
+        size_t n = (size_t)(p - start);
+        while (n && start[n - 1] == '.')
+            n--;
+        if (!n)
+            continue;
+        const Environment *other = env_of_host(m, start, n);
+        const EnvModel *owner = NULL;
+        const Store *st = other ? NULL : store_named(m, start, n, &owner);
+        if (st && owner != e)
+            other = owner->env;
+        if (!other || other == e->env)
+            continue;
+        Diag *d = check_report(ck, "env-cross-reference", v->loc,
+                               svc_target(ck, e->env, s),
+                               "%s of %s service '%s' points into %s: "
+                               "'%.*s'",
+                               what, e->env->name.s, s->name.s,
+                               other->name.s, (int)n, start);
+        if (st)
+            diag_note(check_diags(ck), d, st->resource_name.loc,
+                      "'%s' is the %s instance of store '%s'",
+                      st->resource_name.s, other->name.s, st->name.s);
+        else
+            diag_note(check_diags(ck), d, other->domain.loc,
+                      "%s is %s's domain", other->domain.s, other->name.s);
+        diag_help(check_diags(ck), d,
+                  "use the %s value in an override under 'environments: "
+                  "%s:'",
+                  e->env->name.s, e->env->name.s);
+    }
+}
+
+static void cross_references(Checker *ck, const EnvModel *e)
+{
+    for (int i = 0; i < e->nservices; i++) {
+        const Service *s = e->services[i];
+        for (int k = 0; k < s->settings.n; k++) {
+            const KeyVal *kv = s->settings.v[k];
+            const char *what = arena_printf(check_arena(ck), "setting '%s'",
+                                            kv->key.s);
+            cross_value(ck, e, s, &kv->value, what);
+        }
+    }
+}
+
+static void shared_resources(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    for (int i = 0; i < m->nenvs; i++) {
+        const EnvModel *a = &m->envs[i];
+        for (int j = i + 1; j < m->nenvs; j++) {
+            const EnvModel *b = &m->envs[j];
+            if (streq(a->env->domain.s, b->env->domain.s)) {
+                Diag *d = check_report(
+                    ck, "env-shared-resource", b->env->domain.loc,
+                    arena_printf(check_arena(ck), "environment/%s",
+                                 b->env->name.s),
+                    "%s and %s share the domain '%s'", a->env->name.s,
+                    b->env->name.s, b->env->domain.s);
+                diag_note(check_diags(ck), d, a->env->domain.loc,
+                          "%s's domain", a->env->name.s);
+                diag_help(check_diags(ck), d,
+                          "give each environment its own domain, e.g. "
+                          "integration.%s",
+                          b->env->domain.s);
+            }
+            for (int x = 0; x < a->nstores; x++)
+                for (int y = 0; y < b->nstores; y++) {
+                    const Store *sa = a->stores[x], *sb = b->stores[y];
+                    if (strcmp(sa->resource_name.s, sb->resource_name.s))
+                        continue;
+                    Diag *d = check_report(
+                        ck, "env-shared-resource", sb->resource_name.loc,
+                        arena_printf(check_arena(ck), "%s/store/%s",
+                                     b->env->name.s, sb->name.s),
+                        "%s store '%s' and %s store '%s' are the same "
+                        "resource '%s'",
+                        b->env->name.s, sb->name.s, a->env->name.s,
+                        sa->name.s, sb->resource_name.s);
+                    diag_note(check_diags(ck), d, sa->resource_name.loc,
+                              "the %s instance is named here",
+                              a->env->name.s);
+                    diag_help(check_diags(ck), d,
+                              "name each environment's instance apart "
+                              "(resource-name in an override)");
+                }
+        }
+    }
+}
+
+static bool parse_cidr(const char *s, unsigned long *net, int *prefix)
+{
+    unsigned a, b, c, d;
+    int p;
+    if (!s || sscanf(s, "%u.%u.%u.%u/%d", &a, &b, &c, &d, &p) != 5)
+        return false;
+    *net = (unsigned long)a << 24 | (unsigned long)b << 16 |
+           (unsigned long)c << 8 | d;
+    *prefix = p;
+    return true;
+}
+
+static void networks(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    for (int i = 0; i < m->nenvs; i++) {
+        const Environment *a = m->envs[i].env;
+        for (int j = i + 1; j < m->nenvs; j++) {
+            const Environment *b = m->envs[j].env;
+            unsigned long na, nb;
+            int pa, pb;
+            if (!parse_cidr(a->address_space.s, &na, &pa) ||
+                !parse_cidr(b->address_space.s, &nb, &pb))
+                continue;
+            int p = pa < pb ? pa : pb;
+            unsigned long mask = p ? (0xFFFFFFFFUL << (32 - p)) & 0xFFFFFFFFUL
+                                   : 0;
+            if ((na & mask) != (nb & mask))
+                continue;
+            Diag *d = check_report(
+                ck, "env-network-overlap", b->address_space.loc,
+                arena_printf(check_arena(ck), "environment/%s", b->name.s),
+                "%s's network %s overlaps %s's %s", b->name.s,
+                b->address_space.s, a->name.s, a->address_space.s);
+            diag_note(check_diags(ck), d, a->address_space.loc,
+                      "%s's network", a->name.s);
+            diag_help(check_diags(ck), d, "give each environment a disjoint "
+                                          "address space");
+        }
+        for (int k = 0; k < a->peered_with.n; k++) {
+            const Str *peer = &a->peered_with.v[k];
+            const Environment *other = model_env(m->platform, peer->s);
+            if (!other)
+                continue;
+            Diag *d = check_report(
+                ck, "env-network-peered", peer->loc,
+                arena_printf(check_arena(ck), "environment/%s", a->name.s),
+                "%s's network is peered with %s's", a->name.s, other->name.s);
+            diag_note(check_diags(ck), d, other->address_space.loc,
+                      "%s's network", other->name.s);
+            diag_help(check_diags(ck), d, "remove the peering; environments "
+                                          "never share a network path");
+        }
+    }
+}
+
+static void ingress_egress(Checker *ck, const EnvModel *e)
+{
+    for (int i = 0; i < e->nservices; i++) {
+        const Service *s = e->services[i];
+        if (streq(s->ingress.s, "public"))
+            diag_help(check_diags(ck),
+                      check_report(ck, "env-ingress-bypass", s->ingress.loc,
+                                   svc_target(ck, e->env, s),
+                                   "%s service '%s' is exposed to the "
+                                   "internet without the WAF and gateway",
+                                   e->env->name.s, s->name.s),
+                      "use 'ingress: gateway' and give it routes");
+        bool conn = streq(s->kind.s, "connector");
+        for (int k = 0; k < s->egress.n; k++) {
+            const Str *src = &s->egress.v[k];
+            if (conn && s->connector && streq(s->connector->source.s, src->s))
+                continue;
+            Diag *d = check_report(
+                ck, "egress-not-connector", src->loc,
+                svc_target(ck, e->env, s),
+                conn ? "connector '%s' calls source '%s', which is not its own"
+                     : "'%s' calls external source '%s' but is not its "
+                       "connector",
+                s->name.s, src->s);
+            diag_help(check_diags(ck), d,
+                      "call the source's connector service instead "
+                      "(depends-on)");
+        }
+    }
+}
+
+static bool placeholder(const char *s)
+{
+    while (*s == ' ')
+        s++;
+    static const char *const words[] = {"", "todo", "tbd", "none", "-",
+                                        "n/a", "?", NULL};
+    for (int i = 0; words[i]; i++)
+        if (strcasecmp(s, words[i]) == 0)
+            return true;
+    return false;
+}
+
+static void missing_instances(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    for (int i = 0; i < m->nservices; i++) {
+        const Service *s = m->services[i];
+        const SingleEnv *se = s->single_environment;
+        if (se && se->reason.s && placeholder(se->reason.s))
+            diag_help(check_diags(ck),
+                      check_report(ck, "env-missing-instance", se->reason.loc,
+                                   arena_printf(check_arena(ck),
+                                                "service/%s", s->name.s),
+                                   "'%s' runs in %s only, without a reason",
+                                   s->name.s, se->environment.s),
+                      "say why it does not run in the other environments");
+    }
+    for (int i = 0; i < m->nenvs; i++) {
+        const EnvModel *e = &m->envs[i];
+        for (int k = 0; k < e->nservices; k++) {
+            const Service *s = e->services[k];
+            if (s->scaling && s->scaling->max.set && s->scaling->max.v == 0)
+                diag_help(check_diags(ck),
+                          check_report(ck, "env-missing-instance",
+                                       s->scaling->max.loc,
+                                       svc_target(ck, e->env, s),
+                                       "'%s' has no instance in %s "
+                                       "(scaling.max is 0)",
+                                       s->name.s, e->env->name.s),
+                          "declare 'single-environment' with a reason "
+                          "instead");
+        }
+    }
+}
+
+void check_environments(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    for (int i = 0; i < m->nenvs; i++) {
+        cross_dependencies(ck, &m->envs[i]);
+        cross_references(ck, &m->envs[i]);
+        ingress_egress(ck, &m->envs[i]);
+    }
+    shared_resources(ck);
+    networks(ck);
+    missing_instances(ck);
+}

@@ -1,0 +1,744 @@
+/* check_routes.c - routing: templates, duplicates, shadowing, overlaps and
+ * internal paths, for every environment's gateway.
+ *
+ * The gateway's matching order (what every emitter realises): for each
+ * host, routes are tried by priority (higher first), then by specificity -
+ * segment by segment, a literal beats 'pre{param}suf', which beats a
+ * constrained {param}, which beats {param}, which beats '**'; if one
+ * template is a prefix of the other, the longer comes first - then in
+ * declaration order.  The first route whose host, method and path match
+ * wins.
+ *
+ * Overlap is decided exactly on templates, segment by segment (a literal
+ * and a parameter, two parameters through their literal prefix and suffix),
+ * and every finding carries a witness URL that PCRE2 confirms against both
+ * routes.  Parameter constraints are checked on the witness only, so two
+ * differently constrained parameters count as disjoint when the sampled
+ * witnesses tell them apart.  Candidate pairs come from a trie of path
+ * segments per host, so the work grows with the overlaps, not with the
+ * square of the routes.
+ */
+#include "topoc/check.h"
+#include "topoc/pattern.h"
+#include "topoc/util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef enum { SEG_LIT, SEG_PARAM, SEG_REST } SegKind;
+
+typedef struct Seg {
+    SegKind kind;
+    const char *lit;       /* SEG_LIT */
+    const char *pre, *suf; /* SEG_PARAM: literal text around {name} */
+    const char *name;
+    const char *constraint; /* PCRE2 for the parameter, or NULL */
+    Pattern *cpat;          /* constraint, anchored */
+} Seg;
+
+typedef struct RouteInfo {
+    const Route *r;
+    const Service *svc;
+    Seg *segs;
+    int nsegs; /* a final '**' counts as a segment */
+    unsigned methods; /* bit per method */
+    Pattern *re;      /* the whole path, anchored */
+    int order;        /* position in the host's matching order */
+    unsigned covered; /* methods that earlier routes take */
+} RouteInfo;
+
+typedef struct Routes {
+    Checker *ck;
+    Arena *a;
+    const EnvModel *e;
+    RouteInfo *v;
+    int n;
+} Routes;
+
+static const char *const method_names[] = {"GET",   "HEAD",   "POST",
+                                           "PUT",   "PATCH",  "DELETE",
+                                           "OPTIONS"};
+
+static unsigned method_bits(const StrList *l)
+{
+    unsigned bits = 0;
+    for (int i = 0; i < l->n; i++)
+        for (unsigned k = 0; k < 7; k++)
+            if (strcmp(l->v[i].s, method_names[k]) == 0)
+                bits |= 1u << k;
+    return bits;
+}
+
+static void methods_text(unsigned bits, Strbuf *sb)
+{
+    for (unsigned k = 0; k < 7; k++)
+        if (bits & (1u << k))
+            sb_printf(sb, "%s%s", sb->len ? "," : "", method_names[k]);
+}
+
+/* ---- templates ---- */
+
+static void regex_escape(Strbuf *sb, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strchr("\\^$.|?*+()[]{}", s[i]))
+            sb_putc(sb, '\\');
+        sb_putc(sb, s[i]);
+    }
+}
+
+static const char *constraint_of(const Route *r, const char *name)
+{
+    for (int i = 0; i < r->params.n; i++) {
+        const KeyVal *kv = r->params.v[i];
+        if (strcmp(kv->key.s, name) == 0)
+            return kv->value.s;
+    }
+    return NULL;
+}
+
+/* Split r's path into segments; report template problems.  Returns false
+ * when the route cannot take part in overlap checks. */
+static bool parse_route(Routes *rs, RouteInfo *ri)
+{
+    Checker *ck = rs->ck;
+    const Route *r = ri->r;
+    const char *path = r->path.s;
+    int cap = 1;
+    for (const char *p = path; *p; p++)
+        cap += *p == '/';
+    ri->segs = arena_alloc(rs->a, (size_t)cap * sizeof *ri->segs);
+    const char *target = arena_printf(rs->a, "%s/route/%s%s",
+                                      rs->e->env->name.s, r->host.s, path);
+    bool ok = true;
+    for (const char *p = path; *p == '/' && p[1];) {
+        const char *start = ++p;
+        while (*p && *p != '/')
+            p++;
+        size_t len = (size_t)(p - start);
+        Seg *sg = &ri->segs[ri->nsegs++];
+        const char *open = memchr(start, '{', len);
+        if (len == 2 && start[0] == '*' && start[1] == '*') {
+            sg->kind = SEG_REST;
+        } else if (!open) {
+            sg->kind = SEG_LIT;
+            sg->lit = arena_strndup(rs->a, start, len);
+        } else {
+            const char *close = memchr(open, '}', len - (size_t)(open - start));
+            sg->kind = SEG_PARAM;
+            sg->pre = arena_strndup(rs->a, start, (size_t)(open - start));
+            sg->name = arena_strndup(rs->a, open + 1,
+                                     (size_t)(close - open - 1));
+            sg->suf = arena_strndup(rs->a, close + 1,
+                                    (size_t)(start + len - close - 1));
+            sg->constraint = constraint_of(r, sg->name);
+            for (int k = 0; k + 1 < ri->nsegs; k++) {
+                const Seg *o = &ri->segs[k];
+                if (o->kind == SEG_PARAM && strcasecmp(o->name, sg->name) == 0)
+                    diag_help(check_diags(ck),
+                              check_report(ck, "route-param-duplicate",
+                                           r->path.loc, target,
+                                           "parameter '%s' appears twice in "
+                                           "'%s'",
+                                           sg->name, path),
+                              "give each parameter its own name");
+            }
+        }
+    }
+    /* constraints: each names a parameter, compiles, and stays in one
+     * segment */
+    for (int i = 0; i < r->params.n; i++) {
+        const KeyVal *kv = r->params.v[i];
+        Seg *sg = NULL;
+        for (int k = 0; k < ri->nsegs && !sg; k++)
+            if (ri->segs[k].kind == SEG_PARAM &&
+                strcmp(ri->segs[k].name, kv->key.s) == 0)
+                sg = &ri->segs[k];
+        if (!sg) {
+            diag_help(check_diags(ck),
+                      check_report(ck, "route-param-unknown", kv->key.loc,
+                                   target,
+                                   "'%s' has no parameter '%s'", path,
+                                   kv->key.s),
+                      "constrain a {parameter} of the path, or remove this");
+            continue;
+        }
+        char err[256];
+        size_t off;
+        sg->cpat = pattern_compile(check_patterns(ck), kv->value.s,
+                                   PAT_ANCHORED, err, sizeof err, &off);
+        if (!sg->cpat) {
+            Loc at = kv->value.loc;
+            diag_help(check_diags(ck),
+                      check_report(ck, "route-param-pattern", at, target,
+                                   "the pattern for '%s' does not compile: "
+                                   "%s (at offset %zu)",
+                                   kv->key.s, err, off),
+                      "write a PCRE2 pattern for one path segment, e.g. "
+                      "[0-9a-f-]{36}");
+            ok = false;
+        } else if (pattern_match(sg->cpat, "a/b", 3) == PATTERN_MATCH ||
+                   pattern_match(sg->cpat, "/", 1) == PATTERN_MATCH) {
+            diag_help(check_diags(ck),
+                      check_report(ck, "route-param-pattern", kv->value.loc,
+                                   target,
+                                   "the pattern for '%s' can match '/', so "
+                                   "it would span segments",
+                                   kv->key.s),
+                      "exclude '/', e.g. [^/]+");
+            ok = false;
+        }
+    }
+    if (!ok)
+        return false;
+    Strbuf re = STRBUF_INIT;
+    for (int i = 0; i < ri->nsegs; i++) {
+        const Seg *sg = &ri->segs[i];
+        if (sg->kind == SEG_REST) {
+            sb_puts(&re, "(?:/.*)?");
+            continue;
+        }
+        sb_putc(&re, '/');
+        if (sg->kind == SEG_LIT) {
+            regex_escape(&re, sg->lit, strlen(sg->lit));
+            continue;
+        }
+        /* structure only: a constraint applies to the value alone, and is
+         * checked on it (value_ok), where '$' means the value's end */
+        regex_escape(&re, sg->pre, strlen(sg->pre));
+        sb_puts(&re, "[^/]+");
+        regex_escape(&re, sg->suf, strlen(sg->suf));
+    }
+    if (ri->nsegs == 0)
+        sb_putc(&re, '/');
+    char err[256];
+    size_t off;
+    ri->re = pattern_compile(check_patterns(ck), re.buf, PAT_ANCHORED, err,
+                             sizeof err, &off);
+    sb_release(&re);
+    return ri->re != NULL;
+}
+
+/* ---- the matching order ---- */
+
+static int seg_rank(const Seg *s)
+{
+    switch (s->kind) {
+    case SEG_LIT:
+        return 4;
+    case SEG_PARAM:
+        return *s->pre || *s->suf ? 3 : s->constraint ? 2 : 1;
+    case SEG_REST:
+        return 0;
+    }
+    return 0;
+}
+
+static int loc_order(const Loc *a, const Loc *b)
+{
+    int c = strcmp(a->src->path, b->src->path);
+    if (c)
+        return c;
+    return a->line != b->line ? (a->line < b->line ? -1 : 1)
+                              : (a->col > b->col) - (a->col < b->col);
+}
+
+static int order_cmp(const void *pa, const void *pb)
+{
+    const RouteInfo *a = pa, *b = pb;
+    int c = strcmp(a->r->host.s, b->r->host.s);
+    if (c)
+        return c;
+    if (a->r->priority.v != b->r->priority.v)
+        return a->r->priority.v > b->r->priority.v ? -1 : 1;
+    int n = a->nsegs < b->nsegs ? a->nsegs : b->nsegs;
+    for (int i = 0; i < n; i++) {
+        const Seg *x = &a->segs[i], *y = &b->segs[i];
+        int rx = seg_rank(x), ry = seg_rank(y);
+        if (rx != ry)
+            return rx > ry ? -1 : 1;
+        if (rx == 3) { /* more literal text is more specific */
+            size_t lx = strlen(x->pre) + strlen(x->suf);
+            size_t ly = strlen(y->pre) + strlen(y->suf);
+            if (lx != ly)
+                return lx > ly ? -1 : 1;
+        }
+        if (rx == 4 && (c = strcmp(x->lit, y->lit)) != 0)
+            return c;
+    }
+    if (a->nsegs != b->nsegs) {
+        /* the longer template first, unless its extra part is only '**' */
+        const RouteInfo *longer = a->nsegs > b->nsegs ? a : b;
+        bool rest_only = longer->nsegs == n + 1 &&
+                         longer->segs[n].kind == SEG_REST;
+        bool a_first = (longer == a) != rest_only;
+        return a_first ? -1 : 1;
+    }
+    return loc_order(&a->r->loc, &b->r->loc);
+}
+
+/* ---- segment relations ---- */
+
+static bool starts(const char *s, const char *p)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+static bool ends(const char *s, const char *x)
+{
+    size_t n = strlen(s), m = strlen(x);
+    return n >= m && strcmp(s + n - m, x) == 0;
+}
+
+static bool lit_fits(const char *lit, const Seg *p)
+{
+    return strlen(lit) > strlen(p->pre) + strlen(p->suf) &&
+           starts(lit, p->pre) && ends(lit, p->suf);
+}
+
+static bool seg_overlap(const Seg *a, const Seg *b)
+{
+    if (a->kind == SEG_LIT && b->kind == SEG_LIT)
+        return strcmp(a->lit, b->lit) == 0;
+    if (a->kind == SEG_LIT)
+        return lit_fits(a->lit, b);
+    if (b->kind == SEG_LIT)
+        return lit_fits(b->lit, a);
+    return (starts(a->pre, b->pre) || starts(b->pre, a->pre)) &&
+           (ends(a->suf, b->suf) || ends(b->suf, a->suf));
+}
+
+/* Does a match every string b matches (for one segment)? */
+static bool seg_covers(const Seg *a, const Seg *b)
+{
+    if (a->kind == SEG_LIT)
+        return b->kind == SEG_LIT && strcmp(a->lit, b->lit) == 0;
+    if (a->constraint)
+        return b->kind == SEG_PARAM && streq(b->constraint, a->constraint) &&
+               strcmp(a->pre, b->pre) == 0 && strcmp(a->suf, b->suf) == 0;
+    if (b->kind == SEG_LIT)
+        return lit_fits(b->lit, a);
+    return starts(b->pre, a->pre) && ends(b->suf, a->suf);
+}
+
+static bool seg_same(const Seg *a, const Seg *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind == SEG_LIT)
+        return strcmp(a->lit, b->lit) == 0;
+    if (a->kind == SEG_REST)
+        return true;
+    return strcmp(a->pre, b->pre) == 0 && strcmp(a->suf, b->suf) == 0 &&
+           streq(a->constraint, b->constraint);
+}
+
+typedef enum { REL_NONE, REL_OVERLAP, REL_COVERS, REL_SAME } Relation;
+
+/* How a relates to b: same template, a covers b, or they overlap. */
+static Relation relate(const RouteInfo *a, const RouteInfo *b)
+{
+    bool same = a->nsegs == b->nsegs, covers = true;
+    int i = 0;
+    for (; i < a->nsegs && i < b->nsegs; i++) {
+        const Seg *x = &a->segs[i], *y = &b->segs[i];
+        if (x->kind == SEG_REST || y->kind == SEG_REST) {
+            covers = covers && x->kind == SEG_REST;
+            same = same && x->kind == y->kind;
+            return same ? REL_SAME : covers ? REL_COVERS : REL_OVERLAP;
+        }
+        if (!seg_overlap(x, y))
+            return REL_NONE;
+        same = same && seg_same(x, y);
+        covers = covers && seg_covers(x, y);
+    }
+    /* one ran out: equal lengths, or the other continues only with '**' */
+    if (a->nsegs == b->nsegs)
+        return same ? REL_SAME : covers ? REL_COVERS : REL_OVERLAP;
+    const RouteInfo *longer = a->nsegs > b->nsegs ? a : b;
+    if (longer->nsegs != i + 1 || longer->segs[i].kind != SEG_REST)
+        return REL_NONE;
+    return longer == a ? REL_COVERS : REL_OVERLAP;
+}
+
+/* Does segment text t satisfy s's constraint (on the value between the
+ * parameter's literal prefix and suffix)? */
+static bool value_ok(const Seg *s, const char *t, size_t n)
+{
+    if (s->kind != SEG_PARAM || !s->cpat)
+        return true;
+    size_t pre = strlen(s->pre), suf = strlen(s->suf);
+    if (n < pre + suf)
+        return false;
+    return pattern_match(s->cpat, t + pre, n - pre - suf) == PATTERN_MATCH;
+}
+
+/* A path both routes match; NULL if the constraints keep them apart.
+ * Parameters facing parameters take sample values until both constraints
+ * accept one. */
+static const char *witness(Routes *rs, const RouteInfo *a,
+                           const RouteInfo *b)
+{
+    static const char *const middles[] = {
+        "x", "1", "0", "a", "abc", "42", "x-1", "A", "2024-01-01",
+        "00000000-0000-0000-0000-000000000000"};
+    const RouteInfo *longer = a->nsegs >= b->nsegs ? a : b;
+    for (size_t m = 0; m < sizeof middles / sizeof *middles; m++) {
+        Strbuf sb = STRBUF_INIT;
+        bool ok = true;
+        for (int i = 0; i < longer->nsegs && ok; i++) {
+            /* '**' (or a template that has ended) takes the other side's
+             * segment */
+            const Seg *x = i < a->nsegs ? &a->segs[i] : NULL;
+            const Seg *y = i < b->nsegs ? &b->segs[i] : NULL;
+            if (x && x->kind == SEG_REST)
+                x = NULL;
+            if (y && y->kind == SEG_REST)
+                y = NULL;
+            if (!x && !y)
+                break;
+            if (!x)
+                x = y;
+            if (!y)
+                y = x;
+            sb_putc(&sb, '/');
+            size_t start = sb.len;
+            if (x->kind == SEG_LIT || y->kind == SEG_LIT) {
+                sb_puts(&sb, x->kind == SEG_LIT ? x->lit : y->lit);
+            } else {
+                const char *pre =
+                    strlen(x->pre) > strlen(y->pre) ? x->pre : y->pre;
+                const char *suf =
+                    strlen(x->suf) > strlen(y->suf) ? x->suf : y->suf;
+                sb_printf(&sb, "%s%s%s", pre, middles[m], suf);
+            }
+            ok = value_ok(x, sb.buf + start, sb.len - start) &&
+                 value_ok(y, sb.buf + start, sb.len - start);
+        }
+        if (sb.len == 0)
+            sb_putc(&sb, '/');
+        ok = ok && pattern_match(a->re, sb.buf, sb.len) == PATTERN_MATCH &&
+             pattern_match(b->re, sb.buf, sb.len) == PATTERN_MATCH;
+        if (ok) {
+            const char *w = arena_strdup(rs->a, sb.buf);
+            sb_release(&sb);
+            return w;
+        }
+        sb_release(&sb);
+    }
+    return NULL;
+}
+
+/* ---- candidates: a trie of segments per host ---- */
+
+typedef struct TNode TNode;
+struct TNode {
+    TNode **lits; /* literal children, sorted by text once built */
+    const char **keys;
+    int nlits, caplits;
+    TNode *wild;  /* all 'pre{param}suf' segments */
+    int *ends, nends, capends;   /* routes ending here */
+    int *rests, nrests, caprests; /* routes ending in '**' here */
+};
+
+static void push_int(Arena *a, int **v, int *n, int *cap, int x)
+{
+    if (*n == *cap) {
+        int nc = *cap ? *cap * 2 : 4;
+        *v = arena_grow(a, *v, (size_t)*n, (size_t)nc, sizeof **v);
+        *cap = nc;
+    }
+    (*v)[(*n)++] = x;
+}
+
+static TNode *lit_child(Arena *a, TNode *t, const char *key, bool create)
+{
+    /* children are few except under hot prefixes; keep them sorted and
+     * binary-search */
+    int lo = 0, hi = t->nlits;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        int c = strcmp(t->keys[mid], key);
+        if (c == 0)
+            return t->lits[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!create)
+        return NULL;
+    if (t->nlits == t->caplits) {
+        int nc = t->caplits ? t->caplits * 2 : 4;
+        t->lits = arena_grow(a, t->lits, (size_t)t->nlits, (size_t)nc,
+                             sizeof *t->lits);
+        t->keys = arena_grow(a, t->keys, (size_t)t->nlits, (size_t)nc,
+                             sizeof *t->keys);
+        t->caplits = nc;
+    }
+    memmove(t->lits + lo + 1, t->lits + lo,
+            (size_t)(t->nlits - lo) * sizeof *t->lits);
+    memmove(t->keys + lo + 1, t->keys + lo,
+            (size_t)(t->nlits - lo) * sizeof *t->keys);
+    TNode *c = arena_alloc(a, sizeof *c);
+    t->lits[lo] = c;
+    t->keys[lo] = key;
+    t->nlits++;
+    return c;
+}
+
+static void trie_insert(Arena *a, TNode *t, const RouteInfo *ri, int idx)
+{
+    for (int i = 0; i < ri->nsegs; i++) {
+        const Seg *s = &ri->segs[i];
+        if (s->kind == SEG_REST) {
+            push_int(a, &t->rests, &t->nrests, &t->caprests, idx);
+            return;
+        }
+        if (s->kind == SEG_LIT) {
+            t = lit_child(a, t, s->lit, true);
+        } else {
+            if (!t->wild)
+                t->wild = arena_alloc(a, sizeof *t->wild);
+            t = t->wild;
+        }
+    }
+    push_int(a, &t->ends, &t->nends, &t->capends, idx);
+}
+
+typedef struct Cands {
+    int *v, n, cap;
+} Cands;
+
+static void subtree(Arena *a, const TNode *t, Cands *c)
+{
+    for (int i = 0; i < t->nends; i++)
+        push_int(a, &c->v, &c->n, &c->cap, t->ends[i]);
+    for (int i = 0; i < t->nrests; i++)
+        push_int(a, &c->v, &c->n, &c->cap, t->rests[i]);
+    for (int i = 0; i < t->nlits; i++)
+        subtree(a, t->lits[i], c);
+    if (t->wild)
+        subtree(a, t->wild, c);
+}
+
+/* Routes in t's subtree that may overlap ri from segment i on. */
+static void candidates(Arena *a, const TNode *t, const RouteInfo *ri, int i,
+                       Cands *c)
+{
+    for (int k = 0; k < t->nrests; k++)
+        push_int(a, &c->v, &c->n, &c->cap, t->rests[k]);
+    if (i == ri->nsegs) {
+        for (int k = 0; k < t->nends; k++)
+            push_int(a, &c->v, &c->n, &c->cap, t->ends[k]);
+        return;
+    }
+    const Seg *s = &ri->segs[i];
+    if (s->kind == SEG_REST) {
+        for (int k = 0; k < t->nends; k++)
+            push_int(a, &c->v, &c->n, &c->cap, t->ends[k]);
+        for (int k = 0; k < t->nlits; k++)
+            subtree(a, t->lits[k], c);
+        if (t->wild)
+            subtree(a, t->wild, c);
+        return;
+    }
+    if (s->kind == SEG_LIT) {
+        const TNode *child = lit_child(a, (TNode *)t, s->lit, false);
+        if (child)
+            candidates(a, child, ri, i + 1, c);
+    } else {
+        for (int k = 0; k < t->nlits; k++)
+            if (lit_fits(t->keys[k], s))
+                candidates(a, t->lits[k], ri, i + 1, c);
+    }
+    if (t->wild)
+        candidates(a, t->wild, ri, i + 1, c);
+}
+
+/* ---- findings ---- */
+
+static const char *route_target(Routes *rs, const RouteInfo *ri)
+{
+    return arena_printf(rs->a, "%s/route/%s%s", rs->e->env->name.s,
+                        ri->r->host.s, ri->r->path.s);
+}
+
+static void report_pair(Routes *rs, RouteInfo *first, RouteInfo *later,
+                        Relation rel, unsigned common)
+{
+    Checker *ck = rs->ck;
+    Diags *ds = check_diags(ck);
+    const char *w = witness(rs, first, later);
+    if (!w)
+        return; /* the constraints keep them apart */
+    Strbuf m = STRBUF_INIT;
+    methods_text(common, &m);
+    Diag *d = NULL;
+    if (rel == REL_SAME) {
+        d = check_report(ck, "route-duplicate", later->r->path.loc,
+                         route_target(rs, later),
+                         "%s %s of '%s' duplicates a route of '%s'", m.buf,
+                         later->r->path.s, later->svc->name.s,
+                         first->svc->name.s);
+        diag_note(ds, d, first->r->path.loc, "the route of '%s' is here",
+                  first->svc->name.s);
+        diag_help(ds, d, "e.g. %s %s matches both; remove one, or give "
+                         "them different methods",
+                  m.buf, w);
+    } else if (rel == REL_COVERS) {
+        later->covered |= common;
+        if (later->covered != later->methods) {
+            d = check_report(ck, "route-overlap", later->r->path.loc,
+                             route_target(rs, later),
+                             "%s requests to %s never reach '%s': '%s' "
+                             "matches them first",
+                             m.buf, later->r->path.s, later->svc->name.s,
+                             first->svc->name.s);
+        } else {
+            Strbuf all = STRBUF_INIT;
+            methods_text(later->methods, &all);
+            d = check_report(ck, "route-shadowed", later->r->path.loc,
+                             route_target(rs, later),
+                             "%s %s of '%s' can never be reached", all.buf,
+                             later->r->path.s, later->svc->name.s);
+            sb_release(&all);
+        }
+        diag_note(ds, d, first->r->path.loc,
+                  "%s of '%s' comes first and matches every such request, "
+                  "e.g. %s",
+                  first->r->path.s, first->svc->name.s, w);
+        diag_help(ds, d, "make the earlier route narrower, or change the "
+                         "priorities (routes[].priority)");
+    } else {
+        d = check_report(ck, "route-overlap", later->r->path.loc,
+                         route_target(rs, later),
+                         "%s %s of '%s' overlaps %s of '%s'", m.buf,
+                         later->r->path.s, later->svc->name.s,
+                         first->r->path.s, first->svc->name.s);
+        diag_note(ds, d, first->r->path.loc,
+                  "%s %s goes to '%s', which comes first", m.buf, w,
+                  first->svc->name.s);
+        diag_help(ds, d, "constrain a parameter (routes[].params) so that "
+                         "the two cannot match the same path");
+    }
+    sb_release(&m);
+}
+
+static int int_cmp(const void *a, const void *b)
+{
+    return (*(const int *)a > *(const int *)b) -
+           (*(const int *)a < *(const int *)b);
+}
+
+/* Routes [lo, hi) share one host and are in matching order. */
+static void check_host(Routes *rs, int lo, int hi)
+{
+    TNode root = {0};
+    for (int i = lo; i < hi; i++) {
+        rs->v[i].order = i - lo;
+        trie_insert(rs->a, &root, &rs->v[i], i);
+    }
+    Cands c = {0};
+    for (int i = lo; i < hi; i++) {
+        RouteInfo *later = &rs->v[i];
+        c.n = 0;
+        candidates(rs->a, &root, later, 0, &c);
+        qsort(c.v, (size_t)c.n, sizeof *c.v, int_cmp);
+        for (int k = 0; k < c.n; k++) {
+            if (k && c.v[k] == c.v[k - 1])
+                continue;
+            RouteInfo *first = &rs->v[c.v[k]];
+            if (first->order >= later->order)
+                continue;
+            unsigned common = first->methods & later->methods;
+            if (!common)
+                continue;
+            Relation rel = relate(first, later);
+            if (rel != REL_NONE)
+                report_pair(rs, first, later, rel, common);
+        }
+    }
+}
+
+/* Paths in policy.internal-paths are never routed from the edge. */
+static void internal_paths(Routes *rs, RouteInfo *ri, RouteInfo *internal,
+                           int ninternal)
+{
+    if (ri->r->internal.v)
+        return;
+    for (int k = 0; k < ninternal; k++) {
+        if (relate(&internal[k], ri) == REL_NONE)
+            continue;
+        const char *w = witness(rs, &internal[k], ri);
+        if (!w)
+            continue;
+        Diag *d = check_report(rs->ck, "route-internal-exposed",
+                               ri->r->path.loc, route_target(rs, ri),
+                               "%s of '%s' exposes the internal path %s",
+                               ri->r->path.s, ri->svc->name.s, w);
+        diag_note(check_diags(rs->ck), d, internal[k].r->path.loc,
+                  "%s is internal-only (policy.internal-paths)",
+                  internal[k].r->path.s);
+        diag_help(check_diags(rs->ck), d,
+                  "mark the route 'internal: true', or constrain its "
+                  "parameters to exclude the internal path");
+        return;
+    }
+}
+
+static void check_env_routes(Checker *ck, const EnvModel *e,
+                             RouteInfo *internal, int ninternal)
+{
+    Routes rs = {.ck = ck, .a = check_arena(ck), .e = e};
+    int total = 0;
+    for (int i = 0; i < e->nservices; i++)
+        total += e->services[i]->routes.n;
+    rs.v = arena_alloc(rs.a, ((size_t)total + 1) * sizeof *rs.v);
+    for (int i = 0; i < e->nservices; i++) {
+        const Service *s = e->services[i];
+        for (int k = 0; k < s->routes.n; k++) {
+            RouteInfo *ri = &rs.v[rs.n];
+            memset(ri, 0, sizeof *ri);
+            ri->r = s->routes.v[k];
+            ri->svc = s;
+            ri->methods = method_bits(&ri->r->methods);
+            if (parse_route(&rs, ri)) {
+                internal_paths(&rs, ri, internal, ninternal);
+                rs.n++;
+            }
+        }
+    }
+    qsort(rs.v, (size_t)rs.n, sizeof *rs.v, order_cmp);
+    for (int lo = 0; lo < rs.n;) {
+        int hi = lo + 1;
+        while (hi < rs.n && strcmp(rs.v[hi].r->host.s, rs.v[lo].r->host.s) == 0)
+            hi++;
+        check_host(&rs, lo, hi);
+        lo = hi;
+    }
+}
+
+void check_routes(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    Arena *a = check_arena(ck);
+    const StrList *ip = &m->platform->policy->internal_paths;
+    RouteInfo *internal = arena_alloc(a, ((size_t)ip->n + 1) *
+                                             sizeof *internal);
+    int ninternal = 0;
+    Routes rs0 = {.ck = ck, .a = a, .e = m->nenvs ? &m->envs[0] : NULL};
+    for (int i = 0; i < ip->n && rs0.e; i++) {
+        Route *r = arena_alloc(a, sizeof *r);
+        r->path = ip->v[i];
+        r->host = (Str){"*", ip->v[i].loc};
+        r->loc = ip->v[i].loc;
+        internal[ninternal].r = r;
+        if (parse_route(&rs0, &internal[ninternal]))
+            ninternal++;
+    }
+    for (int i = 0; i < m->nenvs; i++)
+        check_env_routes(ck, &m->envs[i], internal, ninternal);
+}

@@ -1,0 +1,167 @@
+/* check_security.c - HTTPS everywhere, HSTS, TLS 1.2+, TLS inside the
+ * platform, client-certificate hosts, and no literal secrets in specs. */
+#include "topoc/check.h"
+#include "topoc/pattern.h"
+#include "topoc/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { ONE_YEAR = 365 * 86400 };
+
+static void https(Checker *ck, const Str *url, const char *what,
+                  const char *target)
+{
+    if (url->s && strncmp(url->s, "http://", 7) == 0)
+        diag_help(check_diags(ck),
+                  check_report(ck, "https-required", url->loc, target,
+                               "%s is plain HTTP: %s", what, url->s),
+                  "use https://");
+}
+
+static void gateway(Checker *ck)
+{
+    const Gateway *g = check_model_of(ck)->platform->edge->gateway;
+    Diags *ds = check_diags(ck);
+    if (!g->hsts->enabled.v)
+        diag_help(ds,
+                  check_report(ck, "hsts-required", g->hsts->enabled.loc,
+                               "edge/gateway", "HSTS is turned off"),
+                  "set edge.gateway.hsts.enabled: true");
+    else if (g->hsts->max_age.v < ONE_YEAR)
+        diag_help(ds,
+                  check_report(ck, "hsts-required", g->hsts->max_age.loc,
+                               "edge/gateway",
+                               "HSTS max-age is %lld seconds, under a year",
+                               g->hsts->max_age.v),
+                  "use max-age: 365d or more");
+    if (strcmp(g->tls_min_version.s, "1.2") < 0)
+        diag_help(ds,
+                  check_report(ck, "tls-version", g->tls_min_version.loc,
+                               "edge/gateway",
+                               "the gateway accepts TLS %s",
+                               g->tls_min_version.s),
+                  "set tls-min-version: \"1.2\" or \"1.3\"");
+    if (!g->internal_tls.v)
+        diag_help(ds,
+                  check_report(ck, "internal-tls-required",
+                               g->internal_tls.loc, "edge/gateway",
+                               "traffic from the gateway to services is "
+                               "not encrypted"),
+                  "set internal-tls: true");
+    const Model *m = check_model_of(ck);
+    for (int i = 0; i < g->client_certificates.n; i++) {
+        const ClientCert *cc = g->client_certificates.v[i];
+        bool used = false;
+        for (int k = 0; k < m->nservices && !used; k++)
+            for (int r = 0; r < m->services[k]->routes.n && !used; r++)
+                used = streq(((const Route *)m->services[k]->routes.v[r])
+                                 ->host.s,
+                             cc->host.s);
+        if (!used)
+            diag_help(ds,
+                      check_report(ck, "client-cert-host-unknown",
+                                   cc->host.loc, "edge/gateway",
+                                   "no route uses host '%s', which requires "
+                                   "client certificates",
+                                   cc->host.s),
+                      "use a host that routes name (routes[].host)");
+    }
+}
+
+/* Values that are secrets whatever their setting is called. */
+static const char *const secret_values[] = {
+    "-----BEGIN [A-Z ]*PRIVATE KEY-----",
+    "(?i)(AccountKey|SharedAccessKey|Password|Pwd)=[^;]{4,}",
+    "\\b(sk|rk)_(live|test)_[0-9A-Za-z]{10,}",
+    "\\bxox[abprs]-[0-9A-Za-z-]{10,}",
+    "\\bAKIA[0-9A-Z]{16}\\b",
+    "\\bgh[pousr]_[0-9A-Za-z]{30,}",
+    "\\beyJ[0-9A-Za-z_-]{8,}\\.[0-9A-Za-z_-]{8,}\\.",
+    /* 32+ characters of base64 with letters and digits mixed */
+    "(?=[0-9A-Za-z+/_-]*[0-9])(?=[0-9A-Za-z+/_-]*[a-z])"
+    "(?=[0-9A-Za-z+/_-]*[A-Z])[0-9A-Za-z+/_-]{32,}={0,2}",
+};
+/* Setting names that hold secrets, whatever their value looks like. */
+static const char secret_names[] =
+    "(?i)(pass(word)?|passwd|secret|token|api[_-]?key|private[_-]?key|"
+    "connection[_-]?string|credential|client[_-]?secret)";
+
+typedef struct Secrets {
+    Pattern *values[sizeof secret_values / sizeof secret_values[0]];
+    Pattern *names;
+} Secrets;
+
+static void compile_secrets(Checker *ck, Secrets *sp)
+{
+    char err[256];
+    size_t off;
+    for (size_t i = 0; i < sizeof secret_values / sizeof *secret_values; i++)
+        sp->values[i] = pattern_compile(check_patterns(ck), secret_values[i],
+                                        0, err, sizeof err, &off);
+    sp->names = pattern_compile(check_patterns(ck), secret_names, 0, err,
+                                sizeof err, &off);
+}
+
+static bool looks_secret(const Secrets *sp, const char *v)
+{
+    for (size_t i = 0; i < sizeof sp->values / sizeof *sp->values; i++)
+        if (sp->values[i] &&
+            pattern_match(sp->values[i], v, strlen(v)) == PATTERN_MATCH)
+            return true;
+    return false;
+}
+
+static void literal_secrets(Checker *ck, const Secrets *sp)
+{
+    const Model *m = check_model_of(ck);
+    for (int i = 0; i < m->nenvs; i++)
+        for (int k = 0; k < m->envs[i].nservices; k++) {
+            const Service *s = m->envs[i].services[k];
+            for (int j = 0; j < s->settings.n; j++) {
+                const KeyVal *kv = s->settings.v[j];
+                bool by_name = sp->names &&
+                               pattern_match(sp->names, kv->key.s,
+                                             strlen(kv->key.s)) ==
+                                   PATTERN_MATCH;
+                if (!by_name && !looks_secret(sp, kv->value.s))
+                    continue;
+                Diag *d = check_report(
+                    ck, "secret-literal", kv->value.loc,
+                    arena_printf(check_arena(ck), "service/%s/settings/%s",
+                                 s->name.s, kv->key.s),
+                    by_name ? "setting '%s' of '%s' holds a literal secret"
+                            : "setting '%s' of '%s' looks like a key or "
+                              "password",
+                    kv->key.s, s->name.s);
+                diag_help(check_diags(ck), d,
+                          "store it in the environment's Key Vault and "
+                          "reference it: secrets: [{name: %s, "
+                          "key-vault-secret: ...}]",
+                          kv->key.s);
+            }
+        }
+}
+
+void check_security(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    const Platform *p = m->platform;
+    Arena *a = check_arena(ck);
+    for (int i = 0; i < p->sources.n; i++) {
+        const DataSource *s = p->sources.v[i];
+        https(ck, &s->base_url,
+              arena_printf(a, "the base URL of source '%s'", s->name.s),
+              arena_printf(a, "source/%s", s->name.s));
+    }
+    for (int i = 0; i < p->teams.n; i++) {
+        const Team *t = p->teams.v[i];
+        https(ck, &t->webhook,
+              arena_printf(a, "the webhook of team '%s'", t->name.s),
+              arena_printf(a, "team/%s", t->name.s));
+    }
+    gateway(ck);
+    Secrets sp;
+    compile_secrets(ck, &sp);
+    literal_secrets(ck, &sp);
+}

@@ -1,0 +1,150 @@
+/* check_services.c - connectors own their sources; services scale out and
+ * alert their team.  Problems in a service's own spec are reported once
+ * (target service/NAME), whatever the number of environments; what differs
+ * per environment is reported per instance (target ENV/service/NAME). */
+#include "topoc/check.h"
+#include "topoc/util.h"
+
+#include <string.h>
+
+static const char *target(Checker *ck, const Service *s)
+{
+    return arena_printf(check_arena(ck), "service/%s", s->name.s);
+}
+
+static void connectors(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    const Platform *p = m->platform;
+    static const char *const four[] = {"authentication", "authorization",
+                                       "fetch", "mapping"};
+    for (int i = 0; i < p->sources.n; i++) {
+        const DataSource *src = p->sources.v[i];
+        const Service *owner = NULL;
+        for (int k = 0; k < m->nservices; k++) {
+            const Service *s = m->services[k];
+            if (!s->connector || !streq(s->connector->source.s, src->name.s))
+                continue;
+            if (!owner) {
+                owner = s;
+                continue;
+            }
+            Diag *d = check_report(ck, "connector-source-shared",
+                                   s->connector->source.loc, target(ck, s),
+                                   "source '%s' is owned by '%s' and '%s'",
+                                   src->name.s, owner->name.s, s->name.s);
+            diag_note(check_diags(ck), d, owner->connector->source.loc,
+                      "'%s' connects to it too", owner->name.s);
+            diag_help(check_diags(ck), d, "one connector per source: merge "
+                                          "them or remove one");
+        }
+        if (!owner)
+            diag_help(check_diags(ck),
+                      check_report(ck, "connector-source-unowned",
+                                   src->name.loc,
+                                   arena_printf(check_arena(ck), "source/%s",
+                                                src->name.s),
+                                   "no connector service owns source '%s'",
+                                   src->name.s),
+                      "add a service with 'kind: connector' and "
+                      "'connector: {source: %s}', or remove the source",
+                      src->name.s);
+    }
+    for (int k = 0; k < m->nservices; k++) {
+        const Service *s = m->services[k];
+        if (!s->connector)
+            continue;
+        Strbuf missing = STRBUF_INIT;
+        for (int r = 0; r < 4; r++) {
+            bool has = false;
+            for (int h = 0; h < s->connector->handles.n; h++)
+                has = has || streq(s->connector->handles.v[h].s, four[r]);
+            if (!has)
+                sb_printf(&missing, "%s%s", missing.len ? ", " : "", four[r]);
+        }
+        if (missing.len)
+            diag_help(check_diags(ck),
+                      check_report(ck, "connector-responsibilities",
+                                   s->connector->handles.loc, target(ck, s),
+                                   "connector '%s' does not handle: %s",
+                                   s->name.s, missing.buf),
+                      "a connector handles authentication, authorization, "
+                      "fetch and mapping for its source");
+        sb_release(&missing);
+    }
+}
+
+/* Rules on one instance's scaling and alerts. */
+static void scaling(Checker *ck, const EnvModel *e, const Service *s)
+{
+    const Scaling *sc = s->scaling;
+    Diags *ds = check_diags(ck);
+    if (sc->min.v > sc->max.v)
+        diag_help(ds,
+                  check_report(ck, "scaling-min-max", sc->min.loc,
+                               target(ck, s),
+                               "'%s' scales from %lld to %lld instances: "
+                               "min is above max",
+                               s->name.s, sc->min.v, sc->max.v),
+                  "lower min or raise max");
+    if (streq(e->env->name.s, "production") && sc->min.v < 2)
+        diag_help(ds,
+                  check_report(ck, "scaling-production-min", sc->min.loc,
+                               arena_printf(check_arena(ck),
+                                            "production/service/%s",
+                                            s->name.s),
+                               "'%s' runs %lld instance%s in production",
+                               s->name.s, sc->min.v,
+                               sc->min.v == 1 ? "" : "s"),
+                  "keep at least 2 instances, or waive the rule with a "
+                  "reason");
+    if (sc->rules.n == 0 && sc->min.v != sc->max.v)
+        diag_help(ds,
+                  check_report(ck, "scaling-no-rule", sc->loc, target(ck, s),
+                               "'%s' has no scale-out rule", s->name.s),
+                  "add scaling.rules, e.g. {metric: cpu, above: 70, "
+                  "below: 30}");
+    for (int i = 0; i < sc->rules.n; i++) {
+        const ScaleRule *r = sc->rules.v[i];
+        if (r->below.set && r->below.v >= r->above.v) {
+            Diag *d = check_report(ck, "scaling-rule-inverted", r->below.loc,
+                                   target(ck, s),
+                                   "scale-in at %lld is not below "
+                                   "scale-out at %lld",
+                                   r->below.v, r->above.v);
+            diag_note(ds, d, r->above.loc, "scale-out threshold");
+            diag_help(ds, d, "set 'below' well under 'above'");
+        }
+    }
+    if (s->alerts.n == 0)
+        diag_help(ds,
+                  check_report(ck, "alert-missing", s->name.loc,
+                               target(ck, s), "'%s' has no alert",
+                               s->name.s),
+                  "add alerts, e.g. {name: load-spike, metric: requests, "
+                  "dynamic: medium}");
+    for (int i = 0; i < s->alerts.n; i++) {
+        const Alert *al = s->alerts.v[i];
+        bool fixed = al->above.set, dyn = al->dynamic.s != NULL;
+        if (fixed != dyn)
+            continue;
+        diag_help(ds,
+                  check_report(ck, "alert-threshold",
+                               fixed ? al->dynamic.loc : al->name.loc,
+                               target(ck, s),
+                               fixed ? "alert '%s' has both a fixed and a "
+                                       "dynamic threshold"
+                                     : "alert '%s' has no threshold",
+                               al->name.s),
+                  "write either 'above: N' or 'dynamic: low|medium|high'");
+    }
+}
+
+void check_services(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    connectors(ck);
+    for (int i = 0; i < m->nenvs; i++)
+        for (int k = 0; k < m->envs[i].nservices; k++)
+            scaling(ck, &m->envs[i], m->envs[i].services[k]);
+}

@@ -1,0 +1,234 @@
+/* rules.c - every rule topoc reports, with its stable id, default severity
+ * and explanation (`topoc rules`, `topoc explain RULE`).  Ids never change
+ * meaning; a retired rule keeps its id reserved.  Each id has a failing and
+ * a passing case under tests/rules/ID/. */
+#include "topoc/check.h"
+
+#include <string.h>
+
+#define E RSEV_ERROR
+#define W RSEV_WARNING
+
+const Rule rules[] = {
+    /* ---- reading the spec (always errors; cannot be waived) ---- */
+    {"syntax", "input", E, "the file is not valid YAML",
+     "The file could not be parsed as YAML, or uses a construct topoc does "
+     "not accept: a list or map as a key, an alias to an anchor that is not "
+     "defined earlier. Nothing else in the file is checked until it parses."},
+    {"tab-indent", "input", E, "a tab where YAML expects indentation",
+     "YAML indents with spaces only. Editors that insert tabs produce files "
+     "that look right and do not parse; replace the tab with spaces."},
+    {"encoding", "input", E, "the file is not UTF-8 text",
+     "Spec files are UTF-8. A byte that is not valid UTF-8, a UTF-16 file or "
+     "a NUL character inside a value is refused, because every value may "
+     "end up in a generated configuration."},
+    {"binary-file", "input", E, "a binary file among the specs",
+     "A file holding a NUL byte is not a text spec. Usually a stray file was "
+     "given a .yaml name."},
+    {"file-too-large", "input", E, "a spec file over the size limit",
+     "A spec file may be at most 8 MiB. One file per service keeps files "
+     "small and lets each team own its own."},
+    {"empty-file", "input", E, "a spec file with no document",
+     "A file that holds nothing but comments is most likely a mistake: "
+     "describe something in it or delete it."},
+    {"nesting-too-deep", "input", E, "values nested beyond the limit",
+     "Maps and lists may nest 64 levels deep; a spec never needs more, and "
+     "the limit keeps hostile input from exhausting the compiler."},
+    {"alias-expansion", "input", E, "aliases that expand beyond the limit",
+     "Aliases that refer to aliases multiply (the 'billion laughs' attack). "
+     "A document may expand to at most 1,000,000 values."},
+    {"duplicate-key", "input", E, "the same key twice in one map",
+     "YAML forbids repeated keys, and the second would silently win in many "
+     "parsers. topoc reports both places."},
+    {"unknown-document", "input", E, "a document that is not a known kind",
+     "A document starts with 'platform:', 'service:' or 'waivers:'."},
+    {"no-platform", "input", E, "no platform document",
+     "Every spec has exactly one platform document (platform.yaml) that "
+     "declares environments, teams, sources and stores."},
+    {"duplicate-platform", "input", E, "two platform documents",
+     "A spec describes one platform; compile each platform separately."},
+    {"unknown-key", "input", E, "a key the language does not have",
+     "Usually a misspelling: the message suggests the closest key."},
+    {"missing-key", "input", E, "a required key is absent",
+     "The key has no sensible default and must be written."},
+    {"type-mismatch", "input", E, "a value of the wrong type",
+     "For example text where a number is expected. Quoted values are always "
+     "text, and booleans are only true and false."},
+    {"invalid-value", "input", E, "a value outside its set, range or format",
+     "The value has the right type but is not one of the allowed words, is "
+     "out of range, or is not a valid name, network, URL or image."},
+    {"invalid-path", "input", E, "a malformed route path template",
+     "A path starts with '/', has no empty segments, and uses {name} "
+     "placeholders made of letters, digits and '_'."},
+    {"duplicate-name", "input", E, "two services with one name",
+     "Service names are unique across the platform."},
+    {"unknown-reference", "input", E, "a name that refers to nothing",
+     "A team, service, store, source or environment named here is not "
+     "declared."},
+
+    /* ---- environment separation: data never leaves its environment ---- */
+    {"env-cross-dependency", "environment", E,
+     "a dependency that crosses environments",
+     "A service instance may only depend on instances in its own "
+     "environment. If the dependency runs only in another environment, the "
+     "production instance would call integration (or the reverse), and data "
+     "would cross the boundary."},
+    {"env-cross-reference", "environment", E,
+     "a value that points into another environment",
+     "A setting, URL or host in one environment names another environment's "
+     "domain, store or address space: the instance would reach across the "
+     "boundary at run time. Use the value of its own environment."},
+    {"env-shared-resource", "environment", E,
+     "a resource shared between environments",
+     "Stores, key vaults, domains and hostnames belong to one environment. "
+     "The same resource name or hostname in two environments means they "
+     "share it, and data leaks between them."},
+    {"env-network-overlap", "environment", E,
+     "environment networks that overlap",
+     "Address spaces of different environments must be disjoint, or routing "
+     "and firewall rules cannot tell them apart and peering becomes possible."},
+    {"env-network-peered", "environment", E,
+     "environment networks that are peered",
+     "Peering one environment's network with another's opens a path around "
+     "every other control. Environments are never peered."},
+    {"env-ingress-bypass", "environment", E,
+     "a service reachable without the WAF and gateway",
+     "Each environment has one ingress: its WAF and gateway. A service "
+     "exposed publicly on its own skips the WAF, rate limits and TLS policy."},
+    {"egress-not-connector", "environment", E,
+     "a non-connector that calls an external data source",
+     "Only connector services reach external data sources, and each only its "
+     "own source: one egress path per source, with its authentication in one "
+     "place."},
+    {"env-missing-instance", "environment", E,
+     "a service without an instance in an environment",
+     "Every service runs in every environment, unless it declares "
+     "'single-environment' with a reason. A service scaled to zero in one "
+     "environment, or single-environment without a real reason, is missing."},
+
+    /* ---- UK-only residency ---- */
+    {"region-not-allowed", "residency", E, "a region outside the allowed set",
+     "Every regional location (environment, failover, store, backup) must be "
+     "in residency.allowed-regions. Names are normalised: 'UK South' is "
+     "uksouth."},
+    {"region-unknown", "residency", W, "a region Azure does not have",
+     "The name is not an Azure region, so it is probably misspelt."},
+    {"replication-outside-residency", "residency", E,
+     "geo-replication to a region outside the allowed set",
+     "Geo-redundant storage (grs, gzrs, ra-grs, ra-gzrs) copies data to the "
+     "region's pair, which cannot be chosen: uksouth pairs with ukwest. The "
+     "pair must be allowed too, or the data leaves the UK."},
+    {"global-service-unlisted", "residency", E,
+     "a location-less service used without being listed",
+     "Front Door, Traffic Manager and DNS are global: not bound to the UK. "
+     "They are allowed only when residency.global-services lists them with a "
+     "reason."},
+
+    /* ---- routing ---- */
+    {"route-duplicate", "routing", E, "two routes with the same match",
+     "Two routes with the same host, an overlapping method and the same "
+     "template (parameter names aside) cannot both be served: only the first "
+     "would ever be used."},
+    {"route-shadowed", "routing", E, "a route that can never be reached",
+     "Under the gateway's matching order (priority, then specificity, then "
+     "declaration order), earlier routes match every request this route "
+     "would, for each of its methods."},
+    {"route-overlap", "routing", W, "routes that match some of the same URLs",
+     "Some requests match both routes; the gateway sends them to the one "
+     "that comes first. The message gives a URL that shows it, and which "
+     "route wins. Constrain a parameter (routes[].params) to separate them."},
+    {"route-param-duplicate", "routing", E,
+     "a parameter name used twice in one template",
+     "Parameter names are unique within a template, ignoring case (API "
+     "Management's rule)."},
+    {"route-param-unknown", "routing", E,
+     "a constraint for a parameter the path does not have",
+     "routes[].params names a parameter that is not in the path template."},
+    {"route-param-pattern", "routing", E,
+     "a parameter constraint that is not a valid pattern",
+     "routes[].params values are PCRE2 patterns for one path segment; this "
+     "one does not compile, or could match '/'."},
+    {"route-internal-exposed", "routing", E,
+     "an internal-only path exposed at the edge",
+     "Paths in policy.internal-paths (health, metrics, internal APIs) are "
+     "never routed from the internet. Mark the route 'internal: true'."},
+
+    /* ---- connectors, scaling, monitoring ---- */
+    {"connector-source-unowned", "connectors", E,
+     "a data source without a connector",
+     "Each external data source is owned by exactly one connector service."},
+    {"connector-source-shared", "connectors", E,
+     "a data source owned by more than one connector",
+     "Two connectors for one source would split its authentication and "
+     "rate limits; exactly one connector owns a source."},
+    {"connector-responsibilities", "connectors", E,
+     "a connector that does not handle all four responsibilities",
+     "A connector handles authentication, authorization, data fetch and "
+     "data mapping for its source, so that no other service needs to."},
+    {"scaling-min-max", "scaling", E, "minimum instances above the maximum",
+     "scaling.min must not exceed scaling.max."},
+    {"scaling-production-min", "scaling", E,
+     "production with fewer than 2 instances",
+     "A production service keeps at least 2 instances so that one failure or "
+     "deployment does not take it down. Waive it for a service that cannot "
+     "run twice."},
+    {"scaling-no-rule", "scaling", E, "a service without a scale-out rule",
+     "Services scale out under load; each needs at least one scaling rule "
+     "(unless min equals max)."},
+    {"scaling-rule-inverted", "scaling", E,
+     "a scale-in threshold at or above the scale-out one",
+     "With 'below' at or above 'above', the service would scale in and out "
+     "in a loop."},
+    {"alert-missing", "monitoring", E, "a service without an alert",
+     "Load is monitored and the owning team is alerted on spikes: every "
+     "service has at least one alert."},
+    {"alert-threshold", "monitoring", E,
+     "an alert without exactly one threshold",
+     "An alert has either a fixed threshold ('above') or a dynamic one "
+     "('dynamic'), not both and not neither."},
+
+    /* ---- security ---- */
+    {"https-required", "security", E, "a URL that is not HTTPS",
+     "Every external URL (data sources, webhooks) uses HTTPS."},
+    {"hsts-required", "security", E, "HSTS off or too short",
+     "The gateway sends Strict-Transport-Security with a max-age of at least "
+     "one year."},
+    {"tls-version", "security", E, "TLS older than 1.2 accepted",
+     "The gateway's minimum TLS version is 1.2 or later."},
+    {"internal-tls-required", "security", E,
+     "plain-text traffic inside the platform",
+     "Traffic from the gateway to services is TLS too (edge.gateway."
+     "internal-tls)."},
+    {"client-cert-host-unknown", "security", E,
+     "a client-certificate host with no routes",
+     "edge.gateway.client-certificates names a host that no route uses, so "
+     "the requirement protects nothing; probably a misspelt host."},
+    {"secret-literal", "security", E, "a literal secret in a spec",
+     "Secrets are Key Vault references (secrets[].key-vault-secret), never "
+     "values in a spec: a setting whose name or value looks like a password, "
+     "key or token is refused."},
+
+    /* ---- policy, severities and waivers ---- */
+    {"policy-violation", "policy", E, "a value against a policy rule",
+     "A user policy rule (policy.rules) requires values of a kind to match a "
+     "pattern; this one does not. The message is the rule's own."},
+    {"policy-invalid", "policy", E, "a policy rule or severity that is wrong",
+     "A policy pattern that does not compile, or a severity override for a "
+     "rule id that does not exist."},
+    {"waiver-expired", "policy", E, "a waiver past its expiry date",
+     "Waivers are temporary. An expired waiver no longer suppresses its "
+     "finding; renew it with a new date and reason, or fix the finding."},
+    {"waiver-unused", "policy", W, "a waiver that suppresses nothing",
+     "No finding matches the waiver's rule and target: the problem was fixed "
+     "or the target is misspelt. Delete the waiver."},
+};
+
+const int nrules = (int)(sizeof rules / sizeof rules[0]);
+
+const Rule *rule_find(const char *id)
+{
+    for (int i = 0; i < nrules; i++)
+        if (strcmp(rules[i].id, id) == 0)
+            return &rules[i];
+    return NULL;
+}
