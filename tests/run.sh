@@ -96,7 +96,58 @@ for c in "$ROOT"/tests/cases/*/; do
     run_case "${c%/}"
 done
 
-# ---- 3. the whole tool ----
+# ---- 3. rules: every id in `topoc rules` has a failing and a passing case ----
+#   tests/rules/ID/fail.yaml   a spec (one multi-document file) that breaks the
+#                              rule; fail.err is its exact output
+#   tests/rules/ID/pass.yaml   a near miss that must check clean
+#   tests/rules/ID/cases       instead: names of tests/cases that fail it
+TODAY=2026-11-21   # waivers expire against a fixed date, for stable output
+run_rule() {
+    local id=$1 dir=$ROOT/tests/rules/$1 want
+    if [ -f "$dir/cases" ]; then
+        for c in $(cat "$dir/cases"); do
+            if grep -q "\[$id\]" "$ROOT/tests/cases/$c/expect.err" 2>/dev/null; then
+                ok "rule $id: fails in case $c"
+            else
+                bad "rule $id: case $c does not report it"
+            fi
+        done
+        return
+    fi
+    if [ ! -f "$dir/fail.yaml" ] || [ ! -f "$dir/pass.yaml" ]; then
+        bad "rule $id: tests/rules/$id needs fail.yaml and pass.yaml"
+        return
+    fi
+    (cd "$dir" && timeout 60 "$TOPOC" check --today "$TODAY" fail.yaml >/dev/null 2>"$TMP/rule.err")
+    local status=$?
+    [ -n "${UPDATE:-}" ] && [ "$status" -lt 2 ] && cp "$TMP/rule.err" "$dir/fail.err"
+    want=0
+    grep -q " error: " "$dir/fail.err" 2>/dev/null && want=1
+    if ! grep -q "\[$id\]" "$dir/fail.err" 2>/dev/null; then
+        bad "rule $id: fail.yaml does not report [$id]" "$(head -20 "$TMP/rule.err")"
+    elif [ "$status" != "$want" ]; then
+        bad "rule $id: fail.yaml exit status $status, expected $want"
+    elif ! diff -u "$dir/fail.err" "$TMP/rule.err" >"$TMP/diff"; then
+        bad "rule $id: fail.yaml output differs" "$(cat "$TMP/diff")"
+    else
+        ok "rule $id: fails"
+    fi
+    (cd "$dir" && timeout 60 "$TOPOC" check --today "$TODAY" pass.yaml >/dev/null 2>"$TMP/rule.err")
+    status=$?
+    if [ "$status" = 0 ] && ! grep -q "error:\|warning:" "$TMP/rule.err"; then
+        ok "rule $id: passes"
+    else
+        bad "rule $id: pass.yaml is not clean (status $status)" "$(head -20 "$TMP/rule.err")"
+    fi
+}
+ids=$("$TOPOC" rules | awk '{print $1}')
+for id in $ids; do run_rule "$id"; done
+for dir in "$ROOT"/tests/rules/*/; do
+    id=$(basename "$dir")
+    if echo "$ids" | grep -qx -- "$id"; then :; else bad "rule $id: tests/rules/$id has no rule in topoc rules"; fi
+done
+
+# ---- 4. the whole tool ----
 # shellcheck source=tests/cli.sh
 . "$ROOT/tests/cli.sh"
 
