@@ -20,7 +20,7 @@ DEB_LIBS := yaml-0.1:libyaml-dev jansson:libjansson-dev \
             libcgraph:libgraphviz-dev libgvc:libgraphviz-dev
 PKGS     := $(foreach p,$(DEB_LIBS),$(firstword $(subst :, ,$(p))))
 # command -> Debian package, for the tests
-DEB_TOOLS := python3:python3 clang:clang
+DEB_TOOLS := python3:python3 clang:clang xmllint:libxml2-utils
 
 WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \
@@ -40,7 +40,8 @@ CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
              src/check/check_env.c src/check/check_residency.c \
              src/check/check_routes.c src/check/check_services.c \
              src/check/check_security.c src/check/check_policy.c
-EMIT_SRC  := src/emit/output.c src/emit/emit_model.c
+EMIT_SRC  := src/emit/output.c src/emit/emit_model.c src/emit/report_sarif.c \
+             src/emit/report_junit.c src/emit/report_github.c
 LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(CHECK_SRC) $(EMIT_SRC) \
              src/compile.c
 MAIN_SRC  := src/main.c
@@ -66,6 +67,7 @@ test-deps: deps
 	for pair in $(DEB_TOOLS); do \
 	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
 	done; \
+	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing="$$missing python3-jsonschema"; \
 	$(MAKE) -s --no-print-directory apt-install PKGS_TO_INSTALL="$$missing"
 
 .PHONY: apt-install

@@ -2,6 +2,8 @@
  * result to an exit code (0 clean, 1 spec errors, 2 usage or I/O error).
  * The only file that exits. */
 #include "topoc/compile.h"
+#include "topoc/report.h"
+#include "topoc/util.h"
 #include "topoc/schema.h"
 
 #include <getopt.h>
@@ -33,7 +35,8 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  -o, --output DIR     where build writes (default: out)\n"
-    "      --format FMT     diagnostics as text (default) or json\n"
+    "      --format FMT[=FILE]  diagnostics as text (default), json, sarif,\n"
+    "                       junit or github, to stdout or FILE; repeatable\n"
     "      --color WHEN     auto (default), always or never\n"
     "      --werror         treat warnings as errors\n"
     "      --today DATE     the date waivers expire against (YYYY-MM-DD)\n"
@@ -51,9 +54,20 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+enum { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_JUNIT, FMT_GITHUB, MAX_REPORTS = 8 };
+static const char *const format_names[] = {"text", "json", "sarif", "junit",
+                                           "github"};
+
+typedef struct Report {
+    int fmt;
+    const char *file; /* NULL: stdout (text: stderr) */
+} Report;
+
 typedef struct Opts {
     const char *out;
-    bool json, quiet;
+    bool quiet;
+    Report reports[MAX_REPORTS];
+    int nreports;
     int color; /* -1 auto, 0 never, 1 always */
     CheckOptions check;
 } Opts;
@@ -72,7 +86,7 @@ static bool want_color(int color)
 static void summary(const Compilation *c, const char *cmd, const Opts *o)
 {
     const Model *m = c->model;
-    if (o->quiet || o->json)
+    if (o->quiet)
         return;
     if (c->diags.nerrors || c->diags.nwarnings || c->diags.nsuppressed) {
         fprintf(stderr, "topoc: %d error%s, %d warning%s", c->diags.nerrors,
@@ -112,6 +126,68 @@ static int explain(const char *id)
     return EXIT_CLEAN;
 }
 
+static void render(const Diags *ds, int fmt, Strbuf *out)
+{
+    switch (fmt) {
+    case FMT_JSON: diags_print_json(ds, out); break;
+    case FMT_SARIF: report_sarif(ds, TOPOC_VERSION, out); break;
+    case FMT_JUNIT: report_junit(ds, out); break;
+    case FMT_GITHUB: report_github(ds, out); break;
+    default: break;
+    }
+}
+
+/* Every requested report; text goes to stderr, unless written to a file. */
+static int write_reports(const Diags *ds, const Opts *o)
+{
+    int rc = 0;
+    for (int i = 0; i < o->nreports; i++) {
+        const Report *rep = &o->reports[i];
+        if (rep->fmt == FMT_TEXT && !rep->file) {
+            diags_print_text(ds, stderr, want_color(o->color));
+            continue;
+        }
+        if (rep->fmt == FMT_TEXT) { /* to a file: no colour */
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *mem = open_memstream(&buf, &len);
+            diags_print_text(ds, mem, false);
+            fclose(mem);
+            rc |= write_file_atomic(rep->file, buf, len);
+            free(buf);
+            continue;
+        }
+        Strbuf sb = STRBUF_INIT;
+        render(ds, rep->fmt, &sb);
+        if (rep->file)
+            rc |= write_file_atomic(rep->file, sb.buf, sb.len);
+        else
+            fwrite(sb.buf, 1, sb.len, stdout);
+        sb_release(&sb);
+    }
+    return rc;
+}
+
+static int add_report(Opts *o, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+    int fmt = -1;
+    for (int i = 0; i < 5; i++)
+        if (strlen(format_names[i]) == n && !strncmp(arg, format_names[i], n))
+            fmt = i;
+    if (fmt < 0)
+        return usage_error("unknown format '%s' (text, json, sarif, junit "
+                           "or github)",
+                           arg);
+    if (eq && !eq[1])
+        return usage_error("--format %s: the file name is missing", arg);
+    if (o->nreports == MAX_REPORTS)
+        return usage_error("%s", "too many --format options");
+    o->reports[o->nreports++] = (Report){fmt, eq ? eq + 1 : NULL};
+    return 0;
+}
+
 static int run(const char *cmd, char *const *paths, int n, const Opts *o)
 {
     Compilation c;
@@ -120,14 +196,8 @@ static int run(const char *cmd, char *const *paths, int n, const Opts *o)
         compile(&c, paths, n, strcmp(cmd, "build") == 0 ? o->out : NULL,
                 &o->check);
     diags_sort(&c.diags);
-    if (o->json) {
-        Strbuf sb = STRBUF_INIT;
-        diags_print_json(&c.diags, &sb);
-        fwrite(sb.buf, 1, sb.len, stdout);
-        sb_release(&sb);
-    } else {
-        diags_print_text(&c.diags, stderr, want_color(o->color));
-    }
+    if (write_reports(&c.diags, o) != 0 && r == COMPILE_OK)
+        r = COMPILE_IO;
     if (r != COMPILE_IO)
         summary(&c, cmd, o);
     compile_free(&c);
@@ -159,10 +229,8 @@ int main(int argc, char **argv)
             o.out = optarg;
             break;
         case 'f':
-            if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-                return usage_error("unknown format '%s' (text or json)",
-                                   optarg);
-            o.json = strcmp(optarg, "json") == 0;
+            if (add_report(&o, optarg) != 0)
+                return EXIT_USAGE;
             break;
         case 'c':
             if (!strcmp(optarg, "always"))
@@ -198,6 +266,18 @@ int main(int argc, char **argv)
     }
     if (optind >= argc)
         return usage_error("%s", "missing command (check, build or schema)");
+    /* Without --format: text on stderr.  A format on stdout replaces the
+     * text, so that stdout stays machine-readable. */
+    bool to_stdout = false, text = false;
+    for (int i = 0; i < o.nreports; i++) {
+        to_stdout = to_stdout || (!o.reports[i].file &&
+                                  o.reports[i].fmt != FMT_TEXT);
+        text = text || o.reports[i].fmt == FMT_TEXT;
+    }
+    if (!text && !to_stdout && o.nreports < MAX_REPORTS)
+        o.reports[o.nreports++] = (Report){FMT_TEXT, NULL};
+    if (to_stdout)
+        o.quiet = true;
     const char *cmd = argv[optind++];
     char *const *paths = argv + optind;
     int n = argc - optind;

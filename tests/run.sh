@@ -147,7 +147,11 @@ for dir in "$ROOT"/tests/rules/*/; do
     if echo "$ids" | grep -qx -- "$id"; then :; else bad "rule $id: tests/rules/$id has no rule in topoc rules"; fi
 done
 
-# ---- 4. the whole tool ----
+# ---- 4. reports for machines, checked by the real validators ----
+# shellcheck source=tests/reports.sh
+. "$ROOT/tests/reports.sh"
+
+# ---- 5. the whole tool ----
 # shellcheck source=tests/cli.sh
 . "$ROOT/tests/cli.sh"
 

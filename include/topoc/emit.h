@@ -30,6 +30,10 @@ void out_free(Outputs *o);
  * was. */
 int out_commit(const Outputs *o, const char *dir);
 
+/* Write one file through a temporary name and rename(2): readers never see
+ * half of it.  Returns -1 after reporting an I/O error. */
+int write_file_atomic(const char *path, const char *data, size_t len);
+
 /* model.json: the resolved model per environment, canonical JSON. */
 void emit_model(const Model *m, Outputs *o);
 

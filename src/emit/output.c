@@ -201,3 +201,17 @@ int out_commit(const Outputs *o, const char *dir)
     free(old);
     return rc;
 }
+
+int write_file_atomic(const char *path, const char *data, size_t len)
+{
+    char *tmp = NULL;
+    if (asprintf(&tmp, "%s.topoc-tmp-%ld", path, (long)getpid()) < 0)
+        return io_error(path, ENOMEM);
+    int rc = write_file(tmp, data, len);
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = io_error(path, errno);
+    if (rc != 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
