@@ -40,6 +40,7 @@ static const char usage_text[] =
     "      --color WHEN     auto (default), always or never\n"
     "      --werror         treat warnings as errors\n"
     "      --today DATE     the date waivers expire against (YYYY-MM-DD)\n"
+    "      --stats          time each stage of the check, on stderr\n"
     "  -q, --quiet          no summary line\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
@@ -215,6 +216,7 @@ int main(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"werror", no_argument, NULL, 'W'},
         {"today", required_argument, NULL, 'T'},
+        {"stats", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -247,6 +249,9 @@ int main(int argc, char **argv)
             break;
         case 'W':
             o.check.werror = true;
+            break;
+        case 'S':
+            o.check.stats = true;
             break;
         case 'T':
             if (strlen(optarg) != 10 || optarg[4] != '-' || optarg[7] != '-')

@@ -31,6 +31,7 @@ const Rule *rule_find(const char *id);
 typedef struct CheckOptions {
     bool werror;
     const char *today; /* YYYY-MM-DD, for waiver expiry */
+    bool stats;        /* time each rule family, on stderr */
 } CheckOptions;
 
 typedef struct Checker Checker; /* private to check.c */

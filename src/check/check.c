@@ -10,6 +10,7 @@
 #include "topoc/util.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -178,12 +179,27 @@ void check_model(Arena *a, Diags *ds, const Model *m, const Inputs *in,
         for (int i = 0; i < nrules; i++)
             if (ck.sev[i] == RSEV_WARNING)
                 ck.sev[i] = RSEV_ERROR;
-    check_environments(&ck);
-    check_residency(&ck);
-    check_routes(&ck);
-    check_services(&ck);
-    check_security(&ck);
-    check_policy(&ck);
-    apply_waivers(&ck);
+    static const struct {
+        const char *name;
+        void (*run)(Checker *);
+    } families[] = {
+        {"environments", check_environments}, {"residency", check_residency},
+        {"routes", check_routes},             {"services", check_services},
+        {"security", check_security},         {"policy", check_policy},
+        {"waivers", apply_waivers},
+    };
+    for (size_t i = 0; i < sizeof families / sizeof *families; i++) {
+        struct timespec t0, t1;
+        size_t used = a->used;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        families[i].run(&ck);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (opt->stats)
+            fprintf(stderr, "topoc: stats: check %-12s %8.3f s %8.1f MB\n",
+                    families[i].name,
+                    (double)(t1.tv_sec - t0.tv_sec) +
+                        (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+                    (double)(a->used - used) / 1e6);
+    }
     patterns_free(ck.patterns);
 }

@@ -51,7 +51,8 @@ typedef struct RouteInfo {
 
 typedef struct Routes {
     Checker *ck;
-    Arena *a;
+    Arena *a;    /* scratch: route analysis, freed after each environment */
+    Arena *keep; /* the compilation's: what findings point to */
     const EnvModel *e;
     RouteInfo *v;
     int n;
@@ -99,6 +100,12 @@ static const char *constraint_of(const Route *r, const char *name)
     return NULL;
 }
 
+static const char *route_target(Routes *rs, const RouteInfo *ri)
+{
+    return arena_printf(rs->keep, "%s/route/%s%s", rs->e->env->name.s,
+                        ri->r->host.s, ri->r->path.s);
+}
+
 /* Split r's path into segments; report template problems.  Returns false
  * when the route cannot take part in overlap checks. */
 static bool parse_route(Routes *rs, RouteInfo *ri)
@@ -110,8 +117,6 @@ static bool parse_route(Routes *rs, RouteInfo *ri)
     for (const char *p = path; *p; p++)
         cap += *p == '/';
     ri->segs = arena_alloc(rs->a, (size_t)cap * sizeof *ri->segs);
-    const char *target = arena_printf(rs->a, "%s/route/%s%s",
-                                      rs->e->env->name.s, r->host.s, path);
     bool ok = true;
     for (const char *p = path; *p == '/' && p[1];) {
         const char *start = ++p;
@@ -139,7 +144,7 @@ static bool parse_route(Routes *rs, RouteInfo *ri)
                 if (o->kind == SEG_PARAM && strcasecmp(o->name, sg->name) == 0)
                     diag_help(check_diags(ck),
                               check_report(ck, "route-param-duplicate",
-                                           r->path.loc, target,
+                                           r->path.loc, route_target(rs, ri),
                                            "parameter '%s' appears twice in "
                                            "'%s'",
                                            sg->name, path),
@@ -159,7 +164,7 @@ static bool parse_route(Routes *rs, RouteInfo *ri)
         if (!sg) {
             diag_help(check_diags(ck),
                       check_report(ck, "route-param-unknown", kv->key.loc,
-                                   target,
+                                   route_target(rs, ri),
                                    "'%s' has no parameter '%s'", path,
                                    kv->key.s),
                       "constrain a {parameter} of the path, or remove this");
@@ -172,7 +177,8 @@ static bool parse_route(Routes *rs, RouteInfo *ri)
         if (!sg->cpat) {
             Loc at = kv->value.loc;
             diag_help(check_diags(ck),
-                      check_report(ck, "route-param-pattern", at, target,
+                      check_report(ck, "route-param-pattern", at,
+                                   route_target(rs, ri),
                                    "the pattern for '%s' does not compile: "
                                    "%s (at offset %zu)",
                                    kv->key.s, err, off),
@@ -183,7 +189,7 @@ static bool parse_route(Routes *rs, RouteInfo *ri)
                    pattern_match(sg->cpat, "/", 1) == PATTERN_MATCH) {
             diag_help(check_diags(ck),
                       check_report(ck, "route-param-pattern", kv->value.loc,
-                                   target,
+                                   route_target(rs, ri),
                                    "the pattern for '%s' can match '/', so "
                                    "it would span segments",
                                    kv->key.s),
@@ -191,8 +197,15 @@ static bool parse_route(Routes *rs, RouteInfo *ri)
             ok = false;
         }
     }
-    if (!ok)
-        return false;
+    return ok;
+}
+
+/* The route's whole-path regex, compiled on first use: only routes in an
+ * overlapping pair need one (to confirm a witness). */
+static Pattern *route_regex(Routes *rs, RouteInfo *ri)
+{
+    if (ri->re)
+        return ri->re;
     Strbuf re = STRBUF_INIT;
     for (int i = 0; i < ri->nsegs; i++) {
         const Seg *sg = &ri->segs[i];
@@ -215,11 +228,12 @@ static bool parse_route(Routes *rs, RouteInfo *ri)
         sb_putc(&re, '/');
     char err[256];
     size_t off;
-    ri->re = pattern_compile(check_patterns(ck), re.buf, PAT_ANCHORED, err,
-                             sizeof err, &off);
+    ri->re = pattern_compile(check_patterns(rs->ck), re.buf, PAT_ANCHORED,
+                             err, sizeof err, &off);
     sb_release(&re);
-    return ri->re != NULL;
+    return ri->re; /* built from validated parts: compiles */
 }
+
 
 /* ---- the matching order ---- */
 
@@ -378,8 +392,7 @@ static bool value_ok(const Seg *s, const char *t, size_t n)
 /* A path both routes match; NULL if the constraints keep them apart.
  * Parameters facing parameters take sample values until both constraints
  * accept one. */
-static const char *witness(Routes *rs, const RouteInfo *a,
-                           const RouteInfo *b)
+static const char *witness(Routes *rs, RouteInfo *a, RouteInfo *b)
 {
     static const char *const middles[] = {
         "x", "1", "0", "a", "abc", "42", "x-1", "A", "2024-01-01",
@@ -419,10 +432,12 @@ static const char *witness(Routes *rs, const RouteInfo *a,
         }
         if (sb.len == 0)
             sb_putc(&sb, '/');
-        ok = ok && pattern_match(a->re, sb.buf, sb.len) == PATTERN_MATCH &&
-             pattern_match(b->re, sb.buf, sb.len) == PATTERN_MATCH;
+        Pattern *ra = route_regex(rs, a), *rb = route_regex(rs, b);
+        ok = ok && ra && rb &&
+             pattern_match(ra, sb.buf, sb.len) == PATTERN_MATCH &&
+             pattern_match(rb, sb.buf, sb.len) == PATTERN_MATCH;
         if (ok) {
-            const char *w = arena_strdup(rs->a, sb.buf);
+            const char *w = arena_strdup(rs->keep, sb.buf);
             sb_release(&sb);
             return w;
         }
@@ -560,12 +575,6 @@ static void candidates(Arena *a, const TNode *t, const RouteInfo *ri, int i,
 
 /* ---- findings ---- */
 
-static const char *route_target(Routes *rs, const RouteInfo *ri)
-{
-    return arena_printf(rs->a, "%s/route/%s%s", rs->e->env->name.s,
-                        ri->r->host.s, ri->r->path.s);
-}
-
 static void report_pair(Routes *rs, RouteInfo *first, RouteInfo *later,
                         Relation rel, unsigned common)
 {
@@ -692,7 +701,9 @@ static void internal_paths(Routes *rs, RouteInfo *ri, RouteInfo *internal,
 static void check_env_routes(Checker *ck, const EnvModel *e,
                              RouteInfo *internal, int ninternal)
 {
-    Routes rs = {.ck = ck, .a = check_arena(ck), .e = e};
+    Arena scratch;
+    arena_init(&scratch);
+    Routes rs = {.ck = ck, .a = &scratch, .keep = check_arena(ck), .e = e};
     int total = 0;
     for (int i = 0; i < e->nservices; i++)
         total += e->services[i]->routes.n;
@@ -719,6 +730,7 @@ static void check_env_routes(Checker *ck, const EnvModel *e,
         check_host(&rs, lo, hi);
         lo = hi;
     }
+    arena_free(&scratch);
 }
 
 void check_routes(Checker *ck)
@@ -729,7 +741,8 @@ void check_routes(Checker *ck)
     RouteInfo *internal = arena_alloc(a, ((size_t)ip->n + 1) *
                                              sizeof *internal);
     int ninternal = 0;
-    Routes rs0 = {.ck = ck, .a = a, .e = m->nenvs ? &m->envs[0] : NULL};
+    Routes rs0 = {.ck = ck, .a = a, .keep = a,
+                  .e = m->nenvs ? &m->envs[0] : NULL};
     for (int i = 0; i < ip->n && rs0.e; i++) {
         Route *r = arena_alloc(a, sizeof *r);
         r->path = ip->v[i];

@@ -5,11 +5,20 @@
 #include "topoc/check.h"
 #include "topoc/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *target(Checker *ck, const Service *s)
 {
     return arena_printf(check_arena(ck), "service/%s", s->name.s);
+}
+
+static int by_source(const void *a, const void *b)
+{
+    const Service *x = *(const Service *const *)a;
+    const Service *y = *(const Service *const *)b;
+    int c = strcmp(x->connector->source.s, y->connector->source.s);
+    return c ? c : strcmp(x->name.s, y->name.s);
 }
 
 static void connectors(Checker *ck)
@@ -18,37 +27,45 @@ static void connectors(Checker *ck)
     const Platform *p = m->platform;
     static const char *const four[] = {"authentication", "authorization",
                                        "fetch", "mapping"};
-    for (int i = 0; i < p->sources.n; i++) {
+    /* connectors sorted by their source: one pass finds owners */
+    const Service **conn = arena_alloc(check_arena(ck),
+                                       ((size_t)m->nservices + 1) *
+                                           sizeof *conn);
+    int nconn = 0;
+    for (int k = 0; k < m->nservices; k++)
+        if (m->services[k]->connector && m->services[k]->connector->source.s)
+            conn[nconn++] = m->services[k];
+    qsort(conn, (size_t)nconn, sizeof *conn, by_source);
+    for (int k = 1; k < nconn; k++) {
+        const Service *owner = conn[k - 1], *s = conn[k];
+        if (strcmp(owner->connector->source.s, s->connector->source.s))
+            continue;
+        Diag *d = check_report(ck, "connector-source-shared",
+                               s->connector->source.loc, target(ck, s),
+                               "source '%s' is owned by '%s' and '%s'",
+                               s->connector->source.s, owner->name.s,
+                               s->name.s);
+        diag_note(check_diags(ck), d, owner->connector->source.loc,
+                  "'%s' connects to it too", owner->name.s);
+        diag_help(check_diags(ck), d, "one connector per source: merge "
+                                      "them or remove one");
+    }
+    for (int i = 0, k = 0; i < p->sources.n; i++) { /* both sorted */
         const DataSource *src = p->sources.v[i];
-        const Service *owner = NULL;
-        for (int k = 0; k < m->nservices; k++) {
-            const Service *s = m->services[k];
-            if (!s->connector || !streq(s->connector->source.s, src->name.s))
-                continue;
-            if (!owner) {
-                owner = s;
-                continue;
-            }
-            Diag *d = check_report(ck, "connector-source-shared",
-                                   s->connector->source.loc, target(ck, s),
-                                   "source '%s' is owned by '%s' and '%s'",
-                                   src->name.s, owner->name.s, s->name.s);
-            diag_note(check_diags(ck), d, owner->connector->source.loc,
-                      "'%s' connects to it too", owner->name.s);
-            diag_help(check_diags(ck), d, "one connector per source: merge "
-                                          "them or remove one");
-        }
-        if (!owner)
-            diag_help(check_diags(ck),
-                      check_report(ck, "connector-source-unowned",
-                                   src->name.loc,
-                                   arena_printf(check_arena(ck), "source/%s",
-                                                src->name.s),
-                                   "no connector service owns source '%s'",
-                                   src->name.s),
-                      "add a service with 'kind: connector' and "
-                      "'connector: {source: %s}', or remove the source",
-                      src->name.s);
+        while (k < nconn &&
+               strcmp(conn[k]->connector->source.s, src->name.s) < 0)
+            k++;
+        if (k < nconn && streq(conn[k]->connector->source.s, src->name.s))
+            continue;
+        diag_help(check_diags(ck),
+                  check_report(ck, "connector-source-unowned", src->name.loc,
+                               arena_printf(check_arena(ck), "source/%s",
+                                            src->name.s),
+                               "no connector service owns source '%s'",
+                               src->name.s),
+                  "add a service with 'kind: connector' and "
+                  "'connector: {source: %s}', or remove the source",
+                  src->name.s);
     }
     for (int k = 0; k < m->nservices; k++) {
         const Service *s = m->services[k];

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""gen.py N DIR - a synthetic platform of N services, shaped like specs/.
+"""gen.py N DIR [ROUTES] - a synthetic platform of N services, shaped like
+specs/, each with ROUTES routes (default 3).
 
 Deterministic: the same N always gives the same files.  Each service has
 routes, dependencies, stores, scaling rules, alerts and an override, so the
@@ -7,6 +8,7 @@ benchmark exercises everything `topoc check` does."""
 import os, sys
 
 n, out = int(sys.argv[1]), sys.argv[2]
+nroutes = int(sys.argv[3]) if len(sys.argv) > 3 else 3
 os.makedirs(out + "/services", exist_ok=True)
 teams = [f"team-{i}" for i in range(max(1, n // 20))]
 sources = [f"source-{i}" for i in range(max(1, n // 10))]
@@ -28,8 +30,11 @@ for i in range(n):
              "scaling:", "  min: 2", "  max: 10", "  rules:", "    - metric: cpu", "      above: 70", "      below: 30",
              "alerts:", "  - name: spike", "    metric: requests", "    dynamic: medium",
              "routes:"]
-    for r in range(3):
-        lines += [f"  - host: api", f"    path: /v1/{name}/items{r}/{{itemId}}", "    methods: [GET, POST]"]
+    for r in range(nroutes):
+        # a mix of shapes: literals, parameters, a suffix, a catch-all
+        shape = ["/v1/{svc}/items{r}/{{itemId}}", "/v1/{svc}/items{r}/latest",
+                 "/v1/{svc}/files{r}/{{name}}.json", "/v1/{svc}/static{r}/**"][r % 4]
+        lines += ["  - host: api", "    path: " + shape.format(svc=name, r=r), "    methods: [GET, POST]"]
     deps = sorted({f"svc-{(i * 7 + k * 13 + 1) % n:05d}" for k in range(3)} - {name})
     lines += ["depends-on: [" + ", ".join(deps) + "]", "stores:", f"  - store: {stores[i % len(stores)]}", "    access: read"]
     if conn:
