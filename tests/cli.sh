@@ -109,3 +109,23 @@ while IFS=$'\t' read -r key _; do
     grep -qF -- "\`$key\`" "$ROOT/specs/README.md" || undocumented="$undocumented $key"
 done <"$TMP/schema.txt"
 if [ -z "$undocumented" ]; then ok "cli readme-documents-every-key"; else bad "cli readme-documents-every-key" "not in specs/README.md:$undocumented"; fi
+
+# -- specs/broken breaks every checking rule, and nothing else happens --
+(cd "$ROOT" && "$TOPOC" check specs/broken --today 2026-11-21 >"$TMP/broken.out" 2>"$TMP/broken.err")
+status=$?
+[ -n "${UPDATE:-}" ] && cp "$TMP/broken.err" "$ROOT/tests/broken.err"
+if [ "$status" = 1 ] && diff -u "$ROOT/tests/broken.err" "$TMP/broken.err" >"$TMP/diff"; then
+    ok "cli broken-example-output"; else bad "cli broken-example-output" "status $status; $(head -30 "$TMP/diff")"; fi
+(cd "$ROOT" && "$TOPOC" check specs/broken --today 2026-11-21 --format json >"$TMP/broken.json" 2>/dev/null)
+"$TOPOC" rules >"$TMP/rules.txt"
+if python3 - "$TMP/broken.json" "$TMP/rules.txt" <<'PY'
+import json, sys
+got = {d["rule"] for d in json.load(open(sys.argv[1]))["diagnostics"]}
+want = {l.split()[0] for l in open(sys.argv[2]) if l.split() and l.split()[2] != "input"}
+missing, extra = sorted(want - got), sorted(got - want)
+if missing or extra:
+    print("missing:", missing, "extra:", extra)
+    sys.exit(1)
+PY
+then ok "cli broken-example-breaks-every-rule"; else bad "cli broken-example-breaks-every-rule"; fi
+expect example-is-not-broken-by-nested-spec 0 "$TOPOC" check "$ROOT/specs"
