@@ -129,3 +129,34 @@ if missing or extra:
 PY
 then ok "cli broken-example-breaks-every-rule"; else bad "cli broken-example-breaks-every-rule"; fi
 expect example-is-not-broken-by-nested-spec 0 "$TOPOC" check "$ROOT/specs"
+
+# -- rules, explain, severities, --werror, waivers --
+expect rules-lists 0 "$TOPOC" rules
+contains rules-has-route-shadowed "$TMP/cli.out" "route-shadowed"
+expect explain-rule 0 "$TOPOC" explain env-cross-dependency
+contains explain-says-why "$TMP/cli.out" "A service instance may only depend on instances in its own"
+expect explain-unknown 2 "$TOPOC" explain route-shadow
+contains explain-suggests "$TMP/cli.err" "did you mean 'route-shadowed'?"
+R=$ROOT/tests/rules
+expect warning-alone-exits-0 0 "$TOPOC" check "$R/route-overlap/fail.yaml"
+expect werror-makes-it-fail 1 "$TOPOC" check --werror "$R/route-overlap/fail.yaml"
+contains werror-reports-error "$TMP/cli.err" "error: GET /orders/{orderId} of 'web' overlaps"
+sed 's/^platform: shop$/platform: shop\npolicy:\n  severity:\n    route-overlap: error/' "$R/route-overlap/fail.yaml" >"$TMP/sev-error.yaml"
+expect severity-raised-in-spec 1 "$TOPOC" check "$TMP/sev-error.yaml"
+sed 's/^platform: shop$/platform: shop\npolicy:\n  severity:\n    route-overlap: "off"/' "$R/route-overlap/fail.yaml" >"$TMP/sev-off.yaml"
+expect severity-off-in-spec 0 "$TOPOC" check "$TMP/sev-off.yaml"
+if ! grep -q "route-overlap" "$TMP/cli.err"; then ok "cli severity-off-silences"; else bad "cli severity-off-silences"; fi
+sed 's|target: production/service/web|target: "*/service/w*"|' "$R/waiver-unused/pass.yaml" >"$TMP/glob.yaml"
+expect waiver-glob-target 0 "$TOPOC" check --today 2026-11-21 "$TMP/glob.yaml"
+contains waiver-counted-as-waived "$TMP/cli.err" "1 waived"
+expect waiver-expires-with-time 1 "$TOPOC" check --today 2027-02-01 "$R/waiver-unused/pass.yaml"
+contains waiver-expired-later "$TMP/cli.err" "[waiver-expired]"
+expect bad-today 2 "$TOPOC" check --today tomorrow "$R/route-overlap/fail.yaml"
+
+# -- hostile patterns stop at the match limit instead of hanging --
+cat "$R/alert-missing/pass.yaml" >"$TMP/redos.yaml"
+sed -i 's/^platform: shop$/platform: shop\npolicy:\n  rules:\n    - {name: redos, applies-to: service-name, pattern: "^(a|aa)+$"}/' "$TMP/redos.yaml"
+sed -i 's/^service: web$/service: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab/' "$TMP/redos.yaml"
+sed -i 's/depends-on: \[connector-stripe\]//' "$TMP/redos.yaml"
+expect redos-policy-stops 1 "$TOPOC" check "$TMP/redos.yaml"
+contains redos-policy-reported "$TMP/cli.err" "took too long to match"
