@@ -44,6 +44,7 @@ static void judge(Policing *pc, const Str *value, const char *target)
                            r->name.s);
     diag_note(ds, d, r->pattern.loc, "policy '%s' requires /%s/", r->name.s,
               r->pattern.s);
+    diag_help(ds, d, "change the value, or waive the finding with a reason");
 }
 
 static bool env_applies(const PolicyRule *r, const Environment *e)

@@ -95,7 +95,12 @@ static void location(Checker *ck, const Str *r, const char *what,
             names[i] = regions[i].region;
         Diag *d = check_report(ck, "region-unknown", r->loc, target,
                                "'%s' is not an Azure region", r->s);
-        diag_suggest(check_diags(ck), d, r->s, names, NREGIONS);
+        const char *best = closest_word(r->s, names, NREGIONS);
+        if (best)
+            diag_help(check_diags(ck), d, "did you mean '%s'?", best);
+        else
+            diag_help(check_diags(ck), d, "use a region name as Azure spells "
+                                          "it, e.g. uksouth or 'UK West'");
     }
     if (!allowed(check_model_of(ck), r->s)) {
         Diag *d = check_report(ck, "region-not-allowed", r->loc, target,
