@@ -24,7 +24,7 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
     c->model = model_build(&c->arena, &c->diags, &c->inputs);
     if (c->diags.nerrors > 0 || !c->model)
         return COMPILE_ERRORS;
-    check_model(&c->arena, &c->diags, c->model, &c->inputs, opt);
+    check_model(&c->arena, &c->diags, c->model, opt);
     if (c->diags.nerrors > 0)
         return COMPILE_ERRORS;
     if (!out_dir)

@@ -37,7 +37,7 @@ typedef struct CheckOptions {
 typedef struct Checker Checker; /* private to check.c */
 
 /* Run every rule over the model; findings land in ds. */
-void check_model(Arena *a, Diags *ds, const Model *m, const Inputs *in,
+void check_model(Arena *a, Diags *ds, const Model *m,
                  const CheckOptions *opt);
 
 /* For the rule families (check_*.c). */

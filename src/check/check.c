@@ -166,10 +166,9 @@ static void apply_waivers(Checker *ck)
     }
 }
 
-void check_model(Arena *a, Diags *ds, const Model *m, const Inputs *in,
+void check_model(Arena *a, Diags *ds, const Model *m,
                  const CheckOptions *opt)
 {
-    (void)in;
     Checker ck = {.a = a, .ds = ds, .m = m, .opt = opt,
                   .patterns = patterns_new()};
     for (int i = 0; i < nrules && i < MAX_RULES; i++)

@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Model *m = model_build(&a, &ds, &in);
     if (m && ds.nerrors == 0) {
         CheckOptions opt = {.today = "2026-11-21"};
-        check_model(&a, &ds, m, &in, &opt);
+        check_model(&a, &ds, m, &opt);
         Outputs o = {0};
         emit_model(m, &o);
         out_free(&o);
