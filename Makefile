@@ -40,7 +40,8 @@ CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
              src/check/check_env.c src/check/check_residency.c \
              src/check/check_routes.c src/check/check_services.c \
              src/check/check_security.c src/check/check_policy.c
-EMIT_SRC  := src/emit/output.c src/emit/emit_model.c src/emit/report_sarif.c \
+EMIT_SRC  := src/emit/output.c src/emit/emit_model.c src/emit/mustache.c \
+             src/emit/report_sarif.c \
              src/emit/report_junit.c src/emit/report_github.c
 LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(CHECK_SRC) $(EMIT_SRC) \
              src/compile.c
@@ -90,6 +91,9 @@ $(BUILD)/topoc: $(call objs,$(BUILD),$(LIB_SRC) $(MAIN_SRC))
 $(BUILD)/unit: $(call objs,$(BUILD),$(LIB_SRC) $(UNIT_SRC))
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
+$(BUILD)/mustache-spec: $(call objs,$(BUILD),$(LIB_SRC) tests/mustache_spec.c)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+
 $(BUILD)/parse-only: $(call objs,$(BUILD),tests/bench/parse_only.c)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
@@ -99,14 +103,14 @@ demo: $(BUILD)/topoc
 	./$(BUILD)/topoc build specs -o out
 	@find out -type f ! -name .gitignore | sort | sed 's/^/  wrote /'
 
-test: test-deps $(BUILD)/topoc $(BUILD)/unit
+test: test-deps $(BUILD)/topoc $(BUILD)/unit $(BUILD)/mustache-spec
 	@tests/run.sh $(BUILD)
 
 # Sanitizers get a build folder of their own.
 check: test-deps
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  build/asan/topoc build/asan/unit
+	  build/asan/topoc build/asan/unit build/asan/mustache-spec
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh build/asan
 
 bench: test-deps $(BUILD)/topoc $(BUILD)/parse-only

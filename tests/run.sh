@@ -42,6 +42,19 @@ else
     bad "unit: $BUILD/unit missing"
 fi
 
+# ---- 1b. the Mustache spec suite (core files) for the template engine ----
+SPEC_DIR=$ROOT/../shared/data/mustache-spec
+if [ -x "$ROOT/$BUILD/mustache-spec" ]; then
+    while IFS= read -r line; do
+        case "$line" in
+        "ok "*) ok "mustache: ${line#ok }" ;;
+        "FAIL "*) bad "mustache: ${line#FAIL }" ;;
+        esac
+    done < <("$ROOT/$BUILD/mustache-spec" "$SPEC_DIR"/{comments,delimiters,interpolation,inverted,partials,sections}.json 2>&1)
+else
+    bad "mustache: $BUILD/mustache-spec missing"
+fi
+
 # ---- 2. cases ----
 run_case() {
     local src=$1 name work status want args

@@ -24,4 +24,17 @@ int jv_len(const JsonVal *v); /* entries of an object or array */
 void jv_write(const JsonVal *v, Strbuf *out);
 void jv_free(JsonVal *v);
 
+/* Reading (templates take their values from a JsonVal view). */
+typedef enum {
+    JV_NULL, JV_FALSE, JV_TRUE, JV_INT, JV_REAL, JV_STR, JV_ARR, JV_OBJ
+} JsonKind;
+JsonKind jv_kind(const JsonVal *v); /* JV_NULL for NULL */
+const JsonVal *jv_get(const JsonVal *obj, const char *key); /* or NULL */
+const JsonVal *jv_at(const JsonVal *arr, int i);
+const char *jv_string(const JsonVal *v); /* JV_STR only */
+/* A scalar as text: integers in decimal, reals shortest-ish (%.15g). */
+void jv_scalar_text(const JsonVal *v, Strbuf *out);
+/* Parse JSON text; NULL with a message on error. */
+JsonVal *jv_parse(const char *text, size_t len, char *err, size_t errlen);
+
 #endif

@@ -60,3 +60,61 @@ void jv_write(const JsonVal *v, Strbuf *out)
 }
 
 void jv_free(JsonVal *v) { json_decref(J(v)); }
+
+JsonKind jv_kind(const JsonVal *v)
+{
+    switch (json_typeof(J(v))) {
+    case JSON_OBJECT: return JV_OBJ;
+    case JSON_ARRAY: return JV_ARR;
+    case JSON_STRING: return JV_STR;
+    case JSON_INTEGER: return JV_INT;
+    case JSON_REAL: return JV_REAL;
+    case JSON_TRUE: return JV_TRUE;
+    case JSON_FALSE: return JV_FALSE;
+    default: return JV_NULL;
+    }
+}
+
+const JsonVal *jv_get(const JsonVal *obj, const char *key)
+{
+    return (const JsonVal *)json_object_get(J(obj), key);
+}
+
+const JsonVal *jv_at(const JsonVal *arr, int i)
+{
+    return (const JsonVal *)json_array_get(J(arr), (size_t)i);
+}
+
+const char *jv_string(const JsonVal *v) { return json_string_value(J(v)); }
+
+void jv_scalar_text(const JsonVal *v, Strbuf *out)
+{
+    switch (jv_kind(v)) {
+    case JV_STR:
+        sb_add(out, json_string_value(J(v)), json_string_length(J(v)));
+        break;
+    case JV_INT:
+        sb_printf(out, "%lld", (long long)json_integer_value(J(v)));
+        break;
+    case JV_REAL:
+        sb_printf(out, "%.15g", json_real_value(J(v)));
+        break;
+    case JV_TRUE:
+        sb_puts(out, "true");
+        break;
+    case JV_FALSE:
+        sb_puts(out, "false");
+        break;
+    default:
+        break;
+    }
+}
+
+JsonVal *jv_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+    json_error_t e;
+    json_t *j = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
+    if (!j)
+        snprintf(err, errlen, "%d:%d: %s", e.line, e.column, e.text);
+    return (JsonVal *)j;
+}
