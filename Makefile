@@ -35,7 +35,8 @@ LIBS     = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BASE_SRC  := src/base/arena.c src/base/strbuf.c src/base/diag.c \
              src/base/util.c src/base/json.c
 LOAD_SRC  := src/load/node.c src/load/load_spec.c src/load/load_yaml.c
-MODEL_SRC := src/model/schema.c src/model/decode.c src/model/resolve.c
+MODEL_SRC := src/model/schema.c src/model/decode.c src/model/resolve.c \
+             src/model/routing.c
 CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
              src/check/check_env.c src/check/check_residency.c \
              src/check/check_routes.c src/check/check_services.c \

@@ -20,6 +20,7 @@
  */
 #include "topoc/check.h"
 #include "topoc/pattern.h"
+#include "topoc/routing.h"
 #include "topoc/util.h"
 
 #include <ctype.h>
@@ -27,24 +28,9 @@
 #include <string.h>
 #include <strings.h>
 
-typedef enum { SEG_LIT, SEG_PARAM, SEG_REST } SegKind;
-
-typedef struct Seg {
-    SegKind kind;
-    const char *lit;       /* SEG_LIT */
-    const char *pre, *suf; /* SEG_PARAM: literal text around {name} */
-    const char *name;
-    const char *constraint; /* PCRE2 for the parameter, or NULL */
-    Pattern *cpat;          /* constraint, anchored */
-} Seg;
-
 typedef struct RouteInfo {
-    const Route *r;
-    const Service *svc;
-    Seg *segs;
-    int nsegs; /* a final '**' counts as a segment */
-    unsigned methods; /* bit per method */
-    Pattern *re;      /* the whole path, anchored */
+    RouteEntry e;     /* the route, its segments and methods (routing.h) */
+    Pattern *re;      /* the whole path, anchored, compiled on first use */
     int order;        /* position in the host's matching order */
     unsigned covered; /* methods that earlier routes take */
 } RouteInfo;
@@ -58,52 +44,12 @@ typedef struct Routes {
     int n;
 } Routes;
 
-static const char *const method_names[] = {"GET",   "HEAD",   "POST",
-                                           "PUT",   "PATCH",  "DELETE",
-                                           "OPTIONS"};
-
-static unsigned method_bits(const StrList *l)
-{
-    unsigned bits = 0;
-    for (int i = 0; i < l->n; i++)
-        for (unsigned k = 0; k < 7; k++)
-            if (strcmp(l->v[i].s, method_names[k]) == 0)
-                bits |= 1u << k;
-    return bits;
-}
-
-static void methods_text(unsigned bits, Strbuf *sb)
-{
-    for (unsigned k = 0; k < 7; k++)
-        if (bits & (1u << k))
-            sb_printf(sb, "%s%s", sb->len ? "," : "", method_names[k]);
-}
-
 /* ---- templates ---- */
-
-static void regex_escape(Strbuf *sb, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strchr("\\^$.|?*+()[]{}", s[i]))
-            sb_putc(sb, '\\');
-        sb_putc(sb, s[i]);
-    }
-}
-
-static const char *constraint_of(const Route *r, const char *name)
-{
-    for (int i = 0; i < r->params.n; i++) {
-        const KeyVal *kv = r->params.v[i];
-        if (strcmp(kv->key.s, name) == 0)
-            return kv->value.s;
-    }
-    return NULL;
-}
 
 static const char *route_target(Routes *rs, const RouteInfo *ri)
 {
     return arena_printf(rs->keep, "%s/route/%s%s", rs->e->env->name.s,
-                        ri->r->host.s, ri->r->path.s);
+                        ri->e.r->host.s, ri->e.r->path.s);
 }
 
 /* Split r's path into segments; report template problems.  Returns false
@@ -111,45 +57,22 @@ static const char *route_target(Routes *rs, const RouteInfo *ri)
 static bool parse_route(Routes *rs, RouteInfo *ri)
 {
     Checker *ck = rs->ck;
-    const Route *r = ri->r;
+    const Route *r = ri->e.r;
     const char *path = r->path.s;
-    int cap = 1;
-    for (const char *p = path; *p; p++)
-        cap += *p == '/';
-    ri->segs = arena_alloc(rs->a, (size_t)cap * sizeof *ri->segs);
+    route_parse(rs->a, &ri->e);
     bool ok = true;
-    for (const char *p = path; *p == '/' && p[1];) {
-        const char *start = ++p;
-        while (*p && *p != '/')
-            p++;
-        size_t len = (size_t)(p - start);
-        Seg *sg = &ri->segs[ri->nsegs++];
-        const char *open = memchr(start, '{', len);
-        if (len == 2 && start[0] == '*' && start[1] == '*') {
-            sg->kind = SEG_REST;
-        } else if (!open) {
-            sg->kind = SEG_LIT;
-            sg->lit = arena_strndup(rs->a, start, len);
-        } else {
-            const char *close = memchr(open, '}', len - (size_t)(open - start));
-            sg->kind = SEG_PARAM;
-            sg->pre = arena_strndup(rs->a, start, (size_t)(open - start));
-            sg->name = arena_strndup(rs->a, open + 1,
-                                     (size_t)(close - open - 1));
-            sg->suf = arena_strndup(rs->a, close + 1,
-                                    (size_t)(start + len - close - 1));
-            sg->constraint = constraint_of(r, sg->name);
-            for (int k = 0; k + 1 < ri->nsegs; k++) {
-                const Seg *o = &ri->segs[k];
-                if (o->kind == SEG_PARAM && strcasecmp(o->name, sg->name) == 0)
-                    diag_help(check_diags(ck),
-                              check_report(ck, "route-param-duplicate",
-                                           r->path.loc, route_target(rs, ri),
-                                           "parameter '%s' appears twice in "
-                                           "'%s'",
-                                           sg->name, path),
-                              "give each parameter its own name");
-            }
+    for (int i = 0; i < ri->e.nsegs; i++) {
+        const Seg *sg = &ri->e.segs[i];
+        for (int k = 0; sg->kind == SEG_PARAM && k < i; k++) {
+            const Seg *o = &ri->e.segs[k];
+            if (o->kind == SEG_PARAM && strcasecmp(o->name, sg->name) == 0)
+                diag_help(check_diags(ck),
+                          check_report(ck, "route-param-duplicate",
+                                       r->path.loc, route_target(rs, ri),
+                                       "parameter '%s' appears twice in "
+                                       "'%s'",
+                                       sg->name, path),
+                          "give each parameter its own name");
         }
     }
     /* constraints: each names a parameter, compiles, and stays in one
@@ -157,10 +80,10 @@ static bool parse_route(Routes *rs, RouteInfo *ri)
     for (int i = 0; i < r->params.n; i++) {
         const KeyVal *kv = r->params.v[i];
         Seg *sg = NULL;
-        for (int k = 0; k < ri->nsegs && !sg; k++)
-            if (ri->segs[k].kind == SEG_PARAM &&
-                strcmp(ri->segs[k].name, kv->key.s) == 0)
-                sg = &ri->segs[k];
+        for (int k = 0; k < ri->e.nsegs && !sg; k++)
+            if (ri->e.segs[k].kind == SEG_PARAM &&
+                strcmp(ri->e.segs[k].name, kv->key.s) == 0)
+                sg = &ri->e.segs[k];
         if (!sg) {
             diag_help(check_diags(ck),
                       check_report(ck, "route-param-unknown", kv->key.loc,
@@ -202,30 +125,12 @@ static bool parse_route(Routes *rs, RouteInfo *ri)
 
 /* The route's whole-path regex, compiled on first use: only routes in an
  * overlapping pair need one (to confirm a witness). */
-static Pattern *route_regex(Routes *rs, RouteInfo *ri)
+static Pattern *compiled_regex(Routes *rs, RouteInfo *ri)
 {
     if (ri->re)
         return ri->re;
     Strbuf re = STRBUF_INIT;
-    for (int i = 0; i < ri->nsegs; i++) {
-        const Seg *sg = &ri->segs[i];
-        if (sg->kind == SEG_REST) {
-            sb_puts(&re, "(?:/.*)?");
-            continue;
-        }
-        sb_putc(&re, '/');
-        if (sg->kind == SEG_LIT) {
-            regex_escape(&re, sg->lit, strlen(sg->lit));
-            continue;
-        }
-        /* structure only: a constraint applies to the value alone, and is
-         * checked on it (value_ok), where '$' means the value's end */
-        regex_escape(&re, sg->pre, strlen(sg->pre));
-        sb_puts(&re, "[^/]+");
-        regex_escape(&re, sg->suf, strlen(sg->suf));
-    }
-    if (ri->nsegs == 0)
-        sb_putc(&re, '/');
+    route_regex(&ri->e, false, &re);
     char err[256];
     size_t off;
     ri->re = pattern_compile(check_patterns(rs->ck), re.buf, PAT_ANCHORED,
@@ -235,62 +140,10 @@ static Pattern *route_regex(Routes *rs, RouteInfo *ri)
 }
 
 
-/* ---- the matching order ---- */
-
-static int seg_rank(const Seg *s)
+static int order_cmp(const void *a, const void *b)
 {
-    switch (s->kind) {
-    case SEG_LIT:
-        return 4;
-    case SEG_PARAM:
-        return *s->pre || *s->suf ? 3 : s->constraint ? 2 : 1;
-    case SEG_REST:
-        return 0;
-    }
-    return 0;
-}
-
-static int loc_order(const Loc *a, const Loc *b)
-{
-    int c = strcmp(a->src->path, b->src->path);
-    if (c)
-        return c;
-    return a->line != b->line ? (a->line < b->line ? -1 : 1)
-                              : (a->col > b->col) - (a->col < b->col);
-}
-
-static int order_cmp(const void *pa, const void *pb)
-{
-    const RouteInfo *a = pa, *b = pb;
-    int c = strcmp(a->r->host.s, b->r->host.s);
-    if (c)
-        return c;
-    if (a->r->priority.v != b->r->priority.v)
-        return a->r->priority.v > b->r->priority.v ? -1 : 1;
-    int n = a->nsegs < b->nsegs ? a->nsegs : b->nsegs;
-    for (int i = 0; i < n; i++) {
-        const Seg *x = &a->segs[i], *y = &b->segs[i];
-        int rx = seg_rank(x), ry = seg_rank(y);
-        if (rx != ry)
-            return rx > ry ? -1 : 1;
-        if (rx == 3) { /* more literal text is more specific */
-            size_t lx = strlen(x->pre) + strlen(x->suf);
-            size_t ly = strlen(y->pre) + strlen(y->suf);
-            if (lx != ly)
-                return lx > ly ? -1 : 1;
-        }
-        if (rx == 4 && (c = strcmp(x->lit, y->lit)) != 0)
-            return c;
-    }
-    if (a->nsegs != b->nsegs) {
-        /* the longer template first, unless its extra part is only '**' */
-        const RouteInfo *longer = a->nsegs > b->nsegs ? a : b;
-        bool rest_only = longer->nsegs == n + 1 &&
-                         longer->segs[n].kind == SEG_REST;
-        bool a_first = (longer == a) != rest_only;
-        return a_first ? -1 : 1;
-    }
-    return loc_order(&a->r->loc, &b->r->loc);
+    return route_order_cmp(&((const RouteInfo *)a)->e,
+                           &((const RouteInfo *)b)->e);
 }
 
 /* ---- segment relations ---- */
@@ -354,10 +207,10 @@ typedef enum { REL_NONE, REL_OVERLAP, REL_COVERS, REL_SAME } Relation;
 /* How a relates to b: same template, a covers b, or they overlap. */
 static Relation relate(const RouteInfo *a, const RouteInfo *b)
 {
-    bool same = a->nsegs == b->nsegs, covers = true;
+    bool same = a->e.nsegs == b->e.nsegs, covers = true;
     int i = 0;
-    for (; i < a->nsegs && i < b->nsegs; i++) {
-        const Seg *x = &a->segs[i], *y = &b->segs[i];
+    for (; i < a->e.nsegs && i < b->e.nsegs; i++) {
+        const Seg *x = &a->e.segs[i], *y = &b->e.segs[i];
         if (x->kind == SEG_REST || y->kind == SEG_REST) {
             covers = covers && x->kind == SEG_REST;
             same = same && x->kind == y->kind;
@@ -369,10 +222,10 @@ static Relation relate(const RouteInfo *a, const RouteInfo *b)
         covers = covers && seg_covers(x, y);
     }
     /* one ran out: equal lengths, or the other continues only with '**' */
-    if (a->nsegs == b->nsegs)
+    if (a->e.nsegs == b->e.nsegs)
         return same ? REL_SAME : covers ? REL_COVERS : REL_OVERLAP;
-    const RouteInfo *longer = a->nsegs > b->nsegs ? a : b;
-    if (longer->nsegs != i + 1 || longer->segs[i].kind != SEG_REST)
+    const RouteInfo *longer = a->e.nsegs > b->e.nsegs ? a : b;
+    if (longer->e.nsegs != i + 1 || longer->e.segs[i].kind != SEG_REST)
         return REL_NONE;
     return longer == a ? REL_COVERS : REL_OVERLAP;
 }
@@ -397,15 +250,15 @@ static const char *witness(Routes *rs, RouteInfo *a, RouteInfo *b)
     static const char *const middles[] = {
         "x", "1", "0", "a", "abc", "42", "x-1", "A", "2024-01-01",
         "00000000-0000-0000-0000-000000000000"};
-    const RouteInfo *longer = a->nsegs >= b->nsegs ? a : b;
+    const RouteInfo *longer = a->e.nsegs >= b->e.nsegs ? a : b;
     for (size_t m = 0; m < sizeof middles / sizeof *middles; m++) {
         Strbuf sb = STRBUF_INIT;
         bool ok = true;
-        for (int i = 0; i < longer->nsegs && ok; i++) {
+        for (int i = 0; i < longer->e.nsegs && ok; i++) {
             /* '**' (or a template that has ended) takes the other side's
              * segment */
-            const Seg *x = i < a->nsegs ? &a->segs[i] : NULL;
-            const Seg *y = i < b->nsegs ? &b->segs[i] : NULL;
+            const Seg *x = i < a->e.nsegs ? &a->e.segs[i] : NULL;
+            const Seg *y = i < b->e.nsegs ? &b->e.segs[i] : NULL;
             if (x && x->kind == SEG_REST)
                 x = NULL;
             if (y && y->kind == SEG_REST)
@@ -432,7 +285,7 @@ static const char *witness(Routes *rs, RouteInfo *a, RouteInfo *b)
         }
         if (sb.len == 0)
             sb_putc(&sb, '/');
-        Pattern *ra = route_regex(rs, a), *rb = route_regex(rs, b);
+        Pattern *ra = compiled_regex(rs, a), *rb = compiled_regex(rs, b);
         ok = ok && ra && rb &&
              pattern_match(ra, sb.buf, sb.len) == PATTERN_MATCH &&
              pattern_match(rb, sb.buf, sb.len) == PATTERN_MATCH;
@@ -506,8 +359,8 @@ static TNode *lit_child(Arena *a, TNode *t, const char *key, bool create)
 
 static void trie_insert(Arena *a, TNode *t, const RouteInfo *ri, int idx)
 {
-    for (int i = 0; i < ri->nsegs; i++) {
-        const Seg *s = &ri->segs[i];
+    for (int i = 0; i < ri->e.nsegs; i++) {
+        const Seg *s = &ri->e.segs[i];
         if (s->kind == SEG_REST) {
             push_int(a, &t->rests, &t->nrests, &t->caprests, idx);
             return;
@@ -545,12 +398,12 @@ static void candidates(Arena *a, const TNode *t, const RouteInfo *ri, int i,
 {
     for (int k = 0; k < t->nrests; k++)
         push_int(a, &c->v, &c->n, &c->cap, t->rests[k]);
-    if (i == ri->nsegs) {
+    if (i == ri->e.nsegs) {
         for (int k = 0; k < t->nends; k++)
             push_int(a, &c->v, &c->n, &c->cap, t->ends[k]);
         return;
     }
-    const Seg *s = &ri->segs[i];
+    const Seg *s = &ri->e.segs[i];
     if (s->kind == SEG_REST) {
         for (int k = 0; k < t->nends; k++)
             push_int(a, &c->v, &c->n, &c->cap, t->ends[k]);
@@ -584,52 +437,52 @@ static void report_pair(Routes *rs, RouteInfo *first, RouteInfo *later,
     if (!w)
         return; /* the constraints keep them apart */
     Strbuf m = STRBUF_INIT;
-    methods_text(common, &m);
+    route_methods_text(common, &m);
     Diag *d = NULL;
     if (rel == REL_SAME) {
-        d = check_report(ck, "route-duplicate", later->r->path.loc,
+        d = check_report(ck, "route-duplicate", later->e.r->path.loc,
                          route_target(rs, later),
                          "%s %s of '%s' duplicates a route of '%s'", m.buf,
-                         later->r->path.s, later->svc->name.s,
-                         first->svc->name.s);
-        diag_note(ds, d, first->r->path.loc, "the route of '%s' is here",
-                  first->svc->name.s);
+                         later->e.r->path.s, later->e.svc->name.s,
+                         first->e.svc->name.s);
+        diag_note(ds, d, first->e.r->path.loc, "the route of '%s' is here",
+                  first->e.svc->name.s);
         diag_help(ds, d, "e.g. %s %s matches both; remove one, or give "
                          "them different methods",
                   m.buf, w);
     } else if (rel == REL_COVERS) {
         later->covered |= common;
-        if (later->covered != later->methods) {
-            d = check_report(ck, "route-overlap", later->r->path.loc,
+        if (later->covered != later->e.methods) {
+            d = check_report(ck, "route-overlap", later->e.r->path.loc,
                              route_target(rs, later),
                              "%s requests to %s never reach '%s': '%s' "
                              "matches them first",
-                             m.buf, later->r->path.s, later->svc->name.s,
-                             first->svc->name.s);
+                             m.buf, later->e.r->path.s, later->e.svc->name.s,
+                             first->e.svc->name.s);
         } else {
             Strbuf all = STRBUF_INIT;
-            methods_text(later->methods, &all);
-            d = check_report(ck, "route-shadowed", later->r->path.loc,
+            route_methods_text(later->e.methods, &all);
+            d = check_report(ck, "route-shadowed", later->e.r->path.loc,
                              route_target(rs, later),
                              "%s %s of '%s' can never be reached", all.buf,
-                             later->r->path.s, later->svc->name.s);
+                             later->e.r->path.s, later->e.svc->name.s);
             sb_release(&all);
         }
-        diag_note(ds, d, first->r->path.loc,
+        diag_note(ds, d, first->e.r->path.loc,
                   "%s of '%s' comes first and matches every such request, "
                   "e.g. %s",
-                  first->r->path.s, first->svc->name.s, w);
+                  first->e.r->path.s, first->e.svc->name.s, w);
         diag_help(ds, d, "make the earlier route narrower, or change the "
                          "priorities (routes[].priority)");
     } else {
-        d = check_report(ck, "route-overlap", later->r->path.loc,
+        d = check_report(ck, "route-overlap", later->e.r->path.loc,
                          route_target(rs, later),
                          "%s %s of '%s' overlaps %s of '%s'", m.buf,
-                         later->r->path.s, later->svc->name.s,
-                         first->r->path.s, first->svc->name.s);
-        diag_note(ds, d, first->r->path.loc,
+                         later->e.r->path.s, later->e.svc->name.s,
+                         first->e.r->path.s, first->e.svc->name.s);
+        diag_note(ds, d, first->e.r->path.loc,
                   "%s %s goes to '%s', which comes first", m.buf, w,
-                  first->svc->name.s);
+                  first->e.svc->name.s);
         diag_help(ds, d, "constrain a parameter (routes[].params) so that "
                          "the two cannot match the same path");
     }
@@ -662,7 +515,7 @@ static void check_host(Routes *rs, int lo, int hi)
             RouteInfo *first = &rs->v[c.v[k]];
             if (first->order >= later->order)
                 continue;
-            unsigned common = first->methods & later->methods;
+            unsigned common = first->e.methods & later->e.methods;
             if (!common)
                 continue;
             Relation rel = relate(first, later);
@@ -676,7 +529,7 @@ static void check_host(Routes *rs, int lo, int hi)
 static void internal_paths(Routes *rs, RouteInfo *ri, RouteInfo *internal,
                            int ninternal)
 {
-    if (ri->r->internal.v)
+    if (ri->e.r->internal.v)
         return;
     for (int k = 0; k < ninternal; k++) {
         if (relate(&internal[k], ri) == REL_NONE)
@@ -685,12 +538,12 @@ static void internal_paths(Routes *rs, RouteInfo *ri, RouteInfo *internal,
         if (!w)
             continue;
         Diag *d = check_report(rs->ck, "route-internal-exposed",
-                               ri->r->path.loc, route_target(rs, ri),
+                               ri->e.r->path.loc, route_target(rs, ri),
                                "%s of '%s' exposes the internal path %s",
-                               ri->r->path.s, ri->svc->name.s, w);
-        diag_note(check_diags(rs->ck), d, internal[k].r->path.loc,
+                               ri->e.r->path.s, ri->e.svc->name.s, w);
+        diag_note(check_diags(rs->ck), d, internal[k].e.r->path.loc,
                   "%s is internal-only (policy.internal-paths)",
-                  internal[k].r->path.s);
+                  internal[k].e.r->path.s);
         diag_help(check_diags(rs->ck), d,
                   "mark the route 'internal: true', or constrain its "
                   "parameters to exclude the internal path");
@@ -713,9 +566,8 @@ static void check_env_routes(Checker *ck, const EnvModel *e,
         for (int k = 0; k < s->routes.n; k++) {
             RouteInfo *ri = &rs.v[rs.n];
             memset(ri, 0, sizeof *ri);
-            ri->r = s->routes.v[k];
-            ri->svc = s;
-            ri->methods = method_bits(&ri->r->methods);
+            ri->e.r = s->routes.v[k];
+            ri->e.svc = s;
             if (parse_route(&rs, ri)) {
                 internal_paths(&rs, ri, internal, ninternal);
                 rs.n++;
@@ -725,7 +577,7 @@ static void check_env_routes(Checker *ck, const EnvModel *e,
     qsort(rs.v, (size_t)rs.n, sizeof *rs.v, order_cmp);
     for (int lo = 0; lo < rs.n;) {
         int hi = lo + 1;
-        while (hi < rs.n && strcmp(rs.v[hi].r->host.s, rs.v[lo].r->host.s) == 0)
+        while (hi < rs.n && strcmp(rs.v[hi].e.r->host.s, rs.v[lo].e.r->host.s) == 0)
             hi++;
         check_host(&rs, lo, hi);
         lo = hi;
@@ -748,7 +600,7 @@ void check_routes(Checker *ck)
         r->path = ip->v[i];
         r->host = (Str){"*", ip->v[i].loc};
         r->loc = ip->v[i].loc;
-        internal[ninternal].r = r;
+        internal[ninternal].e.r = r;
         if (parse_route(&rs0, &internal[ninternal]))
             ninternal++;
     }

@@ -1,0 +1,54 @@
+/* routing.h - route templates and the gateway's matching order, shared by
+ * the routing checks (check_routes.c) and every gateway emitter.
+ *
+ * A template is split into segments: a literal, 'pre{param}suf', or a final
+ * '**' (the rest of the path).  For each host the gateway tries routes by
+ * priority (higher first), then by specificity segment by segment (literal
+ * > pre{param}suf, more literal text first > constrained {param} > {param}
+ * > '**'; where one template continues and the other ends, the longer
+ * first), then in declaration order.  The first match wins.
+ */
+#ifndef TOPOC_ROUTING_H
+#define TOPOC_ROUTING_H
+
+#include <stdbool.h>
+
+#include "topoc/model.h"
+#include "topoc/strbuf.h"
+
+struct Pattern;
+
+typedef enum { SEG_LIT, SEG_PARAM, SEG_REST } SegKind;
+
+typedef struct Seg {
+    SegKind kind;
+    const char *lit;        /* SEG_LIT */
+    const char *pre, *suf;  /* SEG_PARAM: literal text around {name} */
+    const char *name;
+    const char *constraint; /* from routes[].params, or NULL */
+    struct Pattern *cpat;   /* the constraint compiled (the checker's) */
+} Seg;
+
+typedef struct RouteEntry {
+    const Route *r;
+    const Service *svc;
+    Seg *segs;
+    int nsegs;        /* a final '**' counts as a segment */
+    unsigned methods; /* bit per method, in route_method_names order */
+} RouteEntry;
+
+extern const char *const route_method_names[7];
+
+unsigned route_methods(const StrList *l);
+void route_methods_text(unsigned bits, Strbuf *sb);
+/* Split e->r's path (already validated by the decoder) into segments. */
+void route_parse(Arena *a, RouteEntry *e);
+/* The matching order: negative when a is tried before b. */
+int route_order_cmp(const RouteEntry *a, const RouteEntry *b);
+/* An anchored regex for the path's structure: parameters as [^/]+ (named
+ * groups when captures), constraints left to be checked on the value. */
+void route_regex(const RouteEntry *e, bool captures, Strbuf *out);
+/* Every route of an environment, parsed, in matching order. */
+RouteEntry *routing_table(Arena *a, const EnvModel *e, int *n);
+
+#endif

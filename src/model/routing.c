@@ -1,0 +1,184 @@
+/* routing.c - route templates and the matching order (see routing.h). */
+#include "topoc/routing.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const route_method_names[7] = {"GET",   "HEAD",  "POST",
+                                           "PUT",   "PATCH", "DELETE",
+                                           "OPTIONS"};
+
+unsigned route_methods(const StrList *l)
+{
+    unsigned bits = 0;
+    for (int i = 0; i < l->n; i++)
+        for (unsigned k = 0; k < 7; k++)
+            if (strcmp(l->v[i].s, route_method_names[k]) == 0)
+                bits |= 1u << k;
+    return bits;
+}
+
+void route_methods_text(unsigned bits, Strbuf *sb)
+{
+    size_t start = sb->len;
+    for (unsigned k = 0; k < 7; k++)
+        if (bits & (1u << k))
+            sb_printf(sb, "%s%s", sb->len > start ? "," : "",
+                      route_method_names[k]);
+}
+
+static const char *constraint_of(const Route *r, const char *name)
+{
+    for (int i = 0; i < r->params.n; i++) {
+        const KeyVal *kv = r->params.v[i];
+        if (strcmp(kv->key.s, name) == 0)
+            return kv->value.s;
+    }
+    return NULL;
+}
+
+void route_parse(Arena *a, RouteEntry *e)
+{
+    const char *path = e->r->path.s;
+    int cap = 1;
+    for (const char *p = path; *p; p++)
+        cap += *p == '/';
+    e->segs = arena_alloc(a, (size_t)cap * sizeof *e->segs);
+    e->nsegs = 0;
+    e->methods = route_methods(&e->r->methods);
+    for (const char *p = path; *p == '/' && p[1];) {
+        const char *start = ++p;
+        while (*p && *p != '/')
+            p++;
+        size_t len = (size_t)(p - start);
+        Seg *sg = &e->segs[e->nsegs++];
+        const char *open = memchr(start, '{', len);
+        if (len == 2 && start[0] == '*' && start[1] == '*') {
+            sg->kind = SEG_REST;
+        } else if (!open) {
+            sg->kind = SEG_LIT;
+            sg->lit = arena_strndup(a, start, len);
+        } else {
+            const char *close = memchr(open, '}', len - (size_t)(open - start));
+            sg->kind = SEG_PARAM;
+            sg->pre = arena_strndup(a, start, (size_t)(open - start));
+            sg->name = arena_strndup(a, open + 1, (size_t)(close - open - 1));
+            sg->suf = arena_strndup(a, close + 1,
+                                    (size_t)(start + len - close - 1));
+            sg->constraint = constraint_of(e->r, sg->name);
+        }
+    }
+}
+
+static int seg_rank(const Seg *s)
+{
+    switch (s->kind) {
+    case SEG_LIT:
+        return 4;
+    case SEG_PARAM:
+        return *s->pre || *s->suf ? 3 : s->constraint ? 2 : 1;
+    case SEG_REST:
+        return 0;
+    }
+    return 0;
+}
+
+static int loc_order(const Loc *a, const Loc *b)
+{
+    int c = strcmp(a->src->path, b->src->path);
+    if (c)
+        return c;
+    return a->line != b->line ? (a->line < b->line ? -1 : 1)
+                              : (a->col > b->col) - (a->col < b->col);
+}
+
+int route_order_cmp(const RouteEntry *a, const RouteEntry *b)
+{
+    int c = strcmp(a->r->host.s, b->r->host.s);
+    if (c)
+        return c;
+    if (a->r->priority.v != b->r->priority.v)
+        return a->r->priority.v > b->r->priority.v ? -1 : 1;
+    int n = a->nsegs < b->nsegs ? a->nsegs : b->nsegs;
+    for (int i = 0; i < n; i++) {
+        const Seg *x = &a->segs[i], *y = &b->segs[i];
+        int rx = seg_rank(x), ry = seg_rank(y);
+        if (rx != ry)
+            return rx > ry ? -1 : 1;
+        if (rx == 3) { /* more literal text is more specific */
+            size_t lx = strlen(x->pre) + strlen(x->suf);
+            size_t ly = strlen(y->pre) + strlen(y->suf);
+            if (lx != ly)
+                return lx > ly ? -1 : 1;
+        }
+        if (rx == 4 && (c = strcmp(x->lit, y->lit)) != 0)
+            return c;
+    }
+    if (a->nsegs != b->nsegs) {
+        /* the longer template first, unless its extra part is only '**' */
+        const RouteEntry *longer = a->nsegs > b->nsegs ? a : b;
+        bool rest_only = longer->nsegs == n + 1 &&
+                         longer->segs[n].kind == SEG_REST;
+        bool a_first = (longer == a) != rest_only;
+        return a_first ? -1 : 1;
+    }
+    return loc_order(&a->r->loc, &b->r->loc);
+}
+
+static void regex_escape(Strbuf *sb, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("\\^$.|?*+()[]{}", *s))
+            sb_putc(sb, '\\');
+        sb_putc(sb, *s);
+    }
+}
+
+void route_regex(const RouteEntry *e, bool captures, Strbuf *out)
+{
+    sb_putc(out, '^');
+    for (int i = 0; i < e->nsegs; i++) {
+        const Seg *sg = &e->segs[i];
+        if (sg->kind == SEG_REST) {
+            sb_puts(out, "(?:/.*)?");
+            continue;
+        }
+        sb_putc(out, '/');
+        if (sg->kind == SEG_LIT) {
+            regex_escape(out, sg->lit);
+            continue;
+        }
+        regex_escape(out, sg->pre);
+        if (captures)
+            sb_printf(out, "(?<%s>[^/]+)", sg->name);
+        else
+            sb_puts(out, "[^/]+");
+        regex_escape(out, sg->suf);
+    }
+    if (e->nsegs == 0)
+        sb_putc(out, '/');
+    sb_putc(out, '$');
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    return route_order_cmp(a, b);
+}
+
+RouteEntry *routing_table(Arena *a, const EnvModel *e, int *n)
+{
+    int total = 0;
+    for (int i = 0; i < e->nservices; i++)
+        total += e->services[i]->routes.n;
+    RouteEntry *v = arena_alloc(a, ((size_t)total + 1) * sizeof *v);
+    *n = 0;
+    for (int i = 0; i < e->nservices; i++)
+        for (int k = 0; k < e->services[i]->routes.n; k++) {
+            RouteEntry *re = &v[(*n)++];
+            re->r = e->services[i]->routes.v[k];
+            re->svc = e->services[i];
+            route_parse(a, re);
+        }
+    qsort(v, (size_t)*n, sizeof *v, entry_cmp);
+    return v;
+}
