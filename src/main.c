@@ -102,7 +102,7 @@ static void summary(const Compilation *c, const char *cmd, const Opts *o)
     printf("topoc: platform '%s': %d environments, %d services, %d files",
            m->platform->name.s, m->nenvs, m->nservices, c->inputs.nfiles);
     if (strcmp(cmd, "build") == 0)
-        printf(" -> %s/model.json", o->out);
+        printf(" -> %d files in %s/", c->outputs.n, o->out);
     printf("\n");
 }
 

@@ -160,3 +160,27 @@ sed -i 's/^service: web$/service: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 sed -i 's/depends-on: \[connector-stripe\]//' "$TMP/redos.yaml"
 expect redos-policy-stops 1 "$TOPOC" check "$TMP/redos.yaml"
 contains redos-policy-reported "$TMP/cli.err" "took too long to match"
+
+# -- the routing table: matching order realised, samples reach their route --
+for env in integration production; do
+    if python3 - "$TMP/b1/$env/gateway/routes.json" <<'PY'
+import json, re, sys
+t = json.load(open(sys.argv[1]))
+routes = t["routes"]
+assert routes and [r["order"] for r in routes] == list(range(1, len(routes) + 1))
+for i, r in enumerate(routes):
+    s = r["sample"]
+    rx = re.sub(r"\(\?<", "(?P<", r["regex"])
+    m = re.match(rx, s)
+    assert m, (r["path"], s)
+    for name, value in m.groupdict().items():
+        c = r["params"][name]
+        assert re.fullmatch(c, value), (r["path"], name, value)
+    for e in routes[:i]:  # nothing earlier takes the sample
+        if e["host"] == r["host"] and set(e["methods"]) & set(r["methods"]):
+            assert not re.match(re.sub(r"\(\?<", "(?P<", e["regex"]), s), (s, e["path"], r["path"])
+assert t["hosts"] == sorted(t["hosts"])
+PY
+    then ok "cli routes-json-order-and-samples-$env"; else bad "cli routes-json-order-and-samples-$env"; fi
+done
+if diff -r "$TMP/b1" "$TMP/b2" >/dev/null; then ok "cli build-tree-byte-identical"; else bad "cli build-tree-byte-identical"; fi

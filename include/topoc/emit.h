@@ -36,5 +36,7 @@ int write_file_atomic(const char *path, const char *data, size_t len);
 
 /* model.json: the resolved model per environment, canonical JSON. */
 void emit_model(const Model *m, Outputs *o);
+/* ENV/gateway/routes.json: the routing table in matching order. */
+void emit_gateway(const Model *m, Outputs *o);
 
 #endif

@@ -1,0 +1,215 @@
+/* emit_gateway.c - the routing table, out/ENV/gateway/routes.json: what
+ * every gateway target is derived from.
+ *
+ * Routes are listed in the matching order (routing.h), so a first-match
+ * engine that takes them in this order picks the route the spec intends.
+ * Each route carries a sample URL that it matches and no route before it
+ * on the same host and methods does (checked with PCRE2): the end-to-end
+ * tests send exactly these.
+ */
+#include "topoc/emit.h"
+#include "topoc/json.h"
+#include "topoc/pattern.h"
+#include "topoc/routing.h"
+#include "topoc/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct Table {
+    Arena *a;
+    PatternSet *ps;
+    RouteEntry *v;
+    Pattern **re; /* per route, the structural regex */
+    int n;
+} Table;
+
+static Pattern *compile(Table *t, const char *re)
+{
+    char err[256];
+    size_t off;
+    return pattern_compile(t->ps, re, PAT_ANCHORED, err, sizeof err, &off);
+}
+
+static bool value_ok(Table *t, const Seg *sg, const char *v)
+{
+    if (!sg->constraint)
+        return true;
+    Pattern *p = compile(t, sg->constraint);
+    return p && pattern_match(p, v, strlen(v)) == PATTERN_MATCH;
+}
+
+/* A URL path route i matches and no earlier route of its host with a
+ * common method does; NULL when there is none among the samples. */
+static const char *sample(Table *t, int i)
+{
+    static const char *const values[] = {
+        "x", "1", "42", "a", "abc", "sample", "x-1", "2024-01-01",
+        "00000000-0000-0000-0000-000000000001"};
+    const RouteEntry *e = &t->v[i];
+    for (size_t m = 0; m < sizeof values / sizeof *values; m++) {
+        Strbuf sb = STRBUF_INIT;
+        bool ok = true;
+        for (int k = 0; k < e->nsegs && ok; k++) {
+            const Seg *sg = &e->segs[k];
+            if (sg->kind == SEG_REST) {
+                sb_printf(&sb, "/%s", values[m]);
+            } else if (sg->kind == SEG_LIT) {
+                sb_printf(&sb, "/%s", sg->lit);
+            } else {
+                ok = value_ok(t, sg, values[m]);
+                sb_printf(&sb, "/%s%s%s", sg->pre, values[m], sg->suf);
+            }
+        }
+        if (!sb.len)
+            sb_putc(&sb, '/');
+        for (int k = 0; k < i && ok; k++) {
+            const RouteEntry *o = &t->v[k];
+            if (strcmp(o->r->host.s, e->r->host.s) ||
+                !(o->methods & e->methods))
+                continue;
+            ok = pattern_match(t->re[k], sb.buf, sb.len) != PATTERN_MATCH;
+        }
+        if (ok) {
+            const char *s = arena_strdup(t->a, sb.buf);
+            sb_release(&sb);
+            return s;
+        }
+        sb_release(&sb);
+    }
+    return NULL;
+}
+
+static JsonVal *str_list(const StrList *l)
+{
+    JsonVal *a = jv_arr();
+    for (int i = 0; i < l->n; i++)
+        jv_push(a, jv_str(l->v[i].s));
+    return a;
+}
+
+static JsonVal *waf_json(const Platform *p, const RouteEntry *e)
+{
+    const Waf *w = p->edge->waf;
+    const RouteWaf *rw = e->r->waf;
+    JsonVal *o = jv_obj();
+    jv_set(o, "mode", jv_str(rw && rw->mode.s ? rw->mode.s : w->mode.s));
+    jv_set(o, "max-body-size",
+           jv_int(rw && rw->max_body_size.set ? rw->max_body_size.v
+                                               : w->limits->max_body_size.v));
+    JsonVal *ex = jv_arr();
+    for (int i = 0; rw && i < rw->exclusions.n; i++) {
+        const WafExclusion *x = rw->exclusions.v[i];
+        JsonVal *xo = jv_obj();
+        jv_set(xo, "rule", jv_int(x->rule.v));
+        if (x->variable.s)
+            jv_set(xo, "variable", jv_str(x->variable.s));
+        jv_push(ex, xo);
+    }
+    jv_set(o, "exclusions", ex);
+    JsonVal *limits = jv_arr();
+    for (int i = 0; i < w->rate_limits.n; i++) {
+        const RateLimit *rl = w->rate_limits.v[i];
+        bool applies = rl->paths.n == 0;
+        for (int k = 0; k < rl->paths.n && !applies; k++)
+            applies = streq(rl->paths.v[k].s, e->r->path.s);
+        if (applies)
+            jv_push(limits, jv_str(rl->name.s));
+    }
+    jv_set(o, "rate-limits", limits);
+    return o;
+}
+
+static JsonVal *backend_json(const Model *m, const EnvModel *env,
+                             const Service *s)
+{
+    JsonVal *b = jv_obj();
+    char instance[256];
+    snprintf(instance, sizeof instance, "%s-%s-%s", m->platform->name.s,
+             env->env->name.s, s->name.s);
+    jv_set(b, "instance", jv_str(instance));
+    jv_set(b, "service", jv_str(s->name.s));
+    strncat(instance, ".azurewebsites.net",
+            sizeof instance - strlen(instance) - 1);
+    jv_set(b, "host", jv_str(instance));
+    bool tls = m->platform->edge->gateway->internal_tls.v;
+    jv_set(b, "port", jv_int(tls ? 443 : 80));
+    jv_set(b, "tls", jv_bool(tls));
+    jv_set(b, "health-path", jv_str(s->runtime->health_path.s));
+    return b;
+}
+
+static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
+{
+    Arena a;
+    arena_init(&a);
+    Table t = {.a = &a, .ps = patterns_new()};
+    t.v = routing_table(&a, env, &t.n);
+    t.re = arena_alloc(&a, ((size_t)t.n + 1) * sizeof *t.re);
+    for (int i = 0; i < t.n; i++) {
+        Strbuf re = STRBUF_INIT;
+        route_regex(&t.v[i], false, &re);
+        t.re[i] = compile(&t, re.buf);
+        sb_release(&re);
+    }
+    JsonVal *routes = jv_arr(), *hosts = jv_arr();
+    const char *last_host = NULL;
+    for (int i = 0; i < t.n; i++) {
+        const RouteEntry *e = &t.v[i];
+        JsonVal *r = jv_obj();
+        jv_set(r, "order", jv_int(i + 1));
+        jv_set(r, "host", jv_str(e->r->fqdn.s));
+        if (!last_host || strcmp(last_host, e->r->fqdn.s) != 0) {
+            if (!e->r->internal.v)
+                jv_push(hosts, jv_str(e->r->fqdn.s));
+            last_host = e->r->fqdn.s;
+        }
+        jv_set(r, "methods", str_list(&e->r->methods));
+        jv_set(r, "path", jv_str(e->r->path.s));
+        Strbuf re = STRBUF_INIT;
+        route_regex(e, true, &re);
+        jv_set(r, "regex", jv_str(re.buf));
+        sb_release(&re);
+        JsonVal *params = jv_obj();
+        for (int k = 0; k < e->nsegs; k++)
+            if (e->segs[k].kind == SEG_PARAM)
+                jv_set(params, e->segs[k].name,
+                       jv_str(e->segs[k].constraint ? e->segs[k].constraint
+                                                    : "[^/]+"));
+        jv_set(r, "params", params);
+        jv_set(r, "priority", jv_int(e->r->priority.v));
+        jv_set(r, "internal", jv_bool(e->r->internal.v));
+        jv_set(r, "service", jv_str(e->svc->name.s));
+        jv_set(r, "backend", backend_json(m, env, e->svc));
+        jv_set(r, "waf", waf_json(m->platform, e));
+        const char *s = sample(&t, i);
+        if (s)
+            jv_set(r, "sample", jv_str(s));
+        jv_push(routes, r);
+    }
+    JsonVal *root = jv_obj();
+    jv_set(root, "format", jv_str("topoc-routes"));
+    jv_set(root, "version", jv_int(1));
+    jv_set(root, "environment", jv_str(env->env->name.s));
+    jv_set(root, "domain", jv_str(env->env->domain.s));
+    jv_set(root, "matching",
+           jv_str("per host: priority, then specificity, then declaration "
+                  "order; the first route whose method and path match "
+                  "wins; no match is 404"));
+    jv_set(root, "hosts", hosts);
+    jv_set(root, "routes", routes);
+    Strbuf sb = STRBUF_INIT;
+    jv_write(root, &sb);
+    jv_free(root);
+    char path[512];
+    snprintf(path, sizeof path, "%s/gateway/routes.json", env->env->name.s);
+    out_add(o, path, &sb);
+    patterns_free(t.ps);
+    arena_free(&a);
+}
+
+void emit_gateway(const Model *m, Outputs *o)
+{
+    for (int i = 0; i < m->nenvs; i++)
+        emit_env(m, &m->envs[i], o);
+}
