@@ -48,6 +48,15 @@ int route_order_cmp(const RouteEntry *a, const RouteEntry *b);
 /* An anchored regex for the path's structure: parameters as [^/]+ (named
  * groups when captures), constraints left to be checked on the value. */
 void route_regex(const RouteEntry *e, bool captures, Strbuf *out);
+/* How template a relates to b: the same (parameter names aside), a
+ * covers every path b matches, they overlap, or none.  Exact on the
+ * templates; constraints are the caller's to check on a witness. */
+typedef enum { REL_NONE, REL_OVERLAP, REL_COVERS, REL_SAME } Relation;
+Relation route_relate(const RouteEntry *a, const RouteEntry *b);
+/* The regex with each parameter's constraint embedded (anchors in a
+ * constraint bound the parameter's value, as in routes[].params). */
+void route_regex_full(const RouteEntry *e, Strbuf *out);
+
 /* Every route of an environment, parsed, in matching order. */
 RouteEntry *routing_table(Arena *a, const EnvModel *e, int *n);
 

@@ -146,88 +146,16 @@ static int order_cmp(const void *a, const void *b)
                            &((const RouteInfo *)b)->e);
 }
 
-/* ---- segment relations ---- */
-
-static bool starts(const char *s, const char *p)
-{
-    return strncmp(s, p, strlen(p)) == 0;
-}
-
-static bool ends(const char *s, const char *x)
-{
-    size_t n = strlen(s), m = strlen(x);
-    return n >= m && strcmp(s + n - m, x) == 0;
-}
-
 static bool lit_fits(const char *lit, const Seg *p)
 {
-    return strlen(lit) > strlen(p->pre) + strlen(p->suf) &&
-           starts(lit, p->pre) && ends(lit, p->suf);
+    size_t n = strlen(lit), a = strlen(p->pre), b = strlen(p->suf);
+    return n > a + b && strncmp(lit, p->pre, a) == 0 &&
+           strcmp(lit + n - b, p->suf) == 0;
 }
 
-static bool seg_overlap(const Seg *a, const Seg *b)
-{
-    if (a->kind == SEG_LIT && b->kind == SEG_LIT)
-        return strcmp(a->lit, b->lit) == 0;
-    if (a->kind == SEG_LIT)
-        return lit_fits(a->lit, b);
-    if (b->kind == SEG_LIT)
-        return lit_fits(b->lit, a);
-    return (starts(a->pre, b->pre) || starts(b->pre, a->pre)) &&
-           (ends(a->suf, b->suf) || ends(b->suf, a->suf));
-}
-
-/* Does a match every string b matches (for one segment)? */
-static bool seg_covers(const Seg *a, const Seg *b)
-{
-    if (a->kind == SEG_LIT)
-        return b->kind == SEG_LIT && strcmp(a->lit, b->lit) == 0;
-    if (a->constraint)
-        return b->kind == SEG_PARAM && streq(b->constraint, a->constraint) &&
-               strcmp(a->pre, b->pre) == 0 && strcmp(a->suf, b->suf) == 0;
-    if (b->kind == SEG_LIT)
-        return lit_fits(b->lit, a);
-    return starts(b->pre, a->pre) && ends(b->suf, a->suf);
-}
-
-static bool seg_same(const Seg *a, const Seg *b)
-{
-    if (a->kind != b->kind)
-        return false;
-    if (a->kind == SEG_LIT)
-        return strcmp(a->lit, b->lit) == 0;
-    if (a->kind == SEG_REST)
-        return true;
-    return strcmp(a->pre, b->pre) == 0 && strcmp(a->suf, b->suf) == 0 &&
-           streq(a->constraint, b->constraint);
-}
-
-typedef enum { REL_NONE, REL_OVERLAP, REL_COVERS, REL_SAME } Relation;
-
-/* How a relates to b: same template, a covers b, or they overlap. */
 static Relation relate(const RouteInfo *a, const RouteInfo *b)
 {
-    bool same = a->e.nsegs == b->e.nsegs, covers = true;
-    int i = 0;
-    for (; i < a->e.nsegs && i < b->e.nsegs; i++) {
-        const Seg *x = &a->e.segs[i], *y = &b->e.segs[i];
-        if (x->kind == SEG_REST || y->kind == SEG_REST) {
-            covers = covers && x->kind == SEG_REST;
-            same = same && x->kind == y->kind;
-            return same ? REL_SAME : covers ? REL_COVERS : REL_OVERLAP;
-        }
-        if (!seg_overlap(x, y))
-            return REL_NONE;
-        same = same && seg_same(x, y);
-        covers = covers && seg_covers(x, y);
-    }
-    /* one ran out: equal lengths, or the other continues only with '**' */
-    if (a->e.nsegs == b->e.nsegs)
-        return same ? REL_SAME : covers ? REL_COVERS : REL_OVERLAP;
-    const RouteInfo *longer = a->e.nsegs > b->e.nsegs ? a : b;
-    if (longer->e.nsegs != i + 1 || longer->e.segs[i].kind != SEG_REST)
-        return REL_NONE;
-    return longer == a ? REL_COVERS : REL_OVERLAP;
+    return route_relate(&a->e, &b->e);
 }
 
 /* Does segment text t satisfy s's constraint (on the value between the

@@ -167,7 +167,7 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
         jv_set(r, "methods", str_list(&e->r->methods));
         jv_set(r, "path", jv_str(e->r->path.s));
         Strbuf re = STRBUF_INIT;
-        route_regex(e, true, &re);
+        route_regex_full(e, &re);
         jv_set(r, "regex", jv_str(re.buf));
         sb_release(&re);
         JsonVal *params = jv_obj();
