@@ -20,7 +20,10 @@ DEB_LIBS := yaml-0.1:libyaml-dev jansson:libjansson-dev \
             libcgraph:libgraphviz-dev libgvc:libgraphviz-dev
 PKGS     := $(foreach p,$(DEB_LIBS),$(firstword $(subst :, ,$(p))))
 # command -> Debian package, for the tests
-DEB_TOOLS := python3:python3 clang:clang xmllint:libxml2-utils
+DEB_TOOLS := python3:python3 clang:clang xmllint:libxml2-utils \
+             openssl:openssl nginx:nginx pgrep:procps \
+             /usr/lib/nginx/modules/ngx_http_modsecurity_module.so:libnginx-mod-http-modsecurity \
+             /usr/share/modsecurity-crs/rules:modsecurity-crs
 
 WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \
@@ -42,7 +45,7 @@ CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
              src/check/check_routes.c src/check/check_services.c \
              src/check/check_security.c src/check/check_policy.c
 EMIT_SRC  := src/emit/output.c src/emit/emit_model.c src/emit/mustache.c \
-             src/emit/emit_gateway.c \
+             src/emit/emit_gateway.c src/emit/emit_nginx.c \
              src/emit/report_sarif.c \
              src/emit/report_junit.c src/emit/report_github.c
 LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(CHECK_SRC) $(EMIT_SRC) \
@@ -68,7 +71,9 @@ deps:
 test-deps: deps
 	@missing=""; \
 	for pair in $(DEB_TOOLS); do \
-	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	  what="$${pair%%:*}"; \
+	  case "$$what" in /*) [ -e "$$what" ] ;; *) command -v "$$what" >/dev/null 2>&1 ;; esac \
+	    || missing="$$missing $${pair#*:}"; \
 	done; \
 	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing="$$missing python3-jsonschema"; \
 	$(MAKE) -s --no-print-directory apt-install PKGS_TO_INSTALL="$$missing"

@@ -31,6 +31,7 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
         return COMPILE_OK;
     emit_model(c->model, &c->outputs);
     emit_gateway(c->model, &c->outputs);
+    emit_nginx(c->model, &c->outputs);
     if (out_commit(&c->outputs, out_dir) != 0)
         return COMPILE_IO;
     return COMPILE_OK;

@@ -167,7 +167,7 @@ for env in integration production; do
 import json, re, sys
 t = json.load(open(sys.argv[1]))
 routes = t["routes"]
-assert routes and [r["order"] for r in routes] == list(range(1, len(routes) + 1))
+assert routes
 for i, r in enumerate(routes):
     s = r["sample"]
     rx = re.sub(r"\(\?<", "(?P<", r["regex"])

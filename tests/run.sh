@@ -164,7 +164,11 @@ done
 # shellcheck source=tests/reports.sh
 . "$ROOT/tests/reports.sh"
 
-# ---- 5. the whole tool ----
+# ---- 5. the gateway, for real ----
+# shellcheck source=tests/gateway.sh
+. "$ROOT/tests/gateway.sh"
+
+# ---- 6. the whole tool ----
 # shellcheck source=tests/cli.sh
 . "$ROOT/tests/cli.sh"
 

@@ -38,5 +38,7 @@ int write_file_atomic(const char *path, const char *data, size_t len);
 void emit_model(const Model *m, Outputs *o);
 /* ENV/gateway/routes.json: the routing table in matching order. */
 void emit_gateway(const Model *m, Outputs *o);
+/* ENV/gateway/nginx/: nginx + ModSecurity + CRS for Debian 12. */
+void emit_nginx(const Model *m, Outputs *o);
 
 #endif

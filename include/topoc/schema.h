@@ -32,6 +32,8 @@ typedef enum {
     F_PATH,      /* route path template: /a/{b}/c */
     F_IMAGE,     /* container image reference */
     F_DATE,      /* YYYY-MM-DD */
+    F_SECVAR,    /* ModSecurity variable: ARGS:q, REQUEST_HEADERS:User-Agent */
+    F_HEADER,    /* an HTTP header, cookie or argument name */
     F_STRLIST,   /* list of Field.item scalars */
     F_OBJ,       /* nested map, Field.sub */
     F_LIST,      /* list of maps, Field.sub */

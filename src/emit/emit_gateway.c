@@ -157,11 +157,11 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
     for (int i = 0; i < t.n; i++) {
         const RouteEntry *e = &t.v[i];
         JsonVal *r = jv_obj();
-        jv_set(r, "order", jv_int(i + 1));
         jv_set(r, "host", jv_str(e->r->fqdn.s));
-        if (!last_host || strcmp(last_host, e->r->fqdn.s) != 0) {
-            if (!e->r->internal.v)
-                jv_push(hosts, jv_str(e->r->fqdn.s));
+        /* the hosts served at the edge: those with a public route */
+        if (!e->r->internal.v &&
+            (!last_host || strcmp(last_host, e->r->fqdn.s) != 0)) {
+            jv_push(hosts, jv_str(e->r->fqdn.s));
             last_host = e->r->fqdn.s;
         }
         jv_set(r, "methods", str_list(&e->r->methods));

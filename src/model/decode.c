@@ -56,6 +56,8 @@ static const char *type_desc(const Field *f, FieldType t)
     case F_PATH: return "a path";
     case F_IMAGE: return "a container image";
     case F_DATE: return "a date (YYYY-MM-DD)";
+    case F_SECVAR: return "a ModSecurity variable (e.g. ARGS:q)";
+    case F_HEADER: return "a header, cookie or argument name";
     case F_STRLIST: return "a list";
     case F_OBJ: case F_MAP: case F_KV: case F_OVERRIDES: return "a map";
     case F_LIST: return "a list of maps";
@@ -508,6 +510,24 @@ static void decode_scalar(Dec *d, const Field *f, FieldType t, const Node *n,
             Diag *g = diag_error(d->ds, n->loc, "invalid-path",
                                  "invalid path '%s'", s);
             diag_help(d->ds, g, "%s", why);
+            return;
+        }
+        break;
+    case F_SECVAR:
+    case F_HEADER:
+        /* these reach quoted SecLang inside quoted nginx directives: only
+         * characters that need no quoting anywhere */
+        if (!*s || strlen(s) > 128 ||
+            strspn(s, t == F_SECVAR ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+                                      "klmnopqrstuvwxyz0123456789_-.:/^*|"
+                                    : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+                                      "klmnopqrstuvwxyz0123456789_-.") !=
+                strlen(s)) {
+            bad_value(d, n, f->key, "'%s' must be a plain name, found '%s'",
+                      t == F_SECVAR
+                          ? "write a ModSecurity variable like ARGS:q or "
+                            "REQUEST_HEADERS:User-Agent"
+                          : "letters, digits, '-', '_' and '.' only");
             return;
         }
         break;

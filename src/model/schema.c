@@ -148,7 +148,7 @@ static const Field custom_rule_fields[] = {
      .values = rule_actions},
     {"variable", F_ENUM, offsetof(CustomRule, variable), FL_REQUIRED,
      .values = rule_variables},
-    {"selector", F_STR, offsetof(CustomRule, selector)},
+    {"selector", F_HEADER, offsetof(CustomRule, selector)},
     {"operator", F_ENUM, offsetof(CustomRule, operator), FL_REQUIRED,
      .values = rule_operators},
     {"values", F_STRLIST, offsetof(CustomRule, values),
@@ -352,7 +352,7 @@ static const Schema alert_schema = {"alert", sizeof(Alert), alert_fields,
 static const Field exclusion_fields[] = {
     {"rule", F_INT, offsetof(WafExclusion, rule), FL_REQUIRED, .min = 1,
      .max = 999999},
-    {"variable", F_STR, offsetof(WafExclusion, variable)},
+    {"variable", F_SECVAR, offsetof(WafExclusion, variable)},
 };
 static const Schema exclusion_schema = {"exclusion", sizeof(WafExclusion),
                                         exclusion_fields,

@@ -1,0 +1,677 @@
+/* emit_nginx.c - the edge of one environment for nginx + ModSecurity v3 +
+ * OWASP CRS 3.3 as Debian 12 packages them: ENV/gateway/nginx/.
+ *
+ *   nginx.conf          servers, locations, rate limits, IP lists, maps
+ *   site/NAME.conf      what differs per installation: listen addresses,
+ *                       upstream servers, certificates, log and tmp paths,
+ *                       where the tree is installed (default
+ *                       /etc/topoc/gateway; run nginx -p DIR -c nginx.conf)
+ *   modsec/main.conf    engine settings, CRS with explicit Includes (no
+ *                       IncludeOptional: libmodsecurity 3.0.9 lacks it),
+ *                       generated tuning and the platform's custom rules
+ *
+ * Routes become regex locations in the matching order (nginx tries regex
+ * locations in file order, first match wins).  A location dispatches on
+ * the method through a map over "$request_method $uri", which lists the
+ * route and every later route that overlaps it, so a request whose path an
+ * earlier route matched, but not its method, still reaches the right
+ * service.  Protected locations always proxy_pass: a 'return' would end
+ * the request before CRS's phase-2 checks.
+ *
+ * Rule ids (1-99,999 is the local range): 10000-10002 tuning, 10100+N one
+ * per policy.internal-paths entry, 20000+priority per custom rule.  None
+ * depends on the services, so adding one moves no id.  Per-route
+ * exclusions and detection-only are location-scoped modsecurity_rules,
+ * which need no ids.
+ *
+ * Escaping: names, hosts and paths are validated by the schema; user
+ * regexes (parameter constraints) are written inside double quotes with
+ * quotes and control bytes as \xHH; custom-rule values are hex-escaped
+ * whole, so no spec string can end a token or start a directive.
+ */
+#include "topoc/emit.h"
+#include "topoc/routing.h"
+#include "topoc/util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct Gen {
+    const Model *m;
+    const EnvModel *env;
+    Arena *a;
+    RouteEntry *v; /* edge routes (not internal), in matching order */
+    int n;
+    Strbuf conf, maps;
+    int nloc;
+} Gen;
+
+/* A PCRE pattern rewritten so that none of the bytes in `unsafe` (nor a
+ * control byte) appears raw: each becomes \xHH, which PCRE reads as the
+ * same literal.  Escape pairs are kept whole, and an escaped unsafe byte
+ * (\" for a quote) becomes its \xHH form, which means the same. */
+static void escape_pcre(Strbuf *sb, const char *re, const char *unsafe)
+{
+    for (const unsigned char *p = (const unsigned char *)re; *p; p++) {
+        unsigned char c = *p;
+        bool bad_next = p[1] && (p[1] < 0x20 || p[1] == 0x7f ||
+                                 strchr(unsafe, p[1]));
+        if (c == '\\' && p[1] && !bad_next) {
+            sb_putc(sb, (char)c);
+            sb_putc(sb, (char)*++p);
+        } else if (c == '\\' && bad_next) {
+            sb_printf(sb, "\\x%02x", *++p);
+        } else if (c < 0x20 || c == 0x7f || strchr(unsafe, c)) {
+            sb_printf(sb, "\\x%02x", c);
+        } else {
+            sb_putc(sb, (char)c);
+        }
+    }
+}
+
+/* A regex as an nginx double-quoted token. */
+static void put_regex(Strbuf *sb, const char *re)
+{
+    sb_putc(sb, '"');
+    escape_pcre(sb, re, "\"");
+    sb_putc(sb, '"');
+}
+
+/* A literal value as a PCRE pattern that matches exactly it: every byte
+ * that is not a letter or digit as \xHH (safe in regex, SecLang and
+ * nginx alike; '%' cannot start a SecLang macro). */
+static void put_literal_regex(Strbuf *sb, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (isalnum(*p))
+            sb_putc(sb, (char)*p);
+        else
+            sb_printf(sb, "\\x%02x", *p);
+    }
+}
+
+static const char *upstream(Gen *g, const Service *s)
+{
+    (void)g;
+    return s->name.s; /* validated name: [a-z0-9-] */
+}
+
+static bool same_regex(const RouteEntry *a, const RouteEntry *b, Strbuf *x,
+                       Strbuf *y)
+{
+    sb_reset(x);
+    sb_reset(y);
+    route_regex_full(a, x);
+    route_regex_full(b, y);
+    return strcmp(x->buf, y->buf) == 0;
+}
+
+static void method_alternation(unsigned bits, Strbuf *sb)
+{
+    sb_puts(sb, "(?:");
+    bool first = true;
+    for (unsigned k = 0; k < 7; k++)
+        if (bits & (1u << k)) {
+            sb_printf(sb, "%s%s", first ? "" : "|", route_method_names[k]);
+            first = false;
+        }
+    sb_putc(sb, ')');
+}
+
+/* The rate limits that apply to a route: those without paths, and those
+ * that name its path. */
+static void rate_limits(Gen *g, const RouteEntry *e, Strbuf *sb)
+{
+    const Waf *w = g->m->platform->edge->waf;
+    for (int i = 0; i < w->rate_limits.n; i++) {
+        const RateLimit *rl = w->rate_limits.v[i];
+        bool applies = rl->paths.n == 0;
+        for (int k = 0; k < rl->paths.n && !applies; k++)
+            applies = streq(rl->paths.v[k].s, e->r->path.s);
+        if (!applies)
+            continue;
+        sb_printf(sb, "        limit_req zone=rl_%s", rl->name.s);
+        if (rl->burst.v)
+            sb_printf(sb, " burst=%lld nodelay", rl->burst.v);
+        sb_puts(sb, ";\n");
+    }
+}
+
+static void waf_for_route(const RouteEntry *e, Strbuf *sb)
+{
+    const RouteWaf *rw = e->r->waf;
+    if (!rw)
+        return;
+    if (rw->max_body_size.set)
+        sb_printf(sb, "        client_max_body_size %lldk;\n",
+                  (rw->max_body_size.v + 1023) / 1024);
+    if (streq(rw->mode.s, "detection"))
+        sb_puts(sb, "        modsecurity_rules 'SecRuleEngine "
+                    "DetectionOnly';\n");
+    else if (streq(rw->mode.s, "prevention"))
+        sb_puts(sb, "        modsecurity_rules 'SecRuleEngine On';\n");
+    for (int i = 0; i < rw->exclusions.n; i++) {
+        const WafExclusion *x = rw->exclusions.v[i];
+        if (x->variable.s)
+            sb_printf(sb,
+                      "        modsecurity_rules 'SecRuleUpdateTargetById "
+                      "%lld \"!%s\"';\n",
+                      x->rule.v, x->variable.s);
+        else
+            sb_printf(sb, "        modsecurity_rules 'SecRuleRemoveById "
+                          "%lld';\n",
+                      x->rule.v);
+    }
+}
+
+/* One location for route i (unless an earlier one has the same regex),
+ * with its method map. */
+static void location(Gen *g, int lo, int hi, int i)
+{
+    const RouteEntry *e = &g->v[i];
+    Strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+    for (int k = lo; k < i; k++)
+        if (same_regex(&g->v[k], e, &x, &y)) {
+            sb_release(&x);
+            sb_release(&y);
+            return; /* that location's map already dispatches this route */
+        }
+    /* named after the route, not its position, so that adding a service
+     * renames nothing else */
+    Strbuf var = STRBUF_INIT;
+    sb_puts(&var, "topoc_");
+    for (const char *p = e->svc->name.s; *p; p++)
+        sb_putc(&var, *p == '-' ? '_' : *p);
+    for (int k = 0; k < e->svc->routes.n; k++)
+        if (e->svc->routes.v[k] == e->r)
+            sb_printf(&var, "_%d", k + 1);
+    g->nloc++;
+    sb_printf(&g->maps, "    map \"$request_method $uri\" $%s {\n", var.buf);
+    for (int k = i; k < hi; k++) {
+        const RouteEntry *o = &g->v[k];
+        if (k != i && route_relate(e, o) == REL_NONE)
+            continue;
+        Strbuf key = STRBUF_INIT;
+        sb_puts(&key, "~^");
+        method_alternation(o->methods, &key);
+        sb_putc(&key, ' ');
+        sb_reset(&x);
+        route_regex_full(o, &x);
+        sb_puts(&key, x.buf + 1); /* without its '^' */
+        sb_puts(&g->maps, "        ");
+        put_regex(&g->maps, key.buf);
+        sb_printf(&g->maps, " %s;\n", upstream(g, o->svc));
+        sb_release(&key);
+    }
+    sb_puts(&g->maps, "        default \"\";\n    }\n");
+
+    Strbuf m = STRBUF_INIT;
+    route_methods_text(e->methods, &m);
+    sb_printf(&g->conf, "\n    # %s: %s %s\n    location ~ ", e->svc->name.s,
+              m.buf, e->r->path.s);
+    sb_release(&m);
+    sb_reset(&x);
+    route_regex_full(e, &x);
+    put_regex(&g->conf, x.buf);
+    sb_printf(&g->conf,
+              " {\n"
+              "        set $topoc_upstream $%s;\n"
+              "        if ($topoc_upstream = \"\") {\n"
+              "            return 405;\n"
+              "        }\n",
+              var.buf);
+    rate_limits(g, e, &g->conf);
+    waf_for_route(e, &g->conf);
+    sb_printf(&g->conf, "        proxy_pass %s://$topoc_upstream;\n    }\n",
+              g->m->platform->edge->gateway->internal_tls.v ? "https"
+                                                            : "http");
+    sb_release(&x);
+    sb_release(&y);
+    sb_release(&var);
+}
+
+static const ClientCert *client_cert(const Gen *g, const RouteEntry *e)
+{
+    const Gateway *gw = g->m->platform->edge->gateway;
+    for (int i = 0; i < gw->client_certificates.n; i++) {
+        const ClientCert *cc = gw->client_certificates.v[i];
+        if (streq(cc->host.s, e->r->host.s))
+            return cc;
+    }
+    return NULL;
+}
+
+static void server(Gen *g, int lo, int hi)
+{
+    const Gateway *gw = g->m->platform->edge->gateway;
+    const RouteEntry *first = &g->v[lo];
+    sb_printf(&g->conf,
+              "\n# ---- %s ----\nserver {\n"
+              "    include site/listen-https.conf;\n"
+              "    server_name %s;\n"
+              "    include site/tls.conf;\n",
+              first->r->fqdn.s, first->r->fqdn.s);
+    if (gw->hsts->enabled.v)
+        sb_printf(&g->conf,
+                  "    add_header Strict-Transport-Security "
+                  "\"max-age=%lld%s%s\" always;\n",
+                  gw->hsts->max_age.v,
+                  gw->hsts->include_subdomains.v ? "; includeSubDomains" : "",
+                  gw->hsts->preload.v ? "; preload" : "");
+    const ClientCert *cc = client_cert(g, first);
+    if (cc)
+        sb_printf(&g->conf,
+                  "    ssl_client_certificate tls/%s.pem;\n"
+                  "    ssl_verify_client on;\n",
+                  cc->ca.s);
+    sb_puts(&g->conf, "    include site/proxy.conf;\n");
+    for (int i = lo; i < hi; i++)
+        location(g, lo, hi, i);
+    sb_puts(&g->conf, "\n    location / {\n        return 404;\n    }\n}\n");
+}
+
+static void http_head(Gen *g, Strbuf *sb)
+{
+    const Waf *w = g->m->platform->edge->waf;
+    const Gateway *gw = g->m->platform->edge->gateway;
+    sb_printf(sb,
+              "# topoc: the %s edge of platform '%s'.  Generated: change the "
+              "spec, not this file.\n"
+              "# Installation-specific settings are in site/.\n"
+              "load_module /usr/lib/nginx/modules/"
+              "ngx_http_modsecurity_module.so;\n"
+              "worker_processes auto;\n"
+              "pid logs/nginx.pid;\n"
+              "error_log logs/error.log notice;\n\n"
+              "events {\n    worker_connections 1024;\n}\n\n"
+              "http {\n"
+              "    access_log logs/access.log;\n"
+              "    client_body_temp_path tmp/body;\n"
+              "    proxy_temp_path tmp/proxy;\n"
+              "    fastcgi_temp_path tmp/fastcgi;\n"
+              "    uwsgi_temp_path tmp/uwsgi;\n"
+              "    scgi_temp_path tmp/scgi;\n"
+              "    server_tokens off;\n"
+              "    client_max_body_size %lldk;\n"
+              "    large_client_header_buffers 4 %lldk;\n"
+              "    ssl_protocols %s;\n"
+              "    ssl_prefer_server_ciphers off;\n"
+              "    modsecurity on;\n"
+              "    include site/modsecurity.conf;\n"
+              "    limit_req_status 429;\n",
+              g->env->env->name.s, g->m->platform->name.s,
+              (w->limits->max_body_size.v + 1023) / 1024,
+              (w->limits->max_header_size.v + 1023) / 1024,
+              strcmp(gw->tls_min_version.s, "1.3") == 0 ? "TLSv1.3"
+                                                         : "TLSv1.2 TLSv1.3");
+    for (int i = 0; i < w->rate_limits.n; i++) {
+        const RateLimit *rl = w->rate_limits.v[i];
+        /* nginx counts per second or per minute: per minute, rounded up */
+        long long per_min = (rl->requests.v * 60 + rl->period.v - 1) /
+                            rl->period.v;
+        sb_printf(sb, "    limit_req_zone %s zone=rl_%s:10m rate=%lldr/m;\n",
+                  streq(rl->key.s, "api-key") ? "$http_authorization"
+                                              : "$binary_remote_addr",
+                  rl->name.s, per_min);
+    }
+    for (int i = 0; i < w->deny_ips.n; i++)
+        sb_printf(sb, "    deny %s;\n", w->deny_ips.v[i].s);
+    for (int i = 0; i < w->allow_ips.n; i++)
+        sb_printf(sb, "    allow %s;\n", w->allow_ips.v[i].s);
+    if (w->allow_ips.n)
+        sb_puts(sb, "    deny all;\n");
+    sb_puts(sb, "    include site/upstreams.conf;\n");
+}
+
+static void upstreams(Gen *g, Outputs *o, const char *dir)
+{
+    Strbuf sb = STRBUF_INIT, hosts = STRBUF_INIT;
+    bool tls = g->m->platform->edge->gateway->internal_tls.v;
+    sb_printf(&sb, "# Upstream servers of the %s services: the App Service "
+                   "default hosts.\n",
+              g->env->env->name.s);
+    sb_puts(&hosts, "    map $topoc_upstream $topoc_upstream_host {\n");
+    for (int i = 0; i < g->env->nservices; i++) {
+        const Service *s = g->env->services[i];
+        if (!s->routes.n)
+            continue;
+        char host[256];
+        snprintf(host, sizeof host, "%s-%s-%s.azurewebsites.net",
+                 g->m->platform->name.s, g->env->env->name.s, s->name.s);
+        sb_printf(&sb, "upstream %s {\n    server %s:%d;\n    keepalive 8;\n}\n",
+                  upstream(g, s), host, tls ? 443 : 80);
+        sb_printf(&hosts, "        %s %s;\n", upstream(g, s), host);
+    }
+    sb_puts(&hosts, "        default \"\";\n    }\n");
+    char path[512];
+    snprintf(path, sizeof path, "%s/site/upstreams.conf", dir);
+    out_add(o, path, &sb);
+    sb_puts(&g->maps, hosts.buf);
+    sb_release(&hosts);
+}
+
+static void site_files(Gen *g, Outputs *o, const char *dir)
+{
+    static const struct {
+        const char *name, *text;
+    } files[] = {
+        {"listen-http.conf", "listen 80;\nlisten [::]:80;\n"},
+        {"listen-https.conf", "listen 443 ssl http2;\nlisten [::]:443 ssl "
+                              "http2;\n"},
+        {"tls.conf", "ssl_certificate tls/gateway.crt;\n"
+                     "ssl_certificate_key tls/gateway.key;\n"},
+        {"proxy.conf",
+         "proxy_http_version 1.1;\n"
+         "proxy_set_header Connection \"\";\n"
+         "proxy_set_header Host $topoc_upstream_host;\n"
+         "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+         "proxy_set_header X-Forwarded-Proto https;\n"
+         "proxy_set_header X-Request-Id $request_id;\n"
+         "proxy_ssl_server_name on;\n"
+         "proxy_ssl_name $topoc_upstream_host;\n"
+         "proxy_ssl_verify on;\n"
+         "proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n"},
+        {"modsec-site.conf", "SecAuditLog /var/log/nginx/modsec_audit.log\n"
+                             "SecTmpDir /tmp/\nSecDataDir /tmp/\n"},
+        /* the connector opens this path from nginx's working directory,
+         * not its prefix: name where the tree is installed */
+        {"modsecurity.conf", "modsecurity_rules_file "
+                             "/etc/topoc/gateway/modsec/main.conf;\n"},
+    };
+    (void)g;
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        Strbuf sb = STRBUF_INIT;
+        sb_puts(&sb, files[i].text);
+        char path[512];
+        snprintf(path, sizeof path, "%s/site/%s", dir, files[i].name);
+        out_add(o, path, &sb);
+    }
+}
+
+/* ---- ModSecurity ---- */
+
+static void modsec_engine(Gen *g, Strbuf *sb)
+{
+    const Waf *w = g->m->platform->edge->waf;
+    sb_printf(sb,
+              "# ModSecurity engine settings (after Debian's recommended "
+              "modsecurity.conf).\n"
+              "SecRuleEngine %s\n"
+              "SecRequestBodyAccess On\n"
+              "SecRule REQUEST_HEADERS:Content-Type "
+              "\"^(?:application(?:/soap\\+|/)|text/)xml\" \\\n"
+              "    \"id:200000,phase:1,t:none,t:lowercase,pass,nolog,"
+              "ctl:requestBodyProcessor=XML\"\n"
+              "SecRule REQUEST_HEADERS:Content-Type \"^application/json\" \\\n"
+              "    \"id:200001,phase:1,t:none,t:lowercase,pass,nolog,"
+              "ctl:requestBodyProcessor=JSON\"\n"
+              "SecRequestBodyLimit %lld\n"
+              "SecRequestBodyNoFilesLimit %lld\n"
+              "SecRequestBodyLimitAction Reject\n"
+              "SecRequestBodyJsonDepthLimit 512\n"
+              "SecArgumentsLimit %lld\n"
+              "SecRule &ARGS \"@ge %lld\" \\\n"
+              "    \"id:200007,phase:2,t:none,log,deny,status:400,"
+              "msg:'Too many arguments',severity:2\"\n"
+              "SecRule REQBODY_ERROR \"!@eq 0\" \\\n"
+              "    \"id:200002,phase:2,t:none,log,deny,status:400,"
+              "msg:'Failed to parse request body.',"
+              "logdata:'%%{reqbody_error_msg}',severity:2\"\n"
+              "SecRule MULTIPART_STRICT_ERROR \"!@eq 0\" \\\n"
+              "    \"id:200003,phase:2,t:none,log,deny,status:400,"
+              "msg:'Multipart request body failed strict validation'\"\n"
+              "SecRule MULTIPART_UNMATCHED_BOUNDARY \"@eq 1\" \\\n"
+              "    \"id:200004,phase:2,t:none,log,deny,"
+              "msg:'Multipart parser detected a possible unmatched "
+              "boundary.'\"\n"
+              "SecPcreMatchLimit 1000\n"
+              "SecPcreMatchLimitRecursion 1000\n"
+              "SecRule TX:/^MSC_/ \"!@streq 0\" \\\n"
+              "    \"id:200005,phase:2,t:none,deny,"
+              "msg:'ModSecurity internal error flagged: "
+              "%%{MATCHED_VAR_NAME}'\"\n"
+              "SecResponseBodyAccess Off\n"
+              "SecAuditEngine RelevantOnly\n"
+              "SecAuditLogRelevantStatus \"^(?:5|4(?!04))\"\n"
+              "SecAuditLogParts ABIJDEFHZ\n"
+              "SecAuditLogType Serial\n"
+              "SecArgumentSeparator &\n"
+              "SecCookieFormat 0\n"
+              "SecUnicodeMapFile /etc/nginx/unicode.mapping 20127\n"
+              "SecStatusEngine Off\n",
+              streq(w->mode.s, "detection") ? "DetectionOnly" : "On",
+              w->limits->max_file_size.v, w->limits->max_body_size.v,
+              w->limits->max_args.v, w->limits->max_args.v);
+}
+
+static void modsec_tuning(Gen *g, Strbuf *sb)
+{
+    const ManagedRules *mr = g->m->platform->edge->waf->managed_rules;
+    unsigned methods = 0;
+    for (int i = 0; i < g->n; i++)
+        methods |= g->v[i].methods;
+    sb_printf(sb,
+              "# CRS tuning from edge.waf.managed-rules (CRS 3.3 names).\n"
+              "SecAction \"id:10000,phase:1,nolog,pass,t:none,"
+              "setvar:tx.paranoia_level=%lld\"\n"
+              "SecAction \"id:10001,phase:1,nolog,pass,t:none,"
+              "setvar:tx.inbound_anomaly_score_threshold=%lld,"
+              "setvar:tx.outbound_anomaly_score_threshold=%lld\"\n"
+              "SecAction \"id:10002,phase:1,nolog,pass,t:none,"
+              "setvar:'tx.allowed_methods=",
+              mr->paranoia_level.v, mr->inbound_threshold.v,
+              mr->outbound_threshold.v);
+    bool first = true;
+    for (unsigned k = 0; k < 7; k++)
+        if (methods & (1u << k) || k == 6) { /* OPTIONS for CORS */
+            sb_printf(sb, "%s%s", first ? "" : " ", route_method_names[k]);
+            first = false;
+        }
+    sb_puts(sb, "'\"\n");
+}
+
+static const char *sec_variable(const CustomRule *r, Strbuf *tmp)
+{
+    const char *v = r->variable.s;
+    sb_reset(tmp);
+    if (!strcmp(v, "remote-addr"))
+        return "REMOTE_ADDR";
+    if (!strcmp(v, "request-method"))
+        return "REQUEST_METHOD";
+    if (!strcmp(v, "request-uri"))
+        return "REQUEST_URI";
+    if (!strcmp(v, "query-string"))
+        return "QUERY_STRING";
+    const char *base = !strcmp(v, "request-header")   ? "REQUEST_HEADERS"
+                       : !strcmp(v, "request-cookie") ? "REQUEST_COOKIES"
+                                                      : "ARGS_POST";
+    sb_puts(tmp, base);
+    if (r->selector.s) {
+        sb_putc(tmp, ':');
+        for (const char *p = r->selector.s; *p; p++) /* a header token */
+            if (isalnum((unsigned char)*p) || *p == '-' || *p == '_')
+                sb_putc(tmp, *p);
+    }
+    return tmp->buf;
+}
+
+static void custom_rule(const CustomRule *r, Strbuf *sb)
+{
+    Strbuf var = STRBUF_INIT;
+    const char *target = sec_variable(r, &var);
+    sb_printf(sb, "# custom rule '%s'\nSecRule %s \"%s", r->name.s, target,
+              r->negate.v ? "!" : "");
+    if (!strcmp(r->operator.s, "ip-match")) {
+        sb_puts(sb, "@ipMatch ");
+        for (int i = 0; i < r->values.n; i++) {
+            if (i)
+                sb_putc(sb, ',');
+            for (const char *p = r->values.v[i].s; *p; p++)
+                if (isxdigit((unsigned char)*p) || strchr(":./", *p))
+                    sb_putc(sb, *p);
+        }
+    } else {
+        const char *op = r->operator.s;
+        sb_puts(sb, "@rx ");
+        if (!strcmp(op, "equals") || !strcmp(op, "begins-with"))
+            sb_putc(sb, '^');
+        sb_puts(sb, "(?:");
+        for (int i = 0; i < r->values.n; i++) {
+            if (i)
+                sb_putc(sb, '|');
+            if (!strcmp(op, "regex")) { /* no quote, no macro '%' */
+                sb_puts(sb, "(?:");
+                escape_pcre(sb, r->values.v[i].s, "\"%");
+                sb_putc(sb, ')');
+            } else {
+                put_literal_regex(sb, r->values.v[i].s);
+            }
+        }
+        sb_putc(sb, ')');
+        if (!strcmp(op, "equals") || !strcmp(op, "ends-with"))
+            sb_putc(sb, '$');
+    }
+    const char *action = !strcmp(r->action.s, "block") ? "deny,status:403,log"
+                         : !strcmp(r->action.s, "allow") ? "allow,nolog"
+                                                         : "pass,log";
+    sb_printf(sb, "\" \\\n    \"id:%lld,phase:1,%s,t:none,msg:'custom rule "
+                  "%s'\"\n",
+              20000 + r->priority.v, action, r->name.s);
+    sb_release(&var);
+}
+
+static void modsec_custom(Gen *g, Strbuf *sb)
+{
+    const Policy *pol = g->m->platform->policy;
+    sb_puts(sb, "# Internal-only paths (policy.internal-paths) are never "
+                "served at the edge.\n");
+    for (int i = 0; i < pol->internal_paths.n; i++) {
+        Route r = {.path = pol->internal_paths.v[i],
+                   .host = {"*", pol->internal_paths.v[i].loc},
+                   .loc = pol->internal_paths.v[i].loc};
+        RouteEntry e = {.r = &r};
+        route_parse(g->a, &e);
+        Strbuf re = STRBUF_INIT;
+        route_regex_full(&e, &re);
+        sb_printf(sb, "SecRule REQUEST_FILENAME \"@rx ");
+        escape_pcre(sb, re.buf, "\"%");
+        sb_printf(sb, "\" \\\n    \"id:%d,phase:1,deny,status:403,log,t:none,"
+                      "msg:'internal path %s is not served at the edge'\"\n",
+                  10100 + i, r.path.s);
+        sb_release(&re);
+    }
+    const List *cr = &g->m->platform->edge->waf->custom_rules;
+    if (cr->n)
+        sb_puts(sb, "\n# The platform's custom rules (edge.waf.custom-rules): "
+                    "id 20000 + priority.\n");
+    for (int i = 0; i < cr->n; i++)
+        custom_rule(cr->v[i], sb);
+}
+
+static void modsec_files(Gen *g, Outputs *o, const char *dir)
+{
+    Strbuf sb = STRBUF_INIT;
+    char path[512];
+    sb_puts(&sb, "# ModSecurity for this edge: includes are explicit "
+                 "(libmodsecurity 3.0.9 has no IncludeOptional).\n"
+                 "Include engine.conf\n"
+                 "Include ../site/modsec-site.conf\n"
+                 "Include /etc/modsecurity/crs/crs-setup.conf\n"
+                 "Include crs-tuning.conf\n"
+                 "Include custom-rules.conf\n"
+                 "Include /etc/modsecurity/crs/"
+                 "REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf\n"
+                 "Include /usr/share/modsecurity-crs/rules/*.conf\n"
+                 "Include /etc/modsecurity/crs/"
+                 "RESPONSE-999-EXCLUSION-RULES-AFTER-CRS.conf\n");
+    snprintf(path, sizeof path, "%s/modsec/main.conf", dir);
+    out_add(o, path, &sb);
+    modsec_engine(g, &sb);
+    snprintf(path, sizeof path, "%s/modsec/engine.conf", dir);
+    out_add(o, path, &sb);
+    modsec_tuning(g, &sb);
+    snprintf(path, sizeof path, "%s/modsec/crs-tuning.conf", dir);
+    out_add(o, path, &sb);
+    modsec_custom(g, &sb);
+    snprintf(path, sizeof path, "%s/modsec/custom-rules.conf", dir);
+    out_add(o, path, &sb);
+}
+
+static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
+{
+    Arena a;
+    arena_init(&a);
+    Gen g = {.m = m, .env = env, .a = &a};
+    int n;
+    RouteEntry *all = routing_table(&a, env, &n);
+    g.v = arena_alloc(&a, ((size_t)n + 1) * sizeof *g.v);
+    for (int i = 0; i < n; i++)
+        if (!all[i].r->internal.v)
+            g.v[g.n++] = all[i];
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/gateway/nginx", env->env->name.s);
+
+    Strbuf head = STRBUF_INIT;
+    http_head(&g, &head);
+    upstreams(&g, o, dir);
+    /* plain HTTP: known hosts go to HTTPS, anything else is 404 */
+    sb_puts(&g.maps, "    map $host $topoc_known_host {\n        default 0;\n");
+    for (int i = 0; i < g.n; i++)
+        if (i == 0 || strcmp(g.v[i].r->fqdn.s, g.v[i - 1].r->fqdn.s))
+            sb_printf(&g.maps, "        %s 1;\n", g.v[i].r->fqdn.s);
+    sb_puts(&g.maps, "    }\n");
+    sb_puts(&g.conf,
+            "\n# Plain HTTP redirects to HTTPS, for the platform's hosts only.\n"
+            "server {\n"
+            "    include site/listen-http.conf;\n"
+            "    server_name _;\n"
+            "    if ($topoc_known_host = 0) {\n"
+            "        return 404;\n"
+            "    }\n"
+            "    return 301 https://$host$request_uri;\n"
+            "}\n"
+            "\n# HTTPS for an unknown host: the first server is the default.\n"
+            "server {\n"
+            "    include site/listen-https.conf;\n"
+            "    server_name _;\n"
+            "    include site/tls.conf;\n"
+            "    return 404;\n"
+            "}\n");
+    for (int lo = 0; lo < g.n;) {
+        int hi = lo + 1;
+        while (hi < g.n && strcmp(g.v[hi].r->host.s, g.v[lo].r->host.s) == 0)
+            hi++;
+        server(&g, lo, hi);
+        lo = hi;
+    }
+    Strbuf conf = STRBUF_INIT;
+    sb_puts(&conf, head.buf);
+    sb_puts(&conf, g.maps.buf);
+    /* servers, indented into the http block */
+    for (const char *p = g.conf.buf; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len)
+            sb_puts(&conf, "    ");
+        sb_add(&conf, p, len);
+        sb_putc(&conf, '\n');
+        p += len + (nl ? 1 : 0);
+    }
+    sb_puts(&conf, "}\n");
+    char path[512];
+    snprintf(path, sizeof path, "%s/nginx.conf", dir);
+    out_add(o, path, &conf);
+    site_files(&g, o, dir);
+    modsec_files(&g, o, dir);
+    sb_release(&head);
+    sb_release(&g.conf);
+    sb_release(&g.maps);
+    arena_free(&a);
+}
+
+void emit_nginx(const Model *m, Outputs *o)
+{
+    for (int i = 0; i < m->nenvs; i++)
+        emit_env(m, &m->envs[i], o);
+}

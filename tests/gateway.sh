@@ -1,0 +1,82 @@
+# tests/gateway.sh - the generated nginx + ModSecurity edge, run for real on
+# 127.0.0.1 (tests/gateway/e2e.py); sourced by tests/run.sh.
+GW=$TMP/gw
+mkdir -p "$GW"
+gateway_e2e() { # NAME OUT ENV [--waf]
+    local name=$1 out=$2 env=$3
+    shift 3
+    while IFS= read -r line; do
+        case "$line" in
+        "ok "*) ok "gateway $name ${line#ok }" ;;
+        "FAIL "*) bad "gateway $name ${line#FAIL }" ;;
+        esac
+    done < <(timeout 600 python3 "$ROOT/tests/gateway/e2e.py" "$out" "$env" "$GW/work-$name" "$@" 2>&1)
+}
+for spec in example:"$ROOT/specs" fixture:"$ROOT/tests/gateway/spec" hostile:"$ROOT/tests/gateway/hostile"; do
+    "$TOPOC" build "${spec#*:}" -o "$GW/${spec%%:*}" -q || bad "gateway build ${spec%%:*}"
+done
+start=$(date +%s)
+gateway_e2e example "$GW/example" integration
+gateway_e2e example "$GW/example" production
+gateway_e2e fixture "$GW/fixture" production --waf
+gateway_e2e hostile "$GW/hostile" production
+echo "gateway: end-to-end checks took $(( $(date +%s) - start )) s"
+
+# Hostile strings stay inside the tokens they belong to.
+if python3 - "$GW/hostile/production/gateway/nginx" <<'PY'
+import os, re, sys
+d = sys.argv[1]
+conf = open(f"{d}/nginx.conf").read()
+for line in conf.splitlines():
+    if "pwned" in line:  # only inside a quoted location regex or map key
+        assert re.match(r'\s*(location ~ |)"[^"]*pwned[^"]*"( \{| items;)$', line), line
+assert not re.search(r"^\s*return 200", conf, re.M)
+rules = open(f"{d}/modsec/custom-rules.conf").read()
+sec = [l for l in rules.splitlines() if l.startswith("Sec")]
+assert len(sec) == 4 + 2, sec          # 4 internal paths + 2 custom rules
+assert all(l.startswith("SecRule ") for l in sec)
+assert "SecRuleEngine Off" not in "\n".join(sec) and "\n" not in "".join(sec)
+PY
+then ok "gateway hostile-strings-inject-nothing"; else bad "gateway hostile-strings-inject-nothing"; fi
+
+# Adding one service changes only the lines about that service.
+mkdir -p "$GW/plus"
+cp -r "$ROOT/specs/." "$GW/plus/"
+rm -rf "$GW/plus/tutorial" "$GW/plus/broken"
+sed 's/^service: files$/service: file-previews/; s|/files|/previews|; s|/files/download|/previews/download|' \
+    "$ROOT/specs/services/files.yaml" >"$GW/plus/services/file-previews.yaml"
+"$TOPOC" build "$GW/plus" -o "$GW/plus-out" -q
+if python3 - "$GW/example/production/gateway" "$GW/plus-out/production/gateway" <<'PY'
+import json, re, sys
+def units(path):
+    """nginx.conf as blocks: 'map VAR', 'location COMMENT', and lines."""
+    out, lines, i = {}, open(path).read().splitlines(), 0
+    comment = None
+    while i < len(lines):
+        l = lines[i].strip()
+        if l.startswith("#"):
+            comment = l
+        if l.startswith("map ") or l.startswith("location ~"):
+            key = l if l.startswith("map ") else "location " + (comment or "")
+            body = []
+            while not lines[i].strip() == "}":
+                body.append(lines[i]); i += 1
+            out[key] = "\n".join(body)
+        elif l:
+            out.setdefault("lines", []).append(l)
+        i += 1
+    return out
+old, new = units(sys.argv[1] + "/nginx/nginx.conf"), units(sys.argv[2] + "/nginx/nginx.conf")
+for key in set(old) | set(new):
+    if key == "lines":
+        added = set(new[key]) - set(old[key])
+        assert set(old[key]) <= set(new[key]), set(old[key]) - set(new[key])
+        assert all("file-previews" in l or "file_previews" in l for l in added), added
+    elif old.get(key) != new.get(key):
+        assert "file-previews" in key or "file_previews" in key or "file-previews" in new.get(key, ""), key
+        assert key in new, "removed: " + key
+r_old = json.load(open(sys.argv[1] + "/routes.json"))["routes"]
+r_new = json.load(open(sys.argv[2] + "/routes.json"))["routes"]
+assert [r for r in r_new if r["service"] != "file-previews"] == r_old
+PY
+then ok "gateway adding-a-service-changes-only-its-lines"; else bad "gateway adding-a-service-changes-only-its-lines"; fi

@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""e2e.py OUT ENV WORK [--waf] - run the generated nginx + ModSecurity edge
+of ENV from topoc's output tree OUT on 127.0.0.1 and send real requests.
+
+Only the installation-specific files in site/ are replaced: listen
+addresses (127.0.0.1), upstream servers (stub backends here, over TLS),
+certificates (made here with openssl) and log paths.  Everything else is
+the generated configuration as topoc wrote it.
+
+Checks: every edge route's sample URL reaches its service; unknown paths are
+404; plain HTTP is redirected; internal paths are not served; SQL injection
+and XSS get 403; a client certificate opens the mutual-TLS host.  With
+--waf (the tests/gateway fixture): a denied IP gets 403, a burst over the
+rate limit gets 429, the detection-only route passes and logs, a custom
+rule blocks, and method dispatch falls through to the right service.
+
+Prints "ok NAME" / "FAIL NAME: why"; every process it starts is stopped by
+pid, whatever happens.
+"""
+import http.client, json, os, shutil, signal, socket, ssl, subprocess, sys
+import threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+out, env, work = sys.argv[1], sys.argv[2], sys.argv[3]
+waf = "--waf" in sys.argv
+HTTP, HTTPS, STUB0 = 18080, 18443, 19100
+results = []
+
+def check(name, cond, why=""):
+    results.append(cond)
+    print(("ok " if cond else "FAIL ") + f"{env}: {name}" + ("" if cond else f": {why}"), flush=True)
+
+def sh(*cmd):
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+# ---- the prefix: the generated tree, with site/ made local ----
+table = json.load(open(f"{out}/{env}/gateway/routes.json"))
+prefix = os.path.join(work, env)
+shutil.rmtree(prefix, ignore_errors=True)
+shutil.copytree(f"{out}/{env}/gateway/nginx", prefix)
+for d in ("logs", "tmp", "tls"):
+    os.makedirs(os.path.join(prefix, d), exist_ok=True)
+tls = os.path.join(prefix, "tls")
+domain = table["domain"]
+sans = ",".join([f"DNS:{h}" for h in table["hosts"]] + [f"DNS:*.{domain}", "IP:127.0.0.1"])
+sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+   "-keyout", f"{tls}/gateway.key", "-out", f"{tls}/gateway.crt",
+   "-subj", "/CN=topoc test gateway", "-addext", f"subjectAltName={sans}")
+# a client CA for every client-certificate host, and a client certificate
+cas = sorted({l.split("tls/")[1].split(".pem")[0]
+              for l in open(f"{prefix}/nginx.conf") if "ssl_client_certificate" in l})
+for ca in cas:
+    sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+       "-keyout", f"{tls}/{ca}.key", "-out", f"{tls}/{ca}.pem", "-subj", f"/CN={ca}")
+    sh("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{tls}/client.key",
+       "-out", f"{tls}/client.csr", "-subj", "/CN=topoc test client")
+    sh("openssl", "x509", "-req", "-in", f"{tls}/client.csr", "-CA", f"{tls}/{ca}.pem",
+       "-CAkey", f"{tls}/{ca}.key", "-CAcreateserial", "-days", "2", "-out", f"{tls}/client.crt")
+site = os.path.join(prefix, "site")
+open(f"{site}/listen-http.conf", "w").write(f"listen 127.0.0.1:{HTTP};\n")
+open(f"{site}/listen-https.conf", "w").write(f"listen 127.0.0.1:{HTTPS} ssl;\n")
+open(f"{site}/modsecurity.conf", "w").write(f"modsecurity_rules_file {prefix}/modsec/main.conf;\n")
+open(f"{site}/modsec-site.conf", "w").write(
+    f"SecAuditLog {prefix}/logs/modsec_audit.log\nSecTmpDir {prefix}/tmp/\nSecDataDir {prefix}/tmp/\n")
+proxy = open(f"{site}/proxy.conf").read().replace(
+    "/etc/ssl/certs/ca-certificates.crt", f"{tls}/gateway.crt")
+open(f"{site}/proxy.conf", "w").write(proxy)   # upstream TLS is verified
+# one stub port per upstream; the stubs present the gateway certificate
+# under the name nginx asks for, so proxy_ssl_verify stays on
+services, lines = [], []
+for l in open(f"{site}/upstreams.conf"):
+    if l.startswith("upstream "):
+        services.append(l.split()[1])
+    if l.strip().startswith("server "):
+        l = f"    server 127.0.0.1:{STUB0 + len(services) - 1};\n"
+    lines.append(l)
+open(f"{site}/upstreams.conf", "w").writelines(lines)
+# the stubs' certificate must match the App Service names nginx verifies
+stub_sans = ",".join(f"DNS:{json.dumps(r['backend']['host'])[1:-1]}" for r in table["routes"])
+sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+   "-keyout", f"{tls}/stub.key", "-out", f"{tls}/stub.crt", "-subj", "/CN=stub",
+   "-addext", f"subjectAltName={stub_sans}")
+open(f"{site}/proxy.conf", "w").write(proxy.replace(f"{tls}/gateway.crt", f"{tls}/stub.crt"))
+
+class Stub(BaseHTTPRequestHandler):
+    def answer(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        if n:
+            self.rfile.read(n)
+        body = self.server.name.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = answer
+    def log_message(self, *a):
+        pass
+
+stubs, nginx = [], None
+def stop_all():
+    if nginx and nginx.poll() is None:
+        os.kill(nginx.pid, signal.SIGQUIT)
+        try:
+            nginx.wait(10)
+        except subprocess.TimeoutExpired:
+            os.kill(nginx.pid, signal.SIGKILL)
+            nginx.wait()
+    for s in stubs:
+        s.shutdown()
+        s.server_close()
+
+def wait_port(port):
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+class Conn(http.client.HTTPSConnection):
+    """HTTPS to 127.0.0.1 with the SNI and Host of a platform host."""
+    def __init__(self, sni, ctx, source=None):
+        super().__init__("127.0.0.1", HTTPS, context=ctx, timeout=10,
+                         source_address=(source, 0) if source else None)
+        self.sni = sni
+    def connect(self):
+        sock = socket.create_connection((self.host, self.port), self.timeout, self.source_address)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.sni)
+
+plain = ssl.create_default_context(cafile=f"{tls}/gateway.crt")
+with_cert = ssl.create_default_context(cafile=f"{tls}/gateway.crt")
+if cas:
+    with_cert.load_cert_chain(f"{tls}/client.crt", f"{tls}/client.key")
+
+def request(host, path, method="GET", headers=None, source=None, cert=False, body=None):
+    c = Conn(host, with_cert if cert else plain, source)
+    h = {"Host": host, "User-Agent": "topoc-e2e"}
+    h.update(headers or {})
+    if body is not None:
+        h["Content-Type"] = "application/json"
+    c.request(method, path, body=body, headers=h)
+    r = c.getresponse()
+    data = r.read().decode(errors="replace")
+    c.close()
+    return r.status, data
+
+try:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(f"{tls}/stub.crt", f"{tls}/stub.key")
+    for i, name in enumerate(services):
+        srv = ThreadingHTTPServer(("127.0.0.1", STUB0 + i), Stub)
+        srv.name = name
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        stubs.append(srv)
+    test = subprocess.run(["nginx", "-t", "-q", "-p", prefix + "/", "-c", "nginx.conf"],
+                          capture_output=True, text=True)
+    check("nginx -t", test.returncode == 0, test.stderr[-800:])
+    rc = subprocess.run(["/usr/lib/x86_64-linux-gnu/libexec/modsec-rules-check",
+                         f"{prefix}/modsec/main.conf"], capture_output=True, text=True)
+    check("modsec-rules-check", rc.returncode == 0 and "Test ok" in rc.stdout,
+          (rc.stdout + rc.stderr)[-800:])
+    nginx = subprocess.Popen(["nginx", "-p", prefix + "/", "-c", "nginx.conf", "-g", "daemon off;"],
+                             stderr=subprocess.DEVNULL)
+    started = wait_port(HTTPS) and wait_port(HTTP)
+    check("gateway starts", started)
+    if not started:
+        raise SystemExit(1)
+    # hosts that require a client certificate, from the generated servers
+    cert_hosts, name = set(), None
+    for l in open(f"{prefix}/nginx.conf"):
+        w = l.split()
+        if w[:1] == ["server_name"]:
+            name = w[1].rstrip(";")
+        if w[:1] == ["ssl_client_certificate"]:
+            cert_hosts.add(name)
+
+    # every edge route's sample reaches its own service
+    wrong = []
+    edge = [r for r in table["routes"] if not r["internal"]]
+    for i, r in enumerate(edge):
+        # many clients, as in life: the platform's own per-client rate
+        # limits must not trip over the sweep (127.0.0.0/8 is loopback)
+        source = f"127.0.{10 + i // 200}.{10 + i % 200}"
+        method = "GET" if "GET" in r["methods"] else r["methods"][0]
+        cert = r["host"] in cert_hosts
+        body = "{}" if method in ("POST", "PUT", "PATCH") else None
+        status, data = request(r["host"], r["sample"], method, cert=cert, body=body,
+                               source=source)
+        if status != 200 or data != r["service"]:
+            wrong.append(f"{method} {r['host']}{r['sample']} -> {status} {data[:40]!r}, want {r['service']}")
+    check(f"all {len(edge)} route samples reach their service", not wrong, "; ".join(wrong[:5]))
+
+    api = next(h for h in table["hosts"] if h.startswith("api."))
+    some = next(r for r in edge if r["host"] == api and "GET" in r["methods"])
+    status, _ = request(api, "/no/such/route/here")
+    check("unknown path is 404", status == 404, status)
+    c = http.client.HTTPConnection("127.0.0.1", HTTP, timeout=10)
+    c.request("GET", some["sample"], headers={"Host": api})
+    r = c.getresponse()
+    check("plain HTTP redirects to HTTPS", r.status == 301 and
+          r.getheader("Location") == f"https://{api}{some['sample']}", (r.status, r.getheader("Location")))
+    c.close()
+    status, _ = request(api, some["sample"])
+    hsts = None
+    c = Conn(api, plain); c.request("GET", some["sample"], headers={"Host": api}); rr = c.getresponse()
+    hsts = rr.getheader("Strict-Transport-Security"); rr.read(); c.close()
+    check("HSTS header", bool(hsts) and "max-age=" in hsts, hsts)
+    status, _ = request(api, some["sample"] + "?id=1%27%20OR%20%271%27=%271")
+    check("SQL injection is 403", status == 403, status)
+    status, _ = request(api, some["sample"] + "?q=%3Cscript%3Ealert(1)%3C/script%3E")
+    check("XSS is 403", status == 403, status)
+    for p in ("/metrics", "/internal/anything", "/healthz"):
+        status, _ = request(api, p)
+        check(f"internal path {p} is not served", status in (403, 404), status)
+    for r in table["routes"]:
+        if r["internal"]:
+            status, data = request(r["host"], r["sample"])
+            check(f"internal route {r['path']} is not at the edge", status in (403, 404) and data != r["service"], status)
+    for admin in sorted(cert_hosts):
+        try:
+            status, _ = request(admin, "/")
+            refused = status in (400, 403, 495, 496)
+        except (ssl.SSLError, ConnectionError, OSError):
+            refused = True
+        check("client-certificate host refuses a client without one", refused)
+
+    if waf:
+        status, _ = request(api, some["sample"], source="127.0.0.2")
+        check("denied IP is 403", status == 403, status)
+        time.sleep(1.2)  # the sample sweep used this second's request
+        codes = [request(api, "/limited")[0] for _ in range(20)]
+        check("a burst over the rate limit gets 429", 429 in codes and codes[0] == 200, codes)
+        status, data = request(api, "/reports/1?id=1%27%20OR%20%271%27=%271")
+        check("detection-only route lets an attack through", status == 200 and data == "orders", (status, data))
+        time.sleep(0.2)
+        audit = open(f"{prefix}/logs/modsec_audit.log").read()
+        entry = audit[audit.find("GET /reports/1?"):][:6000]
+        check("detection-only route logs it", "942100" in entry and "949110" in entry,
+              "no 942100/949110 for /reports/1 in the audit log")
+        status, _ = request(api, "/orders/1", headers={"User-Agent": "sqlmap/1.7"})
+        check("custom rule blocks a scanner", status == 403, status)
+        status, data = request(api, "/orders/latest")
+        check("GET falls through to the {orderId} route", (status, data) == (200, "orders"), (status, data))
+        status, data = request(api, "/orders/latest", "POST", body="{}")
+        check("POST goes to the literal route", (status, data) == (200, "order-import"), (status, data))
+        status, _ = request(api, "/orders/latest", "DELETE")
+        check("a method no route has is 405", status == 405, status)
+except SystemExit:
+    pass
+finally:
+    stop_all()
+    left = subprocess.run(["pgrep", "-f", f"nginx.*{prefix}"], capture_output=True, text=True).stdout.split()
+    check("every process stopped", not left, left)
+sys.exit(0 if all(results) else 1)
