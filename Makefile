@@ -21,7 +21,8 @@ DEB_LIBS := yaml-0.1:libyaml-dev jansson:libjansson-dev \
 PKGS     := $(foreach p,$(DEB_LIBS),$(firstword $(subst :, ,$(p))))
 # command -> Debian package, for the tests
 DEB_TOOLS := python3:python3 clang:clang xmllint:libxml2-utils \
-             openssl:openssl nginx:nginx pgrep:procps \
+             openssl:openssl nginx:nginx pgrep:procps haproxy:haproxy \
+             /etc/ssl/certs/ca-certificates.crt:ca-certificates \
              /usr/lib/nginx/modules/ngx_http_modsecurity_module.so:libnginx-mod-http-modsecurity \
              /usr/share/modsecurity-crs/rules:modsecurity-crs
 
@@ -46,6 +47,7 @@ CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
              src/check/check_security.c src/check/check_policy.c
 EMIT_SRC  := src/emit/output.c src/emit/emit_model.c src/emit/mustache.c \
              src/emit/emit_gateway.c src/emit/emit_nginx.c \
+             src/emit/emit_templates.c src/emit/escape.c \
              src/emit/report_sarif.c \
              src/emit/report_junit.c src/emit/report_github.c
 LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(CHECK_SRC) $(EMIT_SRC) \
@@ -140,6 +142,8 @@ fuzz: test-deps
 install: $(BUILD)/topoc
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/topoc $(DESTDIR)$(PREFIX)/bin/topoc
+	cd templates && find . -type f -name '*.mustache' | while read -r f; do \
+	  install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/topoc/templates/$$f"; done
 
 clean:
 	rm -rf build

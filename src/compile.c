@@ -17,7 +17,8 @@ void compile_free(Compilation *c)
 }
 
 CompileResult compile(Compilation *c, char *const *paths, int npaths,
-                      const char *out_dir, const CheckOptions *opt)
+                      const char *out_dir, const char *templates,
+                      const CheckOptions *opt)
 {
     if (load_inputs(&c->arena, &c->diags, paths, npaths, &c->inputs) != 0)
         return COMPILE_IO;
@@ -32,6 +33,8 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
     emit_model(c->model, &c->outputs);
     emit_gateway(c->model, &c->outputs);
     emit_nginx(c->model, &c->outputs);
+    if (emit_templates(c->model, templates, &c->outputs) != 0)
+        return COMPILE_IO;
     if (out_commit(&c->outputs, out_dir) != 0)
         return COMPILE_IO;
     return COMPILE_OK;

@@ -35,6 +35,8 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  -o, --output DIR     where build writes (default: out)\n"
+    "      --templates DIR  more template targets (DIR/TARGET/*.mustache);\n"
+    "                       they replace built-in targets of the same name\n"
     "      --format FMT[=FILE]  diagnostics as text (default), json, sarif,\n"
     "                       junit or github, to stdout or FILE; repeatable\n"
     "      --color WHEN     auto (default), always or never\n"
@@ -65,7 +67,7 @@ typedef struct Report {
 } Report;
 
 typedef struct Opts {
-    const char *out;
+    const char *out, *templates;
     bool quiet;
     Report reports[MAX_REPORTS];
     int nreports;
@@ -195,7 +197,7 @@ static int run(const char *cmd, char *const *paths, int n, const Opts *o)
     compile_init(&c);
     CompileResult r =
         compile(&c, paths, n, strcmp(cmd, "build") == 0 ? o->out : NULL,
-                &o->check);
+                o->templates, &o->check);
     diags_sort(&c.diags);
     if (write_reports(&c.diags, o) != 0 && r == COMPILE_OK)
         r = COMPILE_IO;
@@ -217,6 +219,7 @@ int main(int argc, char **argv)
         {"werror", no_argument, NULL, 'W'},
         {"today", required_argument, NULL, 'T'},
         {"stats", no_argument, NULL, 'S'},
+        {"templates", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -252,6 +255,9 @@ int main(int argc, char **argv)
             break;
         case 'S':
             o.check.stats = true;
+            break;
+        case 't':
+            o.templates = optarg;
             break;
         case 'T':
             if (strlen(optarg) != 10 || optarg[4] != '-' || optarg[7] != '-')

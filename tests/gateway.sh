@@ -80,3 +80,37 @@ r_new = json.load(open(sys.argv[2] + "/routes.json"))["routes"]
 assert [r for r in r_new if r["service"] != "file-previews"] == r_old
 PY
 then ok "gateway adding-a-service-changes-only-its-lines"; else bad "gateway adding-a-service-changes-only-its-lines"; fi
+
+# HAProxy, rendered from templates/haproxy/: haproxy -c accepts it.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$GW/hap.key" -out "$GW/hap.crt" \
+    -days 2 -subj /CN=topoc-test >/dev/null 2>&1
+cat "$GW/hap.crt" "$GW/hap.key" >"$GW/gateway.pem"
+for env in integration production; do
+    sed "s|crt-base /etc/haproxy/certs|crt-base $GW|" "$GW/example/$env/gateway/haproxy/haproxy.cfg" >"$GW/haproxy-$env.cfg"
+    if haproxy -c -f "$GW/haproxy-$env.cfg" >"$GW/haproxy.out" 2>&1 &&
+       ! grep -v -e "could not resolve address" -e NOTICE "$GW/haproxy.out" | grep -q -e WARNING -e ALERT; then
+        ok "gateway haproxy -c $env"
+    else
+        bad "gateway haproxy -c $env" "$(grep -v 'could not resolve' "$GW/haproxy.out" | head -10)"
+    fi
+done
+sed "s|crt-base /etc/haproxy/certs|crt-base $GW|" "$GW/hostile/production/gateway/haproxy/haproxy.cfg" >"$GW/haproxy-hostile.cfg"
+if haproxy -c -f "$GW/haproxy-hostile.cfg" >/dev/null 2>&1 && [ "$(grep -c 'pwned' "$GW/haproxy-hostile.cfg")" = 1 ] &&
+   grep -q "path_reg '.*pwned.*'$" "$GW/haproxy-hostile.cfg"; then
+    ok "gateway haproxy hostile-strings-inject-nothing"; else bad "gateway haproxy hostile-strings-inject-nothing"; fi
+
+# --templates adds a target, or replaces a built-in one; broken ones are refused.
+mkdir -p "$GW/tpl/route-list" "$GW/tpl/haproxy" "$GW/bad/broken"
+printf '{{#routes}}{{host}} {{methods}} {{path}} -> {{service}}\n{{/routes}}' >"$GW/tpl/route-list/routes.txt.mustache"
+printf '# replaced\n{{> extra}}' >"$GW/tpl/haproxy/haproxy.cfg.mustache"
+printf 'platform {{platform}}\n' >"$GW/tpl/haproxy/_extra.mustache"
+"$TOPOC" build "$ROOT/specs/tutorial" -o "$GW/tpl-out" --templates "$GW/tpl" -q
+if grep -qx "api.books.example GET PUT /orders/{orderId} -> orders" "$GW/tpl-out/production/gateway/route-list/routes.txt" &&
+   [ "$(cat "$GW/tpl-out/production/gateway/haproxy/haproxy.cfg")" = "$(printf '# replaced\nplatform tutorial')" ] &&
+   [ -f "$GW/tpl-out/production/gateway/nginx/nginx.conf" ]; then
+    ok "gateway templates-add-and-replace-targets"; else bad "gateway templates-add-and-replace-targets"; fi
+printf 'ok\n{{#routes}}\n{{path}}\n' >"$GW/bad/broken/x.txt.mustache"
+"$TOPOC" build "$ROOT/specs/tutorial" -o "$GW/bad-out" --templates "$GW/bad" -q 2>"$GW/bad.err"
+status=$?
+if [ "$status" = 2 ] && grep -q "x.txt.mustache:2:1: section is not closed: 'routes'" "$GW/bad.err" && [ ! -e "$GW/bad-out" ]; then
+    ok "gateway broken-template-is-refused"; else bad "gateway broken-template-is-refused" "status $status: $(cat "$GW/bad.err")"; fi

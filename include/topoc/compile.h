@@ -35,6 +35,7 @@ void compile_free(Compilation *c);
 /* Load and check the spec; with out_dir, also emit and write outputs,
  * but only when there are no errors. */
 CompileResult compile(Compilation *c, char *const *paths, int npaths,
-                      const char *out_dir, const CheckOptions *opt);
+                      const char *out_dir, const char *templates,
+                      const CheckOptions *opt);
 
 #endif

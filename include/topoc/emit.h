@@ -40,5 +40,8 @@ void emit_model(const Model *m, Outputs *o);
 void emit_gateway(const Model *m, Outputs *o);
 /* ENV/gateway/nginx/: nginx + ModSecurity + CRS for Debian 12. */
 void emit_nginx(const Model *m, Outputs *o);
+/* ENV/gateway/TARGET/: every template target (built-in templates/, plus
+ * user_dir if given).  Returns -1 after reporting a broken template. */
+int emit_templates(const Model *m, const char *user_dir, Outputs *o);
 
 #endif

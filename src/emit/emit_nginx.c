@@ -30,6 +30,7 @@
  * whole, so no spec string can end a token or start a directive.
  */
 #include "topoc/emit.h"
+#include "topoc/escape.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
@@ -46,29 +47,6 @@ typedef struct Gen {
     Strbuf conf, maps;
     int nloc;
 } Gen;
-
-/* A PCRE pattern rewritten so that none of the bytes in `unsafe` (nor a
- * control byte) appears raw: each becomes \xHH, which PCRE reads as the
- * same literal.  Escape pairs are kept whole, and an escaped unsafe byte
- * (\" for a quote) becomes its \xHH form, which means the same. */
-static void escape_pcre(Strbuf *sb, const char *re, const char *unsafe)
-{
-    for (const unsigned char *p = (const unsigned char *)re; *p; p++) {
-        unsigned char c = *p;
-        bool bad_next = p[1] && (p[1] < 0x20 || p[1] == 0x7f ||
-                                 strchr(unsafe, p[1]));
-        if (c == '\\' && p[1] && !bad_next) {
-            sb_putc(sb, (char)c);
-            sb_putc(sb, (char)*++p);
-        } else if (c == '\\' && bad_next) {
-            sb_printf(sb, "\\x%02x", *++p);
-        } else if (c < 0x20 || c == 0x7f || strchr(unsafe, c)) {
-            sb_printf(sb, "\\x%02x", c);
-        } else {
-            sb_putc(sb, (char)c);
-        }
-    }
-}
 
 /* A regex as an nginx double-quoted token. */
 static void put_regex(Strbuf *sb, const char *re)

@@ -1,0 +1,331 @@
+/* emit_templates.c - text targets rendered from logic-less templates:
+ * every TEMPLATES/TARGET/FILE.mustache becomes ENV/gateway/TARGET/FILE.
+ *
+ * The view (below) is built here, in C: routes in the matching order,
+ * backends, the edge's settings.  Templates only place values, so adding a
+ * target needs a template and no C.  TARGET/_NAME.mustache is a partial,
+ * {{> NAME}}.  A --templates directory adds targets, and replaces built-in
+ * targets of the same name.  {{value}} is escaped for the output file's
+ * format, chosen by its extension (escape.h).
+ */
+#include "topoc/emit.h"
+#include "topoc/escape.h"
+#include "topoc/json.h"
+#include "topoc/mustache.h"
+#include "topoc/routing.h"
+#include "topoc/util.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { MAX_TEMPLATE = 1 << 20 };
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    Strbuf sb = STRBUF_INIT;
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && sb.len < MAX_TEMPLATE)
+        sb_add(&sb, buf, n);
+    fclose(f);
+    return sb_detach(&sb, NULL);
+}
+
+/* dir + "/" + name, allocated: paths here come from the file system. */
+static char *join(const char *dir, const char *name)
+{
+    char *p = NULL;
+    if (asprintf(&p, "%s/%s", dir, name) < 0)
+        p = NULL;
+    return p ? p : (char *)xmalloc(1);
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The built-in templates: next to the binary (build/../templates) or where
+ * `make install` puts them (bin/../share/topoc/templates). */
+static bool builtin_dir(char *out, size_t n)
+{
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len <= 0)
+        return false;
+    exe[len] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return false;
+    *slash = '\0';
+    static const char *const rel[] = {"../templates",
+                                      "../share/topoc/templates"};
+    for (int i = 0; i < 2; i++) {
+        char *p = join(exe, rel[i]);
+        bool found = is_dir(p) && strlen(p) < n;
+        if (found)
+            memcpy(out, p, strlen(p) + 1);
+        free(p);
+        if (found)
+            return true;
+    }
+    return false;
+}
+
+static int list_sorted(const char *dir, bool dirs, const char ***out)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    const char **v = NULL;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *path = join(dir, e->d_name);
+        bool skip = is_dir(path) != dirs;
+        free(path);
+        if (skip)
+            continue;
+        v = xrealloc(v, (size_t)(n + 1) * sizeof *v);
+        v[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    sort_strings(v, n);
+    *out = v;
+    return n;
+}
+
+static void free_list(const char **v, int n)
+{
+    for (int i = 0; i < n; i++)
+        free((char *)v[i]);
+    free(v);
+}
+
+/* ---- the view ---- */
+
+static JsonVal *view_for(const Model *m, const EnvModel *env, Arena *a)
+{
+    const Edge *edge = m->platform->edge;
+    JsonVal *v = jv_obj();
+    jv_set(v, "platform", jv_str(m->platform->name.s));
+    jv_set(v, "environment", jv_str(env->env->name.s));
+    jv_set(v, "domain", jv_str(env->env->domain.s));
+    jv_set(v, "tls_min", jv_str(strcmp(edge->gateway->tls_min_version.s,
+                                       "1.3") == 0 ? "TLSv1.3" : "TLSv1.2"));
+    if (edge->gateway->hsts->enabled.v) {
+        char h[128];
+        snprintf(h, sizeof h, "max-age=%lld%s%s",
+                 edge->gateway->hsts->max_age.v,
+                 edge->gateway->hsts->include_subdomains.v
+                     ? "; includeSubDomains" : "",
+                 edge->gateway->hsts->preload.v ? "; preload" : "");
+        jv_set(v, "hsts", jv_str(h));
+    }
+    JsonVal *deny = jv_arr(), *allow = jv_arr();
+    for (int i = 0; i < edge->waf->deny_ips.n; i++)
+        jv_push(deny, jv_str(edge->waf->deny_ips.v[i].s));
+    for (int i = 0; i < edge->waf->allow_ips.n; i++)
+        jv_push(allow, jv_str(edge->waf->allow_ips.v[i].s));
+    jv_set(v, "deny_ips", deny);
+    jv_set(v, "allow_ips", allow);
+    JsonVal *internal = jv_arr();
+    const StrList *ip = &m->platform->policy->internal_paths;
+    for (int i = 0; i < ip->n; i++) {
+        Route r = {.path = ip->v[i], .host = {"*", ip->v[i].loc}};
+        RouteEntry e = {.r = &r};
+        route_parse(a, &e);
+        Strbuf re = STRBUF_INIT;
+        route_regex_full(&e, &re);
+        JsonVal *o = jv_obj();
+        jv_set(o, "path", jv_str(ip->v[i].s));
+        jv_set(o, "regex", jv_str(re.buf));
+        jv_push(internal, o);
+        sb_release(&re);
+    }
+    jv_set(v, "internal_paths", internal);
+
+    int n;
+    RouteEntry *routes = routing_table(a, env, &n);
+    JsonVal *rs = jv_arr(), *hosts = jv_arr(), *backends = jv_arr();
+    const char *last = NULL;
+    for (int i = 0; i < n; i++) {
+        const RouteEntry *e = &routes[i];
+        if (e->r->internal.v)
+            continue;
+        JsonVal *o = jv_obj();
+        char id[160];
+        int k = 0;
+        while (k < e->svc->routes.n && e->svc->routes.v[k] != e->r)
+            k++;
+        snprintf(id, sizeof id, "%s_%d", e->svc->name.s, k + 1);
+        for (char *p = id; *p; p++)
+            if (*p == '-')
+                *p = '_';
+        jv_set(o, "id", jv_str(id));
+        jv_set(o, "host", jv_str(e->r->fqdn.s));
+        jv_set(o, "path", jv_str(e->r->path.s));
+        Strbuf re = STRBUF_INIT, ms = STRBUF_INIT;
+        route_regex_full(e, &re);
+        jv_set(o, "regex", jv_str(re.buf));
+        for (unsigned b = 0; b < 7; b++)
+            if (e->methods & (1u << b))
+                sb_printf(&ms, "%s%s", ms.len ? " " : "",
+                          route_method_names[b]);
+        jv_set(o, "methods", jv_str(ms.buf));
+        jv_set(o, "service", jv_str(e->svc->name.s));
+        jv_push(rs, o);
+        sb_release(&re);
+        sb_release(&ms);
+        if (!last || strcmp(last, e->r->fqdn.s)) {
+            jv_push(hosts, jv_str(e->r->fqdn.s));
+            last = e->r->fqdn.s;
+        }
+    }
+    bool tls = edge->gateway->internal_tls.v;
+    for (int i = 0; i < env->nservices; i++) {
+        const Service *s = env->services[i];
+        bool public = false;
+        for (int k = 0; k < s->routes.n && !public; k++)
+            public = !((const Route *)s->routes.v[k])->internal.v;
+        if (!public)
+            continue;
+        JsonVal *b = jv_obj();
+        char host[256];
+        snprintf(host, sizeof host, "%s-%s-%s.azurewebsites.net",
+                 m->platform->name.s, env->env->name.s, s->name.s);
+        jv_set(b, "name", jv_str(s->name.s));
+        jv_set(b, "host", jv_str(host));
+        jv_set(b, "port", jv_int(tls ? 443 : 80));
+        jv_set(b, "tls", jv_bool(tls));
+        jv_set(b, "health_path", jv_str(s->runtime->health_path.s));
+        jv_push(backends, b);
+    }
+    jv_set(v, "routes", rs);
+    jv_set(v, "hosts", hosts);
+    jv_set(v, "backends", backends);
+    return v;
+}
+
+/* ---- rendering ---- */
+
+typedef struct Target {
+    const char *dir;
+    Strbuf *scratch;
+} Target;
+
+static const char *partial(void *ud, const char *name)
+{
+    Target *t = ud;
+    char *file = NULL, *path;
+    if (asprintf(&file, "_%s.mustache", name) < 0)
+        return NULL;
+    path = join(t->dir, file);
+    char *text = read_text(path);
+    free(file);
+    free(path);
+    if (!text)
+        return NULL;
+    sb_reset(t->scratch);
+    sb_puts(t->scratch, text); /* kept until the next partial */
+    free(text);
+    return t->scratch->buf;
+}
+
+static MustacheEscape escape_for(const char *file)
+{
+    const char *dot = strrchr(file, '.');
+    if (dot && !strcmp(dot, ".json"))
+        return escape_json_text;
+    if (dot && (!strcmp(dot, ".cfg") || !strcmp(dot, ".conf")))
+        return escape_config;
+    return escape_xml;
+}
+
+static int render_target(const Model *m, const char *dir, const char *target,
+                         Outputs *o)
+{
+    char *tdir = join(dir, target);
+    const char **files;
+    int nfiles = list_sorted(tdir, false, &files), rc = 0;
+    for (int f = 0; f < nfiles && rc == 0; f++) {
+        size_t len = strlen(files[f]);
+        if (files[f][0] == '_' || len < 10 ||
+            strcmp(files[f] + len - 9, ".mustache"))
+            continue;
+        char *path = join(tdir, files[f]);
+        char *tmpl = read_text(path);
+        if (!tmpl) {
+            fprintf(stderr, "topoc: error: cannot read template %s\n", path);
+            free(path);
+            rc = -1;
+            break;
+        }
+        for (int e = 0; e < m->nenvs && rc == 0; e++) {
+            Arena a;
+            arena_init(&a);
+            JsonVal *view = view_for(m, &m->envs[e], &a);
+            Strbuf out = STRBUF_INIT, scratch = STRBUF_INIT;
+            Target t = {tdir, &scratch};
+            MustacheOptions opt = {escape_for(files[f]), partial, &t};
+            char err[256];
+            if (mustache_render(tmpl, view, &opt, &out, err, sizeof err) != 0) {
+                fprintf(stderr, "topoc: error: %s:%s\n", path, err);
+                rc = -1;
+            } else {
+                char name[PATH_MAX];
+                snprintf(name, sizeof name, "%s/gateway/%s/%.*s",
+                         m->envs[e].env->name.s, target, (int)(len - 9),
+                         files[f]);
+                out_add(o, name, &out);
+            }
+            sb_release(&out);
+            sb_release(&scratch);
+            jv_free(view);
+            arena_free(&a);
+        }
+        free(tmpl);
+        free(path);
+    }
+    free_list(files, nfiles);
+    free(tdir);
+    return rc;
+}
+
+int emit_templates(const Model *m, const char *user_dir, Outputs *o)
+{
+    char builtin[PATH_MAX];
+    bool have_builtin = builtin_dir(builtin, sizeof builtin);
+    if (user_dir && !is_dir(user_dir)) {
+        fprintf(stderr, "topoc: error: %s: not a templates directory\n",
+                user_dir);
+        return -1;
+    }
+    const char **mine = NULL, **ours = NULL;
+    int nmine = user_dir ? list_sorted(user_dir, true, &mine) : 0;
+    int nours = have_builtin ? list_sorted(builtin, true, &ours) : 0;
+    int rc = 0;
+    for (int i = 0; i < nours && rc == 0; i++) {
+        bool replaced = false;
+        for (int k = 0; k < nmine; k++)
+            replaced = replaced || strcmp(mine[k], ours[i]) == 0;
+        if (!replaced)
+            rc = render_target(m, builtin, ours[i], o);
+    }
+    for (int k = 0; k < nmine && rc == 0; k++)
+        rc = render_target(m, user_dir, mine[k], o);
+    free_list(mine, nmine);
+    free_list(ours, nours);
+    return rc;
+}
