@@ -31,7 +31,8 @@ WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
             -Wno-missing-field-initializers # schema tables leave trailing fields 0
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
-             -DTOPOC_VERSION='"$(VERSION)"' $(CFLAGS) \
+             -DTOPOC_VERSION='"$(VERSION)"' \
+             -DTOPOC_SOURCE_TEMPLATES='"$(CURDIR)/templates"' $(CFLAGS) \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS     = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

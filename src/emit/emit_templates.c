@@ -23,6 +23,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifndef TOPOC_SOURCE_TEMPLATES
+#define TOPOC_SOURCE_TEMPLATES "templates"
+#endif
+
 enum { MAX_TEMPLATE = 1 << 20 };
 
 static char *read_text(const char *path)
@@ -54,8 +58,9 @@ static bool is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The built-in templates: next to the binary (build/../templates) or where
- * `make install` puts them (bin/../share/topoc/templates). */
+/* The built-in templates: where `make install` puts them
+ * (bin/../share/topoc/templates), else the source tree's, for a binary
+ * run from its build folder. */
 static bool builtin_dir(char *out, size_t n)
 {
     char exe[PATH_MAX];
@@ -67,10 +72,9 @@ static bool builtin_dir(char *out, size_t n)
     if (!slash)
         return false;
     *slash = '\0';
-    static const char *const rel[] = {"../templates",
-                                      "../share/topoc/templates"};
     for (int i = 0; i < 2; i++) {
-        char *p = join(exe, rel[i]);
+        char *p = i == 0 ? join(exe, "../share/topoc/templates")
+                         : join(TOPOC_SOURCE_TEMPLATES, ".");
         bool found = is_dir(p) && strlen(p) < n;
         if (found)
             memcpy(out, p, strlen(p) + 1);
