@@ -1,4 +1,4 @@
-/* report_junit.c - JUnit XML; the only file that uses libxml2's writer.
+/* report_junit.c - JUnit XML, written through xml.h (libxml2).
  * Shape (validated in the tests against the Jenkins xunit junit-10 XSD):
  *   <testsuites name="topoc" tests= failures= errors=>
  *     <testsuite name="FILE" tests= failures= skipped=>
@@ -9,7 +9,7 @@
  *   test case, so a clean run still shows what was checked. */
 #include "topoc/report.h"
 
-#include <libxml/xmlwriter.h>
+#include "topoc/xml.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -23,18 +23,7 @@ static const char *file_of(const Diag *d)
     return d->loc.src ? d->loc.src->path : "topoc";
 }
 
-static void attr_int(xmlTextWriterPtr w, const char *name, int v)
-{
-    xmlTextWriterWriteFormatAttribute(w, (const xmlChar *)name, "%d", v);
-}
-
-static void attr(xmlTextWriterPtr w, const char *name, const char *v)
-{
-    xmlTextWriterWriteAttribute(w, (const xmlChar *)name,
-                                (const xmlChar *)v);
-}
-
-static void testcase(xmlTextWriterPtr w, const Diag *d)
+static void testcase(XmlOut *w, const Diag *d)
 {
     char name[512], line[1024];
     if (d->target)
@@ -45,29 +34,32 @@ static void testcase(xmlTextWriterPtr w, const Diag *d)
     snprintf(line, sizeof line, "%s:%d:%d: %s: %s [%s]", file_of(d),
              d->loc.line, d->loc.col,
              d->sev == SEV_ERROR ? "error" : "warning", d->msg, d->rule);
-    xmlTextWriterStartElement(w, (const xmlChar *)"testcase");
-    attr(w, "classname", file_of(d));
-    attr(w, "name", name);
+    xml_start(w, "testcase");
+    xml_attr(w, "classname", file_of(d));
+    xml_attr(w, "name", name);
     if (d->suppressed) {
-        xmlTextWriterStartElement(w, (const xmlChar *)"skipped");
-        attr(w, "message", d->justification ? d->justification : "waived");
-        xmlTextWriterWriteString(w, (const xmlChar *)line);
-        xmlTextWriterEndElement(w);
+        xml_start(w, "skipped");
+        xml_attr(w, "message", d->justification ? d->justification : "waived");
+        xml_text(w, line);
+        xml_end(w);
     } else if (d->sev == SEV_ERROR) {
-        xmlTextWriterStartElement(w, (const xmlChar *)"failure");
-        attr(w, "type", d->rule);
-        attr(w, "message", d->msg);
-        xmlTextWriterWriteString(w, (const xmlChar *)line);
-        for (int i = 0; i < d->nsubs; i++)
-            xmlTextWriterWriteFormatString(w, "\n%s: %s",
-                                           d->subs[i].help ? "help" : "note",
-                                           d->subs[i].msg);
-        xmlTextWriterEndElement(w);
+        xml_start(w, "failure");
+        xml_attr(w, "type", d->rule);
+        xml_attr(w, "message", d->msg);
+        xml_text(w, line);
+        for (int i = 0; i < d->nsubs; i++) {
+            char sub[1200];
+            snprintf(sub, sizeof sub, "\n%s: %s",
+                     d->subs[i].help ? "help" : "note", d->subs[i].msg);
+            xml_text(w, sub);
+        }
+        xml_end(w);
     } else {
-        xmlTextWriterWriteElement(w, (const xmlChar *)"system-out",
-                                  (const xmlChar *)line);
+        xml_start(w, "system-out");
+        xml_text(w, line);
+        xml_end(w);
     }
-    xmlTextWriterEndElement(w);
+    xml_end(w);
 }
 
 static void counts(const Diags *ds, int first, int n, int *fail, int *skip)
@@ -83,43 +75,36 @@ static void counts(const Diags *ds, int first, int n, int *fail, int *skip)
 
 void report_junit(const Diags *ds, Strbuf *out)
 {
-    xmlBufferPtr buf = xmlBufferCreate();
-    xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
-    xmlTextWriterSetIndent(w, 1);
-    xmlTextWriterSetIndentString(w, (const xmlChar *)"  ");
-    xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+    XmlOut *w = xml_new(true, true);
     int fail, skip;
     counts(ds, 0, ds->n, &fail, &skip);
-    xmlTextWriterStartElement(w, (const xmlChar *)"testsuites");
-    attr(w, "name", "topoc");
-    attr_int(w, "tests", ds->n ? ds->n : 1);
-    attr_int(w, "failures", fail);
-    attr_int(w, "errors", 0); /* the schema has no 'skipped' here */
+    xml_start(w, "testsuites");
+    xml_attr(w, "name", "topoc");
+    xml_attr_int(w, "tests", ds->n ? ds->n : 1);
+    xml_attr_int(w, "failures", fail);
+    xml_attr_int(w, "errors", 0); /* the schema has no 'skipped' here */
     for (int i = 0; i < ds->n || (i == 0 && ds->n == 0);) {
         const char *file = ds->n ? file_of(ds->v[i]) : "topoc";
         int n = 0;
         while (i + n < ds->n && strcmp(file_of(ds->v[i + n]), file) == 0)
             n++;
         counts(ds, i, n, &fail, &skip);
-        xmlTextWriterStartElement(w, (const xmlChar *)"testsuite");
-        attr(w, "name", file);
-        attr_int(w, "tests", n ? n : 1);
-        attr_int(w, "failures", fail);
-        attr_int(w, "errors", 0);
-        attr_int(w, "skipped", skip);
+        xml_start(w, "testsuite");
+        xml_attr(w, "name", file);
+        xml_attr_int(w, "tests", n ? n : 1);
+        xml_attr_int(w, "failures", fail);
+        xml_attr_int(w, "errors", 0);
+        xml_attr_int(w, "skipped", skip);
         for (int k = i; k < i + n; k++)
             testcase(w, ds->v[k]);
         if (n == 0) {
-            xmlTextWriterStartElement(w, (const xmlChar *)"testcase");
-            attr(w, "classname", "topoc");
-            attr(w, "name", "no findings");
-            xmlTextWriterEndElement(w);
+            xml_start(w, "testcase");
+            xml_attr(w, "classname", "topoc");
+            xml_attr(w, "name", "no findings");
+            xml_end(w);
         }
-        xmlTextWriterEndElement(w);
+        xml_end(w);
         i += n ? n : 1;
     }
-    xmlTextWriterEndDocument(w); /* closes every open element */
-    xmlFreeTextWriter(w);
-    sb_add(out, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
-    xmlBufferFree(buf);
+    xml_finish(w, out); /* closes every open element */
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""arm_validate.py SCHEMAS TEMPLATE... - validate every resource of ARM
+deployment templates against the official schemas in SCHEMAS
+(../shared/data/arm): `<apiVersion>/<Provider>*.json#/resourceDefinitions/
+<type after the provider, '/' as '_'>`.  Nested `resources` are validated
+as their own resources.  Prints "ok NAME" / "FAIL NAME: why" per resource.
+Uses Debian's python3-jsonschema (Draft 4, as the schemas declare)."""
+import glob, json, os, sys
+import jsonschema
+
+root = sys.argv[1]
+store, files = {}, {}
+for path in glob.glob(f"{root}/**/*.json", recursive=True):
+    rel = os.path.relpath(path, root)
+    doc = json.load(open(path))
+    store[f"https://schema.management.azure.com/schemas/{rel}"] = doc
+    if doc.get("id"):
+        store[doc["id"].rstrip("#")] = doc
+    files[rel] = doc
+
+def schema_for(rtype, version):
+    provider, rest = rtype.split("/", 1)
+    key = rest.replace("/", "_")
+    for rel, doc in files.items():
+        if rel.startswith(version + "/") and os.path.basename(rel).startswith(provider) \
+                and key in doc.get("resourceDefinitions", {}):
+            return rel, key
+    return None, None
+
+def deepest(err):
+    """The innermost error of a oneOf (value or expression) failure."""
+    while err.context:
+        err = min(err.context, key=lambda e: (len(e.context), -len(e.absolute_path)))
+    return err
+
+failed = 0
+def validate(res, where):
+    global failed
+    rel, key = schema_for(res["type"], res["apiVersion"])
+    name = f"{where}: {res['type']} {res.get('name')}"
+    if not rel:
+        print(f"FAIL {name}: no schema for apiVersion {res['apiVersion']}")
+        failed += 1
+        return
+    uri = f"https://schema.management.azure.com/schemas/{rel}"
+    schema = {"$ref": f"{uri}#/resourceDefinitions/{key}"}
+    resolver = jsonschema.RefResolver(uri, files[rel], store=store)
+    body = {k: v for k, v in res.items() if k not in ("resources", "dependsOn")}
+    errors = list(jsonschema.Draft4Validator(schema, resolver=resolver).iter_errors(body))
+    if errors:
+        e = deepest(errors[0])
+        print(f"FAIL {name}: {'/'.join(map(str, e.absolute_path))}: {e.message[:300]}")
+        failed += 1
+    else:
+        print(f"ok {name}")
+    for sub in res.get("resources", []):
+        validate(sub, where)
+
+for t in sys.argv[2:]:
+    doc = json.load(open(t))
+    assert doc.get("$schema", "").startswith("https://schema.management.azure.com/schemas/"), t
+    assert doc.get("contentVersion") and isinstance(doc.get("resources"), list), t
+    for res in doc["resources"]:
+        validate(res, os.path.relpath(t))
+sys.exit(1 if failed else 0)
