@@ -13,7 +13,7 @@ gateway_e2e() { # NAME OUT ENV [--waf]
     done < <(timeout 600 python3 "$ROOT/tests/gateway/e2e.py" "$out" "$env" "$GW/work-$name" "$@" 2>&1)
 }
 for spec in example:"$ROOT/specs" fixture:"$ROOT/tests/gateway/spec" hostile:"$ROOT/tests/gateway/hostile"; do
-    "$TOPOC" build "${spec#*:}" -o "$GW/${spec%%:*}" -q || bad "gateway build ${spec%%:*}"
+    "$TOPOC" build "${spec#*:}" -o "$GW/${spec%%:*}" -q 2>/dev/null || bad "gateway build ${spec%%:*}"
 done
 start=$(date +%s)
 gateway_e2e example "$GW/example" integration
@@ -45,7 +45,7 @@ cp -r "$ROOT/specs/." "$GW/plus/"
 rm -rf "$GW/plus/tutorial" "$GW/plus/broken"
 sed 's/^service: files$/service: file-previews/; s|/files|/previews|; s|/files/download|/previews/download|' \
     "$ROOT/specs/services/files.yaml" >"$GW/plus/services/file-previews.yaml"
-"$TOPOC" build "$GW/plus" -o "$GW/plus-out" -q
+"$TOPOC" build "$GW/plus" -o "$GW/plus-out" -q 2>/dev/null
 if python3 - "$GW/example/production/gateway" "$GW/plus-out/production/gateway" <<'PY'
 import json, re, sys
 def units(path):

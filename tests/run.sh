@@ -168,7 +168,11 @@ done
 # shellcheck source=tests/gateway.sh
 . "$ROOT/tests/gateway.sh"
 
-# ---- 6. the whole tool ----
+# ---- 6. the Azure edge against the official ARM schemas ----
+# shellcheck source=tests/azure.sh
+. "$ROOT/tests/azure.sh"
+
+# ---- 7. the whole tool ----
 # shellcheck source=tests/cli.sh
 . "$ROOT/tests/cli.sh"
 

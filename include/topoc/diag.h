@@ -38,7 +38,7 @@ typedef struct Loc {
     int len; /* characters to underline; 0 or 1 gives a single caret */
 } Loc;
 
-typedef enum { SEV_ERROR, SEV_WARNING } Severity;
+typedef enum { SEV_ERROR, SEV_WARNING, SEV_NOTE } Severity;
 
 typedef struct DiagSub {
     bool help; /* help: line, otherwise note: */
@@ -67,6 +67,7 @@ typedef struct Diags {
     Diag **v;
     int n, cap;
     int nerrors, nwarnings; /* not counting suppressed ones */
+    int nnotes;             /* information, never a failure */
     int nsuppressed;
     DiagSet *seen;
 } Diags;
@@ -79,6 +80,10 @@ void diags_free(Diags *d);
 Diag *diag_error(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 Diag *diag_warning(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Information for the reader (what an output does with the spec); never
+ * affects the exit status. */
+Diag *diag_info(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 Diag *diag_vrecord(Diags *ds, Severity sev, Loc loc, const char *rule,
                    const char *fmt, va_list ap);

@@ -8,6 +8,7 @@
 #ifndef TOPOC_EMIT_H
 #define TOPOC_EMIT_H
 
+#include "topoc/diag.h"
 #include "topoc/model.h"
 #include "topoc/strbuf.h"
 
@@ -40,6 +41,10 @@ void emit_model(const Model *m, Outputs *o);
 void emit_gateway(const Model *m, Outputs *o);
 /* ENV/gateway/nginx/: nginx + ModSecurity + CRS for Debian 12. */
 void emit_nginx(const Model *m, Outputs *o);
+/* ENV/gateway/azure/: Application Gateway WAF_v2, its WAF policy and API
+ * Management, as an ARM template; notes in ds say what App Gateway's
+ * prefix-only paths make of templates. */
+void emit_azure(const Model *m, Diags *ds, Outputs *o);
 /* ENV/gateway/TARGET/: every template target (built-in templates/, plus
  * user_dir if given).  Returns -1 after reporting a broken template. */
 int emit_templates(const Model *m, const char *user_dir, Outputs *o);

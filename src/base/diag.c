@@ -116,8 +116,10 @@ Diag *diag_vrecord(Diags *ds, Severity sev, Loc loc, const char *rule,
     ds->v[ds->n++] = d;
     if (sev == SEV_ERROR)
         ds->nerrors++;
-    else
+    else if (sev == SEV_WARNING)
         ds->nwarnings++;
+    else
+        ds->nnotes++;
     return d;
 }
 
@@ -126,6 +128,15 @@ Diag *diag_error(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     Diag *d = diag_vrecord(ds, SEV_ERROR, loc, rule, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+Diag *diag_info(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    Diag *d = diag_vrecord(ds, SEV_NOTE, loc, rule, fmt, ap);
     va_end(ap);
     return d;
 }
@@ -208,8 +219,10 @@ void diag_suppress(Diags *ds, Diag *d, const char *justification)
     d->justification = justification;
     if (d->sev == SEV_ERROR)
         ds->nerrors--;
-    else
+    else if (d->sev == SEV_WARNING)
         ds->nwarnings--;
+    else
+        ds->nnotes--;
     ds->nsuppressed++;
 }
 
@@ -353,8 +366,10 @@ void diags_print_text(const Diags *ds, FILE *f, bool color)
         print_where(f, &d->loc, st);
         if (d->sev == SEV_ERROR)
             fprintf(f, "%serror:%s ", st->err, st->off);
-        else
+        else if (d->sev == SEV_WARNING)
             fprintf(f, "%swarning:%s ", st->warn, st->off);
+        else
+            fprintf(f, "%snote:%s ", st->note, st->off);
         fprintf(f, "%s%s [%s]%s\n", st->bold, d->msg, d->rule, st->off);
         print_snippet(f, &d->loc, st);
         for (int j = 0; j < d->nsubs; j++) {
@@ -391,8 +406,9 @@ void diags_print_json(const Diags *ds, Strbuf *out)
     for (int i = 0; i < ds->n; i++) {
         const Diag *d = ds->v[i];
         JsonVal *o = loc_json(jv_obj(), &d->loc);
-        jv_set(o, "severity",
-               jv_str(d->sev == SEV_ERROR ? "error" : "warning"));
+        jv_set(o, "severity", jv_str(d->sev == SEV_ERROR     ? "error"
+                                     : d->sev == SEV_WARNING ? "warning"
+                                                             : "note"));
         jv_set(o, "rule", jv_str(d->rule));
         jv_set(o, "message", jv_str(d->msg));
         if (d->target)

@@ -28,7 +28,9 @@ void report_github(const Diags *ds, Strbuf *out)
         const Diag *d = ds->v[i];
         if (d->suppressed)
             continue;
-        sb_printf(out, "::%s ", d->sev == SEV_ERROR ? "error" : "warning");
+        sb_printf(out, "::%s ", d->sev == SEV_ERROR     ? "error"
+                                : d->sev == SEV_WARNING ? "warning"
+                                                        : "notice");
         if (d->loc.src) {
             sb_puts(out, "file=");
             escape(out, d->loc.src->path, true);

@@ -33,7 +33,10 @@ static void testcase(XmlOut *w, const Diag *d)
                  d->loc.col);
     snprintf(line, sizeof line, "%s:%d:%d: %s: %s [%s]", file_of(d),
              d->loc.line, d->loc.col,
-             d->sev == SEV_ERROR ? "error" : "warning", d->msg, d->rule);
+             d->sev == SEV_ERROR     ? "error"
+             : d->sev == SEV_WARNING ? "warning"
+                                     : "note",
+             d->msg, d->rule);
     xml_start(w, "testcase");
     xml_attr(w, "classname", file_of(d));
     xml_attr(w, "name", name);

@@ -96,7 +96,9 @@ static JsonVal *result(const Diag *d)
     jv_set(o, "ruleId", jv_str(d->rule));
     if (r)
         jv_set(o, "ruleIndex", jv_int(r - rules));
-    jv_set(o, "level", jv_str(d->sev == SEV_ERROR ? "error" : "warning"));
+    jv_set(o, "level", jv_str(d->sev == SEV_ERROR     ? "error"
+                              : d->sev == SEV_WARNING ? "warning"
+                                                      : "note"));
     Strbuf msg = STRBUF_INIT;
     sb_puts(&msg, d->msg);
     for (int i = 0; i < d->nsubs; i++)

@@ -1,0 +1,873 @@
+/* emit_azure.c - the edge on Azure: ENV/gateway/azure/edge.json, one ARM
+ * deployment template with
+ *   - the Application Gateway WAF policy (managed rule set, mode, limits,
+ *     custom rules for IP lists, internal paths, rate limits and the
+ *     platform's own rules, exclusions);
+ *   - the Application Gateway WAF_v2: a listener per host, HTTP->HTTPS
+ *     redirects, backend pools, URL path maps in first-match order;
+ *   - API Management: a backend per service, an API per host, an operation
+ *     per route and method (urlTemplate = the route's template) with an
+ *     XML policy (written with libxml2) that sets the backend.
+ * and ENV/gateway/azure/appgw-paths.txt.
+ *
+ * App Gateway path rules allow only an exact path or a prefix ending in
+ * a slash and a star, and take the first that matches in listed order.  A
+ * template is reduced to its literal prefix; a pattern that only one
+ * service's routes reduce to goes to that service, one shared by several
+ * goes to API Management, which routes on the full template.  Each template's fate is
+ * in appgw-paths.txt, and every pattern handed to API Management is a note.
+ */
+#include "topoc/emit.h"
+#include "topoc/json.h"
+#include "topoc/routing.h"
+#include "topoc/util.h"
+#include "topoc/xml.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NRP_VERSION "2025-07-01"
+#define APIM_VERSION "2024-05-01"
+
+typedef struct Az {
+    const Model *m;
+    const EnvModel *env;
+    Diags *ds;
+    Arena *a;
+    RouteEntry *v; /* public routes, in matching order */
+    int n;
+    char agw[128], wafp[128], apim[128];
+} Az;
+
+static JsonVal *ref(const char *type, const char *a, const char *b)
+{
+    char buf[512];
+    if (b)
+        snprintf(buf, sizeof buf, "[resourceId('%s', '%s', '%s')]", type, a,
+                 b);
+    else
+        snprintf(buf, sizeof buf, "[resourceId('%s', '%s')]", type, a);
+    JsonVal *o = jv_obj();
+    jv_set(o, "id", jv_str(buf));
+    return o;
+}
+
+static JsonVal *sub(Az *z, const char *kind, const char *name)
+{
+    char type[128];
+    snprintf(type, sizeof type, "Microsoft.Network/applicationGateways/%s",
+             kind);
+    return ref(type, z->agw, name);
+}
+
+static JsonVal *named(const char *name, JsonVal *props)
+{
+    JsonVal *o = jv_obj();
+    jv_set(o, "name", jv_str(name));
+    jv_set(o, "properties", props);
+    return o;
+}
+
+static JsonVal *tags(Az *z)
+{
+    JsonVal *t = jv_obj();
+    jv_set(t, "platform", jv_str(z->m->platform->name.s));
+    jv_set(t, "environment", jv_str(z->env->env->name.s));
+    jv_set(t, "managed-by", jv_str("topoc"));
+    return t;
+}
+
+/* "block-scanners" -> "BlockScanners": WAF rule names are alphanumeric. */
+static const char *camel(Az *z, const char *name)
+{
+    char *out = arena_alloc(z->a, strlen(name) + 1);
+    size_t k = 0;
+    for (const char *p = name; *p; p++) {
+        if (*p == '-')
+            continue;
+        out[k++] = (char)(p == name || p[-1] == '-' ? toupper((unsigned char)*p)
+                                                      : *p);
+    }
+    return out;
+}
+
+static JsonVal *str_array(const StrList *l)
+{
+    JsonVal *a = jv_arr();
+    for (int i = 0; i < l->n; i++)
+        jv_push(a, jv_str(l->v[i].s));
+    return a;
+}
+
+static JsonVal *condition(const char *variable, const char *selector,
+                          const char *op, JsonVal *values, bool negate)
+{
+    JsonVal *c = jv_obj(), *vars = jv_arr(), *var = jv_obj();
+    jv_set(var, "variableName", jv_str(variable));
+    if (selector)
+        jv_set(var, "selector", jv_str(selector));
+    jv_push(vars, var);
+    jv_set(c, "matchVariables", vars);
+    jv_set(c, "operator", jv_str(op));
+    if (negate)
+        jv_set(c, "negationConditon", jv_bool(true)); /* the schema's spelling */
+    jv_set(c, "matchValues", values);
+    return c;
+}
+
+static JsonVal *rule(const char *name, int priority, const char *type,
+                     const char *action, JsonVal *cond)
+{
+    JsonVal *r = jv_obj(), *conds = jv_arr();
+    jv_set(r, "name", jv_str(name));
+    jv_set(r, "priority", jv_int(priority));
+    jv_set(r, "ruleType", jv_str(type));
+    jv_set(r, "action", jv_str(action));
+    jv_push(conds, cond);
+    jv_set(r, "matchConditions", conds);
+    return r;
+}
+
+/* CRS 3.2 rule groups by rule id hundreds. */
+static const char *crs_group(long long id)
+{
+    static const struct {
+        int prefix;
+        const char *group;
+    } groups[] = {
+        {913, "REQUEST-913-SCANNER-DETECTION"},
+        {920, "REQUEST-920-PROTOCOL-ENFORCEMENT"},
+        {921, "REQUEST-921-PROTOCOL-ATTACK"},
+        {930, "REQUEST-930-APPLICATION-ATTACK-LFI"},
+        {931, "REQUEST-931-APPLICATION-ATTACK-RFI"},
+        {932, "REQUEST-932-APPLICATION-ATTACK-RCE"},
+        {933, "REQUEST-933-APPLICATION-ATTACK-PHP"},
+        {941, "REQUEST-941-APPLICATION-ATTACK-XSS"},
+        {942, "REQUEST-942-APPLICATION-ATTACK-SQLI"},
+        {943, "REQUEST-943-APPLICATION-ATTACK-SESSION-FIXATION"},
+        {944, "REQUEST-944-APPLICATION-ATTACK-JAVA"},
+    };
+    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
+        if (id / 1000 == groups[i].prefix)
+            return groups[i].group;
+    return NULL;
+}
+
+static JsonVal *waf_policy(Az *z)
+{
+    const Waf *w = z->m->platform->edge->waf;
+    JsonVal *settings = jv_obj();
+    jv_set(settings, "state", jv_str("Enabled"));
+    jv_set(settings, "mode", jv_str(streq(w->mode.s, "detection")
+                                        ? "Detection" : "Prevention"));
+    jv_set(settings, "requestBodyCheck", jv_bool(true));
+    long long kb = w->limits->max_body_size.v / 1024;
+    jv_set(settings, "maxRequestBodySizeInKb",
+           jv_int(kb < 8 ? 8 : kb > 2048 ? 2048 : kb));
+    long long mb = w->limits->max_file_size.v >> 20;
+    jv_set(settings, "fileUploadLimitInMb", jv_int(mb < 1 ? 1 : mb));
+
+    JsonVal *rules = jv_arr();
+    if (w->deny_ips.n)
+        jv_push(rules, rule("DenyListedClients", 1, "MatchRule", "Block",
+                            condition("RemoteAddr", NULL, "IPMatch",
+                                      str_array(&w->deny_ips), false)));
+    if (w->allow_ips.n)
+        jv_push(rules, rule("AllowListedClientsOnly", 2, "MatchRule", "Block",
+                            condition("RemoteAddr", NULL, "IPMatch",
+                                      str_array(&w->allow_ips), true)));
+    JsonVal *internal = jv_arr();
+    const StrList *ip = &z->m->platform->policy->internal_paths;
+    for (int i = 0; i < ip->n; i++) {
+        Route r = {.path = ip->v[i], .host = {"*", ip->v[i].loc}};
+        RouteEntry e = {.r = &r};
+        route_parse(z->a, &e);
+        Strbuf re = STRBUF_INIT;
+        route_regex_full(&e, &re);
+        jv_push(internal, jv_str(re.buf));
+        sb_release(&re);
+    }
+    if (ip->n)
+        jv_push(rules, rule("BlockInternalPaths", 3, "MatchRule", "Block",
+                            condition("RequestUri", NULL, "Regex", internal,
+                                      false)));
+    else
+        jv_free(internal);
+    for (int i = 0; i < w->rate_limits.n && i < 6; i++) {
+        const RateLimit *rl = w->rate_limits.v[i];
+        JsonVal *paths = jv_arr();
+        if (!rl->paths.n)
+            jv_push(paths, jv_str("^/"));
+        for (int k = 0; k < rl->paths.n; k++) {
+            Route r = {.path = rl->paths.v[k], .host = {"*", rl->loc}};
+            RouteEntry e = {.r = &r};
+            route_parse(z->a, &e);
+            Strbuf re = STRBUF_INIT;
+            route_regex_full(&e, &re);
+            jv_push(paths, jv_str(re.buf));
+            sb_release(&re);
+        }
+        JsonVal *r = rule(camel(z, rl->name.s), 4 + i, "RateLimitRule",
+                          "Block",
+                          condition("RequestUri", NULL, "Regex", paths,
+                                    false));
+        bool one = rl->period.v <= 60;
+        long long per = one ? rl->requests.v * 60 / rl->period.v
+                            : rl->requests.v * 300 / rl->period.v;
+        jv_set(r, "rateLimitDuration", jv_str(one ? "OneMin" : "FiveMins"));
+        jv_set(r, "rateLimitThreshold", jv_int(per < 1 ? 1 : per));
+        JsonVal *groups = jv_arr(), *g = jv_obj(), *vars = jv_arr(),
+                *var = jv_obj();
+        jv_set(var, "variableName", jv_str("ClientAddr"));
+        jv_push(vars, var);
+        jv_set(g, "groupByVariables", vars);
+        jv_push(groups, g);
+        jv_set(r, "groupByUserSession", groups);
+        jv_push(rules, r);
+    }
+    static const char *const vars[][2] = {
+        {"remote-addr", "RemoteAddr"},     {"request-method", "RequestMethod"},
+        {"request-uri", "RequestUri"},     {"query-string", "QueryString"},
+        {"request-header", "RequestHeaders"},
+        {"request-cookie", "RequestCookies"}, {"post-args", "PostArgs"}};
+    static const char *const ops[][2] = {
+        {"equals", "Equal"},       {"contains", "Contains"},
+        {"begins-with", "BeginsWith"}, {"ends-with", "EndsWith"},
+        {"regex", "Regex"},        {"ip-match", "IPMatch"}};
+    for (int i = 0; i < w->custom_rules.n; i++) {
+        const CustomRule *cr = w->custom_rules.v[i];
+        const char *var = "RequestUri", *op = "Contains";
+        for (size_t k = 0; k < sizeof vars / sizeof *vars; k++)
+            if (streq(cr->variable.s, vars[k][0]))
+                var = vars[k][1];
+        for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
+            if (streq(cr->operator.s, ops[k][0]))
+                op = ops[k][1];
+        const char *action = streq(cr->action.s, "block")   ? "Block"
+                             : streq(cr->action.s, "allow") ? "Allow"
+                                                            : "Log";
+        jv_push(rules,
+                rule(camel(z, cr->name.s), 10 + (int)cr->priority.v,
+                     "MatchRule", action,
+                     condition(var, cr->selector.s, op,
+                               str_array(&cr->values), cr->negate.v)));
+    }
+
+    const ManagedRules *mr = z->m->platform->edge->waf->managed_rules;
+    bool ms = streq(mr->set.s, "microsoft-default");
+    JsonVal *sets = jv_arr(), *set = jv_obj();
+    jv_set(set, "ruleSetType", jv_str(ms ? "Microsoft_DefaultRuleSet" : "OWASP"));
+    jv_set(set, "ruleSetVersion", jv_str(ms ? "2.1" : mr->version.s));
+    jv_push(sets, set);
+    JsonVal *excl = jv_arr();
+    for (int i = 0; i < z->n; i++) {
+        const RouteWaf *rw = z->v[i].r->waf;
+        for (int k = 0; rw && k < rw->exclusions.n; k++) {
+            const WafExclusion *x = rw->exclusions.v[k];
+            const char *group = crs_group(x->rule.v);
+            if (!x->variable.s || !group || ms ||
+                strncmp(x->variable.s, "ARGS:", 5) != 0)
+                continue; /* only argument exclusions map onto App Gateway */
+            JsonVal *e = jv_obj(), *mrs = jv_arr(), *mset = jv_obj(),
+                    *grps = jv_arr(), *grp = jv_obj(), *rl = jv_arr(),
+                    *r = jv_obj();
+            char id[32];
+            snprintf(id, sizeof id, "%lld", x->rule.v);
+            jv_set(r, "ruleId", jv_str(id));
+            jv_push(rl, r);
+            jv_set(grp, "ruleGroupName", jv_str(group));
+            jv_set(grp, "rules", rl);
+            jv_push(grps, grp);
+            jv_set(mset, "ruleSetType", jv_str("OWASP"));
+            jv_set(mset, "ruleSetVersion", jv_str(mr->version.s));
+            jv_set(mset, "ruleGroups", grps);
+            jv_push(mrs, mset);
+            jv_set(e, "matchVariable", jv_str("RequestArgNames"));
+            jv_set(e, "selectorMatchOperator", jv_str("Equals"));
+            jv_set(e, "selector", jv_str(x->variable.s + 5));
+            jv_set(e, "exclusionManagedRuleSets", mrs);
+            jv_push(excl, e);
+        }
+    }
+    JsonVal *managed = jv_obj();
+    jv_set(managed, "managedRuleSets", sets);
+    jv_set(managed, "exclusions", excl);
+    JsonVal *props = jv_obj();
+    jv_set(props, "policySettings", settings);
+    jv_set(props, "customRules", rules);
+    jv_set(props, "managedRules", managed);
+    JsonVal *res = jv_obj();
+    jv_set(res, "type", jv_str("Microsoft.Network/"
+                               "ApplicationGatewayWebApplicationFirewallPolicies"));
+    jv_set(res, "apiVersion", jv_str(NRP_VERSION));
+    jv_set(res, "name", jv_str(z->wafp));
+    jv_set(res, "location", jv_str(z->env->env->region.s));
+    jv_set(res, "tags", tags(z));
+    jv_set(res, "properties", props);
+    return res;
+}
+
+/* ---- App Gateway paths ---- */
+
+typedef struct PathRule {
+    const char *pattern;
+    const Service *svc; /* NULL: several services, API Management routes */
+    const RouteEntry *first;
+    int nroutes;
+    bool exact;
+} PathRule;
+
+/* The longest literal prefix of a template, as an App Gateway path. */
+static const char *appgw_pattern(Az *z, const RouteEntry *e, bool *exact)
+{
+    Strbuf sb = STRBUF_INIT;
+    int i = 0;
+    while (i < e->nsegs && e->segs[i].kind == SEG_LIT)
+        sb_printf(&sb, "/%s", e->segs[i++].lit);
+    *exact = i == e->nsegs;
+    if (*exact && !sb.len)
+        sb_putc(&sb, '/');
+    else if (!*exact)
+        sb_puts(&sb, "/*");
+    const char *p = arena_strdup(z->a, sb.buf);
+    sb_release(&sb);
+    return p;
+}
+
+static int rule_cmp(const void *a, const void *b)
+{
+    const PathRule *x = a, *y = b;
+    if (x->exact != y->exact) /* exact paths first */
+        return x->exact ? -1 : 1;
+    size_t lx = strlen(x->pattern), ly = strlen(y->pattern);
+    if (lx != ly) /* then the longer prefix first */
+        return lx > ly ? -1 : 1;
+    return strcmp(x->pattern, y->pattern);
+}
+
+/* The path rules of routes [lo, hi) (one host), in first-match order. */
+static PathRule *path_rules(Az *z, int lo, int hi, int *n)
+{
+    PathRule *v = arena_alloc(z->a, (size_t)(hi - lo + 1) * sizeof *v);
+    *n = 0;
+    for (int i = lo; i < hi; i++) {
+        bool exact;
+        const char *p = appgw_pattern(z, &z->v[i], &exact);
+        int k = 0;
+        while (k < *n && strcmp(v[k].pattern, p))
+            k++;
+        if (k == *n)
+            v[(*n)++] = (PathRule){p, z->v[i].svc, &z->v[i], 0, exact};
+        else if (v[k].svc != z->v[i].svc)
+            v[k].svc = NULL;
+        v[k].nroutes++;
+    }
+    qsort(v, (size_t)*n, sizeof *v, rule_cmp);
+    return v;
+}
+
+static void label(char *out, size_t n, const char *host)
+{
+    snprintf(out, n, "%s", host);
+    for (char *p = out; *p; p++)
+        if (*p == '.')
+            *p = '-';
+}
+
+static JsonVal *app_gateway(Az *z, Strbuf *report)
+{
+    const Gateway *gw = z->m->platform->edge->gateway;
+    JsonVal *pools = jv_arr(), *listeners = jv_arr(), *redirects = jv_arr(),
+            *maps = jv_arr(), *routing = jv_arr(), *rewrites = jv_arr(),
+            *trusted = jv_arr(), *profiles = jv_arr();
+    char apim_host[256];
+    snprintf(apim_host, sizeof apim_host, "%s.azure-api.net", z->apim);
+    JsonVal *addrs = jv_arr(), *addr = jv_obj(), *pp = jv_obj();
+    jv_set(addr, "fqdn", jv_str(apim_host));
+    jv_push(addrs, addr);
+    jv_set(pp, "backendAddresses", addrs);
+    jv_push(pools, named("pool-api-management", pp));
+    for (int i = 0; i < z->env->nservices; i++) {
+        const Service *s = z->env->services[i];
+        bool public = false;
+        for (int k = 0; k < z->n && !public; k++)
+            public = z->v[k].svc == s;
+        if (!public)
+            continue;
+        char name[128], host[256];
+        snprintf(name, sizeof name, "pool-%s", s->name.s);
+        snprintf(host, sizeof host, "%s-%s-%s.azurewebsites.net",
+                 z->m->platform->name.s, z->env->env->name.s, s->name.s);
+        JsonVal *as = jv_arr(), *ad = jv_obj(), *p = jv_obj();
+        jv_set(ad, "fqdn", jv_str(host));
+        jv_push(as, ad);
+        jv_set(p, "backendAddresses", as);
+        jv_push(pools, named(name, p));
+    }
+    for (int i = 0; i < gw->client_certificates.n; i++) {
+        const ClientCert *cc = gw->client_certificates.v[i];
+        char param[160], name[160];
+        snprintf(param, sizeof param, "[parameters('clientCa_%s')]", cc->ca.s);
+        for (char *p = param; *p; p++)
+            if (*p == '-')
+                *p = '_';
+        JsonVal *tp = jv_obj();
+        jv_set(tp, "data", jv_str(param));
+        jv_push(trusted, named(cc->ca.s, tp));
+        snprintf(name, sizeof name, "mtls-%s", cc->host.s);
+        JsonVal *prof = jv_obj(), *tl = jv_arr(), *auth = jv_obj();
+        jv_push(tl, sub(z, "trustedClientCertificates", cc->ca.s));
+        jv_set(prof, "trustedClientCertificates", tl);
+        jv_set(auth, "verifyClientCertIssuerDN", jv_bool(true));
+        jv_set(prof, "clientAuthConfiguration", auth);
+        jv_push(profiles, named(name, prof));
+    }
+    int nhost = 0;
+    for (int lo = 0; lo < z->n; nhost++) {
+        int hi = lo + 1;
+        while (hi < z->n && !strcmp(z->v[hi].r->fqdn.s, z->v[lo].r->fqdn.s))
+            hi++;
+        const Route *r0 = z->v[lo].r;
+        char lb[200], https[220], http[220], redir[220], map[220], rw[220];
+        label(lb, sizeof lb, r0->fqdn.s);
+        snprintf(https, sizeof https, "https-%s", lb);
+        snprintf(http, sizeof http, "http-%s", lb);
+        snprintf(redir, sizeof redir, "to-https-%s", lb);
+        snprintf(map, sizeof map, "paths-%s", lb);
+        snprintf(rw, sizeof rw, "to-api-management-%s", lb);
+        /* listeners */
+        JsonVal *hl = jv_obj();
+        jv_set(hl, "frontendIPConfiguration",
+               sub(z, "frontendIPConfigurations", "public"));
+        jv_set(hl, "frontendPort", sub(z, "frontendPorts", "https"));
+        jv_set(hl, "protocol", jv_str("Https"));
+        jv_set(hl, "hostName", jv_str(r0->fqdn.s));
+        jv_set(hl, "requireServerNameIndication", jv_bool(true));
+        jv_set(hl, "sslCertificate", sub(z, "sslCertificates", "gateway"));
+        for (int i = 0; i < gw->client_certificates.n; i++) {
+            const ClientCert *cc = gw->client_certificates.v[i];
+            if (streq(cc->host.s, r0->host.s)) {
+                char pn[160];
+                snprintf(pn, sizeof pn, "mtls-%s", cc->host.s);
+                jv_set(hl, "sslProfile", sub(z, "sslProfiles", pn));
+            }
+        }
+        jv_push(listeners, named(https, hl));
+        JsonVal *pl = jv_obj();
+        jv_set(pl, "frontendIPConfiguration",
+               sub(z, "frontendIPConfigurations", "public"));
+        jv_set(pl, "frontendPort", sub(z, "frontendPorts", "http"));
+        jv_set(pl, "protocol", jv_str("Http"));
+        jv_set(pl, "hostName", jv_str(r0->fqdn.s));
+        jv_push(listeners, named(http, pl));
+        JsonVal *rd = jv_obj();
+        jv_set(rd, "redirectType", jv_str("Permanent"));
+        jv_set(rd, "targetListener", sub(z, "httpListeners", https));
+        jv_set(rd, "includePath", jv_bool(true));
+        jv_set(rd, "includeQueryString", jv_bool(true));
+        jv_push(redirects, named(redir, rd));
+        /* API Management serves this host's APIs under /<label> */
+        JsonVal *rwp = jv_obj(), *rules = jv_arr(), *rule_ = jv_obj(),
+                *actions = jv_obj(), *url = jv_obj();
+        char path[240];
+        snprintf(path, sizeof path, "/%s{var_uri_path}", lb);
+        jv_set(url, "modifiedPath", jv_str(path));
+        jv_set(url, "reroute", jv_bool(false));
+        jv_set(actions, "urlConfiguration", url);
+        jv_set(rule_, "name", jv_str("prefix-api-path"));
+        jv_set(rule_, "ruleSequence", jv_int(100));
+        jv_set(rule_, "actionSet", actions);
+        jv_push(rules, rule_);
+        jv_set(rwp, "rewriteRules", rules);
+        jv_push(rewrites, named(rw, rwp));
+        /* the path map, in first-match order */
+        int nrules;
+        PathRule *prs = path_rules(z, lo, hi, &nrules);
+        JsonVal *pm = jv_obj(), *prl = jv_arr();
+        jv_set(pm, "defaultBackendAddressPool",
+               sub(z, "backendAddressPools", "pool-api-management"));
+        jv_set(pm, "defaultBackendHttpSettings",
+               sub(z, "backendHttpSettingsCollection", "https-to-backend"));
+        jv_set(pm, "defaultRewriteRuleSet", sub(z, "rewriteRuleSets", rw));
+        sb_printf(report, "\n%s\n", r0->fqdn.s);
+        for (int k = 0; k < nrules; k++) {
+            const PathRule *pr = &prs[k];
+            char pool[128], name[64];
+            snprintf(pool, sizeof pool, "pool-%s",
+                     pr->svc ? pr->svc->name.s : "api-management");
+            snprintf(name, sizeof name, "rule-%d", k + 1);
+            JsonVal *rp = jv_obj(), *paths = jv_arr();
+            jv_push(paths, jv_str(pr->pattern));
+            jv_set(rp, "paths", paths);
+            jv_set(rp, "backendAddressPool", sub(z, "backendAddressPools", pool));
+            jv_set(rp, "backendHttpSettings",
+                   sub(z, "backendHttpSettingsCollection", "https-to-backend"));
+            if (!pr->svc)
+                jv_set(rp, "rewriteRuleSet", sub(z, "rewriteRuleSets", rw));
+            jv_push(prl, named(name, rp));
+            if (!pr->svc)
+                diag_info(z->ds, pr->first->r->path.loc, "appgw-path",
+                          "App Gateway cannot route %s by its template: it "
+                          "becomes '%s', shared by %d routes of several "
+                          "services, so API Management routes them",
+                          pr->first->r->path.s, pr->pattern, pr->nroutes);
+        }
+        for (int i = lo; i < hi; i++) {
+            bool exact;
+            const char *p = appgw_pattern(z, &z->v[i], &exact);
+            const PathRule *pr = NULL;
+            for (int k = 0; k < nrules && !pr; k++)
+                if (!strcmp(prs[k].pattern, p))
+                    pr = &prs[k];
+            sb_printf(report, "  %-70s -> %-40s -> %s\n", z->v[i].r->path.s,
+                      p, pr->svc ? pr->svc->name.s : "API Management");
+        }
+        jv_set(pm, "pathRules", prl);
+        jv_push(maps, named(map, pm));
+        JsonVal *rr = jv_obj(), *rh = jv_obj();
+        jv_set(rr, "ruleType", jv_str("PathBasedRouting"));
+        jv_set(rr, "priority", jv_int(10 + 2 * nhost));
+        jv_set(rr, "httpListener", sub(z, "httpListeners", https));
+        jv_set(rr, "urlPathMap", sub(z, "urlPathMaps", map));
+        jv_push(routing, named(https, rr));
+        jv_set(rh, "ruleType", jv_str("Basic"));
+        jv_set(rh, "priority", jv_int(11 + 2 * nhost));
+        jv_set(rh, "httpListener", sub(z, "httpListeners", http));
+        jv_set(rh, "redirectConfiguration",
+               sub(z, "redirectConfigurations", redir));
+        jv_push(routing, named(http, rh));
+        lo = hi;
+    }
+    JsonVal *p = jv_obj();
+    JsonVal *sku = jv_obj();
+    jv_set(sku, "name", jv_str("WAF_v2"));
+    jv_set(sku, "tier", jv_str("WAF_v2"));
+    jv_set(p, "sku", sku);
+    JsonVal *auto_ = jv_obj();
+    jv_set(auto_, "minCapacity", jv_int(2));
+    jv_set(auto_, "maxCapacity", jv_int(10));
+    jv_set(p, "autoscaleConfiguration", auto_);
+    jv_set(p, "enableHttp2", jv_bool(true));
+    JsonVal *fw = jv_obj();
+    char fwid[256];
+    snprintf(fwid, sizeof fwid,
+             "[resourceId('Microsoft.Network/"
+             "ApplicationGatewayWebApplicationFirewallPolicies', '%s')]",
+             z->wafp);
+    jv_set(fw, "id", jv_str(fwid));
+    jv_set(p, "firewallPolicy", fw);
+    JsonVal *ssl = jv_obj();
+    if (streq(gw->tls_min_version.s, "1.3")) {
+        jv_set(ssl, "policyType", jv_str("CustomV2"));
+        jv_set(ssl, "minProtocolVersion", jv_str("TLSv1_3"));
+    } else {
+        jv_set(ssl, "policyType", jv_str("Predefined"));
+        jv_set(ssl, "policyName", jv_str("AppGwSslPolicy20220101S"));
+    }
+    jv_set(p, "sslPolicy", ssl);
+    JsonVal *gic = jv_arr(), *gp = jv_obj(), *subnet = jv_obj();
+    jv_set(subnet, "id", jv_str("[parameters('gatewaySubnetId')]"));
+    jv_set(gp, "subnet", subnet);
+    jv_push(gic, named("gateway-ip", gp));
+    jv_set(p, "gatewayIPConfigurations", gic);
+    JsonVal *fic = jv_arr(), *fp = jv_obj(), *pip = jv_obj();
+    jv_set(pip, "id", jv_str("[parameters('publicIpAddressId')]"));
+    jv_set(fp, "publicIPAddress", pip);
+    jv_push(fic, named("public", fp));
+    jv_set(p, "frontendIPConfigurations", fic);
+    JsonVal *ports = jv_arr(), *p80 = jv_obj(), *p443 = jv_obj();
+    jv_set(p80, "port", jv_int(80));
+    jv_set(p443, "port", jv_int(443));
+    jv_push(ports, named("http", p80));
+    jv_push(ports, named("https", p443));
+    jv_set(p, "frontendPorts", ports);
+    JsonVal *certs = jv_arr(), *cp = jv_obj();
+    jv_set(cp, "keyVaultSecretId", jv_str("[parameters('certificateSecretId')]"));
+    jv_push(certs, named("gateway", cp));
+    jv_set(p, "sslCertificates", certs);
+    if (jv_len(trusted)) {
+        jv_set(p, "trustedClientCertificates", trusted);
+        jv_set(p, "sslProfiles", profiles);
+    } else {
+        jv_free(trusted);
+        jv_free(profiles);
+    }
+    JsonVal *hs = jv_arr(), *hp = jv_obj();
+    jv_set(hp, "port", jv_int(443));
+    jv_set(hp, "protocol", jv_str("Https"));
+    jv_set(hp, "pickHostNameFromBackendAddress", jv_bool(true));
+    jv_set(hp, "requestTimeout", jv_int(30));
+    jv_push(hs, named("https-to-backend", hp));
+    jv_set(p, "backendHttpSettingsCollection", hs);
+    jv_set(p, "backendAddressPools", pools);
+    jv_set(p, "httpListeners", listeners);
+    jv_set(p, "redirectConfigurations", redirects);
+    jv_set(p, "rewriteRuleSets", rewrites);
+    jv_set(p, "urlPathMaps", maps);
+    jv_set(p, "requestRoutingRules", routing);
+
+    JsonVal *res = jv_obj();
+    jv_set(res, "type", jv_str("Microsoft.Network/applicationGateways"));
+    jv_set(res, "apiVersion", jv_str(NRP_VERSION));
+    jv_set(res, "name", jv_str(z->agw));
+    jv_set(res, "location", jv_str(z->env->env->region.s));
+    jv_set(res, "tags", tags(z));
+    JsonVal *id = jv_obj(), *uai = jv_obj();
+    jv_set(id, "type", jv_str("UserAssigned"));
+    jv_set(uai, "[parameters('identityId')]", jv_obj());
+    jv_set(id, "userAssignedIdentities", uai);
+    jv_set(res, "identity", id);
+    JsonVal *deps = jv_arr();
+    jv_push(deps, jv_str(fwid));
+    jv_set(res, "dependsOn", deps);
+    jv_set(res, "properties", p);
+    return res;
+}
+
+/* ---- API Management ---- */
+
+static JsonVal *apim_resource(Az *z, const char *type, const char *name,
+                              JsonVal *props, JsonVal *deps)
+{
+    JsonVal *r = jv_obj();
+    char t[160];
+    snprintf(t, sizeof t, "Microsoft.ApiManagement/service/%s", type);
+    jv_set(r, "type", jv_str(t));
+    jv_set(r, "apiVersion", jv_str(APIM_VERSION));
+    jv_set(r, "name", jv_str(name));
+    jv_set(r, "properties", props);
+    if (deps)
+        jv_set(r, "dependsOn", deps);
+    (void)z;
+    return r;
+}
+
+/* The operation's policy: send it to its service's backend. */
+static char *operation_policy(const Service *s)
+{
+    XmlOut *x = xml_new(false, false);
+    xml_start(x, "policies");
+    xml_start(x, "inbound");
+    xml_start(x, "base");
+    xml_end(x);
+    xml_start(x, "set-backend-service");
+    xml_attr(x, "backend-id", s->name.s);
+    xml_end(x);
+    xml_end(x);
+    static const char *const sections[] = {"backend", "outbound", "on-error"};
+    for (int i = 0; i < 3; i++) {
+        xml_start(x, sections[i]);
+        xml_start(x, "base");
+        xml_end(x);
+        xml_end(x);
+    }
+    Strbuf sb = STRBUF_INIT;
+    xml_finish(x, &sb);
+    return sb_detach(&sb, NULL);
+}
+
+static void api_management(Az *z, JsonVal *resources)
+{
+    char name[512];
+    for (int i = 0; i < z->env->nservices; i++) {
+        const Service *s = z->env->services[i];
+        bool public = false;
+        for (int k = 0; k < z->n && !public; k++)
+            public = z->v[k].svc == s;
+        if (!public)
+            continue;
+        JsonVal *p = jv_obj(), *tls = jv_obj();
+        char url[256];
+        snprintf(url, sizeof url, "https://%s-%s-%s.azurewebsites.net",
+                 z->m->platform->name.s, z->env->env->name.s, s->name.s);
+        jv_set(p, "url", jv_str(url));
+        jv_set(p, "protocol", jv_str("http"));
+        jv_set(tls, "validateCertificateChain", jv_bool(true));
+        jv_set(tls, "validateCertificateName", jv_bool(true));
+        jv_set(p, "tls", tls);
+        jv_set(p, "description", jv_str(s->name.s));
+        snprintf(name, sizeof name, "%s/%s", z->apim, s->name.s);
+        jv_push(resources, apim_resource(z, "backends", name, p, NULL));
+    }
+    for (int lo = 0; lo < z->n;) {
+        int hi = lo + 1;
+        while (hi < z->n && !strcmp(z->v[hi].r->fqdn.s, z->v[lo].r->fqdn.s))
+            hi++;
+        char lb[200], api[512];
+        label(lb, sizeof lb, z->v[lo].r->fqdn.s);
+        snprintf(api, sizeof api, "%s/%s", z->apim, lb);
+        JsonVal *ap = jv_obj(), *protocols = jv_arr();
+        jv_set(ap, "displayName", jv_str(z->v[lo].r->fqdn.s));
+        jv_set(ap, "path", jv_str(lb));
+        jv_push(protocols, jv_str("https"));
+        jv_set(ap, "protocols", protocols);
+        jv_set(ap, "subscriptionRequired", jv_bool(false));
+        jv_push(resources, apim_resource(z, "apis", api, ap, NULL));
+        for (int i = lo; i < hi; i++) {
+            const RouteEntry *e = &z->v[i];
+            int k = 0;
+            while (k < e->svc->routes.n && e->svc->routes.v[k] != e->r)
+                k++;
+            for (unsigned b = 0; b < 7; b++) {
+                if (!(e->methods & (1u << b)))
+                    continue;
+                char op[128], opname[640], method[16];
+                snprintf(method, sizeof method, "%s", route_method_names[b]);
+                for (char *q = method; *q; q++)
+                    *q = (char)tolower((unsigned char)*q);
+                snprintf(op, sizeof op, "%s-%d-%s", e->svc->name.s, k + 1,
+                         method);
+                snprintf(opname, sizeof opname, "%s/%s", api, op);
+                if (strlen(opname) > 80) { /* the schema's limit */
+                    uint64_t h = fnv1a(op, strlen(op), 1469598103934665603ULL);
+                    snprintf(op, sizeof op, "op-%012llx-%s",
+                             (unsigned long long)(h & 0xffffffffffffULL),
+                             method);
+                    snprintf(opname, sizeof opname, "%s/%s", api, op);
+                }
+                Strbuf tmpl = STRBUF_INIT, disp = STRBUF_INIT;
+                const char *path = e->r->path.s;
+                size_t plen = strlen(path);
+                if (plen >= 3 && !strcmp(path + plen - 3, "/**")) {
+                    sb_add(&tmpl, path, plen - 3);
+                    sb_puts(&tmpl, "/*");
+                } else {
+                    sb_puts(&tmpl, path);
+                }
+                sb_printf(&disp, "%s %s", route_method_names[b], path);
+                JsonVal *p = jv_obj(), *params = jv_arr();
+                jv_set(p, "displayName", jv_str(disp.buf));
+                jv_set(p, "method", jv_str(route_method_names[b]));
+                jv_set(p, "urlTemplate", jv_str(tmpl.buf));
+                for (int s = 0; s < e->nsegs; s++) {
+                    if (e->segs[s].kind != SEG_PARAM)
+                        continue;
+                    JsonVal *tp = jv_obj();
+                    jv_set(tp, "name", jv_str(e->segs[s].name));
+                    jv_set(tp, "type", jv_str("string"));
+                    jv_set(tp, "required", jv_bool(true));
+                    jv_push(params, tp);
+                }
+                jv_set(p, "templateParameters", params);
+                JsonVal *deps = jv_arr();
+                char dep[700];
+                snprintf(dep, sizeof dep,
+                         "[resourceId('Microsoft.ApiManagement/service/apis', "
+                         "'%s', '%s')]",
+                         z->apim, lb);
+                jv_push(deps, jv_str(dep));
+                jv_push(resources,
+                        apim_resource(z, "apis/operations", opname, p, deps));
+                char polname[700];
+                snprintf(polname, sizeof polname, "%s/policy", opname);
+                char *xml = operation_policy(e->svc);
+                JsonVal *pp = jv_obj(), *pdeps = jv_arr();
+                jv_set(pp, "format", jv_str("rawxml"));
+                jv_set(pp, "value", jv_str(xml));
+                free(xml);
+                snprintf(dep, sizeof dep,
+                         "[resourceId('Microsoft.ApiManagement/service/apis/"
+                         "operations', '%s', '%s', '%s')]",
+                         z->apim, lb, op);
+                jv_push(pdeps, jv_str(dep));
+                snprintf(dep, sizeof dep,
+                         "[resourceId('Microsoft.ApiManagement/service/"
+                         "backends', '%s', '%s')]",
+                         z->apim, e->svc->name.s);
+                jv_push(pdeps, jv_str(dep));
+                jv_push(resources, apim_resource(z, "apis/operations/policies",
+                                                 polname, pp, pdeps));
+                sb_release(&tmpl);
+                sb_release(&disp);
+            }
+        }
+        lo = hi;
+    }
+}
+
+static JsonVal *parameter(const char *type, const char *description)
+{
+    JsonVal *p = jv_obj(), *meta = jv_obj();
+    jv_set(p, "type", jv_str(type));
+    jv_set(meta, "description", jv_str(description));
+    jv_set(p, "metadata", meta);
+    return p;
+}
+
+static void emit_env(const Model *m, const EnvModel *env, Diags *ds,
+                     Outputs *o)
+{
+    Arena a;
+    arena_init(&a);
+    Az z = {.m = m, .env = env, .ds = ds, .a = &a};
+    snprintf(z.agw, sizeof z.agw, "agw-%s-%s", m->platform->name.s,
+             env->env->name.s);
+    snprintf(z.wafp, sizeof z.wafp, "wafp-%s-%s", m->platform->name.s,
+             env->env->name.s);
+    snprintf(z.apim, sizeof z.apim, "apim-%s-%s", m->platform->name.s,
+             env->env->name.s);
+    int n;
+    RouteEntry *all = routing_table(&a, env, &n);
+    z.v = arena_alloc(&a, ((size_t)n + 1) * sizeof *z.v);
+    for (int i = 0; i < n; i++)
+        if (!all[i].r->internal.v)
+            z.v[z.n++] = all[i];
+
+    Strbuf report = STRBUF_INIT;
+    sb_printf(&report,
+              "# What each route template becomes on the %s Application "
+              "Gateway, which\n# matches only exact paths and prefixes "
+              "ending in '/*', first match in\n# listed order.  Patterns "
+              "shared by several services go to API Management,\n# which "
+              "routes on the full template.\n",
+              env->env->name.s);
+    JsonVal *resources = jv_arr();
+    jv_push(resources, waf_policy(&z));
+    jv_push(resources, app_gateway(&z, &report));
+    api_management(&z, resources);
+
+    JsonVal *params = jv_obj();
+    jv_set(params, "gatewaySubnetId",
+           parameter("string", "The subnet the Application Gateway uses"));
+    jv_set(params, "publicIpAddressId",
+           parameter("string", "The gateway's public IP address resource"));
+    jv_set(params, "certificateSecretId",
+           parameter("string", "Key Vault secret of the TLS certificate"));
+    jv_set(params, "identityId",
+           parameter("string", "User-assigned identity that reads the "
+                               "Key Vault"));
+    const Gateway *gw = m->platform->edge->gateway;
+    for (int i = 0; i < gw->client_certificates.n; i++) {
+        char pn[160];
+        snprintf(pn, sizeof pn, "clientCa_%s",
+                 ((const ClientCert *)gw->client_certificates.v[i])->ca.s);
+        for (char *p = pn; *p; p++)
+            if (*p == '-')
+                *p = '_';
+        jv_set(params, pn, parameter("securestring", "Client CA, base64"));
+    }
+    JsonVal *root = jv_obj();
+    jv_set(root, "$schema", jv_str("https://schema.management.azure.com/"
+                                   "schemas/2019-04-01/deploymentTemplate.json#"));
+    jv_set(root, "contentVersion", jv_str("1.0.0.0"));
+    jv_set(root, "parameters", params);
+    jv_set(root, "resources", resources);
+    Strbuf sb = STRBUF_INIT;
+    jv_write(root, &sb);
+    jv_free(root);
+    char path[256];
+    snprintf(path, sizeof path, "%s/gateway/azure/edge.json", env->env->name.s);
+    out_add(o, path, &sb);
+    snprintf(path, sizeof path, "%s/gateway/azure/appgw-paths.txt",
+             env->env->name.s);
+    out_add(o, path, &report);
+    arena_free(&a);
+}
+
+void emit_azure(const Model *m, Diags *ds, Outputs *o)
+{
+    for (int i = 0; i < m->nenvs; i++)
+        emit_env(m, &m->envs[i], ds, o);
+}
