@@ -90,6 +90,27 @@ void diags_free(Diags *ds)
     memset(ds, 0, sizeof *ds);
 }
 
+/* Messages quote spec values: a control byte in one (a newline, an
+ * escape sequence) is shown as \n or \xHH, so a diagnostic stays one
+ * line and cannot drive the terminal. */
+static const char *visible(Arena *a, const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += *p < 0x20 || *p == 0x7f ? 4 : 1;
+    char *out = arena_alloc(a, n + 1), *q = out;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\n')
+            q += sprintf(q, "\\n");
+        else if (*p < 0x20 || *p == 0x7f)
+            q += sprintf(q, "\\x%02x", *p);
+        else
+            *q++ = (char)*p;
+    }
+    *q = '\0';
+    return out;
+}
+
 Diag *diag_vrecord(Diags *ds, Severity sev, Loc loc, const char *rule,
                    const char *fmt, va_list ap)
 {
@@ -104,7 +125,7 @@ Diag *diag_vrecord(Diags *ds, Severity sev, Loc loc, const char *rule,
     d->sev = sev;
     d->loc = loc;
     d->rule = rule;
-    d->msg = arena_strdup(ds->arena, sb.buf);
+    d->msg = visible(ds->arena, sb.buf);
     sb_release(&sb);
     if (!set_add(ds->seen, d))
         return NULL;
