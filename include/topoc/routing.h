@@ -57,6 +57,12 @@ Relation route_relate(const RouteEntry *a, const RouteEntry *b);
  * constraint bound the parameter's value, as in routes[].params). */
 void route_regex_full(const RouteEntry *e, Strbuf *out);
 
+/* The service instance's backend host: its App Service default name,
+ * PLATFORM-ENV-SERVICE.azurewebsites.net (every target uses this). */
+const char *backend_host(Arena *a, const Model *m, const EnvModel *e,
+                         const Service *s);
+bool has_public_route(const Service *s);
+
 /* Every route of an environment, parsed, in matching order. */
 RouteEntry *routing_table(Arena *a, const EnvModel *e, int *n);
 

@@ -391,15 +391,11 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     jv_push(pools, named("pool-api-management", pp));
     for (int i = 0; i < z->env->nservices; i++) {
         const Service *s = z->env->services[i];
-        bool public = false;
-        for (int k = 0; k < z->n && !public; k++)
-            public = z->v[k].svc == s;
-        if (!public)
+        if (!has_public_route(s))
             continue;
-        char name[128], host[256];
+        char name[128];
         snprintf(name, sizeof name, "pool-%s", s->name.s);
-        snprintf(host, sizeof host, "%s-%s-%s.azurewebsites.net",
-                 z->m->platform->name.s, z->env->env->name.s, s->name.s);
+        const char *host = backend_host(z->a, z->m, z->env, s);
         JsonVal *as = jv_arr(), *ad = jv_obj(), *p = jv_obj();
         jv_set(ad, "fqdn", jv_str(host));
         jv_push(as, ad);
@@ -673,16 +669,12 @@ static void api_management(Az *z, JsonVal *resources)
     char name[512];
     for (int i = 0; i < z->env->nservices; i++) {
         const Service *s = z->env->services[i];
-        bool public = false;
-        for (int k = 0; k < z->n && !public; k++)
-            public = z->v[k].svc == s;
-        if (!public)
+        if (!has_public_route(s))
             continue;
         JsonVal *p = jv_obj(), *tls = jv_obj();
-        char url[256];
-        snprintf(url, sizeof url, "https://%s-%s-%s.azurewebsites.net",
-                 z->m->platform->name.s, z->env->env->name.s, s->name.s);
-        jv_set(p, "url", jv_str(url));
+        jv_set(p, "url", jv_str(arena_printf(z->a, "https://%s",
+                                             backend_host(z->a, z->m, z->env,
+                                                          s))));
         jv_set(p, "protocol", jv_str("http"));
         jv_set(tls, "validateCertificateChain", jv_bool(true));
         jv_set(tls, "validateCertificateName", jv_bool(true));

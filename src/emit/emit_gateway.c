@@ -120,18 +120,14 @@ static JsonVal *waf_json(const Platform *p, const RouteEntry *e)
     return o;
 }
 
-static JsonVal *backend_json(const Model *m, const EnvModel *env,
+static JsonVal *backend_json(Arena *a, const Model *m, const EnvModel *env,
                              const Service *s)
 {
     JsonVal *b = jv_obj();
-    char instance[256];
-    snprintf(instance, sizeof instance, "%s-%s-%s", m->platform->name.s,
-             env->env->name.s, s->name.s);
-    jv_set(b, "instance", jv_str(instance));
+    const char *host = backend_host(a, m, env, s);
+    jv_set(b, "instance", jv_str(arena_strndup(a, host, strcspn(host, "."))));
     jv_set(b, "service", jv_str(s->name.s));
-    strncat(instance, ".azurewebsites.net",
-            sizeof instance - strlen(instance) - 1);
-    jv_set(b, "host", jv_str(instance));
+    jv_set(b, "host", jv_str(host));
     bool tls = m->platform->edge->gateway->internal_tls.v;
     jv_set(b, "port", jv_int(tls ? 443 : 80));
     jv_set(b, "tls", jv_bool(tls));
@@ -180,7 +176,7 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
         jv_set(r, "priority", jv_int(e->r->priority.v));
         jv_set(r, "internal", jv_bool(e->r->internal.v));
         jv_set(r, "service", jv_str(e->svc->name.s));
-        jv_set(r, "backend", backend_json(m, env, e->svc));
+        jv_set(r, "backend", backend_json(&a, m, env, e->svc));
         jv_set(r, "waf", waf_json(m->platform, e));
         const char *s = sample(&t, i);
         if (s)

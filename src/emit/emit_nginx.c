@@ -312,11 +312,9 @@ static void upstreams(Gen *g, Outputs *o, const char *dir)
     sb_puts(&hosts, "    map $topoc_upstream $topoc_upstream_host {\n");
     for (int i = 0; i < g->env->nservices; i++) {
         const Service *s = g->env->services[i];
-        if (!s->routes.n)
+        if (!has_public_route(s))
             continue;
-        char host[256];
-        snprintf(host, sizeof host, "%s-%s-%s.azurewebsites.net",
-                 g->m->platform->name.s, g->env->env->name.s, s->name.s);
+        const char *host = backend_host(g->a, g->m, g->env, s);
         sb_printf(&sb, "upstream %s {\n    server %s:%d;\n    keepalive 8;\n}\n",
                   upstream(g, s), host, tls ? 443 : 80);
         sb_printf(&hosts, "        %s %s;\n", upstream(g, s), host);

@@ -200,15 +200,10 @@ static JsonVal *view_for(const Model *m, const EnvModel *env, Arena *a)
     bool tls = edge->gateway->internal_tls.v;
     for (int i = 0; i < env->nservices; i++) {
         const Service *s = env->services[i];
-        bool public = false;
-        for (int k = 0; k < s->routes.n && !public; k++)
-            public = !((const Route *)s->routes.v[k])->internal.v;
-        if (!public)
+        if (!has_public_route(s))
             continue;
         JsonVal *b = jv_obj();
-        char host[256];
-        snprintf(host, sizeof host, "%s-%s-%s.azurewebsites.net",
-                 m->platform->name.s, env->env->name.s, s->name.s);
+        const char *host = backend_host(a, m, env, s);
         jv_set(b, "name", jv_str(s->name.s));
         jv_set(b, "host", jv_str(host));
         jv_set(b, "port", jv_int(tls ? 443 : 80));

@@ -135,31 +135,6 @@ static void regex_escape(Strbuf *sb, const char *s)
     }
 }
 
-void route_regex(const RouteEntry *e, bool captures, Strbuf *out)
-{
-    sb_putc(out, '^');
-    for (int i = 0; i < e->nsegs; i++) {
-        const Seg *sg = &e->segs[i];
-        if (sg->kind == SEG_REST) {
-            sb_puts(out, "(?:/.*)?");
-            continue;
-        }
-        sb_putc(out, '/');
-        if (sg->kind == SEG_LIT) {
-            regex_escape(out, sg->lit);
-            continue;
-        }
-        regex_escape(out, sg->pre);
-        if (captures)
-            sb_printf(out, "(?<%s>[^/]+)", sg->name);
-        else
-            sb_puts(out, "[^/]+");
-        regex_escape(out, sg->suf);
-    }
-    if (e->nsegs == 0)
-        sb_putc(out, '/');
-    sb_putc(out, '$');
-}
 
 /* ---- relations between templates ---- */
 
@@ -288,7 +263,10 @@ static void embed_constraint(Strbuf *out, const char *c, const char *pre,
     sb_putc(out, ')');
 }
 
-void route_regex_full(const RouteEntry *e, Strbuf *out)
+/* The anchored regex of a template: parameters as [^/]+ (named groups with
+ * captures) or, with constraints, their constraint embedded. */
+static void build_regex(const RouteEntry *e, bool captures, bool constraints,
+                        Strbuf *out)
 {
     sb_putc(out, '^');
     for (int i = 0; i < e->nsegs; i++) {
@@ -303,8 +281,10 @@ void route_regex_full(const RouteEntry *e, Strbuf *out)
             continue;
         }
         regex_escape(out, sg->pre);
-        if (sg->constraint)
+        if (constraints && sg->constraint)
             embed_constraint(out, sg->constraint, sg->pre, sg->suf);
+        else if (captures)
+            sb_printf(out, "(?<%s>[^/]+)", sg->name);
         else
             sb_puts(out, "[^/]+");
         regex_escape(out, sg->suf);
@@ -312,6 +292,31 @@ void route_regex_full(const RouteEntry *e, Strbuf *out)
     if (e->nsegs == 0)
         sb_putc(out, '/');
     sb_putc(out, '$');
+}
+
+void route_regex(const RouteEntry *e, bool captures, Strbuf *out)
+{
+    build_regex(e, captures, false, out);
+}
+
+void route_regex_full(const RouteEntry *e, Strbuf *out)
+{
+    build_regex(e, false, true, out);
+}
+
+const char *backend_host(Arena *a, const Model *m, const EnvModel *e,
+                         const Service *s)
+{
+    return arena_printf(a, "%s-%s-%s.azurewebsites.net", m->platform->name.s,
+                        e->env->name.s, s->name.s);
+}
+
+bool has_public_route(const Service *s)
+{
+    for (int i = 0; i < s->routes.n; i++)
+        if (!((const Route *)s->routes.v[i])->internal.v)
+            return true;
+    return false;
 }
 
 static int entry_cmp(const void *a, const void *b)
