@@ -57,6 +57,10 @@ Relation route_relate(const RouteEntry *a, const RouteEntry *b);
  * constraint bound the parameter's value, as in routes[].params). */
 void route_regex_full(const RouteEntry *e, Strbuf *out);
 
+/* The full regex of a bare path template (policy.internal-paths, rate
+ * limit paths). */
+void path_regex(Arena *a, const Str *path, Strbuf *out);
+
 /* The service instance's backend host: its App Service default name,
  * PLATFORM-ENV-SERVICE.azurewebsites.net (every target uses this). */
 const char *backend_host(Arena *a, const Model *m, const EnvModel *e,

@@ -181,11 +181,8 @@ static JsonVal *waf_policy(Az *z)
     JsonVal *internal = jv_arr();
     const StrList *ip = &z->m->platform->policy->internal_paths;
     for (int i = 0; i < ip->n; i++) {
-        Route r = {.path = ip->v[i], .host = {"*", ip->v[i].loc}};
-        RouteEntry e = {.r = &r};
-        route_parse(z->a, &e);
         Strbuf re = STRBUF_INIT;
-        route_regex_full(&e, &re);
+        path_regex(z->a, &ip->v[i], &re);
         jv_push(internal, jv_str(re.buf));
         sb_release(&re);
     }
@@ -201,11 +198,8 @@ static JsonVal *waf_policy(Az *z)
         if (!rl->paths.n)
             jv_push(paths, jv_str("^/"));
         for (int k = 0; k < rl->paths.n; k++) {
-            Route r = {.path = rl->paths.v[k], .host = {"*", rl->loc}};
-            RouteEntry e = {.r = &r};
-            route_parse(z->a, &e);
             Strbuf re = STRBUF_INIT;
-            route_regex_full(&e, &re);
+            path_regex(z->a, &rl->paths.v[k], &re);
             jv_push(paths, jv_str(re.buf));
             sb_release(&re);
         }

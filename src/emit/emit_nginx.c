@@ -523,18 +523,14 @@ static void modsec_custom(Gen *g, Strbuf *sb)
     sb_puts(sb, "# Internal-only paths (policy.internal-paths) are never "
                 "served at the edge.\n");
     for (int i = 0; i < pol->internal_paths.n; i++) {
-        Route r = {.path = pol->internal_paths.v[i],
-                   .host = {"*", pol->internal_paths.v[i].loc},
-                   .loc = pol->internal_paths.v[i].loc};
-        RouteEntry e = {.r = &r};
-        route_parse(g->a, &e);
+        const Str *path = &pol->internal_paths.v[i];
         Strbuf re = STRBUF_INIT;
-        route_regex_full(&e, &re);
+        path_regex(g->a, path, &re);
         sb_printf(sb, "SecRule REQUEST_FILENAME \"@rx ");
         escape_pcre(sb, re.buf, "\"%");
         sb_printf(sb, "\" \\\n    \"id:%d,phase:1,deny,status:403,log,t:none,"
                       "msg:'internal path %s is not served at the edge'\"\n",
-                  10100 + i, r.path.s);
+                  10100 + i, path->s);
         sb_release(&re);
     }
     const List *cr = &g->m->platform->edge->waf->custom_rules;

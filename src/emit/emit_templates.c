@@ -147,11 +147,8 @@ static JsonVal *view_for(const Model *m, const EnvModel *env, Arena *a)
     JsonVal *internal = jv_arr();
     const StrList *ip = &m->platform->policy->internal_paths;
     for (int i = 0; i < ip->n; i++) {
-        Route r = {.path = ip->v[i], .host = {"*", ip->v[i].loc}};
-        RouteEntry e = {.r = &r};
-        route_parse(a, &e);
         Strbuf re = STRBUF_INIT;
-        route_regex_full(&e, &re);
+        path_regex(a, &ip->v[i], &re);
         JsonVal *o = jv_obj();
         jv_set(o, "path", jv_str(ip->v[i].s));
         jv_set(o, "regex", jv_str(re.buf));

@@ -304,6 +304,14 @@ void route_regex_full(const RouteEntry *e, Strbuf *out)
     build_regex(e, false, true, out);
 }
 
+void path_regex(Arena *a, const Str *path, Strbuf *out)
+{
+    Route r = {.loc = path->loc, .host = {"*", path->loc}, .path = *path};
+    RouteEntry e = {.r = &r};
+    route_parse(a, &e);
+    route_regex_full(&e, out);
+}
+
 const char *backend_host(Arena *a, const Model *m, const EnvModel *e,
                          const Service *s)
 {
