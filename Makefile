@@ -49,6 +49,7 @@ CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
 EMIT_SRC  := src/emit/output.c src/emit/emit_model.c src/emit/mustache.c \
              src/emit/emit_gateway.c src/emit/emit_nginx.c \
              src/emit/emit_templates.c src/emit/escape.c src/emit/emit_azure.c \
+             src/emit/emit_appservice.c \
              src/emit/report_sarif.c \
              src/emit/report_junit.c src/emit/report_github.c
 LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(CHECK_SRC) $(EMIT_SRC) \

@@ -45,6 +45,10 @@ void emit_nginx(const Model *m, Outputs *o);
  * Management, as an ARM template; notes in ds say what App Gateway's
  * prefix-only paths make of templates. */
 void emit_azure(const Model *m, Diags *ds, Outputs *o);
+/* ENV/manifests/azure/: App Service deployment templates. */
+void emit_appservice(const Model *m, Outputs *o);
+/* ENV/manifests/kubernetes/: namespace, workloads, autoscalers, policies. */
+void emit_kubernetes(const Model *m, Outputs *o);
 /* ENV/gateway/TARGET/: every template target (built-in templates/, plus
  * user_dir if given).  Returns -1 after reporting a broken template. */
 int emit_templates(const Model *m, const char *user_dir, Outputs *o);

@@ -34,6 +34,10 @@ const JsonVal *jv_at(const JsonVal *arr, int i);
 const char *jv_string(const JsonVal *v); /* JV_STR only */
 /* A scalar as text: integers in decimal, reals shortest-ish (%.15g). */
 void jv_scalar_text(const JsonVal *v, Strbuf *out);
+/* The same tree as YAML, for manifests: block style, keys sorted, every
+ * string double-quoted (JSON escapes are valid YAML), so no value is ever
+ * read back as another type.  Empty maps and lists are written {} / []. */
+void jv_write_yaml(const JsonVal *v, Strbuf *out);
 /* Parse JSON text; NULL with a message on error. */
 JsonVal *jv_parse(const char *text, size_t len, char *err, size_t errlen);
 

@@ -1,9 +1,11 @@
 /* json.c - the only file that includes jansson (see json.h). */
 #include "topoc/json.h"
+#include "topoc/arena.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* JsonVal is jansson's json_t under another name. */
 static json_t *J(const JsonVal *v) { return (json_t *)v; }
@@ -117,4 +119,81 @@ JsonVal *jv_parse(const char *text, size_t len, char *err, size_t errlen)
     if (!j)
         snprintf(err, errlen, "%d:%d: %s", e.line, e.column, e.text);
     return (JsonVal *)j;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void yaml_scalar(const json_t *j, Strbuf *out)
+{
+    char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+    sb_puts(out, s ? s : "null");
+    free(s);
+}
+
+static bool yaml_inline(const json_t *j)
+{
+    return !(json_is_object(j) && json_object_size(j)) &&
+           !(json_is_array(j) && json_array_size(j));
+}
+
+static void yaml_node(const json_t *j, int indent, Strbuf *out);
+
+static void yaml_value_after_key(const json_t *j, int indent, Strbuf *out)
+{
+    if (yaml_inline(j)) {
+        sb_putc(out, ' ');
+        if (json_is_object(j))
+            sb_puts(out, "{}");
+        else if (json_is_array(j))
+            sb_puts(out, "[]");
+        else
+            yaml_scalar(j, out);
+        sb_putc(out, '\n');
+    } else {
+        sb_putc(out, '\n');
+        yaml_node(j, indent + 2, out);
+    }
+}
+
+static void yaml_node(const json_t *j, int indent, Strbuf *out)
+{
+    if (json_is_object(j)) {
+        size_t n = json_object_size(j), k = 0;
+        const char **keys = xmalloc(n * sizeof *keys + 1);
+        const char *key;
+        json_t *val;
+        json_object_foreach((json_t *)j, key, val) keys[k++] = key;
+        qsort(keys, n, sizeof *keys, key_cmp);
+        for (k = 0; k < n; k++) {
+            sb_printf(out, "%*s", indent, "");
+            json_t *name = json_string(keys[k]);
+            yaml_scalar(name, out);
+            json_decref(name);
+            sb_putc(out, ':');
+            yaml_value_after_key(json_object_get(j, keys[k]), indent, out);
+        }
+        free(keys);
+    } else if (json_is_array(j)) {
+        for (size_t i = 0; i < json_array_size(j); i++) {
+            const json_t *item = json_array_get(j, i);
+            sb_printf(out, "%*s-", indent, "");
+            if (json_is_object(item) && json_object_size(item)) {
+                /* the first key on the dash's line */
+                Strbuf sub = STRBUF_INIT;
+                yaml_node(item, indent + 2, &sub);
+                sb_puts(out, sub.buf + indent + 1);
+                sb_release(&sub);
+            } else {
+                yaml_value_after_key(item, indent, out);
+            }
+        }
+    }
+}
+
+void jv_write_yaml(const JsonVal *v, Strbuf *out)
+{
+    yaml_node(J(v), 0, out);
 }
