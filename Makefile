@@ -49,7 +49,7 @@ CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
 EMIT_SRC  := src/emit/output.c src/emit/emit_model.c src/emit/mustache.c \
              src/emit/emit_gateway.c src/emit/emit_nginx.c \
              src/emit/emit_templates.c src/emit/escape.c src/emit/emit_azure.c \
-             src/emit/emit_appservice.c \
+             src/emit/emit_appservice.c src/emit/emit_kubernetes.c \
              src/emit/report_sarif.c \
              src/emit/report_junit.c src/emit/report_github.c
 LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(CHECK_SRC) $(EMIT_SRC) \
@@ -80,6 +80,7 @@ test-deps: deps
 	    || missing="$$missing $${pair#*:}"; \
 	done; \
 	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing="$$missing python3-jsonschema"; \
+	/usr/bin/python3 -c 'import yaml' 2>/dev/null || missing="$$missing python3-yaml"; \
 	$(MAKE) -s --no-print-directory apt-install PKGS_TO_INSTALL="$$missing"
 
 .PHONY: apt-install

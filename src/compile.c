@@ -35,6 +35,7 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
     emit_nginx(c->model, &c->outputs);
     emit_azure(c->model, &c->diags, &c->outputs);
     emit_appservice(c->model, &c->outputs);
+    emit_kubernetes(c->model, &c->outputs);
     if (emit_templates(c->model, templates, &c->outputs) != 0)
         return COMPILE_IO;
     if (out_commit(&c->outputs, out_dir) != 0)

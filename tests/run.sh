@@ -172,7 +172,11 @@ done
 # shellcheck source=tests/azure.sh
 . "$ROOT/tests/azure.sh"
 
-# ---- 7. the whole tool ----
+# ---- 7. deployment manifests against their schemas, and consistency ----
+# shellcheck source=tests/manifests.sh
+. "$ROOT/tests/manifests.sh"
+
+# ---- 8. the whole tool ----
 # shellcheck source=tests/cli.sh
 . "$ROOT/tests/cli.sh"
 

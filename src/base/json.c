@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* JsonVal is jansson's json_t under another name. */
 static json_t *J(const JsonVal *v) { return (json_t *)v; }
@@ -141,6 +142,24 @@ static bool yaml_inline(const json_t *j)
 
 static void yaml_node(const json_t *j, int indent, Strbuf *out);
 
+/* A key is written bare when YAML cannot read it as anything but that
+ * string: an identifier that is not one of YAML 1.1's special words. */
+static bool bare_key(const char *k)
+{
+    static const char *const special[] = {"y", "n", "yes", "no", "on",
+                                          "off", "true", "false", "null"};
+    if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z')))
+        return false;
+    for (const char *p = k; *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789./_-", *p))
+            return false;
+    for (size_t i = 0; i < sizeof special / sizeof *special; i++)
+        if (strcasecmp(k, special[i]) == 0)
+            return false;
+    return true;
+}
+
 static void yaml_value_after_key(const json_t *j, int indent, Strbuf *out)
 {
     if (yaml_inline(j)) {
@@ -169,9 +188,13 @@ static void yaml_node(const json_t *j, int indent, Strbuf *out)
         qsort(keys, n, sizeof *keys, key_cmp);
         for (k = 0; k < n; k++) {
             sb_printf(out, "%*s", indent, "");
-            json_t *name = json_string(keys[k]);
-            yaml_scalar(name, out);
-            json_decref(name);
+            if (bare_key(keys[k])) {
+                sb_puts(out, keys[k]);
+            } else {
+                json_t *name = json_string(keys[k]);
+                yaml_scalar(name, out);
+                json_decref(name);
+            }
             sb_putc(out, ':');
             yaml_value_after_key(json_object_get(j, keys[k]), indent, out);
         }

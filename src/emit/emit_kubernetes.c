@@ -1,0 +1,329 @@
+/* emit_kubernetes.c - where the platform grows: ENV/manifests/kubernetes/.
+ *
+ *   namespace.yaml          the environment's namespace, and a NetworkPolicy
+ *                           that denies all ingress by default
+ *   services/SERVICE.yaml   Deployment, Service, HorizontalPodAutoscaler
+ *                           (autoscaling/v2), PodDisruptionBudget (in
+ *                           production), and the NetworkPolicy that lets in
+ *                           only the gateway (for public routes) and the
+ *                           services that depend on this one
+ *
+ * Policies select pods only, never namespaces, so nothing crosses from
+ * another environment's namespace.  Written from JSON trees as YAML with
+ * every string quoted (json.c), in sorted key order: deterministic, and one
+ * file per service.
+ */
+#include "topoc/emit.h"
+#include "topoc/json.h"
+#include "topoc/routing.h"
+#include "topoc/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct Kube {
+    const Model *m;
+    const EnvModel *env;
+    Arena *a;
+    const char *ns;
+} Kube;
+
+
+static JsonVal *labels(Kube *k, const Service *s)
+{
+    JsonVal *l = jv_obj();
+    jv_set(l, "app.kubernetes.io/name", jv_str(s->name.s));
+    jv_set(l, "app.kubernetes.io/part-of", jv_str(k->m->platform->name.s));
+    jv_set(l, "topoc.io/environment", jv_str(k->env->env->name.s));
+    jv_set(l, "topoc.io/team", jv_str(s->team.s));
+    jv_set(l, "topoc.io/kind", jv_str(s->kind.s));
+    return l;
+}
+
+static JsonVal *selector(const char *name)
+{
+    JsonVal *l = jv_obj();
+    jv_set(l, "app.kubernetes.io/name", jv_str(name));
+    return l;
+}
+
+static JsonVal *doc(Kube *k, const char *api, const char *kind,
+                    const char *name, JsonVal *lbl)
+{
+    JsonVal *d = jv_obj(), *meta = jv_obj();
+    jv_set(d, "apiVersion", jv_str(api));
+    jv_set(d, "kind", jv_str(kind));
+    jv_set(meta, "name", jv_str(name));
+    if (k->ns)
+        jv_set(meta, "namespace", jv_str(k->ns));
+    if (lbl)
+        jv_set(meta, "labels", lbl);
+    jv_set(d, "metadata", meta);
+    return d;
+}
+
+static void add_doc(Strbuf *sb, JsonVal *d)
+{
+    sb_puts(sb, "---\n");
+    jv_write_yaml(d, sb);
+    jv_free(d);
+}
+
+static JsonVal *probe(const Service *s, int delay, int period)
+{
+    JsonVal *p = jv_obj(), *get = jv_obj();
+    jv_set(get, "path", jv_str(s->runtime->health_path.s));
+    jv_set(get, "port", jv_str("http"));
+    jv_set(p, "httpGet", get);
+    jv_set(p, "initialDelaySeconds", jv_int(delay));
+    jv_set(p, "periodSeconds", jv_int(period));
+    return p;
+}
+
+static bool autoscaled(const Service *s)
+{
+    return s->scaling->rules.n && s->scaling->min.v != s->scaling->max.v;
+}
+
+static JsonVal *deployment(Kube *k, const Service *s)
+{
+    const Runtime *rt = s->runtime;
+    JsonVal *c = jv_obj(), *ports = jv_arr(), *port = jv_obj(),
+            *res = jv_obj(), *req = jv_obj(), *env = jv_arr();
+    jv_set(c, "name", jv_str(s->name.s));
+    jv_set(c, "image", jv_str(rt->image.s));
+    jv_set(port, "name", jv_str("http"));
+    jv_set(port, "containerPort", jv_int(rt->port.v));
+    jv_push(ports, port);
+    jv_set(c, "ports", ports);
+    jv_set(req, "cpu", jv_str(arena_printf(k->a, "%lldm", rt->cpu.v)));
+    jv_set(req, "memory",
+           jv_str(arena_printf(k->a, "%lldMi", rt->memory.v >> 20)));
+    jv_set(res, "requests", req);
+    JsonVal *lim = jv_obj();
+    jv_set(lim, "memory",
+           jv_str(arena_printf(k->a, "%lldMi", rt->memory.v >> 20)));
+    jv_set(res, "limits", lim);
+    jv_set(c, "resources", res);
+    jv_set(c, "readinessProbe", probe(s, 5, 10));
+    jv_set(c, "livenessProbe", probe(s, 15, 20));
+    for (int i = 0; i < s->settings.n; i++) {
+        const KeyVal *kv = s->settings.v[i];
+        JsonVal *e = jv_obj();
+        jv_set(e, "name", jv_str(kv->key.s));
+        jv_set(e, "value", jv_str(kv->value.s));
+        jv_push(env, e);
+    }
+    for (int i = 0; i < s->secrets.n; i++) { /* from the Key Vault sync */
+        const Secret *sec = s->secrets.v[i];
+        JsonVal *e = jv_obj(), *from = jv_obj(), *ref = jv_obj();
+        jv_set(ref, "name", jv_str("key-vault"));
+        jv_set(ref, "key", jv_str(sec->key_vault_secret.s));
+        jv_set(from, "secretKeyRef", ref);
+        jv_set(e, "name", jv_str(sec->name.s));
+        jv_set(e, "valueFrom", from);
+        jv_push(env, e);
+    }
+    jv_set(c, "env", env);
+    JsonVal *sc = jv_obj();
+    jv_set(sc, "runAsNonRoot", jv_bool(true));
+    jv_set(sc, "allowPrivilegeEscalation", jv_bool(false));
+    jv_set(sc, "readOnlyRootFilesystem", jv_bool(true));
+    jv_set(c, "securityContext", sc);
+    JsonVal *containers = jv_arr(), *pspec = jv_obj(), *tmpl = jv_obj(),
+            *tmeta = jv_obj(), *spec = jv_obj(), *sel = jv_obj(),
+            *strategy = jv_obj(), *ru = jv_obj();
+    jv_push(containers, c);
+    jv_set(pspec, "containers", containers);
+    jv_set(tmeta, "labels", labels(k, s));
+    jv_set(tmpl, "metadata", tmeta);
+    jv_set(tmpl, "spec", pspec);
+    jv_set(sel, "matchLabels", selector(s->name.s));
+    jv_set(spec, "selector", sel);
+    if (!autoscaled(s)) /* an autoscaler owns replicas otherwise */
+        jv_set(spec, "replicas", jv_int(s->scaling->min.v));
+    jv_set(ru, "maxSurge", jv_int(1));
+    jv_set(ru, "maxUnavailable", jv_int(0));
+    jv_set(strategy, "type", jv_str("RollingUpdate"));
+    jv_set(strategy, "rollingUpdate", ru);
+    jv_set(spec, "strategy", strategy);
+    jv_set(spec, "template", tmpl);
+    JsonVal *d = doc(k, "apps/v1", "Deployment", s->name.s, labels(k, s));
+    jv_set(d, "spec", spec);
+    return d;
+}
+
+static JsonVal *service(Kube *k, const Service *s)
+{
+    JsonVal *spec = jv_obj(), *ports = jv_arr(), *p = jv_obj();
+    jv_set(p, "name", jv_str("http"));
+    jv_set(p, "port", jv_int(s->runtime->port.v));
+    jv_set(p, "targetPort", jv_str("http"));
+    jv_push(ports, p);
+    jv_set(spec, "type", jv_str("ClusterIP"));
+    jv_set(spec, "selector", selector(s->name.s));
+    jv_set(spec, "ports", ports);
+    JsonVal *d = doc(k, "v1", "Service", s->name.s, labels(k, s));
+    jv_set(d, "spec", spec);
+    return d;
+}
+
+static JsonVal *autoscaler(Kube *k, const Service *s)
+{
+    JsonVal *spec = jv_obj(), *target = jv_obj(), *metrics = jv_arr();
+    jv_set(target, "apiVersion", jv_str("apps/v1"));
+    jv_set(target, "kind", jv_str("Deployment"));
+    jv_set(target, "name", jv_str(s->name.s));
+    jv_set(spec, "scaleTargetRef", target);
+    jv_set(spec, "minReplicas",
+           jv_int(s->scaling->min.v < 1 ? 1 : s->scaling->min.v));
+    jv_set(spec, "maxReplicas", jv_int(s->scaling->max.v));
+    long long cooldown = 0;
+    for (int i = 0; i < s->scaling->rules.n; i++) {
+        const ScaleRule *r = s->scaling->rules.v[i];
+        JsonVal *m = jv_obj(), *t = jv_obj();
+        if (r->cooldown.v > cooldown)
+            cooldown = r->cooldown.v;
+        if (streq(r->metric.s, "cpu") || streq(r->metric.s, "memory")) {
+            JsonVal *rs = jv_obj();
+            jv_set(t, "type", jv_str("Utilization"));
+            jv_set(t, "averageUtilization", jv_int(r->above.v));
+            jv_set(rs, "name", jv_str(r->metric.s));
+            jv_set(rs, "target", t);
+            jv_set(m, "type", jv_str("Resource"));
+            jv_set(m, "resource", rs);
+        } else { /* per-pod metrics from the metrics adapter */
+            JsonVal *pods = jv_obj(), *metric = jv_obj();
+            char name[64];
+            snprintf(name, sizeof name, "%s", r->metric.s);
+            for (char *p = name; *p; p++)
+                if (*p == '-')
+                    *p = '_';
+            jv_set(metric, "name", jv_str(name));
+            jv_set(t, "type", jv_str("AverageValue"));
+            jv_set(t, "averageValue",
+                   jv_str(arena_printf(k->a, "%lld", r->above.v)));
+            jv_set(pods, "metric", metric);
+            jv_set(pods, "target", t);
+            jv_set(m, "type", jv_str("Pods"));
+            jv_set(m, "pods", pods);
+        }
+        jv_push(metrics, m);
+    }
+    jv_set(spec, "metrics", metrics);
+    JsonVal *behavior = jv_obj(), *down = jv_obj();
+    jv_set(down, "stabilizationWindowSeconds", jv_int(cooldown));
+    jv_set(behavior, "scaleDown", down);
+    jv_set(spec, "behavior", behavior);
+    JsonVal *d = doc(k, "autoscaling/v2", "HorizontalPodAutoscaler",
+                     s->name.s, labels(k, s));
+    jv_set(d, "spec", spec);
+    return d;
+}
+
+static JsonVal *disruption_budget(Kube *k, const Service *s)
+{
+    JsonVal *spec = jv_obj(), *sel = jv_obj();
+    jv_set(sel, "matchLabels", selector(s->name.s));
+    jv_set(spec, "selector", sel);
+    jv_set(spec, "maxUnavailable", jv_int(1));
+    JsonVal *d = doc(k, "policy/v1", "PodDisruptionBudget", s->name.s,
+                     labels(k, s));
+    jv_set(d, "spec", spec);
+    return d;
+}
+
+/* Ingress from the gateway (if the service has public routes) and from
+ * the services that depend on it, in this namespace only. */
+static JsonVal *network_policy(Kube *k, const Service *s)
+{
+    JsonVal *from = jv_arr();
+    if (has_public_route(s)) {
+        JsonVal *peer = jv_obj(), *ps = jv_obj(), *l = jv_obj();
+        jv_set(l, "app.kubernetes.io/component", jv_str("gateway"));
+        jv_set(ps, "matchLabels", l);
+        jv_set(peer, "podSelector", ps);
+        jv_push(from, peer);
+    }
+    for (int i = 0; i < k->env->nservices; i++) {
+        const Service *d = k->env->services[i];
+        for (int j = 0; j < d->depends_on.n; j++) {
+            if (!streq(d->depends_on.v[j].s, s->name.s))
+                continue;
+            JsonVal *peer = jv_obj(), *ps = jv_obj();
+            jv_set(ps, "matchLabels", selector(d->name.s));
+            jv_set(peer, "podSelector", ps);
+            jv_push(from, peer);
+        }
+    }
+    JsonVal *spec = jv_obj(), *sel = jv_obj(), *types = jv_arr(),
+            *ingress = jv_arr();
+    jv_set(sel, "matchLabels", selector(s->name.s));
+    jv_set(spec, "podSelector", sel);
+    jv_push(types, jv_str("Ingress"));
+    jv_set(spec, "policyTypes", types);
+    if (jv_len(from)) {
+        JsonVal *rule = jv_obj(), *ports = jv_arr(), *p = jv_obj();
+        jv_set(p, "port", jv_str("http"));
+        jv_set(p, "protocol", jv_str("TCP"));
+        jv_push(ports, p);
+        jv_set(rule, "from", from);
+        jv_set(rule, "ports", ports);
+        jv_push(ingress, rule);
+    } else {
+        jv_free(from);
+    }
+    jv_set(spec, "ingress", ingress);
+    JsonVal *d = doc(k, "networking.k8s.io/v1", "NetworkPolicy",
+                     arena_printf(k->a, "%s-ingress", s->name.s),
+                     labels(k, s));
+    jv_set(d, "spec", spec);
+    return d;
+}
+
+static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
+{
+    Arena a;
+    arena_init(&a);
+    Kube k = {m, env, &a, NULL};
+    const char *ns = arena_printf(&a, "%s-%s", m->platform->name.s,
+                                  env->env->name.s);
+    Strbuf sb = STRBUF_INIT;
+    JsonVal *nl = jv_obj();
+    jv_set(nl, "topoc.io/platform", jv_str(m->platform->name.s));
+    jv_set(nl, "topoc.io/environment", jv_str(env->env->name.s));
+    add_doc(&sb, doc(&k, "v1", "Namespace", ns, nl));
+    k.ns = ns;
+    JsonVal *deny = doc(&k, "networking.k8s.io/v1", "NetworkPolicy",
+                        "default-deny-ingress", NULL);
+    JsonVal *spec = jv_obj(), *types = jv_arr();
+    jv_set(spec, "podSelector", jv_obj());
+    jv_push(types, jv_str("Ingress"));
+    jv_set(spec, "policyTypes", types);
+    jv_set(deny, "spec", spec);
+    add_doc(&sb, deny);
+    out_add(o, arena_printf(&a, "%s/manifests/kubernetes/namespace.yaml",
+                            env->env->name.s),
+            &sb);
+    for (int i = 0; i < env->nservices; i++) {
+        const Service *s = env->services[i];
+        add_doc(&sb, deployment(&k, s));
+        add_doc(&sb, service(&k, s));
+        if (autoscaled(s))
+            add_doc(&sb, autoscaler(&k, s));
+        if (streq(env->env->name.s, "production") && s->scaling->min.v >= 2)
+            add_doc(&sb, disruption_budget(&k, s));
+        add_doc(&sb, network_policy(&k, s));
+        out_add(o,
+                arena_printf(&a, "%s/manifests/kubernetes/services/%s.yaml",
+                             env->env->name.s, s->name.s),
+                &sb);
+    }
+    arena_free(&a);
+}
+
+void emit_kubernetes(const Model *m, Outputs *o)
+{
+    for (int i = 0; i < m->nenvs; i++)
+        emit_env(m, &m->envs[i], o);
+}

@@ -1,0 +1,93 @@
+# tests/manifests.sh - deployment manifests: Azure App Service templates
+# against the ARM schemas and a closed key list, Kubernetes documents
+# against the strict v1.32 schemas, and their consistency with the routing
+# table and the resolved model; sourced by tests/run.sh.
+MF=$TMP/manifests
+mkdir -p "$MF"
+"$TOPOC" build "$ROOT/specs" -o "$MF/out" -q 2>/dev/null
+start=$(date +%s)
+for env in integration production; do
+    A="$MF/out/$env/manifests/azure"
+    if out=$(/usr/bin/python3 "$ROOT/tests/azure/arm_validate.py" "$ROOT/../shared/data/arm" "$A/environment.json" "$A"/services/*.json); then
+        ok "manifests azure-arm-schemas $env ($(echo "$out" | grep -c '^ok') resources)"
+    else
+        bad "manifests azure-arm-schemas $env" "$(echo "$out" | grep FAIL | head -5)"
+    fi
+    K="$MF/out/$env/manifests/kubernetes"
+    if out=$(/usr/bin/python3 "$ROOT/tests/manifests/k8s_validate.py" "$ROOT/../shared/data/k8s/v1.32.2-standalone-strict" "$K/namespace.yaml" "$K"/services/*.yaml); then
+        ok "manifests kubernetes-schemas $env ($(echo "$out" | grep -c '^ok') documents)"
+    else
+        bad "manifests kubernetes-schemas $env" "$(echo "$out" | grep FAIL | head -5)"
+    fi
+done
+echo "manifests: schema validation took $(( $(date +%s) - start )) s"
+/usr/bin/python3 "$ROOT/tests/manifests/keys.py" "$MF"/out/*/manifests/azure/environment.json \
+    "$MF"/out/*/manifests/azure/services/*.json >"$MF/keys.txt"
+if extra=$(comm -23 "$MF/keys.txt" "$ROOT/tests/manifests/azure-keys.txt") && [ -z "$extra" ]; then
+    ok "manifests azure-keys-in-closed-list"; else bad "manifests azure-keys-in-closed-list" "not in tests/manifests/azure-keys.txt: $extra"; fi
+
+# the manifests, the routing table and the model speak of the same instances
+if /usr/bin/python3 - "$MF/out" <<'PY'
+import json, sys, yaml
+out = sys.argv[1]
+model = json.load(open(f"{out}/model.json"))
+for env, em in model["environments"].items():
+    svcs = em["services"]
+    docs = {}
+    for name in svcs:
+        for d in yaml.safe_load_all(open(f"{out}/{env}/manifests/kubernetes/services/{name}.yaml")):
+            docs[(d["kind"], d["metadata"]["name"])] = d
+            assert d["metadata"]["namespace"] == f"{model['platform']['name']}-{env}"
+    azure = {n: json.load(open(f"{out}/{env}/manifests/azure/services/{n}.json")) for n in svcs}
+    # every routed backend has a deployment and an App Service in this environment
+    for r in json.load(open(f"{out}/{env}/gateway/routes.json"))["routes"]:
+        assert ("Deployment", r["service"]) in docs, r
+        sites = [x["name"] for x in azure[r["service"]]["resources"] if x["type"] == "Microsoft.Web/sites"]
+        assert sites == [r["backend"]["instance"]], (sites, r["backend"])
+    # every dependency edge is let in by the callee's NetworkPolicy, and no
+    # policy reaches into another namespace
+    for (kind, name), d in docs.items():
+        if kind == "NetworkPolicy":
+            for rule in d["spec"]["ingress"]:
+                assert all("namespaceSelector" not in p for p in rule["from"]), name
+    for caller, s in svcs.items():
+        for callee in s["depends-on"]:
+            pol = docs[("NetworkPolicy", f"{callee}-ingress")]
+            allowed = [p["podSelector"]["matchLabels"].get("app.kubernetes.io/name")
+                       for rule in pol["spec"]["ingress"] for p in rule["from"]]
+            assert caller in allowed, (env, caller, callee)
+    # scaling numbers are the resolved model's, overrides included
+    for name, s in svcs.items():
+        sc = s["scaling"]
+        hpa = docs.get(("HorizontalPodAutoscaler", name))
+        if sc["rules"] and sc["min"] != sc["max"]:
+            assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (max(1, sc["min"]), sc["max"]), name
+            auto = next(x for x in azure[name]["resources"] if x["type"] == "Microsoft.Insights/autoscalesettings")
+            cap = auto["properties"]["profiles"][0]["capacity"]
+            assert (cap["minimum"], cap["maximum"]) == (str(max(1, sc["min"])), str(sc["max"])), name
+            rules = auto["properties"]["profiles"][0]["rules"]
+            assert [r["scaleAction"]["direction"] for r in rules] == ["Increase", "Decrease"] * len(sc["rules"])
+        else:
+            assert hpa is None and docs[("Deployment", name)]["spec"]["replicas"] == sc["min"], name
+        pdb = ("PodDisruptionBudget", name) in docs
+        assert pdb == (env == "production" and sc["min"] >= 2), name
+        alerts = [x for x in azure[name]["resources"] if x["type"] == "Microsoft.Insights/metricAlerts"]
+        assert len(alerts) == len(s["alerts"]), name
+        for a in alerts:  # to the owning team's action group
+            assert f"ag-{env}-" in a["properties"]["actions"][0]["actionGroupId"]
+    int_min = model["environments"]["integration"]["services"]["companies"]["scaling"]["min"]
+    assert int_min == 1 and docs  # the example's override reached the manifests
+PY
+then ok "manifests consistent-with-routes-and-model"; else bad "manifests consistent-with-routes-and-model"; fi
+
+# changing one service's scaling changes only that service's files
+mkdir -p "$MF/changed"
+cp -r "$ROOT/specs/." "$MF/changed/"
+sed -i 's/^  max: 10$/  max: 12/' "$MF/changed/services/files.yaml"
+"$TOPOC" build "$MF/changed" -o "$MF/out2" -q 2>/dev/null
+changed=$(diff -rq "$MF/out" "$MF/out2" | sed "s|$MF/out2\?/||g" | awk '{print $2}' | sort)
+others=$(echo "$changed" | grep -v -e '^model.json$' -e '/manifests/[a-z]*/services/files\.[a-z]*$')
+if [ -z "$others" ] && echo "$changed" | grep -q '^production/manifests/kubernetes/services/files.yaml$' &&
+   ! echo "$changed" | grep -q '^integration/'; then  # integration overrides max
+    ok "manifests scaling-change-touches-only-its-files"
+else bad "manifests scaling-change-touches-only-its-files" "$changed"; fi
