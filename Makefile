@@ -19,12 +19,15 @@ DEB_LIBS := yaml-0.1:libyaml-dev jansson:libjansson-dev \
             libxml-2.0:libxml2-dev libpcre2-8:libpcre2-dev \
             libcgraph:libgraphviz-dev libgvc:libgraphviz-dev
 PKGS     := $(foreach p,$(DEB_LIBS),$(firstword $(subst :, ,$(p))))
+# file -> Debian package, for building pictures (gvc's text needs a font)
+DEB_FILES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core
 # command -> Debian package, for the tests
 DEB_TOOLS := python3:python3 clang:clang xmllint:libxml2-utils \
              openssl:openssl nginx:nginx pgrep:procps haproxy:haproxy \
              /etc/ssl/certs/ca-certificates.crt:ca-certificates \
              /usr/lib/nginx/modules/ngx_http_modsecurity_module.so:libnginx-mod-http-modsecurity \
-             /usr/share/modsecurity-crs/rules:modsecurity-crs
+             /usr/share/modsecurity-crs/rules:modsecurity-crs \
+             chromium:chromium
 
 WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \
@@ -50,6 +53,7 @@ EMIT_SRC  := src/emit/output.c src/emit/emit_model.c src/emit/mustache.c \
              src/emit/emit_gateway.c src/emit/emit_nginx.c \
              src/emit/emit_templates.c src/emit/escape.c src/emit/emit_azure.c \
              src/emit/emit_appservice.c src/emit/emit_kubernetes.c \
+             src/emit/render_graph.c src/emit/emit_diagrams.c src/emit/emit_docs.c \
              src/emit/report_sarif.c \
              src/emit/report_junit.c src/emit/report_github.c
 LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(CHECK_SRC) $(EMIT_SRC) \
@@ -69,6 +73,9 @@ deps:
 	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
 	for pair in $(DEB_LIBS); do \
 	  pkg-config --exists "$${pair%%:*}" 2>/dev/null || missing="$$missing $${pair#*:}"; \
+	done; \
+	for pair in $(DEB_FILES); do \
+	  [ -e "$${pair%%:*}" ] || missing="$$missing $${pair#*:}"; \
 	done; \
 	$(MAKE) -s --no-print-directory apt-install PKGS_TO_INSTALL="$$missing"
 
@@ -123,7 +130,8 @@ check: test-deps
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  build/asan/topoc build/asan/unit build/asan/mustache-spec
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh build/asan
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh build/asan
 
 bench: test-deps $(BUILD)/topoc $(BUILD)/parse-only
 	@tests/bench/bench.sh $(BUILD)

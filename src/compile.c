@@ -1,6 +1,8 @@
 /* compile.c - the pipeline, top to bottom (see compile.h). */
 #include "topoc/compile.h"
 
+#include <stdio.h>
+
 void compile_init(Compilation *c)
 {
     arena_init(&c->arena);
@@ -16,6 +18,29 @@ void compile_free(Compilation *c)
     arena_free(&c->arena);
 }
 
+/* The pictures and the docs catalogue; findings in red if given. */
+static int draw(Compilation *c, const Diags *red, const CheckOptions *opt)
+{
+    Strbuf stats = STRBUF_INIT;
+    int rc = emit_diagrams(c->model, red, &c->outputs,
+                           opt->stats ? &stats : NULL);
+    fputs(stats.buf, stderr);
+    sb_release(&stats);
+    if (rc == 0)
+        emit_docs(c->model, &c->outputs);
+    return rc;
+}
+
+/* check --highlight: only the views, replacing DIR/ENV/diagrams,
+ * DIR/diagrams and DIR/docs and nothing else of an earlier build. */
+static CompileResult views(Compilation *c, const char *out_dir,
+                           const CheckOptions *opt)
+{
+    if (draw(c, &c->diags, opt) != 0 || out_commit(&c->outputs, out_dir, 2))
+        return COMPILE_IO;
+    return c->diags.nerrors > 0 ? COMPILE_ERRORS : COMPILE_OK;
+}
+
 CompileResult compile(Compilation *c, char *const *paths, int npaths,
                       const char *out_dir, const char *templates,
                       const CheckOptions *opt)
@@ -26,6 +51,8 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
     if (c->diags.nerrors > 0 || !c->model)
         return COMPILE_ERRORS;
     check_model(&c->arena, &c->diags, c->model, opt);
+    if (opt->highlight && out_dir)
+        return views(c, out_dir, opt);
     if (c->diags.nerrors > 0)
         return COMPILE_ERRORS;
     if (!out_dir)
@@ -36,9 +63,11 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
     emit_azure(c->model, &c->diags, &c->outputs);
     emit_appservice(c->model, &c->outputs);
     emit_kubernetes(c->model, &c->outputs);
+    if (draw(c, NULL, opt) != 0)
+        return COMPILE_IO;
     if (emit_templates(c->model, templates, &c->outputs) != 0)
         return COMPILE_IO;
-    if (out_commit(&c->outputs, out_dir) != 0)
+    if (out_commit(&c->outputs, out_dir, 1) != 0)
         return COMPILE_IO;
     return COMPILE_OK;
 }

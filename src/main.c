@@ -43,6 +43,8 @@ static const char usage_text[] =
     "      --werror         treat warnings as errors\n"
     "      --today DATE     the date waivers expire against (YYYY-MM-DD)\n"
     "      --stats          time each stage of the check, on stderr\n"
+    "      --highlight      check: also draw the diagrams and docs into DIR\n"
+    "                       (-o, default out) with the findings in red\n"
     "  -q, --quiet          no summary line\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
@@ -103,7 +105,7 @@ static void summary(const Compilation *c, const char *cmd, const Opts *o)
         return;
     printf("topoc: platform '%s': %d environments, %d services, %d files",
            m->platform->name.s, m->nenvs, m->nservices, c->inputs.nfiles);
-    if (strcmp(cmd, "build") == 0)
+    if (strcmp(cmd, "build") == 0 || o->check.highlight)
         printf(" -> %d files in %s/", c->outputs.n, o->out);
     printf("\n");
 }
@@ -195,8 +197,9 @@ static int run(const char *cmd, char *const *paths, int n, const Opts *o)
 {
     Compilation c;
     compile_init(&c);
+    bool build = strcmp(cmd, "build") == 0;
     CompileResult r =
-        compile(&c, paths, n, strcmp(cmd, "build") == 0 ? o->out : NULL,
+        compile(&c, paths, n, build || o->check.highlight ? o->out : NULL,
                 o->templates, &o->check);
     diags_sort(&c.diags);
     if (write_reports(&c.diags, o) != 0 && r == COMPILE_OK)
@@ -219,6 +222,7 @@ int main(int argc, char **argv)
         {"werror", no_argument, NULL, 'W'},
         {"today", required_argument, NULL, 'T'},
         {"stats", no_argument, NULL, 'S'},
+        {"highlight", no_argument, NULL, 'H'},
         {"templates", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -255,6 +259,9 @@ int main(int argc, char **argv)
             break;
         case 'S':
             o.check.stats = true;
+            break;
+        case 'H':
+            o.check.highlight = true;
             break;
         case 't':
             o.templates = optarg;
@@ -318,6 +325,10 @@ int main(int argc, char **argv)
                          cmd);
     } else if (n == 0) {
         rc = usage_error("%s: no SPEC given", cmd);
+    } else if (o.check.highlight && strcmp(cmd, "check") != 0) {
+        rc = usage_error("--highlight draws what check finds: use 'topoc "
+                         "check --highlight%s'",
+                         "");
     } else {
         rc = run(cmd, paths, n, &o);
     }

@@ -32,6 +32,7 @@ typedef struct CheckOptions {
     bool werror;
     const char *today; /* YYYY-MM-DD, for waiver expiry */
     bool stats;        /* time each rule family, on stderr */
+    bool highlight;    /* check: draw the views with the findings in red */
 } CheckOptions;
 
 typedef struct Checker Checker; /* private to check.c */

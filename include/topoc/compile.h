@@ -33,7 +33,10 @@ typedef enum {
 void compile_init(Compilation *c);
 void compile_free(Compilation *c);
 /* Load and check the spec; with out_dir, also emit and write outputs,
- * but only when there are no errors. */
+ * but only when there are no errors.  With opt->highlight, out_dir gets
+ * only the views (diagrams and docs) with the findings drawn in red, even
+ * when the rules found errors (but not when the spec could not be read
+ * into a model). */
 CompileResult compile(Compilation *c, char *const *paths, int npaths,
                       const char *out_dir, const char *templates,
                       const CheckOptions *opt);

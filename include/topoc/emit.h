@@ -26,10 +26,12 @@ typedef struct Outputs {
 /* Add a file; takes the strbuf's buffer and leaves it empty. */
 void out_add(Outputs *o, const char *path, Strbuf *content);
 void out_free(Outputs *o);
-/* Write every file under dir, replacing what an earlier build wrote at the
- * same top-level names.  Returns -1 after an I/O error, leaving dir as it
- * was. */
-int out_commit(const Outputs *o, const char *dir);
+/* Write every file under dir, replacing what an earlier build wrote in the
+ * same units: a unit is a path's first `depth` folders (1: each top-level
+ * entry is replaced whole, so no stale file survives; 2: ENV/diagrams is
+ * replaced but ENV/gateway kept).  Returns -1 after an I/O error, leaving
+ * dir as it was. */
+int out_commit(const Outputs *o, const char *dir, int depth);
 
 /* Write one file through a temporary name and rename(2): readers never see
  * half of it.  Returns -1 after reporting an I/O error. */
@@ -49,6 +51,13 @@ void emit_azure(const Model *m, Diags *ds, Outputs *o);
 void emit_appservice(const Model *m, Outputs *o);
 /* ENV/manifests/kubernetes/: namespace, workloads, autoscalers, policies. */
 void emit_kubernetes(const Model *m, Outputs *o);
+/* The pictures: ENV/diagrams/, diagrams/overview; services with findings
+ * in highlight (if given) are drawn in red.  Layout times go to stats if
+ * given.  Returns -1 after reporting a layout error. */
+int emit_diagrams(const Model *m, const Diags *highlight, Outputs *o,
+                  Strbuf *stats);
+/* docs/index.html: the catalogue of pictures and services. */
+void emit_docs(const Model *m, Outputs *o);
 /* ENV/gateway/TARGET/: every template target (built-in templates/, plus
  * user_dir if given).  Returns -1 after reporting a broken template. */
 int emit_templates(const Model *m, const char *user_dir, Outputs *o);

@@ -118,13 +118,27 @@ static int stage(const Outputs *o, const char *staging)
     return 0;
 }
 
-/* The distinct first components of the output paths. */
-static int top_names(const Outputs *o, char ***out)
+/* The length of a path's unit: its first `depth` folders, or its whole
+ * folder when it is less deep (a top-level file is a unit of its own). */
+static size_t unit_len(const char *path, int depth)
+{
+    size_t len = strcspn(path, "/");
+    for (int d = 1; d < depth && path[len] == '/'; d++) {
+        size_t next = len + 1 + strcspn(path + len + 1, "/");
+        if (!path[next])
+            break; /* that component is the file name */
+        len = next;
+    }
+    return len;
+}
+
+/* The distinct units of the output paths. */
+static int top_names(const Outputs *o, int depth, char ***out)
 {
     char **v = xmalloc(((size_t)o->n + 1) * sizeof *v);
     int n = 0;
     for (int i = 0; i < o->n; i++) {
-        size_t len = strcspn(o->v[i].path, "/");
+        size_t len = unit_len(o->v[i].path, depth);
         int dup = 0;
         for (int j = 0; j < n && !dup; j++)
             dup = strlen(v[j]) == len && !strncmp(v[j], o->v[i].path, len);
@@ -148,14 +162,29 @@ static char *path_join(const char *a, const char *b)
     return p;
 }
 
+/* Make the folders above path (path itself is left alone). */
+static int mkdir_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return 0;
+    size_t n = (size_t)(slash - path);
+    char *dir = xmalloc(n + 1);
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    int rc = mkdir_p(dir);
+    free(dir);
+    return rc;
+}
+
 /* Move DIR/name aside into old/, then staging/name into DIR/name. */
 static int swap_in(const char *dir, const char *staging, const char *old,
                    const char *name)
 {
     char *from = path_join(staging, name), *to = path_join(dir, name);
     char *aside = path_join(old, name);
-    int rc = 0;
-    if (rename(to, aside) != 0 && errno != ENOENT)
+    int rc = mkdir_parent(to) || mkdir_parent(aside) ? -1 : 0;
+    if (rc == 0 && rename(to, aside) != 0 && errno != ENOENT)
         rc = io_error(to, errno);
     if (rc == 0 && rename(from, to) != 0)
         rc = io_error(to, errno);
@@ -165,7 +194,7 @@ static int swap_in(const char *dir, const char *staging, const char *old,
     return rc;
 }
 
-int out_commit(const Outputs *o, const char *dir)
+int out_commit(const Outputs *o, const char *dir, int depth)
 {
     char tag[64];
     size_t dl = strlen(dir);
@@ -187,7 +216,7 @@ int out_commit(const Outputs *o, const char *dir)
         rc = stage(o, staging);
     if (rc == 0) {
         char **names;
-        int n = top_names(o, &names);
+        int n = top_names(o, depth, &names);
         for (int i = 0; i < n; i++) {
             if (rc == 0)
                 rc = swap_in(dir, staging, old, names[i]);

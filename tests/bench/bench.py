@@ -55,3 +55,24 @@ for _ in range(runs):
     best = t if best is None else min(best, t)
 print(f"routing checks: 2 environments x 100,000 routes: {best:.3f} s "
       f"({best / 2:.3f} s per environment; fastest of {runs})")
+
+# Diagrams: `topoc build --stats` of the example platform reports the time
+# dot takes to lay out each picture.
+specs = os.path.join(os.path.dirname(os.path.dirname(root)), "specs")
+out = os.path.join(build, "bench", "out")
+walls, layouts = [], {}
+for _ in range(runs):
+    t0 = time.perf_counter()
+    p = subprocess.run([os.path.join(build, "topoc"), "build", "-q", "--stats", "-o", out, specs],
+                       capture_output=True, text=True)
+    walls.append(time.perf_counter() - t0)
+    if p.returncode != 0:
+        sys.exit("bench: build of the example failed:\n" + p.stderr[-2000:])
+    for m in re.finditer(r"layout (\S+)\s+([0-9.]+) s \((\d+) nodes\)", p.stderr):
+        layouts.setdefault(m.group(1), []).append((float(m.group(2)), int(m.group(3))))
+nets = sorted(k for k in layouts if k.endswith("/network"))
+for k in nets:
+    print(f"layout {k}: {min(t for t, _ in layouts[k]):.3f} s ({layouts[k][0][1]} nodes; fastest of {runs})")
+total = sum(min(t for t, _ in v) for v in layouts.values())
+print(f"layout of all {len(layouts)} pictures: {total:.3f} s; whole build of the example "
+      f"(every output, PNG included): {min(walls):.3f} s (fastest of {runs})")

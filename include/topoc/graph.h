@@ -1,0 +1,68 @@
+/* graph.h - a picture to lay out: nodes, edges and clusters with their
+ * look, built by the views (emit_diagrams.c) and laid out and rendered by
+ * render_graph.c, the only file that uses Graphviz (cgraph + gvc).
+ *
+ * Everything is created in the order given, so callers give it sorted:
+ * dot's layout depends on declaration order, and sorted input is what
+ * makes a picture stable when an unrelated service is added.
+ */
+#ifndef TOPOC_GRAPH_H
+#define TOPOC_GRAPH_H
+
+#include <stdbool.h>
+
+#include "topoc/arena.h"
+#include "topoc/strbuf.h"
+
+typedef struct GNode {
+    const char *id, *label, *cluster; /* cluster id or NULL */
+    const char *shape, *fill, *style, *tooltip, *url;
+    const char *rank; /* nodes with the same rank id share a column */
+    int peripheries;
+    bool red;
+    int seq; /* creation order, to break ties when sorting */
+} GNode;
+
+typedef struct GEdge {
+    const char *from, *to, *label;
+    const char *lhead, *ltail; /* clusters the edge stops at / leaves */
+    const char *style;
+    bool red;
+    int seq;
+} GEdge;
+
+typedef struct GCluster {
+    const char *id, *label, *parent; /* parent cluster id or NULL */
+    const char *fill, *style;
+} GCluster;
+
+typedef struct Graph {
+    Arena *a;
+    const char *title;
+    GNode *nodes;
+    int nnodes, capnodes;
+    GEdge *edges;
+    int nedges, capedges;
+    GCluster *clusters;
+    int nclusters, capclusters;
+    bool legend;
+} Graph;
+
+void pic_init(Graph *g, Arena *a, const char *title);
+GNode *pic_node(Graph *g, const char *id, const char *label);
+GEdge *pic_edge(Graph *g, const char *from, const char *to);
+GCluster *pic_cluster(Graph *g, const char *id, const char *label,
+                      const char *parent);
+bool pic_has_node(const Graph *g, const char *id);
+/* Sort nodes and edges by id (clusters keep their order: parents first). */
+void pic_sort(Graph *g);
+
+typedef struct Renderer Renderer;
+Renderer *pic_renderer_new(void);
+void pic_renderer_free(Renderer *r);
+/* Lay g out with dot and render DOT, SVG and (if png) PNG.  Returns -1 with
+ * Graphviz's messages in err when the layout reports an error. */
+int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
+               Strbuf *png, char *err, size_t errlen, double *seconds);
+
+#endif

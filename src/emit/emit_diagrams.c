@@ -1,0 +1,669 @@
+/* emit_diagrams.c - topology pictures and the docs catalogue.
+ *
+ *   ENV/diagrams/network.{dot,svg,png}   clients -> WAF -> gateway ->
+ *        services grouped by domain -> stores; connectors -> sources, which
+ *        are drawn outside the UK boundary
+ *   diagrams/overview.{dot,svg,png}      one node per domain, edges
+ *        aggregated with counts, both environments side by side
+ *   ENV/diagrams/domains/GROUP.{dot,svg,png}   a domain and its neighbours,
+ *        with route labels
+ *   ENV/diagrams/services/SERVICE.{dot,svg}    a service's neighbourhood
+ *   docs/index.html                       the catalogue: every picture, and
+ *        per service its team, routes, scaling, dependencies and instances
+ *
+ * Pictures read left to right, clusters are at most three deep, and every
+ * picture has a legend.  With check --highlight, what the findings point
+ * at is drawn in red: services, stores, the WAF and gateway, the gateway's
+ * edges to routes with findings, and in the overview the domains holding
+ * any of these.  Graphviz is behind graph.h.
+ */
+#include "topoc/emit.h"
+#include "topoc/graph.h"
+#include "topoc/routing.h"
+#include "topoc/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Views {
+    const Model *m;
+    const Diags *ds; /* findings to highlight, or NULL */
+    Renderer *r;
+    Outputs *o;
+    Strbuf *stats;
+    int failed;
+} Views;
+
+static const char *FILL_SERVICE = "#d9ead3", *FILL_CONNECTOR = "#cfe2f3",
+                  *FILL_STORE = "#ead1dc", *FILL_SOURCE = "#eeeeee",
+                  *FILL_WAF = "#f4cccc", *FILL_GATEWAY = "#fff2cc";
+
+/* Whether a finding points at KIND/NAME in environment env: its target
+ * is ENV/KIND/NAME or KIND/NAME, or lies under it (service/web/settings/X
+ * is about service/web).  Kinds: service, store, route (NAME is the host
+ * and path) and edge (gateway, waf). */
+static bool finding(const Views *v, const char *env, const char *kind,
+                    const char *name)
+{
+    if (!v->ds)
+        return false;
+    size_t el = strlen(env), kl = strlen(kind), nl = strlen(name);
+    for (int i = 0; i < v->ds->n; i++) {
+        const Diag *d = v->ds->v[i];
+        if (!d->target || d->suppressed || d->sev == SEV_NOTE)
+            continue;
+        const char *t = d->target;
+        if (strncmp(t, env, el) == 0 && t[el] == '/')
+            t += el + 1;
+        if (strncmp(t, kind, kl) == 0 && t[kl] == '/' &&
+            strncmp(t + kl + 1, name, nl) == 0 &&
+            (t[kl + 1 + nl] == '\0' || t[kl + 1 + nl] == '/'))
+            return true;
+    }
+    return false;
+}
+
+/* Whether any of a service's routes has a finding: its edge from the
+ * gateway is drawn red. */
+static bool route_finding(const Views *v, const char *env, const Service *s,
+                          Arena *a)
+{
+    for (int i = 0; v->ds && i < s->routes.n; i++) {
+        const Route *r = s->routes.v[i];
+        if (finding(v, env, "route",
+                    arena_printf(a, "%s%s", r->host.s, r->path.s)))
+            return true;
+    }
+    return false;
+}
+
+static const char *svc_label(Arena *a, const Service *s)
+{
+    const Scaling *sc = s->scaling;
+    if (sc->min.v == sc->max.v)
+        return arena_printf(a, "%s\n%lld instance%s", s->name.s, sc->min.v,
+                            sc->min.v == 1 ? "" : "s");
+    return arena_printf(a, "%s\n%lld..%lld", s->name.s, sc->min.v, sc->max.v);
+}
+
+static GNode *service_node(Views *v, Graph *g, const EnvModel *e,
+                           const Service *s, const char *cluster,
+                           const char *url)
+{
+    GNode *n = pic_node(g, arena_printf(g->a, "svc:%s", s->name.s),
+                        svc_label(g->a, s));
+    n->cluster = cluster;
+    bool conn = streq(s->kind.s, "connector");
+    n->fill = conn ? FILL_CONNECTOR : FILL_SERVICE;
+    n->shape = streq(s->kind.s, "frontend") ? "tab" : "box";
+    n->style =
+        streq(s->kind.s, "worker") ? "rounded,filled,dashed" : "rounded,filled";
+    n->peripheries = s->scaling->min.v != s->scaling->max.v ? 2 : 1;
+    n->tooltip = s->description.s ? s->description.s : s->name.s;
+    n->url = url;
+    n->red = finding(v, e->env->name.s, "service", s->name.s);
+    return n;
+}
+
+static void edge_node(Views *v, Graph *g, const char *env, const char *cluster)
+{
+    GNode *w = pic_node(g, "edge:waf", "WAF\n(App Gateway WAF_v2)");
+    w->shape = "hexagon";
+    w->fill = FILL_WAF;
+    w->style = "filled";
+    w->cluster = cluster;
+    w->red = finding(v, env, "edge", "waf");
+    GNode *gw = pic_node(g, "edge:gateway", "gateway");
+    gw->shape = "component";
+    gw->fill = FILL_GATEWAY;
+    gw->style = "filled";
+    gw->cluster = cluster;
+    gw->red = finding(v, env, "edge", "gateway");
+    pic_edge(g, "edge:waf", "edge:gateway");
+}
+
+static GNode *store_node(Views *v, Graph *g, const char *env, const Store *s,
+                         const char *cluster)
+{
+    GNode *n = pic_node(g, arena_printf(g->a, "store:%s", s->name.s),
+                        arena_printf(g->a, "%s\n%s, %s", s->name.s, s->kind.s,
+                                     s->redundancy.s));
+    n->shape = "cylinder";
+    n->fill = FILL_STORE;
+    n->style = "filled";
+    n->cluster = cluster;
+    n->red = finding(v, env, "store", s->name.s);
+    return n;
+}
+
+static GNode *source_node(Graph *g, const DataSource *s, const char *cluster)
+{
+    GNode *n = pic_node(g, arena_printf(g->a, "src:%s", s->name.s),
+                        s->display_name.s ? s->display_name.s : s->name.s);
+    n->shape = "note";
+    n->fill = FILL_SOURCE;
+    n->style = "filled";
+    n->cluster = cluster;
+    return n;
+}
+
+static void render(Views *v, Graph *g, const char *base, bool png)
+{
+    pic_sort(g);
+    Strbuf dot = STRBUF_INIT, svg = STRBUF_INIT, pngb = STRBUF_INIT;
+    char err[2048];
+    double secs = 0;
+    if (pic_render(v->r, g, &dot, &svg, png ? &pngb : NULL, err, sizeof err,
+                   &secs) != 0) {
+        fprintf(stderr, "topoc: error: %s: %s\n", base, err);
+        v->failed = 1;
+    } else {
+        out_add(v->o, arena_printf(g->a, "%s.dot", base), &dot);
+        out_add(v->o, arena_printf(g->a, "%s.svg", base), &svg);
+        if (png)
+            out_add(v->o, arena_printf(g->a, "%s.png", base), &pngb);
+    }
+    if (v->stats)
+        sb_printf(v->stats, "topoc: stats: layout %-45s %6.3f s (%d nodes)\n",
+                  base, secs, g->nnodes);
+    sb_release(&dot);
+    sb_release(&svg);
+    sb_release(&pngb);
+}
+
+static bool uses_store(const Service *s, const char *store)
+{
+    for (int i = 0; i < s->stores.n; i++)
+        if (streq(((const StoreUse *)s->stores.v[i])->store.s, store))
+            return true;
+    return false;
+}
+
+/* ---- the network view of one environment ---- */
+
+static void network(Views *v, const EnvModel *e, Arena *a)
+{
+    Graph g;
+    pic_init(&g, a,
+             arena_printf(a, "%s: network flow (%s)", v->m->platform->name.s,
+                          e->env->name.s));
+    const char *env = "env";
+    pic_cluster(&g, "uk", arena_printf(a, "UK: Azure %s", e->env->region.s),
+                NULL)
+        ->style = "dashed";
+    pic_cluster(&g, env, arena_printf(a, "%s environment", e->env->name.s),
+                "uk")
+        ->fill = "#f7fbff";
+    g.clusters[1].style = "rounded,filled";
+    GNode *clients = pic_node(&g, "clients", "API clients");
+    clients->shape = "oval";
+    clients->fill = "#ffffff";
+    clients->style = "filled";
+    edge_node(v, &g, e->env->name.s, env);
+    pic_edge(&g, "clients", "edge:waf")->label = "HTTPS";
+    pic_cluster(&g, "stores", "data stores", env);
+    /* domains, in name order */
+    const char **groups =
+        arena_alloc(a, ((size_t)e->nservices + 1) * sizeof *groups);
+    int ngroups = 0;
+    for (int i = 0; i < e->nservices; i++) {
+        const char *grp = e->services[i]->group.s;
+        bool seen = false;
+        for (int k = 0; k < ngroups && !seen; k++)
+            seen = streq(groups[k], grp);
+        if (!seen)
+            groups[ngroups++] = grp;
+    }
+    sort_strings(groups, ngroups);
+    for (int k = 0; k < ngroups; k++) {
+        int count = 0;
+        for (int i = 0; i < e->nservices; i++)
+            count += streq(e->services[i]->group.s, groups[k]);
+        pic_cluster(&g, arena_printf(a, "grp:%s", groups[k]),
+                    arena_printf(a, "%s (%d)", groups[k], count), env);
+    }
+    /* Columns, left to right: clients, WAF, gateway, the services (each
+     * domain a grid of up to COLUMNS columns, column k of every domain
+     * aligned), the stores, and the sources outside the UK. */
+    enum { COLUMNS = 6 };
+    clients->rank = "clients";
+    for (int i = 0; i < g.nnodes; i++)
+        if (streq(g.nodes[i].id, "edge:waf"))
+            g.nodes[i].rank = "waf";
+        else if (streq(g.nodes[i].id, "edge:gateway"))
+            g.nodes[i].rank = "gateway";
+    for (int i = 0; i < e->nstores; i++)
+        store_node(v, &g, e->env->name.s, e->stores[i], "stores")->rank =
+            "stores";
+    const char *first_column = NULL, *last_column = NULL;
+    int widest = 0;
+    for (int k = 0; k < ngroups; k++) {
+        const char *cluster = arena_printf(a, "grp:%s", groups[k]);
+        const char *first_public = NULL, *tail = NULL;
+        bool red = false;
+        int n = 0, members = 0;
+        for (int i = 0; i < e->nservices; i++)
+            members += streq(e->services[i]->group.s, groups[k]);
+        int rows = (members + COLUMNS - 1) / COLUMNS;
+        for (int i = 0; i < e->nservices; i++) {
+            const Service *s = e->services[i];
+            if (!streq(s->group.s, groups[k]))
+                continue;
+            GNode *sn =
+                service_node(v, &g, e, s, cluster,
+                             arena_printf(a, "services/%s.svg", s->name.s));
+            int col = n++ / rows;
+            sn->rank = arena_printf(a, "col%d", col);
+            if (col > 0 && (n - 1) % rows == 0) /* a column's first */
+                pic_edge(&g, tail, sn->id)->style = "invis";
+            if (!first_column)
+                first_column = sn->id;
+            if (col >= widest) {
+                widest = col + 1;
+                last_column = sn->id;
+            }
+            tail = sn->id; /* edges leave a domain from its last column */
+            if (has_public_route(s)) {
+                if (!first_public)
+                    first_public = sn->id;
+                red = red || route_finding(v, e->env->name.s, s, a);
+            }
+        }
+        /* one edge from the domain to each category of external source its
+         * connectors reach: the sources, outside the UK, as one node each */
+        static const char *const cats[] = {"accounting", "banking",
+                                           "bank-feeds", "commerce"};
+        for (int c = 0; c < 4; c++) {
+            bool reaches = false;
+            int nsrc = 0;
+            for (int i = 0; i < e->nservices; i++) {
+                const Service *s = e->services[i];
+                const DataSource *src =
+                    s->connector
+                        ? model_source(v->m->platform, s->connector->source.s)
+                        : NULL;
+                if (!src || !streq(src->category.s, cats[c]))
+                    continue;
+                nsrc++;
+                reaches = reaches || streq(s->group.s, groups[k]);
+            }
+            if (!reaches)
+                continue;
+            const char *id = arena_printf(a, "sources:%s", cats[c]);
+            if (!pic_has_node(&g, id)) {
+                GNode *src = pic_node(&g, id,
+                                      arena_printf(a,
+                                                   "%s sources (%d)\n"
+                                                   "outside the UK",
+                                                   cats[c], nsrc));
+                src->shape = "note";
+                src->fill = FILL_SOURCE;
+                src->style = "filled";
+                src->rank = "sources";
+            }
+            pic_edge(&g, tail, id)->ltail = cluster;
+        }
+        /* one edge from the domain to each store its services use */
+        for (int j = 0; j < e->nstores; j++) {
+            bool uses = false;
+            for (int i = 0; i < e->nservices && !uses; i++)
+                uses = streq(e->services[i]->group.s, groups[k]) &&
+                       uses_store(e->services[i], e->stores[j]->name.s);
+            if (!uses)
+                continue;
+            GEdge *se = pic_edge(
+                &g, tail, arena_printf(a, "store:%s", e->stores[j]->name.s));
+            se->ltail = cluster;
+            se->style = "dashed";
+        }
+        if (first_public) { /* one edge into the domain, not one per service */
+            GEdge *ge = pic_edge(&g, "edge:gateway", first_public);
+            ge->lhead = cluster;
+            ge->red = red;
+        }
+    }
+    /* invisible edges put the columns in order (each domain chains its
+     * own columns above) */
+    const char *source = NULL;
+    for (int i = 0; i < g.nnodes && !source; i++)
+        if (g.nodes[i].rank && streq(g.nodes[i].rank, "sources"))
+            source = g.nodes[i].id;
+    const char *chain[] = {
+        "edge:gateway", first_column, last_column,
+        e->nstores ? arena_printf(a, "store:%s", e->stores[0]->name.s) : NULL,
+        source};
+    const char *prev = NULL;
+    for (int i = 0; i < 5; i++)
+        if (chain[i]) {
+            if (prev)
+                pic_edge(&g, prev, chain[i])->style = "invis";
+            prev = chain[i];
+        }
+    render(v, &g, arena_printf(a, "%s/diagrams/network", e->env->name.s), true);
+}
+
+/* ---- a domain, or a service, with its neighbours ---- */
+
+static const char *route_lines(Arena *a, const Service *s, int max)
+{
+    Strbuf sb = STRBUF_INIT;
+    int shown = 0;
+    for (int i = 0; i < s->routes.n; i++) {
+        const Route *r = s->routes.v[i];
+        if (r->internal.v)
+            continue;
+        if (shown++ == max) {
+            sb_printf(&sb, "(+%d more)", s->routes.n - max);
+            break;
+        }
+        Strbuf m = STRBUF_INIT;
+        route_methods_text(route_methods(&r->methods), &m);
+        sb_printf(&sb, "%s%s %s", sb.len ? "\n" : "", m.buf, r->path.s);
+        sb_release(&m);
+    }
+    const char *out = arena_strdup(a, sb.buf);
+    sb_release(&sb);
+    return out;
+}
+
+/* An edge labelled with a count: found and added to, or made. */
+static GEdge *count_edge(Graph *g, const char *from, const char *to, int n)
+{
+    for (int i = 0; i < g->nedges; i++) {
+        GEdge *e = &g->edges[i];
+        if (streq(e->from, from) && streq(e->to, to)) {
+            e->label = arena_printf(g->a, "%d", atoi(e->label) + n);
+            return e;
+        }
+    }
+    GEdge *e = pic_edge(g, from, to);
+    e->label = arena_printf(g->a, "%d", n);
+    return e;
+}
+
+/* A neighbour outside the view: its own node, or when its domain has more
+ * than MAX_NEAR services around the view, one node for that domain, so
+ * that a mapper called by 45 connectors is not drawn as a column of 45. */
+enum { MAX_NEAR = 6 };
+
+typedef struct View {
+    bool (*inside)(const Service *, const void *);
+    const void *ctx;
+    const char **groups; /* the domains of the outside neighbours */
+    int *counts, ngroups;
+} View;
+
+/* Whether c depends on s. */
+static bool calls(const Service *c, const Service *s)
+{
+    for (int j = 0; j < c->depends_on.n; j++)
+        if (streq(c->depends_on.v[j].s, s->name.s))
+            return true;
+    return false;
+}
+
+static void count_neighbours(View *w, const EnvModel *e, Arena *a)
+{
+    w->groups = arena_alloc(a, ((size_t)e->nservices + 1) * sizeof *w->groups);
+    w->counts = arena_alloc(a, ((size_t)e->nservices + 1) * sizeof *w->counts);
+    w->ngroups = 0;
+    for (int k = 0; k < e->nservices; k++) {
+        const Service *c = e->services[k];
+        bool is_near = false;
+        for (int i = 0; i < e->nservices && !is_near && !w->inside(c, w->ctx);
+             i++) {
+            const Service *s = e->services[i];
+            is_near = w->inside(s, w->ctx) && (calls(c, s) || calls(s, c));
+        }
+        if (!is_near)
+            continue;
+        int g = 0;
+        while (g < w->ngroups && !streq(w->groups[g], c->group.s))
+            g++;
+        if (g == w->ngroups) {
+            w->groups[w->ngroups] = c->group.s;
+            w->counts[w->ngroups++] = 0;
+        }
+        w->counts[g]++;
+    }
+}
+
+static const char *neighbour(Views *v, Graph *g, const EnvModel *e,
+                             const View *w, const Service *d, bool *many)
+{
+    int count = 0;
+    for (int k = 0; k < w->ngroups; k++)
+        if (streq(w->groups[k], d->group.s))
+            count = w->counts[k];
+    *many = count > MAX_NEAR;
+    if (!*many) {
+        const char *id = arena_printf(g->a, "svc:%s", d->name.s);
+        if (!pic_has_node(g, id))
+            service_node(v, g, e, d, NULL,
+                         arena_printf(g->a, "../services/%s.svg", d->name.s));
+        return id;
+    }
+    const char *id = arena_printf(g->a, "grp:%s", d->group.s);
+    if (!pic_has_node(g, id)) {
+        GNode *n = pic_node(
+            g, id, arena_printf(g->a, "%s\n%d services", d->group.s, count));
+        n->peripheries = 2;
+        n->fill = streq(d->kind.s, "connector") ? FILL_CONNECTOR : FILL_SERVICE;
+        n->url = arena_printf(g->a, "../domains/%s.svg", d->group.s);
+        n->tooltip = arena_printf(g->a, "%d services of %s", count, d->group.s);
+    }
+    return id;
+}
+
+/* Services `inside` and every neighbour: dependencies both ways, stores,
+ * sources, and the gateway for public routes (labelled). */
+static void neighbourhood(Views *v, Graph *g, const EnvModel *e,
+                          bool (*inside)(const Service *, const void *),
+                          const void *ctx, const char *cluster, int routes)
+{
+    Arena *a = g->a;
+    bool gateway = false, many;
+    View w = {.inside = inside, .ctx = ctx};
+    count_neighbours(&w, e, a);
+    for (int i = 0; i < e->nservices; i++) {
+        const Service *s = e->services[i];
+        if (!inside(s, ctx))
+            continue;
+        GNode *n =
+            service_node(v, g, e, s, cluster,
+                         arena_printf(a, "../services/%s.svg", s->name.s));
+        if (has_public_route(s)) {
+            if (!gateway)
+                edge_node(v, g, e->env->name.s, NULL);
+            gateway = true;
+            GEdge *ge = pic_edge(g, "edge:gateway", n->id);
+            ge->label = route_lines(a, s, routes);
+            ge->red = route_finding(v, e->env->name.s, s, a);
+        }
+        for (int k = 0; k < s->depends_on.n; k++) {
+            const Service *d = env_service(e, s->depends_on.v[k].s);
+            if (!d)
+                continue;
+            if (inside(d, ctx)) {
+                pic_edge(g, n->id, arena_printf(a, "svc:%s", d->name.s));
+                continue;
+            }
+            const char *id = neighbour(v, g, e, &w, d, &many);
+            if (many)
+                count_edge(g, n->id, id, 1);
+            else
+                pic_edge(g, n->id, id);
+        }
+        for (int k = 0; k < e->nservices; k++) { /* who calls it */
+            const Service *c = e->services[k];
+            if (inside(c, ctx))
+                continue;
+            if (!calls(c, s))
+                continue;
+            const char *id = neighbour(v, g, e, &w, c, &many);
+            if (many)
+                count_edge(g, id, n->id, 1);
+            else
+                pic_edge(g, id, n->id);
+        }
+        for (int k = 0; k < e->nstores; k++) {
+            if (!uses_store(s, e->stores[k]->name.s))
+                continue;
+            const char *id = arena_printf(a, "store:%s", e->stores[k]->name.s);
+            if (!pic_has_node(g, id))
+                store_node(v, g, e->env->name.s, e->stores[k], NULL);
+            pic_edge(g, n->id, id)->style = "dashed";
+        }
+        if (s->connector) {
+            const DataSource *src =
+                model_source(v->m->platform, s->connector->source.s);
+            if (src) {
+                source_node(g, src, NULL);
+                pic_edge(g, n->id, arena_printf(a, "src:%s", src->name.s));
+            }
+        }
+    }
+}
+
+static bool in_group(const Service *s, const void *grp)
+{
+    return streq(s->group.s, grp);
+}
+
+static bool is_service(const Service *s, const void *name)
+{
+    return streq(s->name.s, name);
+}
+
+static void domains(Views *v, const EnvModel *e, Arena *a)
+{
+    for (int i = 0; i < e->nservices; i++) {
+        const char *grp = e->services[i]->group.s;
+        bool done = false;
+        for (int k = 0; k < i && !done; k++)
+            done = streq(e->services[k]->group.s, grp);
+        if (done)
+            continue;
+        Graph g;
+        pic_init(&g, a,
+                 arena_printf(a, "%s: domain %s (%s)", v->m->platform->name.s,
+                              grp, e->env->name.s));
+        pic_cluster(&g, "domain", grp, NULL)->fill = "#f7fbff";
+        g.clusters[0].style = "rounded,filled";
+        neighbourhood(v, &g, e, in_group, grp, "domain", 4);
+        render(v, &g,
+               arena_printf(a, "%s/diagrams/domains/%s", e->env->name.s, grp),
+               true);
+    }
+}
+
+static void services(Views *v, const EnvModel *e, Arena *a)
+{
+    for (int i = 0; i < e->nservices; i++) {
+        const Service *s = e->services[i];
+        Graph g;
+        pic_init(&g, a,
+                 arena_printf(a, "%s: %s (%s)", v->m->platform->name.s,
+                              s->name.s, e->env->name.s));
+        neighbourhood(v, &g, e, is_service, s->name.s, NULL, 50);
+        render(v, &g,
+               arena_printf(a, "%s/diagrams/services/%s", e->env->name.s,
+                            s->name.s),
+               false);
+    }
+}
+
+/* ---- the overview ---- */
+
+static void overview(Views *v, Arena *a)
+{
+    Graph g;
+    pic_init(&g, a, arena_printf(a, "%s: overview", v->m->platform->name.s));
+    for (int x = 0; x < v->m->nenvs; x++) {
+        const EnvModel *e = &v->m->envs[x];
+        const char *env = e->env->name.s;
+        pic_cluster(&g, env,
+                    arena_printf(a, "%s - Azure %s (UK), %d data store%s", env,
+                                 e->env->region.s, e->nstores,
+                                 e->nstores == 1 ? "" : "s"),
+                    NULL)
+            ->fill = "#f7fbff";
+        g.clusters[g.nclusters - 1].style = "rounded,filled";
+        GNode *gw =
+            pic_node(&g, arena_printf(a, "%s:gateway", env), "WAF + gateway");
+        gw->shape = "component";
+        gw->fill = FILL_GATEWAY;
+        gw->style = "filled";
+        gw->cluster = env;
+        for (int i = 0; i < e->nservices; i++) {
+            const Service *s = e->services[i];
+            const char *id = arena_printf(a, "%s:%s", env, s->group.s);
+            if (!pic_has_node(&g, id)) {
+                int count = 0, routes = 0, connectors = 0;
+                bool red = false;
+                for (int k = 0; k < e->nservices; k++) {
+                    const Service *m = e->services[k];
+                    if (!streq(m->group.s, s->group.s))
+                        continue;
+                    count++;
+                    connectors += m->connector != NULL;
+                    red = red || finding(v, env, "service", m->name.s) ||
+                          route_finding(v, env, m, a);
+                    for (int r = 0; r < m->routes.n; r++)
+                        routes += !((const Route *)m->routes.v[r])->internal.v;
+                }
+                GNode *n =
+                    pic_node(&g, id,
+                             arena_printf(a, "%s\n%d service%s", s->group.s,
+                                          count, count == 1 ? "" : "s"));
+                n->cluster = env;
+                n->fill = connectors == count ? FILL_CONNECTOR : FILL_SERVICE;
+                n->red = red;
+                n->url = arena_printf(a, "../%s/diagrams/domains/%s.svg", env,
+                                      s->group.s);
+                if (routes)
+                    pic_edge(&g, gw->id, id)->label = arena_printf(
+                        a, "%d route%s", routes, routes == 1 ? "" : "s");
+            }
+        }
+        /* domain -> domain calls, counted */
+        for (int i = 0; i < e->nservices; i++) {
+            const Service *s = e->services[i];
+            for (int k = 0; k < s->depends_on.n; k++) {
+                const Service *d = env_service(e, s->depends_on.v[k].s);
+                if (!d || streq(d->group.s, s->group.s))
+                    continue;
+                count_edge(&g, arena_printf(a, "%s:%s", env, s->group.s),
+                           arena_printf(a, "%s:%s", env, d->group.s), 1);
+            }
+        }
+    }
+    render(v, &g, "diagrams/overview", true);
+}
+
+int emit_diagrams(const Model *m, const Diags *highlight, Outputs *o,
+                  Strbuf *stats)
+{
+    Views v = {.m = m,
+               .ds = highlight,
+               .r = pic_renderer_new(),
+               .o = o,
+               .stats = stats};
+    for (int i = 0; i < m->nenvs && !v.failed; i++) {
+        Arena a;
+        arena_init(&a);
+        network(&v, &m->envs[i], &a);
+        domains(&v, &m->envs[i], &a);
+        services(&v, &m->envs[i], &a);
+        arena_free(&a);
+    }
+    if (!v.failed) {
+        Arena a;
+        arena_init(&a);
+        overview(&v, &a);
+        arena_free(&a);
+    }
+    pic_renderer_free(v.r);
+    return v.failed ? -1 : 0;
+}

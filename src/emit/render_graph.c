@@ -1,0 +1,542 @@
+/* render_graph.c - the only file that uses Graphviz (see graph.h).
+ *
+ * Our names all start with pic_: Graphviz's libraries export many plain
+ * ones (libgvc has its own graph_init), and a function of the executable
+ * with the same name would silently replace theirs.
+ *
+ * One GVC_t for the whole build (each context costs a little memory that
+ * Graphviz never gives back).  Layout errors are not always reflected in
+ * gvLayout's result, so every layout runs between agreseterrors() and an
+ * agerrors() check, with messages collected by our own callback.
+ */
+#include "topoc/graph.h"
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define FONT "DejaVu Sans"
+
+struct Renderer {
+    GVC_t *gvc;
+};
+
+/* ---- building (no Graphviz here) ---- */
+
+void pic_init(Graph *g, Arena *a, const char *title)
+{
+    memset(g, 0, sizeof *g);
+    g->a = a;
+    g->title = title;
+    g->legend = true;
+}
+
+GNode *pic_node(Graph *g, const char *id, const char *label)
+{
+    if (g->nnodes == g->capnodes) {
+        int cap = g->capnodes ? g->capnodes * 2 : 32;
+        g->nodes = arena_grow(g->a, g->nodes, (size_t)g->nnodes, (size_t)cap,
+                              sizeof *g->nodes);
+        g->capnodes = cap;
+    }
+    GNode *n = &g->nodes[g->nnodes];
+    memset(n, 0, sizeof *n);
+    n->seq = g->nnodes++;
+    n->id = id;
+    n->label = label;
+    return n;
+}
+
+GEdge *pic_edge(Graph *g, const char *from, const char *to)
+{
+    if (g->nedges == g->capedges) {
+        int cap = g->capedges ? g->capedges * 2 : 32;
+        g->edges = arena_grow(g->a, g->edges, (size_t)g->nedges, (size_t)cap,
+                              sizeof *g->edges);
+        g->capedges = cap;
+    }
+    GEdge *e = &g->edges[g->nedges];
+    memset(e, 0, sizeof *e);
+    e->seq = g->nedges++;
+    e->from = from;
+    e->to = to;
+    return e;
+}
+
+GCluster *pic_cluster(Graph *g, const char *id, const char *label,
+                      const char *parent)
+{
+    if (g->nclusters == g->capclusters) {
+        int cap = g->capclusters ? g->capclusters * 2 : 8;
+        g->clusters = arena_grow(g->a, g->clusters, (size_t)g->nclusters,
+                                 (size_t)cap, sizeof *g->clusters);
+        g->capclusters = cap;
+    }
+    GCluster *c = &g->clusters[g->nclusters++];
+    memset(c, 0, sizeof *c);
+    c->id = id;
+    c->label = label;
+    c->parent = parent;
+    return c;
+}
+
+bool pic_has_node(const Graph *g, const char *id)
+{
+    for (int i = 0; i < g->nnodes; i++)
+        if (strcmp(g->nodes[i].id, id) == 0)
+            return true;
+    return false;
+}
+
+/* Total orders (ties broken by creation order): qsort is not stable. */
+static int node_cmp(const void *a, const void *b)
+{
+    const GNode *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int edge_cmp(const void *a, const void *b)
+{
+    const GEdge *x = a, *y = b;
+    int c = strcmp(x->from, y->from);
+    if (!c)
+        c = strcmp(x->to, y->to);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void pic_sort(Graph *g)
+{
+    if (g->nnodes > 1)
+        qsort(g->nodes, (size_t)g->nnodes, sizeof *g->nodes, node_cmp);
+    if (g->nedges > 1)
+        qsort(g->edges, (size_t)g->nedges, sizeof *g->edges, edge_cmp);
+}
+
+/* ---- Graphviz ---- */
+
+/* Object ids by creation order.  cgraph's default id discipline makes a
+ * name's id the address of its interned string, and keeps subgraphs in id
+ * order: cluster order, and so the layout, would follow malloc.  Here a
+ * named object's id is 2 * (its name's number), anonymous ones (edges) get
+ * odd ids, so subgraphs are laid out and written in the order we create
+ * them: same spec, same picture, wherever it runs. */
+typedef struct Names {
+    char **name; /* by number - 1, interned (agstrdup) */
+    int n, cap;
+    int *slot;   /* open addressing: number, 0 = empty */
+    int nslots;  /* a power of two, at least twice n */
+    IDTYPE anon; /* the next odd id */
+} Names;
+
+static unsigned long name_hash(const char *s)
+{
+    unsigned long h = 14695981039346656037ul;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ul;
+    return h;
+}
+
+static int *name_slot(Names *t, const char *str)
+{
+    unsigned long mask = (unsigned long)t->nslots - 1;
+    for (unsigned long i = name_hash(str) & mask;; i = (i + 1) & mask) {
+        int k = t->slot[i];
+        if (k == 0 || strcmp(t->name[k - 1], str) == 0)
+            return &t->slot[i];
+    }
+}
+
+static void *ids_open(Agraph_t *g, Agdisc_t *disc)
+{
+    (void)g;
+    (void)disc;
+    Names *t = xmalloc(sizeof *t);
+    memset(t, 0, sizeof *t);
+    t->nslots = 64;
+    t->slot = xmalloc((size_t)t->nslots * sizeof *t->slot);
+    memset(t->slot, 0, (size_t)t->nslots * sizeof *t->slot);
+    t->anon = 1;
+    return t;
+}
+
+static long ids_map(void *state, int objtype, char *str, IDTYPE *id,
+                    int createflag)
+{
+    (void)objtype;
+    Names *t = state;
+    if (!str) {
+        *id = t->anon;
+        t->anon += 2;
+        return 1;
+    }
+    int *slot = name_slot(t, str);
+    if (*slot == 0) {
+        if (!createflag)
+            return 0;
+        if (t->n == t->cap) {
+            t->cap = t->cap ? t->cap * 2 : 64;
+            t->name = xrealloc(t->name, (size_t)t->cap * sizeof *t->name);
+        }
+        /* an interned string: agwrite asks aghtmlstr() of what we print */
+        t->name[t->n] = agstrdup(NULL, str);
+        *slot = ++t->n;
+        if (2 * t->n > t->nslots) { /* grow and re-insert */
+            free(t->slot);
+            t->nslots *= 2;
+            t->slot = xmalloc((size_t)t->nslots * sizeof *t->slot);
+            memset(t->slot, 0, (size_t)t->nslots * sizeof *t->slot);
+            for (int k = 1; k <= t->n; k++)
+                *name_slot(t, t->name[k - 1]) = k;
+            slot = name_slot(t, str);
+        }
+    }
+    *id = 2 * (IDTYPE)*slot;
+    return 1;
+}
+
+static long ids_alloc(void *state, int objtype, IDTYPE request)
+{
+    (void)state;
+    (void)objtype;
+    (void)request;
+    return 0; /* no caller-chosen ids */
+}
+
+static void ids_free(void *state, int objtype, IDTYPE id)
+{
+    (void)state;
+    (void)objtype;
+    (void)id; /* names live until the graph is closed */
+}
+
+static char *ids_print(void *state, int objtype, IDTYPE id)
+{
+    (void)objtype;
+    Names *t = state;
+    return id % 2 == 0 && id / 2 >= 1 && id / 2 <= (IDTYPE)t->n
+               ? t->name[id / 2 - 1]
+               : NULL;
+}
+
+static void ids_close(void *state)
+{
+    Names *t = state;
+    for (int k = 0; k < t->n; k++)
+        agstrfree(NULL, t->name[k]);
+    free(t->name);
+    free(t->slot);
+    free(t);
+}
+
+static void ids_register(void *state, int objtype, void *obj)
+{
+    (void)state;
+    (void)objtype;
+    (void)obj;
+}
+
+static Agiddisc_t ids = {ids_open,  ids_map,   ids_alloc,   ids_free,
+                         ids_print, ids_close, ids_register};
+
+static Strbuf *errors_to;
+
+static int on_error(char *msg)
+{
+    if (errors_to && errors_to->len < 2000)
+        sb_puts(errors_to, msg);
+    return 0;
+}
+
+Renderer *pic_renderer_new(void)
+{
+    Renderer *r = xmalloc(sizeof *r);
+    r->gvc = gvContext();
+    return r;
+}
+
+void pic_renderer_free(Renderer *r)
+{
+    if (!r)
+        return;
+    gvFreeContext(r->gvc);
+    free(r);
+}
+
+static void set(void *obj, const char *name, const char *value)
+{
+    if (value)
+        agsafeset(obj, (char *)name, (char *)value, "");
+}
+
+static Agraph_t *find_cluster(Agraph_t *root, const Graph *g, const char *id,
+                              Agraph_t **made)
+{
+    for (int i = 0; i < g->nclusters; i++)
+        if (strcmp(g->clusters[i].id, id) == 0)
+            return made[i];
+    return root;
+}
+
+/* The legend: a grid of samples, four columns (ranks, kept in order by
+ * invisible edges) by four rows (rank=same per column, flat invisible edges
+ * keep the order).  An edge sample runs from its cell to the next one. */
+typedef struct Sample {
+    const char *label, *shape, *style, *fill;
+    int peripheries;
+    bool red;
+    const char *edge; /* an edge sample with this style, to the next cell */
+} Sample;
+
+#define SAMPLE(l, sh, st, f)                                                   \
+    {                                                                          \
+        l, sh, st, f, 1, false, NULL                                           \
+    }
+#define EDGE(l, st, red)                                                       \
+    {                                                                          \
+        l, NULL, NULL, NULL, 0, red, st                                        \
+    }
+#define BLANK                                                                  \
+    {                                                                          \
+        NULL, NULL, NULL, NULL, 0, false, NULL                                 \
+    }
+
+static const Sample legend_grid[4][4] = {
+    {SAMPLE("WAF", "hexagon", "filled", "#f4cccc"),
+     SAMPLE("gateway", "component", "filled", "#fff2cc"),
+     SAMPLE("service\nfixed size", "box", "rounded,filled", "#d9ead3"),
+     {"autoscaled\nmin..max", "box", "rounded,filled", "#d9ead3", 2, false,
+      NULL}},
+    {SAMPLE("worker", "box", "rounded,filled,dashed", "#d9ead3"),
+     SAMPLE("connector", "box", "rounded,filled", "#cfe2f3"),
+     SAMPLE("frontend", "tab", "rounded,filled", "#d9ead3"),
+     SAMPLE("data store", "cylinder", "filled", "#ead1dc")},
+    {SAMPLE("external source", "note", "filled", "#eeeeee"),
+     {"has a finding", "box", "rounded,filled", "#ffffff", 1, true, NULL},
+     EDGE("routes, calls", "solid", false),
+     BLANK},
+    {EDGE("reads, writes", "dashed", false), BLANK,
+     EDGE("finding", "solid", true), BLANK},
+};
+
+static void legend(Agraph_t *root)
+{
+    Agraph_t *c = agsubg(root, "cluster_legend", 1);
+    set(c, "label", "legend");
+    set(c, "style", "dashed");
+    set(c, "color", "#999999");
+    Agnode_t *cell[4][4];
+    char name[64];
+    for (int col = 0; col < 4; col++) {
+        snprintf(name, sizeof name, "legend_column%d", col);
+        Agraph_t *same = agsubg(c, name, 1);
+        set(same, "rank", "same");
+        for (int row = 0; row < 4; row++) {
+            const Sample *x = &legend_grid[row][col];
+            snprintf(name, sizeof name, "legend_%d_%d", row, col);
+            Agnode_t *n = cell[row][col] = agnode(same, name, 1);
+            set(n, "fontsize", "8");
+            set(n, "height", "0.3");
+            set(n, "margin", "0.06,0.02");
+            if (x->shape) {
+                char p[8];
+                snprintf(p, sizeof p, "%d", x->peripheries);
+                set(n, "label", x->label);
+                set(n, "shape", x->shape);
+                set(n, "style", x->style);
+                set(n, "fillcolor", x->fill);
+                set(n, "peripheries", p);
+                if (x->red) {
+                    set(n, "color", "#cc0000");
+                    set(n, "penwidth", "3");
+                }
+            } else {
+                set(n, "label", "");
+                set(n, "shape", "point");
+                set(n, "width", "0.05");
+                set(n, "style", "invis");
+            }
+            if (row > 0) { /* in LR, a flat edge a->b puts b above a */
+                Agedge_t *e = agedge(c, n, cell[row - 1][col], NULL, 1);
+                set(e, "style", "invis");
+            }
+        }
+        if (col > 0) { /* the columns in order */
+            Agedge_t *e = agedge(c, cell[0][col - 1], cell[0][col], NULL, 1);
+            set(e, "style", "invis");
+        }
+    }
+    for (int row = 0; row < 4; row++)
+        for (int col = 0; col + 1 < 4; col++) {
+            const Sample *x = &legend_grid[row][col];
+            if (!x->edge)
+                continue;
+            Agedge_t *e =
+                agedge(c, cell[row][col], cell[row][col + 1], NULL, 1);
+            set(e, "xlabel", x->label); /* no label rank: compact */
+            set(e, "style", x->edge);
+            set(e, "color", x->red ? "#cc0000" : "#555555");
+            set(e, "penwidth", x->red ? "2.5" : "1");
+        }
+}
+
+int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
+               Strbuf *png, char *err, size_t errlen, double *seconds)
+{
+    static Agdisc_t disc;
+    disc = (Agdisc_t){&AgMemDisc, &ids, &AgIoDisc};
+    Agraph_t *root = agopen((char *)"view", Agdirected, &disc);
+    agattr(root, AGRAPH, (char *)"fontname", (char *)FONT);
+    agattr(root, AGRAPH, (char *)"label", (char *)(g->title ? g->title : ""));
+    agattr(root, AGRAPH, (char *)"labelloc", (char *)"t");
+    agattr(root, AGRAPH, (char *)"fontsize", (char *)"16");
+    agattr(root, AGRAPH, (char *)"rankdir", (char *)"LR");
+    agattr(root, AGRAPH, (char *)"newrank", (char *)"true");
+    agattr(root, AGRAPH, (char *)"compound", (char *)"true");
+    agattr(root, AGRAPH, (char *)"splines", (char *)"spline");
+    agattr(root, AGRAPH, (char *)"nodesep", (char *)"0.25");
+    agattr(root, AGRAPH, (char *)"ranksep", (char *)"1.0");
+    agattr(root, AGRAPH, (char *)"style", (char *)"");
+    agattr(root, AGRAPH, (char *)"color", (char *)"#666666");
+    agattr(root, AGRAPH, (char *)"fillcolor", (char *)"");
+    agattr(root, AGNODE, (char *)"fontname", (char *)FONT);
+    agattr(root, AGNODE, (char *)"fontsize", (char *)"11");
+    agattr(root, AGNODE, (char *)"shape", (char *)"box");
+    agattr(root, AGNODE, (char *)"style", (char *)"rounded,filled");
+    agattr(root, AGNODE, (char *)"fillcolor", (char *)"#d9ead3");
+    agattr(root, AGNODE, (char *)"color", (char *)"#444444");
+    agattr(root, AGNODE, (char *)"penwidth", (char *)"1");
+    agattr(root, AGEDGE, (char *)"fontname", (char *)FONT);
+    agattr(root, AGEDGE, (char *)"fontsize", (char *)"9");
+    agattr(root, AGEDGE, (char *)"color", (char *)"#555555");
+    agattr(root, AGEDGE, (char *)"penwidth", (char *)"1");
+
+    Agraph_t **made = xmalloc(((size_t)g->nclusters + 1) * sizeof *made);
+    for (int i = 0; i < g->nclusters; i++) { /* parents come first */
+        const GCluster *c = &g->clusters[i];
+        Agraph_t *parent =
+            c->parent ? find_cluster(root, g, c->parent, made) : root;
+        char name[512];
+        snprintf(name, sizeof name, "cluster_%s", c->id);
+        made[i] = agsubg(parent, name, 1);
+        set(made[i], "label", c->label);
+        set(made[i], "style", c->style ? c->style : "rounded");
+        set(made[i], "fillcolor", c->fill);
+    }
+    for (int i = 0; i < g->nnodes; i++) {
+        const GNode *n = &g->nodes[i];
+        Agraph_t *in =
+            n->cluster ? find_cluster(root, g, n->cluster, made) : root;
+        Agnode_t *an = agnode(in, (char *)n->id, 1);
+        set(an, "label", n->label);
+        set(an, "shape", n->shape);
+        set(an, "fillcolor", n->fill);
+        set(an, "style", n->style);
+        set(an, "tooltip", n->tooltip);
+        set(an, "URL", n->url);
+        if (n->peripheries) {
+            char p[16];
+            snprintf(p, sizeof p, "%d", n->peripheries);
+            set(an, "peripheries", p);
+        }
+        if (n->red) {
+            set(an, "color", "#cc0000");
+            set(an, "penwidth", "3");
+        }
+        if (n->rank) { /* newrank: a rank=same group may span clusters */
+            char name[512];
+            snprintf(name, sizeof name, "rank_%s", n->rank);
+            Agraph_t *same = agsubg(root, name, 1);
+            set(same, "rank", "same");
+            agsubnode(same, an, 1);
+        }
+    }
+    for (int i = 0; i < g->nedges; i++) {
+        const GEdge *e = &g->edges[i];
+        Agnode_t *a = agnode(root, (char *)e->from, 0);
+        Agnode_t *b = agnode(root, (char *)e->to, 0);
+        if (!a || !b)
+            continue;
+        Agedge_t *ae = agedge(root, a, b, NULL, 1);
+        set(ae, "label", e->label);
+        set(ae, "style", e->style);
+        if (e->lhead) {
+            char name[512];
+            snprintf(name, sizeof name, "cluster_%s", e->lhead);
+            set(ae, "lhead", name);
+        }
+        if (e->ltail) {
+            char name[512];
+            snprintf(name, sizeof name, "cluster_%s", e->ltail);
+            set(ae, "ltail", name);
+        }
+        if (e->red) {
+            set(ae, "color", "#cc0000");
+            set(ae, "penwidth", "2.5");
+        }
+    }
+    free(made);
+    if (g->legend)
+        legend(root);
+
+    /* The DOT file is the graph as built, before layout: stable under
+     * changes elsewhere, and `dot -Tsvg` of it draws the same picture. */
+    char *text = NULL;
+    size_t textlen = 0;
+    FILE *mem = open_memstream(&text, &textlen);
+    if (!mem || agwrite(root, mem) != 0 || fclose(mem) != 0) {
+        snprintf(err, errlen, "writing DOT failed");
+        free(text);
+        agclose(root);
+        return -1;
+    }
+    sb_add(dot, text, textlen);
+    free(text);
+
+    Strbuf msgs = STRBUF_INIT;
+    errors_to = &msgs;
+    agseterrf(on_error);
+    agreseterrors();
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = gvLayout(r->gvc, root, "dot");
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (seconds)
+        *seconds = (double)(t1.tv_sec - t0.tv_sec) +
+                   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (rc != 0 || agerrors() > 0) {
+        snprintf(err, errlen, "layout failed: %s",
+                 msgs.len ? msgs.buf : "no message");
+        errors_to = NULL;
+        sb_release(&msgs);
+        if (rc == 0)
+            gvFreeLayout(r->gvc, root);
+        agclose(root);
+        return -1;
+    }
+    static const char *const formats[] = {"svg", "png"};
+    Strbuf *outs[] = {svg, png};
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        if (!outs[i])
+            continue;
+        char *buf = NULL;
+        unsigned int len = 0;
+        if (gvRenderData(r->gvc, root, formats[i], &buf, &len) != 0 ||
+            agerrors() > 0) {
+            snprintf(err, errlen, "rendering %s failed: %s", formats[i],
+                     msgs.len ? msgs.buf : "no message");
+            rc = -1;
+        } else {
+            sb_add(outs[i], buf, len);
+        }
+        gvFreeRenderData(buf);
+    }
+    errors_to = NULL;
+    sb_release(&msgs);
+    gvFreeLayout(r->gvc, root);
+    agclose(root);
+    return rc;
+}

@@ -1,0 +1,170 @@
+# tests/diagrams.sh - the pictures and the docs catalogue: every view is
+# there and well-formed, the layout reads left to right (from the SVG's
+# geometry), adding a service changes only what is about it, --highlight
+# draws findings red, and the docs page opens in headless Chromium with
+# every image loaded and every link resolving; sourced by tests/run.sh.
+DG=$TMP/diagrams
+mkdir -p "$DG"
+PY=/usr/bin/python3
+"$TOPOC" build "$ROOT/specs" -o "$DG/a" -q 2>/dev/null
+
+# every view of every environment, domain and service
+if missing=$($PY - "$DG/a" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+m = json.load(open(f"{out}/model.json"))
+want = ["diagrams/overview.dot", "diagrams/overview.svg", "diagrams/overview.png", "docs/index.html"]
+for env, em in m["environments"].items():
+    want += [f"{env}/diagrams/network.{x}" for x in ("dot", "svg", "png")]
+    for g in {s["group"] for s in em["services"].values()}:
+        want += [f"{env}/diagrams/domains/{g}.{x}" for x in ("dot", "svg", "png")]
+    want += [f"{env}/diagrams/services/{n}.{x}" for n in em["services"] for x in ("dot", "svg")]
+print(" ".join(w for w in want if not os.path.isfile(f"{out}/{w}")))
+PY
+) && [ -z "$missing" ]; then ok "diagrams every-view-written"; else bad "diagrams every-view-written" "missing: $missing"; fi
+if out=$(find "$DG/a" -name '*.svg' -print0 | xargs -0 xmllint --noout 2>&1) && [ -z "$out" ]; then
+    ok "diagrams svg-well-formed ($(find "$DG/a" -name '*.svg' | wc -l) files)"; else bad "diagrams svg-well-formed" "$out"; fi
+if out=$(find "$DG/a" -name '*.png' -print0 | xargs -0 $PY "$ROOT/tests/diagrams/png_check.py"); then
+    ok "diagrams png-whole ($(echo "$out" | grep -c '^ok') files)"; else bad "diagrams png-whole" "$(echo "$out" | grep FAIL)"; fi
+if out=$($PY "$ROOT/tests/diagrams/svg_layout.py" "$DG/a"); then
+    ok "diagrams layout ($(echo "$out" | grep -c '^ok') checks)"; else bad "diagrams layout" "$(echo "$out" | grep FAIL)"; fi
+# the checker sees a picture that breaks the rules: a source drawn far left
+cp -r "$DG/a" "$DG/m"
+sed 's/<title>sources:accounting<\/title>/&<polygon points="0,0 1,1 0,1"\/>/' \
+    "$DG/a/integration/diagrams/network.svg" >"$DG/m/integration/diagrams/network.svg"
+out=$($PY "$ROOT/tests/diagrams/svg_layout.py" "$DG/m")
+if echo "$out" | grep -q "^FAIL integration network: left to right" &&
+    echo "$out" | grep -q "^ok   production network: left to right"; then
+    ok "diagrams layout-check-catches-a-bad-picture"; else bad "diagrams layout-check-catches-a-bad-picture" "$out"; fi
+
+# a DOT file is the graph before layout: no coordinates, and no GVC needed
+if grep -l 'pos=\|bb=' "$DG"/a/*/diagrams/network.dot >/dev/null; then
+    bad "diagrams dot-has-no-layout"; else ok "diagrams dot-has-no-layout"; fi
+
+# adding one service changes the pictures about it and nothing else, and
+# the rest of the network DOT keeps its order
+mkdir -p "$DG/s2/services"
+cp "$ROOT/specs/platform.yaml" "$DG/s2/" && cp "$ROOT"/specs/services/*.yaml "$DG/s2/services/"
+sed 's/^service: billing$/service: billing-export/; s/billing:4.3.2/billing-export:1.0.0/' \
+    "$ROOT/specs/services/billing.yaml" >"$DG/s2/services/billing-export.yaml"
+"$TOPOC" build "$DG/s2" -o "$DG/b" -q 2>/dev/null
+changed=$(cd "$DG" && diff -rq a b 2>&1 | grep -v 'gateway\|manifests\|model.json\|haproxy' |
+    sed -E 's#^Files a/([^ ]+) and b/[^ ]+ differ#\1#; s#^Only in b/([^:]+): (.*)#\1/\2 (new)#' | sort | tr '\n' ' ')
+want=""
+for env in integration production; do
+    want="$want$env/diagrams/domains/platform-core.dot $env/diagrams/domains/platform-core.png $env/diagrams/domains/platform-core.svg "
+    want="$want$env/diagrams/network.dot $env/diagrams/network.png $env/diagrams/network.svg "
+    want="$want$env/diagrams/services/billing-export.dot (new) $env/diagrams/services/billing-export.svg (new) "
+    want="$want$env/diagrams/services/usage-metering.dot $env/diagrams/services/usage-metering.svg "
+done
+want=$(echo "$want diagrams/overview.dot diagrams/overview.png diagrams/overview.svg docs/index.html" | tr ' ' '\n' |
+    sed 's/^(new)$//' | grep . | sort | tr '\n' ' ')
+changed_names=$(echo "$changed" | sed 's/ (new)//g' | tr ' ' '\n' | grep . | sort | tr '\n' ' ')
+if [ "$changed_names" = "$want" ]; then ok "diagrams add-service-changes-only-its-pictures"
+else bad "diagrams add-service-changes-only-its-pictures" "changed: $changed_names
+wanted:  $want"; fi
+if $PY - "$DG/a" "$DG/b" <<'PY'
+import json, sys
+a, b = sys.argv[1:3]
+m = json.load(open(f"{b}/model.json"))
+for env, em in m["environments"].items():
+    group = {n for n, s in em["services"].items() if s["group"] == "platform-core"} | {"platform-core"}
+    def rest(path):  # the statements not about the new service's domain
+        return [st for st in open(path).read().split(";\n")
+                if not any(f"svc:{n}\"" in st or f"{n} (" in st for n in group)]
+    old, new = rest(f"{a}/{env}/diagrams/network.dot"), rest(f"{b}/{env}/diagrams/network.dot")
+    assert old == new, (env, [l for l in old if l not in new][:3], [l for l in new if l not in old][:3])
+    assert "svc:billing-export" in open(f"{b}/{env}/diagrams/network.dot").read()
+PY
+then ok "diagrams add-service-keeps-dot-order"; else bad "diagrams add-service-keeps-dot-order"; fi
+
+# --highlight: the findings of check, in red, in the views
+"$TOPOC" check --highlight -o "$DG/h" --today 2026-01-01 "$ROOT/specs/broken" >/dev/null 2>&1
+st=$?
+"$TOPOC" check --today 2026-01-01 --format json "$ROOT/specs/broken" >"$DG/h.json" 2>/dev/null
+if [ "$st" = 1 ] && out=$($PY - "$DG/h" "$DG/h.json" <<'PY'
+import json, sys
+import xml.etree.ElementTree as ET
+out, findings = sys.argv[1], json.load(open(sys.argv[2]))
+S = "{http://www.w3.org/2000/svg}"
+
+def drawn(path):
+    """The titles of the nodes and edges in a picture, and those in red
+    (the legend's samples left out)."""
+    every, reds = set(), set()
+    for g in ET.parse(path).getroot().iter(S + "g"):
+        t = g.find(S + "title")
+        if t is None or g.get("class") not in ("node", "edge") or t.text.startswith("legend_"):
+            continue
+        every.add(t.text)
+        if any(el.get("stroke") == "#cc0000" for el in g.iter()):
+            reds.add(t.text)
+    return every, reds
+
+targets = [d["target"] for d in findings["diagnostics"]
+           if d["target"] and d["severity"] != "note" and not d["suppressed"]]
+for env in ("integration", "production"):
+    every, reds = drawn(f"{out}/{env}/diagrams/network.svg")
+    want = set()
+    for t in targets:
+        t = t[len(env) + 1:] if t.startswith(env + "/") else t
+        kind, _, rest = t.partition("/")
+        if kind in ("service", "store"):
+            want.add(("svc:" if kind == "service" else "store:") + rest.split("/")[0])
+        elif t in ("edge/gateway", "edge/waf"):
+            want.add("edge:" + t[5:])
+    nodes = {n for n in reds if "->" not in n}
+    assert nodes == want & every, (env, "red without a finding", nodes - want,
+                                   "finding not red", (want & every) - nodes)
+    assert nodes, env
+    print(env, len(nodes), "red nodes")
+every, reds = drawn(f"{out}/integration/diagrams/network.svg")
+assert any(e.startswith("edge:gateway->") for e in reds), "the gateway's edge to routes with findings"
+assert not any(e.startswith("edge:gateway->") for e in drawn(f"{out}/production/diagrams/network.svg")[1]), \
+    "no route finding in production"
+every, reds = drawn(f"{out}/integration/diagrams/services/web.svg")
+assert "svc:web" in reds and "edge:gateway->svc:web" in reds, reds
+PY
+); then ok "diagrams highlight-draws-findings-red"; else bad "diagrams highlight-draws-findings-red" "status $st; $out"; fi
+# on top of a build it replaces only the views
+"$TOPOC" build "$ROOT/specs/tutorial" -o "$DG/k" -q 2>/dev/null
+"$TOPOC" check --highlight -o "$DG/k" -q "$ROOT/specs/tutorial" 2>/dev/null
+if [ -f "$DG/k/production/gateway/routes.json" ] && [ -f "$DG/k/production/diagrams/network.svg" ] &&
+    [ -f "$DG/k/docs/index.html" ] && ! ls -a "$DG/k" | grep -q topoc-; then
+    ok "diagrams highlight-keeps-the-build"; else bad "diagrams highlight-keeps-the-build" "$(ls -aR "$DG/k" | head)"; fi
+"$TOPOC" build --highlight "$ROOT/specs/tutorial" -o "$DG/x" >/dev/null 2>"$DG/x.err"
+if [ $? = 2 ] && grep -q "topoc check --highlight" "$DG/x.err" && [ ! -e "$DG/x" ]; then
+    ok "diagrams highlight-only-with-check"; else bad "diagrams highlight-only-with-check" "$(cat "$DG/x.err")"; fi
+"$TOPOC" check --highlight -o "$DG/y" "$ROOT/tests/cases/missing-key/spec" >/dev/null 2>&1
+if [ $? = 1 ] && [ ! -e "$DG/y" ]; then ok "diagrams highlight-nothing-without-a-model"
+else bad "diagrams highlight-nothing-without-a-model"; fi
+
+# the docs page in headless Chromium: every image loads, every link resolves
+chrome() {
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$DG/chrome" "$@" 2>>"$DG/chrome.log"
+}
+docs_check() {
+    chrome --allow-file-access-from-files --virtual-time-budget=20000 --dump-dom \
+        "file://$ROOT/tests/diagrams/docs_check.html?file://$1/docs/index.html" |
+        awk '/<pre id="result">/ { on = 1 } on { print } on && /<\/pre>/ { exit }' |
+        sed 's/<[^>]*>//g'
+}
+res=$(docs_check "$DG/a")
+if echo "$res" | grep -q '^checked [1-9][0-9]* images' && ! echo "$res" | grep -q FAIL; then
+    ok "diagrams docs-chromium-images-and-links ($(echo "$res" | tail -1))"
+else bad "diagrams docs-chromium-images-and-links" "$res
+$(tail -5 "$DG/chrome.log")"; fi
+chrome --window-size=1280,2400 --screenshot="$DG/docs.png" "file://$DG/a/docs/index.html" >/dev/null
+if [ -s "$DG/docs.png" ] && $PY "$ROOT/tests/diagrams/png_check.py" "$DG/docs.png" | grep -q '1280x2400'; then
+    ok "diagrams docs-chromium-screenshot"; else bad "diagrams docs-chromium-screenshot" "$(tail -5 "$DG/chrome.log")"; fi
+# and the check fails on a missing picture and on a broken link
+cp -r "$DG/a" "$DG/broken-docs"
+rm "$DG/broken-docs/production/diagrams/network.svg"
+rm "$DG/broken-docs/integration/diagrams/services/auth.svg"
+res=$(docs_check "$DG/broken-docs")
+if echo "$res" | grep -q 'FAIL image ../production/diagrams/network.svg' &&
+    echo "$res" | grep -q 'FAIL link ../integration/diagrams/services/auth.svg'; then
+    ok "diagrams docs-check-catches-missing-image-and-link"
+else bad "diagrams docs-check-catches-missing-image-and-link" "$res"; fi
