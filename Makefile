@@ -120,7 +120,8 @@ $(BUILD)/parse-only: $(call objs,$(BUILD),tests/bench/parse_only.c)
 
 demo: $(BUILD)/topoc
 	./$(BUILD)/topoc build specs -o out
-	@find out -type f ! -name .gitignore | sort | sed 's/^/  wrote /'
+	@find out -type f ! -name .gitignore | sed 's|/[^/]*$$||' | cut -d/ -f1-3 | \
+	  sort | uniq -c | awk '{ printf "  %4d file%s in %s/\n", $$1, $$1 == 1 ? "" : "s", $$2 }'
 
 test: test-deps $(BUILD)/topoc $(BUILD)/unit $(BUILD)/mustache-spec
 	@tests/run.sh $(BUILD)
