@@ -203,19 +203,8 @@ static void network(Views *v, const EnvModel *e, Arena *a)
     edge_node(v, &g, e->env->name.s, env);
     pic_edge(&g, "clients", "edge:waf")->label = "HTTPS";
     pic_cluster(&g, "stores", "data stores", env);
-    /* domains, in name order */
-    const char **groups =
-        arena_alloc(a, ((size_t)e->nservices + 1) * sizeof *groups);
-    int ngroups = 0;
-    for (int i = 0; i < e->nservices; i++) {
-        const char *grp = e->services[i]->group.s;
-        bool seen = false;
-        for (int k = 0; k < ngroups && !seen; k++)
-            seen = streq(groups[k], grp);
-        if (!seen)
-            groups[ngroups++] = grp;
-    }
-    sort_strings(groups, ngroups);
+    const char **groups;
+    int ngroups = env_groups(e, a, &groups);
     for (int k = 0; k < ngroups; k++) {
         int count = 0;
         for (int i = 0; i < e->nservices; i++)
@@ -538,13 +527,10 @@ static bool is_service(const Service *s, const void *name)
 
 static void domains(Views *v, const EnvModel *e, Arena *a)
 {
-    for (int i = 0; i < e->nservices; i++) {
-        const char *grp = e->services[i]->group.s;
-        bool done = false;
-        for (int k = 0; k < i && !done; k++)
-            done = streq(e->services[k]->group.s, grp);
-        if (done)
-            continue;
+    const char **groups;
+    int ngroups = env_groups(e, a, &groups);
+    for (int k = 0; k < ngroups; k++) {
+        const char *grp = groups[k];
         Graph g;
         pic_init(&g, a,
                  arena_printf(a, "%s: domain %s (%s)", v->m->platform->name.s,

@@ -103,6 +103,8 @@ static void service_row(Strbuf *sb, const Model *m, const Service *base)
 
 void emit_docs(const Model *m, Outputs *o)
 {
+    Arena scratch;
+    arena_init(&scratch);
     Strbuf sb = STRBUF_INIT;
     sb_puts(&sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
                  "charset=\"utf-8\"><title>");
@@ -138,20 +140,16 @@ void emit_docs(const Model *m, Outputs *o)
                   "<h3>Domains</h3>\n<div class=\"domains\">\n",
                   n, n, env->env->region.s, env->env->address_space.s,
                   env->env->domain.s, env->nservices, n, n, n);
-        for (int i = 0; i < env->nservices; i++) {
-            const char *grp = env->services[i]->group.s;
-            bool seen = false;
-            for (int k = 0; k < i && !seen; k++)
-                seen = streq(env->services[k]->group.s, grp);
-            if (!seen)
-                sb_printf(&sb,
-                          "<figure><figcaption><a href=\"../%s/diagrams/"
-                          "domains/%s.svg\">%s</a></figcaption><a href=\"../"
-                          "%s/diagrams/domains/%s.svg\"><img src=\"../%s/"
-                          "diagrams/domains/%s.png\" alt=\"%s in %s\" "
-                          "loading=\"lazy\"></a></figure>\n",
-                          n, grp, grp, n, grp, n, grp, grp, n);
-        }
+        const char **groups;
+        int ngroups = env_groups(env, &scratch, &groups);
+        for (int k = 0; k < ngroups; k++)
+            sb_printf(&sb,
+                      "<figure><figcaption><a href=\"../%s/diagrams/domains/"
+                      "%s.svg\">%s</a></figcaption><a href=\"../%s/diagrams/"
+                      "domains/%s.svg\"><img src=\"../%s/diagrams/domains/"
+                      "%s.png\" alt=\"%s in %s\"></a></figure>\n",
+                      n, groups[k], groups[k], n, groups[k], n, groups[k],
+                      groups[k], n);
         sb_puts(&sb, "</div>\n");
     }
     sb_puts(&sb, "<h2 id=\"services\">Services</h2>\n<table><tr><th>service"
@@ -161,4 +159,5 @@ void emit_docs(const Model *m, Outputs *o)
         service_row(&sb, m, m->services[i]);
     sb_puts(&sb, "</table>\n</body></html>\n");
     out_add(o, "docs/index.html", &sb);
+    arena_free(&scratch);
 }

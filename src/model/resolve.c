@@ -108,6 +108,23 @@ const Service *env_service(const EnvModel *e, const char *name)
     return bsearch_service(e->services, e->nservices, name);
 }
 
+int env_groups(const EnvModel *e, Arena *a, const char ***out)
+{
+    const char **v = arena_alloc(a, ((size_t)e->nservices + 1) * sizeof *v);
+    int n = 0;
+    for (int i = 0; i < e->nservices; i++) {
+        const char *grp = e->services[i]->group.s;
+        bool seen = false;
+        for (int k = 0; k < n && !seen; k++)
+            seen = streq(v[k], grp);
+        if (!seen)
+            v[n++] = grp;
+    }
+    sort_strings(v, n);
+    *out = v;
+    return n;
+}
+
 static const char **names_of(Ctx *c, const List *l)
 {
     const char **v = arena_alloc(c->a, ((size_t)l->n + 1) * sizeof *v);
