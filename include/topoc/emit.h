@@ -9,6 +9,7 @@
 #define TOPOC_EMIT_H
 
 #include "topoc/diag.h"
+#include "topoc/json.h"
 #include "topoc/model.h"
 #include "topoc/strbuf.h"
 
@@ -39,6 +40,8 @@ int write_file_atomic(const char *path, const char *data, size_t len);
 
 /* model.json: the resolved model per environment, canonical JSON. */
 void emit_model(const Model *m, Outputs *o);
+/* A list of strings as a JSON array (every emitter's lists). */
+JsonVal *json_strlist(const StrList *l);
 /* ENV/gateway/routes.json: the routing table in matching order. */
 void emit_gateway(const Model *m, Outputs *o);
 /* ENV/gateway/nginx/: nginx + ModSecurity + CRS for Debian 12. */

@@ -54,6 +54,7 @@ GEdge *pic_edge(Graph *g, const char *from, const char *to);
 GCluster *pic_cluster(Graph *g, const char *id, const char *label,
                       const char *parent);
 bool pic_has_node(const Graph *g, const char *id);
+GEdge *pic_find_edge(Graph *g, const char *from, const char *to);
 /* Sort nodes and edges by id (clusters keep their order: parents first). */
 void pic_sort(Graph *g);
 

@@ -325,40 +325,41 @@ typedef struct Metric {
     bool on_plan; /* a plan metric, else the Web App's */
 } Metric;
 
-static Metric scale_metric(const char *m)
-{
-    if (streq(m, "memory"))
-        return (Metric){"MemoryPercentage", "microsoft.web/serverfarms",
-                        "Average", true};
-    if (streq(m, "http-queue-length"))
-        return (Metric){"HttpQueueLength", "microsoft.web/serverfarms",
-                        "Average", true};
-    if (streq(m, "requests-per-second"))
-        return (Metric){"Requests", "microsoft.web/sites", "Total", false};
-    if (streq(m, "queue-length"))
-        return (Metric){"HttpQueueLength", "microsoft.web/serverfarms",
-                        "Average", true};
-    return (Metric){"CpuPercentage", "microsoft.web/serverfarms", "Average",
-                    true};
-}
+/* Spec metric -> Azure metric, for autoscale rules (lower-case namespaces,
+ * as autoscale settings write them) and for metric alerts.  The last row,
+ * cpu, is the default. */
+typedef struct MetricMap {
+    const char *spec;
+    Metric m;
+} MetricMap;
 
-static Metric alert_metric(const char *m)
+#define PLAN_LC "microsoft.web/serverfarms"
+#define SITE_LC "microsoft.web/sites"
+#define PLAN "Microsoft.Web/serverfarms"
+#define SITE "Microsoft.Web/sites"
+
+static const MetricMap scale_metrics[] = {
+    {"memory", {"MemoryPercentage", PLAN_LC, "Average", true}},
+    {"http-queue-length", {"HttpQueueLength", PLAN_LC, "Average", true}},
+    {"requests-per-second", {"Requests", SITE_LC, "Total", false}},
+    {"queue-length", {"HttpQueueLength", PLAN_LC, "Average", true}},
+    {NULL, {"CpuPercentage", PLAN_LC, "Average", true}},
+};
+
+static const MetricMap alert_metrics[] = {
+    {"requests", {"Requests", SITE, "Total", false}},
+    {"http-5xx", {"Http5xx", SITE, "Total", false}},
+    {"response-time", {"HttpResponseTime", SITE, "Average", false}},
+    {"memory", {"MemoryPercentage", PLAN, "Average", true}},
+    {"queue-length", {"HttpQueueLength", PLAN, "Average", true}},
+    {NULL, {"CpuPercentage", PLAN, "Average", true}},
+};
+
+static Metric metric(const MetricMap *t, const char *m)
 {
-    if (streq(m, "requests"))
-        return (Metric){"Requests", "Microsoft.Web/sites", "Total", false};
-    if (streq(m, "http-5xx"))
-        return (Metric){"Http5xx", "Microsoft.Web/sites", "Total", false};
-    if (streq(m, "response-time"))
-        return (Metric){"HttpResponseTime", "Microsoft.Web/sites", "Average",
-                        false};
-    if (streq(m, "memory"))
-        return (Metric){"MemoryPercentage", "Microsoft.Web/serverfarms",
-                        "Average", true};
-    if (streq(m, "queue-length"))
-        return (Metric){"HttpQueueLength", "Microsoft.Web/serverfarms",
-                        "Average", true};
-    return (Metric){"CpuPercentage", "Microsoft.Web/serverfarms", "Average",
-                    true};
+    while (t->spec && !streq(t->spec, m))
+        t++;
+    return t->m;
 }
 
 /* ISO 8601 durations as Azure writes them: PT5M, PT1H, PT90S. */
@@ -374,7 +375,7 @@ static const char *iso(Mf *f, long long s)
 static JsonVal *scale_rule(Mf *f, const char *plan_id, const char *site_id,
                            const ScaleRule *r, bool out)
 {
-    Metric m = scale_metric(r->metric.s);
+    Metric m = metric(scale_metrics, r->metric.s);
     JsonVal *rule = jv_obj(), *trig = jv_obj(), *act = jv_obj();
     long long threshold = out ? r->above.v
                               : r->below.set ? r->below.v : r->above.v / 2;
@@ -517,7 +518,7 @@ static void service(Mf *f, const Service *s, Outputs *o)
 
     for (int i = 0; i < s->alerts.n; i++) {
         const Alert *al = s->alerts.v[i];
-        Metric m = alert_metric(al->metric.s);
+        Metric m = metric(alert_metrics, al->metric.s);
         JsonVal *c = jv_obj(), *all = jv_arr(), *crit = jv_obj();
         jv_set(c, "name", jv_str(al->name.s));
         jv_set(c, "metricNamespace", jv_str(m.ns));

@@ -93,14 +93,6 @@ static const char *camel(Az *z, const char *name)
     return out;
 }
 
-static JsonVal *str_array(const StrList *l)
-{
-    JsonVal *a = jv_arr();
-    for (int i = 0; i < l->n; i++)
-        jv_push(a, jv_str(l->v[i].s));
-    return a;
-}
-
 static JsonVal *condition(const char *variable, const char *selector,
                           const char *op, JsonVal *values, bool negate)
 {
@@ -173,11 +165,11 @@ static JsonVal *waf_policy(Az *z)
     if (w->deny_ips.n)
         jv_push(rules, rule("DenyListedClients", 1, "MatchRule", "Block",
                             condition("RemoteAddr", NULL, "IPMatch",
-                                      str_array(&w->deny_ips), false)));
+                                      json_strlist(&w->deny_ips), false)));
     if (w->allow_ips.n)
         jv_push(rules, rule("AllowListedClientsOnly", 2, "MatchRule", "Block",
                             condition("RemoteAddr", NULL, "IPMatch",
-                                      str_array(&w->allow_ips), true)));
+                                      json_strlist(&w->allow_ips), true)));
     JsonVal *internal = jv_arr();
     const StrList *ip = &z->m->platform->policy->internal_paths;
     for (int i = 0; i < ip->n; i++) {
@@ -246,7 +238,7 @@ static JsonVal *waf_policy(Az *z)
                 rule(camel(z, cr->name.s), 10 + (int)cr->priority.v,
                      "MatchRule", action,
                      condition(var, cr->selector.s, op,
-                               str_array(&cr->values), cr->negate.v)));
+                               json_strlist(&cr->values), cr->negate.v)));
     }
 
     const ManagedRules *mr = z->m->platform->edge->waf->managed_rules;
@@ -370,6 +362,19 @@ static void label(char *out, size_t n, const char *host)
             *p = '-';
 }
 
+/* An App Gateway listener on the public frontend for one host name. */
+static JsonVal *listener(Az *z, const char *port, const char *protocol,
+                         const char *fqdn)
+{
+    JsonVal *l = jv_obj();
+    jv_set(l, "frontendIPConfiguration",
+           sub(z, "frontendIPConfigurations", "public"));
+    jv_set(l, "frontendPort", sub(z, "frontendPorts", port));
+    jv_set(l, "protocol", jv_str(protocol));
+    jv_set(l, "hostName", jv_str(fqdn));
+    return l;
+}
+
 static JsonVal *app_gateway(Az *z, Strbuf *report)
 {
     const Gateway *gw = z->m->platform->edge->gateway;
@@ -428,12 +433,7 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
         snprintf(map, sizeof map, "paths-%s", lb);
         snprintf(rw, sizeof rw, "to-api-management-%s", lb);
         /* listeners */
-        JsonVal *hl = jv_obj();
-        jv_set(hl, "frontendIPConfiguration",
-               sub(z, "frontendIPConfigurations", "public"));
-        jv_set(hl, "frontendPort", sub(z, "frontendPorts", "https"));
-        jv_set(hl, "protocol", jv_str("Https"));
-        jv_set(hl, "hostName", jv_str(r0->fqdn.s));
+        JsonVal *hl = listener(z, "https", "Https", r0->fqdn.s);
         jv_set(hl, "requireServerNameIndication", jv_bool(true));
         jv_set(hl, "sslCertificate", sub(z, "sslCertificates", "gateway"));
         for (int i = 0; i < gw->client_certificates.n; i++) {
@@ -445,13 +445,8 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
             }
         }
         jv_push(listeners, named(https, hl));
-        JsonVal *pl = jv_obj();
-        jv_set(pl, "frontendIPConfiguration",
-               sub(z, "frontendIPConfigurations", "public"));
-        jv_set(pl, "frontendPort", sub(z, "frontendPorts", "http"));
-        jv_set(pl, "protocol", jv_str("Http"));
-        jv_set(pl, "hostName", jv_str(r0->fqdn.s));
-        jv_push(listeners, named(http, pl));
+        jv_push(listeners,
+                named(http, listener(z, "http", "Http", r0->fqdn.s)));
         JsonVal *rd = jv_obj();
         jv_set(rd, "redirectType", jv_str("Permanent"));
         jv_set(rd, "targetListener", sub(z, "httpListeners", https));

@@ -106,46 +106,49 @@ static GNode *service_node(Views *v, Graph *g, const EnvModel *e,
     return n;
 }
 
-static void edge_node(Views *v, Graph *g, const char *env, const char *cluster)
+/* A filled node of a given shape: everything that is not a service. */
+static GNode *shaped(Graph *g, const char *id, const char *label,
+                     const char *shape, const char *fill, const char *cluster)
 {
-    GNode *w = pic_node(g, "edge:waf", "WAF\n(App Gateway WAF_v2)");
-    w->shape = "hexagon";
-    w->fill = FILL_WAF;
-    w->style = "filled";
-    w->cluster = cluster;
+    GNode *n = pic_node(g, id, label);
+    n->shape = shape;
+    n->fill = fill;
+    n->style = "filled";
+    n->cluster = cluster;
+    return n;
+}
+
+/* The WAF and the gateway; in columns of their own when ranked. */
+static void edge_node(Views *v, Graph *g, const char *env, const char *cluster,
+                      bool ranked)
+{
+    GNode *w = shaped(g, "edge:waf", "WAF\n(App Gateway WAF_v2)", "hexagon",
+                      FILL_WAF, cluster);
     w->red = finding(v, env, "edge", "waf");
-    GNode *gw = pic_node(g, "edge:gateway", "gateway");
-    gw->shape = "component";
-    gw->fill = FILL_GATEWAY;
-    gw->style = "filled";
-    gw->cluster = cluster;
+    w->rank = ranked ? "waf" : NULL;
+    GNode *gw =
+        shaped(g, "edge:gateway", "gateway", "component", FILL_GATEWAY, cluster);
     gw->red = finding(v, env, "edge", "gateway");
+    gw->rank = ranked ? "gateway" : NULL;
     pic_edge(g, "edge:waf", "edge:gateway");
 }
 
 static GNode *store_node(Views *v, Graph *g, const char *env, const Store *s,
                          const char *cluster)
 {
-    GNode *n = pic_node(g, arena_printf(g->a, "store:%s", s->name.s),
-                        arena_printf(g->a, "%s\n%s, %s", s->name.s, s->kind.s,
-                                     s->redundancy.s));
-    n->shape = "cylinder";
-    n->fill = FILL_STORE;
-    n->style = "filled";
-    n->cluster = cluster;
+    GNode *n = shaped(
+        g, arena_printf(g->a, "store:%s", s->name.s),
+        arena_printf(g->a, "%s\n%s, %s", s->name.s, s->kind.s, s->redundancy.s),
+        "cylinder", FILL_STORE, cluster);
     n->red = finding(v, env, "store", s->name.s);
     return n;
 }
 
-static GNode *source_node(Graph *g, const DataSource *s, const char *cluster)
+/* The external source a connector owns, or NULL. */
+static const DataSource *source_of(const Views *v, const Service *s)
 {
-    GNode *n = pic_node(g, arena_printf(g->a, "src:%s", s->name.s),
-                        s->display_name.s ? s->display_name.s : s->name.s);
-    n->shape = "note";
-    n->fill = FILL_SOURCE;
-    n->style = "filled";
-    n->cluster = cluster;
-    return n;
+    return s->connector ? model_source(v->m->platform, s->connector->source.s)
+                        : NULL;
 }
 
 static void render(Views *v, Graph *g, const char *base, bool png)
@@ -196,11 +199,9 @@ static void network(Views *v, const EnvModel *e, Arena *a)
                 "uk")
         ->fill = "#f7fbff";
     g.clusters[1].style = "rounded,filled";
-    GNode *clients = pic_node(&g, "clients", "API clients");
-    clients->shape = "oval";
-    clients->fill = "#ffffff";
-    clients->style = "filled";
-    edge_node(v, &g, e->env->name.s, env);
+    shaped(&g, "clients", "API clients", "oval", "#ffffff", NULL)->rank =
+        "clients";
+    edge_node(v, &g, e->env->name.s, env, true);
     pic_edge(&g, "clients", "edge:waf")->label = "HTTPS";
     pic_cluster(&g, "stores", "data stores", env);
     const char **groups;
@@ -216,12 +217,6 @@ static void network(Views *v, const EnvModel *e, Arena *a)
      * domain a grid of up to COLUMNS columns, column k of every domain
      * aligned), the stores, and the sources outside the UK. */
     enum { COLUMNS = 6 };
-    clients->rank = "clients";
-    for (int i = 0; i < g.nnodes; i++)
-        if (streq(g.nodes[i].id, "edge:waf"))
-            g.nodes[i].rank = "waf";
-        else if (streq(g.nodes[i].id, "edge:gateway"))
-            g.nodes[i].rank = "gateway";
     for (int i = 0; i < e->nstores; i++)
         store_node(v, &g, e->env->name.s, e->stores[i], "stores")->rank =
             "stores";
@@ -260,38 +255,26 @@ static void network(Views *v, const EnvModel *e, Arena *a)
             }
         }
         /* one edge from the domain to each category of external source its
-         * connectors reach: the sources, outside the UK, as one node each */
-        static const char *const cats[] = {"accounting", "banking",
-                                           "bank-feeds", "commerce"};
-        for (int c = 0; c < 4; c++) {
-            bool reaches = false;
-            int nsrc = 0;
-            for (int i = 0; i < e->nservices; i++) {
-                const Service *s = e->services[i];
-                const DataSource *src =
-                    s->connector
-                        ? model_source(v->m->platform, s->connector->source.s)
-                        : NULL;
-                if (!src || !streq(src->category.s, cats[c]))
-                    continue;
-                nsrc++;
-                reaches = reaches || streq(s->group.s, groups[k]);
-            }
-            if (!reaches)
+         * connectors reach: the sources, outside the UK, one node each */
+        for (int i = 0; i < e->nservices; i++) {
+            const DataSource *src = source_of(v, e->services[i]);
+            if (!src || !streq(e->services[i]->group.s, groups[k]))
                 continue;
-            const char *id = arena_printf(a, "sources:%s", cats[c]);
+            const char *id = arena_printf(a, "sources:%s", src->category.s);
             if (!pic_has_node(&g, id)) {
-                GNode *src = pic_node(&g, id,
-                                      arena_printf(a,
-                                                   "%s sources (%d)\n"
-                                                   "outside the UK",
-                                                   cats[c], nsrc));
-                src->shape = "note";
-                src->fill = FILL_SOURCE;
-                src->style = "filled";
-                src->rank = "sources";
+                int nsrc = 0;
+                for (int j = 0; j < e->nservices; j++) {
+                    const DataSource *o = source_of(v, e->services[j]);
+                    nsrc += o && streq(o->category.s, src->category.s);
+                }
+                shaped(&g, id,
+                       arena_printf(a, "%s sources (%d)\noutside the UK",
+                                    src->category.s, nsrc),
+                       "note", FILL_SOURCE, NULL)
+                    ->rank = "sources";
             }
-            pic_edge(&g, tail, id)->ltail = cluster;
+            if (!pic_find_edge(&g, tail, id))
+                pic_edge(&g, tail, id)->ltail = cluster;
         }
         /* one edge from the domain to each store its services use */
         for (int j = 0; j < e->nstores; j++) {
@@ -359,14 +342,12 @@ static const char *route_lines(Arena *a, const Service *s, int max)
 /* An edge labelled with a count: found and added to, or made. */
 static GEdge *count_edge(Graph *g, const char *from, const char *to, int n)
 {
-    for (int i = 0; i < g->nedges; i++) {
-        GEdge *e = &g->edges[i];
-        if (streq(e->from, from) && streq(e->to, to)) {
-            e->label = arena_printf(g->a, "%d", atoi(e->label) + n);
-            return e;
-        }
+    GEdge *e = pic_find_edge(g, from, to);
+    if (e) {
+        e->label = arena_printf(g->a, "%d", atoi(e->label) + n);
+        return e;
     }
-    GEdge *e = pic_edge(g, from, to);
+    e = pic_edge(g, from, to);
     e->label = arena_printf(g->a, "%d", n);
     return e;
 }
@@ -464,7 +445,7 @@ static void neighbourhood(Views *v, Graph *g, const EnvModel *e,
                          arena_printf(a, "../services/%s.svg", s->name.s));
         if (has_public_route(s)) {
             if (!gateway)
-                edge_node(v, g, e->env->name.s, NULL);
+                edge_node(v, g, e->env->name.s, NULL, false);
             gateway = true;
             GEdge *ge = pic_edge(g, "edge:gateway", n->id);
             ge->label = route_lines(a, s, routes);
@@ -504,13 +485,14 @@ static void neighbourhood(Views *v, Graph *g, const EnvModel *e,
                 store_node(v, g, e->env->name.s, e->stores[k], NULL);
             pic_edge(g, n->id, id)->style = "dashed";
         }
-        if (s->connector) {
-            const DataSource *src =
-                model_source(v->m->platform, s->connector->source.s);
-            if (src) {
-                source_node(g, src, NULL);
-                pic_edge(g, n->id, arena_printf(a, "src:%s", src->name.s));
-            }
+        const DataSource *src = source_of(v, s);
+        if (src) {
+            const char *id = arena_printf(a, "src:%s", src->name.s);
+            if (!pic_has_node(g, id)) /* shared when the spec is wrong */
+                shaped(g, id,
+                       src->display_name.s ? src->display_name.s : src->name.s,
+                       "note", FILL_SOURCE, NULL);
+            pic_edge(g, n->id, id);
         }
     }
 }
@@ -576,12 +558,8 @@ static void overview(Views *v, Arena *a)
                     NULL)
             ->fill = "#f7fbff";
         g.clusters[g.nclusters - 1].style = "rounded,filled";
-        GNode *gw =
-            pic_node(&g, arena_printf(a, "%s:gateway", env), "WAF + gateway");
-        gw->shape = "component";
-        gw->fill = FILL_GATEWAY;
-        gw->style = "filled";
-        gw->cluster = env;
+        GNode *gw = shaped(&g, arena_printf(a, "%s:gateway", env),
+                           "WAF + gateway", "component", FILL_GATEWAY, env);
         for (int i = 0; i < e->nservices; i++) {
             const Service *s = e->services[i];
             const char *id = arena_printf(a, "%s:%s", env, s->group.s);

@@ -80,14 +80,6 @@ static const char *sample(Table *t, int i)
     return NULL;
 }
 
-static JsonVal *str_list(const StrList *l)
-{
-    JsonVal *a = jv_arr();
-    for (int i = 0; i < l->n; i++)
-        jv_push(a, jv_str(l->v[i].s));
-    return a;
-}
-
 static JsonVal *waf_json(const Platform *p, const RouteEntry *e)
 {
     const Waf *w = p->edge->waf;
@@ -160,7 +152,7 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
             jv_push(hosts, jv_str(e->r->fqdn.s));
             last_host = e->r->fqdn.s;
         }
-        jv_set(r, "methods", str_list(&e->r->methods));
+        jv_set(r, "methods", json_strlist(&e->r->methods));
         jv_set(r, "path", jv_str(e->r->path.s));
         Strbuf re = STRBUF_INIT;
         route_regex_full(e, &re);

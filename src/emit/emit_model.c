@@ -43,13 +43,8 @@ static JsonVal *field_json(const Field *f, const void *slot)
         const Bool *v = slot;
         return v->set ? jv_bool(v->v) : NULL;
     }
-    case F_STRLIST: {
-        const StrList *l = slot;
-        JsonVal *a = jv_arr();
-        for (int i = 0; i < l->n; i++)
-            jv_push(a, jv_str(l->v[i].s));
-        return a;
-    }
+    case F_STRLIST:
+        return json_strlist(slot);
     case F_OBJ: {
         const void *p = *(const void *const *)slot;
         return p ? obj_json(f->sub, p, NULL) : NULL;
@@ -133,4 +128,12 @@ void emit_model(const Model *m, Outputs *o)
     jv_write(root, &sb);
     jv_free(root);
     out_add(o, "model.json", &sb);
+}
+
+JsonVal *json_strlist(const StrList *l)
+{
+    JsonVal *a = jv_arr();
+    for (int i = 0; i < l->n; i++)
+        jv_push(a, jv_str(l->v[i].s));
+    return a;
 }

@@ -92,6 +92,15 @@ bool pic_has_node(const Graph *g, const char *id)
 }
 
 /* Total orders (ties broken by creation order): qsort is not stable. */
+GEdge *pic_find_edge(Graph *g, const char *from, const char *to)
+{
+    for (int i = 0; i < g->nedges; i++)
+        if (strcmp(g->edges[i].from, from) == 0 &&
+            strcmp(g->edges[i].to, to) == 0)
+            return &g->edges[i];
+    return NULL;
+}
+
 static int node_cmp(const void *a, const void *b)
 {
     const GNode *x = a, *y = b;
