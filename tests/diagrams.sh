@@ -37,6 +37,13 @@ if echo "$out" | grep -q "^FAIL integration network: left to right" &&
     echo "$out" | grep -q "^ok   production network: left to right"; then
     ok "diagrams layout-check-catches-a-bad-picture"; else bad "diagrams layout-check-catches-a-bad-picture" "$out"; fi
 
+# a domain's route labels: at most 4 routes per edge, the rest counted on a
+# line of their own
+more=$(cat "$DG"/a/*/diagrams/domains/*.dot | grep -c '^(+[0-9]* more)')
+if [ "$more" -gt 0 ] && ! grep -q '.(+[0-9]* more)' "$DG"/a/*/diagrams/domains/*.dot; then
+    ok "diagrams route-labels-count-the-rest ($more edges)"
+else bad "diagrams route-labels-count-the-rest" "$(grep -h '(+[0-9]* more)' "$DG"/a/*/diagrams/domains/*.dot | head -3)"; fi
+
 # a DOT file is the graph before layout: no coordinates, and no GVC needed
 if grep -l 'pos=\|bb=' "$DG"/a/*/diagrams/network.dot >/dev/null; then
     bad "diagrams dot-has-no-layout"; else ok "diagrams dot-has-no-layout"; fi

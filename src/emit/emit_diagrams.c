@@ -323,17 +323,15 @@ static const char *route_lines(Arena *a, const Service *s, int max)
     int shown = 0;
     for (int i = 0; i < s->routes.n; i++) {
         const Route *r = s->routes.v[i];
-        if (r->internal.v)
-            continue;
-        if (shown++ == max) {
-            sb_printf(&sb, "(+%d more)", s->routes.n - max);
-            break;
-        }
+        if (r->internal.v || shown++ >= max)
+            continue; /* counted, not shown */
         Strbuf m = STRBUF_INIT;
         route_methods_text(route_methods(&r->methods), &m);
         sb_printf(&sb, "%s%s %s", sb.len ? "\n" : "", m.buf, r->path.s);
         sb_release(&m);
     }
+    if (shown > max)
+        sb_printf(&sb, "\n(+%d more)", shown - max);
     const char *out = arena_strdup(a, sb.buf);
     sb_release(&sb);
     return out;
