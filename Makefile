@@ -39,24 +39,29 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS     = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-# Sources by pipeline stage.
+# Sources by pipeline stage, then a room per output family.
 BASE_SRC  := src/base/arena.c src/base/strbuf.c src/base/diag.c \
              src/base/util.c src/base/json.c src/base/xml.c
 LOAD_SRC  := src/load/node.c src/load/load_spec.c src/load/load_yaml.c
-MODEL_SRC := src/model/schema.c src/model/decode.c src/model/resolve.c \
-             src/model/routing.c
+MODEL_SRC := src/model/schema.c src/model/decode.c src/model/decode_formats.c \
+             src/model/resolve.c src/model/routing.c
 CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
              src/check/check_env.c src/check/check_residency.c \
              src/check/check_routes.c src/check/check_services.c \
              src/check/check_security.c src/check/check_policy.c
-EMIT_SRC  := src/emit/output.c src/emit/emit_model.c src/emit/mustache.c \
-             src/emit/emit_gateway.c src/emit/emit_nginx.c \
-             src/emit/emit_templates.c src/emit/escape.c src/emit/emit_azure.c \
-             src/emit/emit_appservice.c src/emit/emit_kubernetes.c \
-             src/emit/render_graph.c src/emit/emit_diagrams.c src/emit/emit_docs.c \
-             src/emit/report_sarif.c \
-             src/emit/report_junit.c src/emit/report_github.c
+EMIT_SRC  := src/emit/output.c src/emit/emit_model.c src/emit/arm.c \
+             src/emit/escape.c src/emit/mustache.c
+GATEWAY_SRC := src/gateway/gateway_routes.c src/gateway/gateway_nginx.c \
+             src/gateway/gateway_azure.c src/gateway/gateway_apim.c \
+             src/gateway/gateway_templates.c
+MANIFESTS_SRC := src/manifests/manifests_appservice.c \
+             src/manifests/manifests_kubernetes.c
+DIAGRAMS_SRC := src/diagrams/diagrams_views.c src/diagrams/diagrams_render.c \
+             src/diagrams/diagrams_docs.c
+REPORT_SRC := src/report/report_json.c src/report/report_sarif.c \
+             src/report/report_junit.c src/report/report_github.c
 LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(CHECK_SRC) $(EMIT_SRC) \
+             $(GATEWAY_SRC) $(MANIFESTS_SRC) $(DIAGRAMS_SRC) $(REPORT_SRC) \
              src/compile.c
 MAIN_SRC  := src/main.c
 UNIT_SRC  := $(wildcard tests/unit/*.c)

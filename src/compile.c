@@ -1,5 +1,8 @@
 /* compile.c - the pipeline, top to bottom (see compile.h). */
 #include "topoc/compile.h"
+#include "topoc/diagrams.h"
+#include "topoc/gateway.h"
+#include "topoc/manifests.h"
 
 #include <stdio.h>
 
@@ -58,13 +61,17 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
     if (!out_dir)
         return COMPILE_OK;
     emit_model(c->model, &c->outputs);
+    /* the gateway: routing table, nginx, the Azure edge */
     emit_gateway(c->model, &c->outputs);
     emit_nginx(c->model, &c->outputs);
     emit_azure(c->model, &c->diags, &c->outputs);
+    /* the manifests: App Service, Kubernetes */
     emit_appservice(c->model, &c->outputs);
     emit_kubernetes(c->model, &c->outputs);
+    /* the pictures and the docs */
     if (draw(c, NULL, opt) != 0)
         return COMPILE_IO;
+    /* the gateway's template targets (HAProxy, the user's own) */
     if (emit_templates(c->model, templates, &c->outputs) != 0)
         return COMPILE_IO;
     if (out_commit(&c->outputs, out_dir, 1) != 0)

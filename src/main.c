@@ -134,7 +134,7 @@ static int explain(const char *id)
 static void render(const Diags *ds, int fmt, Strbuf *out)
 {
     switch (fmt) {
-    case FMT_JSON: diags_print_json(ds, out); break;
+    case FMT_JSON: report_json(ds, out); break;
     case FMT_SARIF: report_sarif(ds, TOPOC_VERSION, out); break;
     case FMT_JUNIT: report_junit(ds, out); break;
     case FMT_GITHUB: report_github(ds, out); break;

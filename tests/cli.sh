@@ -110,6 +110,37 @@ while IFS=$'\t' read -r key _; do
 done <"$TMP/schema.txt"
 if [ -z "$undocumented" ]; then ok "cli readme-documents-every-key"; else bad "cli readme-documents-every-key" "not in specs/README.md:$undocumented"; fi
 
+# -- the README's layout table is the tree: every source file in its room's
+#    row, every file the table names exists; no file over 800 lines --
+if layout=$(python3 - "$ROOT" <<'PY'
+import os, re, sys
+root = sys.argv[1]
+rows = {}
+for line in open(os.path.join(root, "README.md")):
+    m = re.match(r"\| \w+ \| `(src/\w+/)`: (.*?) \|", line)
+    if m:
+        rows[m.group(1)] = set(re.findall(r"`([\w.]+\.c)`", m.group(2)))
+problems = []
+on_disk = {}
+for d in sorted(os.listdir(os.path.join(root, "src"))):
+    if os.path.isdir(os.path.join(root, "src", d)):
+        on_disk["src/%s/" % d] = {f for f in os.listdir(os.path.join(root, "src", d)) if f.endswith(".c")}
+for room in sorted(set(rows) | set(on_disk)):
+    for f in sorted(on_disk.get(room, set()) - rows.get(room, set())):
+        problems.append("%s%s is not in the README's layout table" % (room, f))
+    for f in sorted(rows.get(room, set()) - on_disk.get(room, set())):
+        problems.append("the README names %s%s, which does not exist" % (room, f))
+for top in ("src", "include"):
+    for dp, _, fs in os.walk(os.path.join(root, top)):
+        for f in fs:
+            n = sum(1 for _ in open(os.path.join(dp, f), errors="replace"))
+            if n > 800:
+                problems.append("%s has %d lines (at most 800)" % (os.path.relpath(os.path.join(dp, f), root), n))
+print("\n".join(problems))
+sys.exit(1 if problems or not rows else 0)
+PY
+); then ok "cli readme-layout-is-the-tree"; else bad "cli readme-layout-is-the-tree" "$layout"; fi
+
 # -- specs/broken breaks every checking rule, and nothing else happens --
 (cd "$ROOT" && "$TOPOC" check specs/broken --today 2026-11-21 >"$TMP/broken.out" 2>"$TMP/broken.err")
 status=$?

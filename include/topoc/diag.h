@@ -104,6 +104,5 @@ void diag_suppress(Diags *ds, Diag *d, const char *justification);
 /* Sort by file, line, column, order of recording. */
 void diags_sort(Diags *ds);
 void diags_print_text(const Diags *ds, FILE *f, bool color);
-void diags_print_json(const Diags *ds, Strbuf *out);
 
 #endif

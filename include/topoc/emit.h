@@ -1,4 +1,8 @@
-/* emit.h - stage 4: outputs.
+/* emit.h - stage 4: outputs, the machinery every output family shares
+ * (src/emit/): the staged output set, model.json and JSON lists.  The
+ * families have rooms and headers of their own: gateway.h (src/gateway/),
+ * manifests.h (src/manifests/), diagrams.h (src/diagrams/) and report.h
+ * (src/report/); arm.h, escape.h and mustache.h are shared by them.
  *
  * Emitters never touch the file system: they add files to an Outputs set in
  * memory.  Only when every emitter has succeeded, and no error was reported,
@@ -42,27 +46,5 @@ int write_file_atomic(const char *path, const char *data, size_t len);
 void emit_model(const Model *m, Outputs *o);
 /* A list of strings as a JSON array (every emitter's lists). */
 JsonVal *json_strlist(const StrList *l);
-/* ENV/gateway/routes.json: the routing table in matching order. */
-void emit_gateway(const Model *m, Outputs *o);
-/* ENV/gateway/nginx/: nginx + ModSecurity + CRS for Debian 12. */
-void emit_nginx(const Model *m, Outputs *o);
-/* ENV/gateway/azure/: Application Gateway WAF_v2, its WAF policy and API
- * Management, as an ARM template; notes in ds say what App Gateway's
- * prefix-only paths make of templates. */
-void emit_azure(const Model *m, Diags *ds, Outputs *o);
-/* ENV/manifests/azure/: App Service deployment templates. */
-void emit_appservice(const Model *m, Outputs *o);
-/* ENV/manifests/kubernetes/: namespace, workloads, autoscalers, policies. */
-void emit_kubernetes(const Model *m, Outputs *o);
-/* The pictures: ENV/diagrams/, diagrams/overview; services with findings
- * in highlight (if given) are drawn in red.  Layout times go to stats if
- * given.  Returns -1 after reporting a layout error. */
-int emit_diagrams(const Model *m, const Diags *highlight, Outputs *o,
-                  Strbuf *stats);
-/* docs/index.html: the catalogue of pictures and services. */
-void emit_docs(const Model *m, Outputs *o);
-/* ENV/gateway/TARGET/: every template target (built-in templates/, plus
- * user_dir if given).  Returns -1 after reporting a broken template. */
-int emit_templates(const Model *m, const char *user_dir, Outputs *o);
 
 #endif

@@ -1,5 +1,7 @@
-/* report.h - the diagnostics of a run, for machines.
+/* report.h - the diagnostics of a run, for machines (src/report/).
  *
+ *   json    one JSON document: every diagnostic with location, severity,
+ *           rule, target, notes and help, and the counts
  *   sarif   SARIF 2.1.0 for code scanning: every rule's metadata, stable
  *           ruleIds, partialFingerprints, waived findings as suppressions
  *   junit   JUnit XML (the Jenkins xunit schema): a test suite per spec
@@ -14,6 +16,7 @@
 #include "topoc/diag.h"
 #include "topoc/strbuf.h"
 
+void report_json(const Diags *ds, Strbuf *out);
 void report_sarif(const Diags *ds, const char *version, Strbuf *out);
 void report_junit(const Diags *ds, Strbuf *out);
 void report_github(const Diags *ds, Strbuf *out);

@@ -8,7 +8,6 @@
  *   help: did you mean 'region'?
  */
 #include "topoc/diag.h"
-#include "topoc/json.h"
 #include "topoc/util.h"
 
 #include <stdarg.h>
@@ -405,58 +404,4 @@ void diags_print_text(const Diags *ds, FILE *f, bool color)
             print_snippet(f, &s->loc, st);
         }
     }
-}
-
-/* ---- JSON output ---- */
-
-static JsonVal *loc_json(JsonVal *o, const Loc *loc)
-{
-    if (loc->src) {
-        jv_set(o, "file", jv_str(loc->src->path));
-        if (loc->line > 0) {
-            jv_set(o, "line", jv_int(loc->line));
-            jv_set(o, "column", jv_int(loc->col));
-        }
-    }
-    return o;
-}
-
-void diags_print_json(const Diags *ds, Strbuf *out)
-{
-    JsonVal *list = jv_arr();
-    for (int i = 0; i < ds->n; i++) {
-        const Diag *d = ds->v[i];
-        JsonVal *o = loc_json(jv_obj(), &d->loc);
-        jv_set(o, "severity", jv_str(d->sev == SEV_ERROR     ? "error"
-                                     : d->sev == SEV_WARNING ? "warning"
-                                                             : "note"));
-        jv_set(o, "rule", jv_str(d->rule));
-        jv_set(o, "message", jv_str(d->msg));
-        if (d->target)
-            jv_set(o, "target", jv_str(d->target));
-        jv_set(o, "suppressed", jv_bool(d->suppressed));
-        if (d->justification)
-            jv_set(o, "justification", jv_str(d->justification));
-        JsonVal *notes = jv_arr(), *help = jv_arr();
-        for (int j = 0; j < d->nsubs; j++) {
-            const DiagSub *s = &d->subs[j];
-            if (s->help) {
-                jv_push(help, jv_str(s->msg));
-                continue;
-            }
-            JsonVal *n = loc_json(jv_obj(), &s->loc);
-            jv_set(n, "message", jv_str(s->msg));
-            jv_push(notes, n);
-        }
-        jv_set(o, "notes", notes);
-        jv_set(o, "help", help);
-        jv_push(list, o);
-    }
-    JsonVal *root = jv_obj();
-    jv_set(root, "diagnostics", list);
-    jv_set(root, "errors", jv_int(ds->nerrors));
-    jv_set(root, "warnings", jv_int(ds->nwarnings));
-    jv_set(root, "suppressed", jv_int(ds->nsuppressed));
-    jv_write(root, out);
-    jv_free(root);
 }

@@ -1,4 +1,9 @@
-/* output.c - writing an Outputs set atomically enough (see emit.h).
+/* output.c - the emit stage's shared machinery (src/emit/): every output
+ * family adds files to one Outputs set in memory, and this file writes the
+ * set; beside it model.json (emit_model.c), ARM template shapes (arm.c),
+ * quoting per format (escape.c) and the template engine (mustache.c).
+ *
+ * Writing an Outputs set atomically enough (see emit.h).
  *
  * Files are written to DIR/.topoc-staging-PID first.  Then each top-level
  * entry is swapped in with rename(2): the old one moves aside, the new one

@@ -8,6 +8,8 @@
 #include "topoc/schema.h"
 #include "topoc/util.h"
 
+#include "decode_formats.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <limits.h>
@@ -73,264 +75,6 @@ static Diag *bad_value(Dec *d, const Node *n, const char *key,
     if (detail)
         diag_help(d->ds, g, "%s", detail);
     return g;
-}
-
-static bool parse_ll(const char *s, long long *out, char **end)
-{
-    errno = 0;
-    if (!isdigit((unsigned char)s[0]) && s[0] != '-')
-        return false;
-    *out = strtoll(s, end, 10);
-    return errno == 0;
-}
-
-/* Number with a unit suffix from units[]: {suffix, multiplier}. */
-typedef struct Unit {
-    const char *suffix;
-    long long mult;
-} Unit;
-
-static const Unit byte_units[] = {
-    {"", 1},           {"b", 1},          {"B", 1},
-    {"k", 1LL << 10},  {"K", 1LL << 10},  {"KB", 1LL << 10},
-    {"Ki", 1LL << 10}, {"KiB", 1LL << 10}, {"m", 1LL << 20},
-    {"M", 1LL << 20},  {"MB", 1LL << 20}, {"Mi", 1LL << 20},
-    {"MiB", 1LL << 20}, {"g", 1LL << 30}, {"G", 1LL << 30},
-    {"GB", 1LL << 30}, {"Gi", 1LL << 30}, {"GiB", 1LL << 30},
-    {NULL, 0}};
-static const Unit time_units[] = {{"", 1},      {"s", 1},    {"m", 60},
-                                  {"h", 3600},  {"d", 86400}, {NULL, 0}};
-
-static bool parse_units(const char *s, const Unit *units, long long *out)
-{
-    long long v;
-    char *end;
-    if (!parse_ll(s, &v, &end) || v < 0)
-        return false;
-    for (const Unit *u = units; u->suffix; u++) {
-        if (strcmp(end, u->suffix) == 0) {
-            if (v > LLONG_MAX / u->mult)
-                return false;
-            *out = v * u->mult;
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool parse_cpu(const char *s, long long *out)
-{
-    long long whole = 0, frac = 0;
-    int digits = 0;
-    char *end;
-    size_t n = strlen(s);
-    if (n > 1 && s[n - 1] == 'm') {
-        if (!parse_ll(s, &whole, &end) || *end != 'm' || whole < 0)
-            return false;
-        *out = whole;
-        return true;
-    }
-    if (!parse_ll(s, &whole, &end) || whole < 0 || whole > 1000000)
-        return false;
-    if (*end == '.') {
-        for (end++; isdigit((unsigned char)*end); end++) {
-            if (++digits > 3)
-                return false;
-            frac = frac * 10 + (*end - '0');
-        }
-        if (digits == 0)
-            return false;
-        while (digits++ < 3)
-            frac *= 10;
-    }
-    if (*end)
-        return false;
-    *out = whole * 1000 + frac;
-    return true;
-}
-
-static bool valid_name(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 63 || !islower((unsigned char)s[0]) || s[n - 1] == '-')
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) &&
-            s[i] != '-')
-            return false;
-    return true;
-}
-
-static bool valid_domain(const char *s)
-{
-    size_t n = strlen(s), label = 0;
-    if (n == 0 || n > 253)
-        return false;
-    for (size_t i = 0; i <= n; i++) {
-        char c = s[i];
-        if (c == '.' || c == '\0') {
-            if (label == 0 || label > 63 || s[i - 1] == '-')
-                return false;
-            label = 0;
-            continue;
-        }
-        if (label == 0 && c == '-')
-            return false;
-        if (!islower((unsigned char)c) && !isdigit((unsigned char)c) &&
-            c != '-')
-            return false;
-        label++;
-    }
-    return true;
-}
-
-/* URL characters allowed by RFC 3986, minus those that are never needed in
- * a spec and are dangerous in generated configs (quotes, braces, '\'). */
-static bool url_char(char c)
-{
-    return isalnum((unsigned char)c) || strchr("-._~:/?#[]@!$&()*+,;=%", c);
-}
-
-static bool valid_url(const char *s)
-{
-    const char *p;
-    if (strncmp(s, "https://", 8) == 0)
-        p = s + 8;
-    else if (strncmp(s, "http://", 7) == 0)
-        p = s + 7;
-    else
-        return false;
-    size_t host = strcspn(p, ":/?#");
-    if (host == 0 || host > 253)
-        return false;
-    char buf[256];
-    memcpy(buf, p, host);
-    buf[host] = '\0';
-    if (!valid_domain(buf))
-        return false;
-    for (; *p; p++)
-        if (!url_char(*p) || *p == '\'' || *p == '(' || *p == ')')
-            return false;
-    return true;
-}
-
-static bool valid_ipnet(const char *s, bool v4_only, bool need_prefix,
-                        const char **why)
-{
-    char buf[64];
-    size_t n = strlen(s);
-    if (n >= sizeof buf)
-        return false;
-    memcpy(buf, s, n + 1);
-    char *slash = strchr(buf, '/');
-    long prefix = -1;
-    if (slash) {
-        char *end;
-        *slash = '\0';
-        if (!isdigit((unsigned char)slash[1]))
-            return false;
-        prefix = strtol(slash + 1, &end, 10);
-        if (*end)
-            return false;
-    } else if (need_prefix) {
-        *why = "add the prefix length, e.g. /16";
-        return false;
-    }
-    unsigned char addr[16];
-    if (inet_pton(AF_INET, buf, addr) == 1) {
-        if (prefix > 32)
-            return false;
-        if (prefix >= 0) {
-            unsigned long a = (unsigned long)addr[0] << 24 |
-                              (unsigned long)addr[1] << 16 |
-                              (unsigned long)addr[2] << 8 | addr[3];
-            unsigned long mask = prefix ? 0xFFFFFFFFUL << (32 - prefix) : 0;
-            if (a & ~mask & 0xFFFFFFFFUL) {
-                *why = "the address has bits set after the prefix; use the "
-                       "network's first address";
-                return false;
-            }
-        }
-        return true;
-    }
-    if (!v4_only && inet_pton(AF_INET6, buf, addr) == 1)
-        return prefix <= 128;
-    return false;
-}
-
-static bool param_name(const char *s, size_t n)
-{
-    if (n == 0 || n > 64 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
-        return false;
-    for (size_t i = 1; i < n; i++)
-        if (!isalnum((unsigned char)s[i]) && s[i] != '_')
-            return false;
-    return true;
-}
-
-/* A route path template: '/' then segments of URL path characters, where a
- * segment may hold {param} placeholders.  Returns NULL or what is wrong. */
-static const char *path_problem(const char *s)
-{
-    if (s[0] != '/')
-        return "a path starts with '/'";
-    if (strlen(s) > 2048)
-        return "the path is longer than 2048 characters";
-    for (const char *p = s; *p; p++) {
-        if (*p == '{') {
-            const char *close = strchr(p, '}');
-            if (!close)
-                return "'{' is not closed by '}'";
-            const char *next = strchr(close, '{'), *slash = strchr(close, '/');
-            if (next && (!slash || next < slash))
-                return "one {parameter} per segment";
-            if (!param_name(p + 1, (size_t)(close - p - 1)))
-                return "a {parameter} name is letters, digits and '_', "
-                       "starting with a letter";
-            p = close;
-            continue;
-        }
-        if (*p == '}')
-            return "'}' without '{'";
-        if (*p == '*' && p[1] == '*') {
-            if (p[-1] != '/' || p[2] != '\0')
-                return "'**' (any rest of the path) is only allowed as the "
-                       "whole last segment: /files/**";
-            break;
-        }
-        if (*p == '/' && p[1] == '/')
-            return "empty segment '//'";
-        if (!isalnum((unsigned char)*p) && !strchr("-._~!*+,:@/%", *p))
-            return "only letters, digits, '/', '{param}' and -._~!*+,:@% "
-                   "may appear in a path";
-    }
-    return NULL;
-}
-
-static bool valid_image(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 255 || !isalnum((unsigned char)s[0]))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) &&
-            !strchr("._-/:@", s[i]))
-            return false;
-    return true;
-}
-
-static bool valid_date(const char *s)
-{
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return false;
-    int y = atoi(s), m = atoi(s + 5), dd = atoi(s + 8);
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m >= 1 && m <= 12 && dd >= 1 &&
-           dd <= (m == 2 && !leap ? 28 : days[m - 1]);
 }
 
 static void list_values(Strbuf *sb, const char *const *v)
@@ -406,10 +150,10 @@ static void decode_scalar(Dec *d, const Field *f, FieldType t, const Node *n,
     case F_CPU: {
         char *end = NULL;
         bool ok = !n->quoted &&
-                  (t == F_INT      ? parse_ll(s, &v, &end) && !*end
-                   : t == F_BYTES  ? parse_units(s, byte_units, &v)
-                   : t == F_CPU    ? parse_cpu(s, &v)
-                                   : parse_units(s, time_units, &v));
+                  (t == F_INT      ? fmt_parse_ll(s, &v, &end) && !*end
+                   : t == F_BYTES  ? fmt_parse_bytes(s, &v)
+                   : t == F_CPU    ? fmt_parse_cpu(s, &v)
+                                   : fmt_parse_seconds(s, &v));
         if (!ok) {
             Diag *g = diag_error(d->ds, n->loc, "type-mismatch",
                                  "'%s' expects %s, found '%s'", f->key,
@@ -471,7 +215,7 @@ static void decode_scalar(Dec *d, const Field *f, FieldType t, const Node *n,
         return;
     }
     case F_NAME:
-        if (!valid_name(s)) {
+        if (!fmt_valid_name(s)) {
             bad_value(d, n, f->key, "'%s' must be a name, found '%s'",
                       "names use lower-case letters, digits and '-', start "
                       "with a letter and are at most 63 characters");
@@ -479,7 +223,7 @@ static void decode_scalar(Dec *d, const Field *f, FieldType t, const Node *n,
         }
         break;
     case F_DOMAIN:
-        if (!valid_domain(s)) {
+        if (!fmt_valid_domain(s)) {
             bad_value(d, n, f->key, "'%s' must be a DNS name, found '%s'",
                       "lower-case labels of letters, digits and '-', "
                       "separated by dots");
@@ -487,7 +231,7 @@ static void decode_scalar(Dec *d, const Field *f, FieldType t, const Node *n,
         }
         break;
     case F_URL:
-        if (!valid_url(s)) {
+        if (!fmt_valid_url(s)) {
             bad_value(d, n, f->key, "'%s' must be a URL, found '%s'",
                       "write https://host/path with no spaces or quotes");
             return;
@@ -495,7 +239,7 @@ static void decode_scalar(Dec *d, const Field *f, FieldType t, const Node *n,
         break;
     case F_CIDR:
     case F_IPNET:
-        if (!valid_ipnet(s, t == F_CIDR, t == F_CIDR, &why)) {
+        if (!fmt_valid_ipnet(s, t == F_CIDR, t == F_CIDR, &why)) {
             bad_value(d, n, f->key,
                       t == F_CIDR ? "'%s' must be an IPv4 network, found '%s'"
                                   : "'%s' must be an IP address or network, "
@@ -505,7 +249,7 @@ static void decode_scalar(Dec *d, const Field *f, FieldType t, const Node *n,
         }
         break;
     case F_PATH:
-        why = path_problem(s);
+        why = fmt_path_problem(s);
         if (why) {
             Diag *g = diag_error(d->ds, n->loc, "invalid-path",
                                  "invalid path '%s'", s);
@@ -532,14 +276,14 @@ static void decode_scalar(Dec *d, const Field *f, FieldType t, const Node *n,
         }
         break;
     case F_DATE:
-        if (!valid_date(s)) {
+        if (!fmt_valid_date(s)) {
             bad_value(d, n, f->key, "'%s' must be a date, found '%s'",
                       "write it as YYYY-MM-DD, e.g. 2027-03-31");
             return;
         }
         break;
     case F_IMAGE:
-        if (!valid_image(s)) {
+        if (!fmt_valid_image(s)) {
             bad_value(d, n, f->key,
                       "'%s' must be a container image, found '%s'",
                       "write registry/name:tag in lower case");

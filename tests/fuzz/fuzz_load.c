@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     diags_sort(&ds);
     Strbuf sb = STRBUF_INIT;
-    diags_print_json(&ds, &sb); /* exercises every diagnostic's text */
+    report_json(&ds, &sb); /* exercises every diagnostic's text */
     report_sarif(&ds, "fuzz", &sb);
     report_junit(&ds, &sb);
     report_github(&ds, &sb);

@@ -1,5 +1,15 @@
-/* emit_gateway.c - the routing table, out/ENV/gateway/routes.json: what
- * every gateway target is derived from.
+/* gateway_routes.c - the gateway room's main file (src/gateway/): from the
+ * resolved model's routes and edge, everything that takes a client's
+ * request through the WAF to its service, per environment:
+ *   routes.json        the routing table (this file), what every target
+ *                      is derived from
+ *   nginx/             nginx + ModSecurity + OWASP CRS (gateway_nginx.c)
+ *   azure/edge.json    App Gateway WAF_v2 + WAF policy (gateway_azure.c)
+ *                      and API Management (gateway_apim.c)
+ *   TARGET/            template targets such as HAProxy
+ *                      (gateway_templates.c)
+ *
+ * The routing table, out/ENV/gateway/routes.json:
  *
  * Routes are listed in the matching order (routing.h), so a first-match
  * engine that takes them in this order picks the route the spec intends.
@@ -7,7 +17,7 @@
  * on the same host and methods does (checked with PCRE2): the end-to-end
  * tests send exactly these.
  */
-#include "topoc/emit.h"
+#include "topoc/gateway.h"
 #include "topoc/json.h"
 #include "topoc/pattern.h"
 #include "topoc/routing.h"

@@ -1,5 +1,9 @@
-/* emit_appservice.c - deployment manifests for Azure App Service, the
- * platform's home: ENV/manifests/azure/environment.json (virtual network,
+/* manifests_appservice.c - the manifests room's main file
+ * (src/manifests/): from the resolved model's services, stores, teams and
+ * environments, how each environment is deployed and scaled -- on Azure App
+ * Service (this file) and on Kubernetes (manifests_kubernetes.c).
+ *
+ * Deployment manifests for Azure App Service, the platform's home: ENV/manifests/azure/environment.json (virtual network,
  * Key Vault, data stores, an action group per team) and
  * ENV/manifests/azure/services/SERVICE.json (plan, Linux container Web
  * App, autoscale with paired out/in rules, metric alerts to the owning
@@ -11,7 +15,8 @@
  * Not emitted: caches (no Azure Cache schema in the reference set) and SQL
  * failover groups; both are listed in the environment template's metadata.
  */
-#include "topoc/emit.h"
+#include "topoc/arm.h"
+#include "topoc/manifests.h"
 #include "topoc/json.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"
@@ -38,21 +43,9 @@ typedef struct Mf {
 static const char *P(Mf *f) { return f->m->platform->name.s; }
 static const char *E(Mf *f) { return f->env->env->name.s; }
 
-/* An Azure name with a length limit and a restricted alphabet: kept when
- * it fits, else cut and made unique with a hash of the whole. */
 static const char *az_name(Mf *f, const char *want, size_t max, bool hyphens)
 {
-    char buf[256];
-    size_t k = 0;
-    for (const char *p = want; *p && k < sizeof buf - 1; p++)
-        if (isalnum((unsigned char)*p) || (hyphens && *p == '-'))
-            buf[k++] = (char)tolower((unsigned char)*p);
-    buf[k] = '\0';
-    if (k <= max)
-        return arena_strdup(f->a, buf);
-    uint64_t h = fnv1a(want, strlen(want), 1469598103934665603ULL);
-    return arena_printf(f->a, "%.*s%06llx", (int)(max - 6), buf,
-                        (unsigned long long)(h & 0xffffff));
+    return arm_name(f->a, want, max, hyphens);
 }
 
 static const char *vault_name(Mf *f)
@@ -87,15 +80,12 @@ static JsonVal *resource(const char *type, const char *version,
 
 static JsonVal *id_of(Mf *f, const char *type, const char *a, const char *b)
 {
-    return jv_str(b ? arena_printf(f->a, "[resourceId('%s', '%s', '%s')]",
-                                   type, a, b)
-                    : arena_printf(f->a, "[resourceId('%s', '%s')]", type,
-                                   a));
+    return jv_str(arm_id(f->a, type, a, b));
 }
 
 static JsonVal *template_root(Mf *f, JsonVal *resources)
 {
-    JsonVal *root = jv_obj(), *params = jv_obj(), *loc = jv_obj(),
+    JsonVal *params = jv_obj(), *loc = jv_obj(),
             *allowed = jv_arr();
     const StrList *ar = &f->m->platform->residency->allowed_regions;
     for (int i = 0; i < ar->n; i++)
@@ -104,12 +94,7 @@ static JsonVal *template_root(Mf *f, JsonVal *resources)
     jv_set(loc, "defaultValue", jv_str(f->env->env->region.s));
     jv_set(loc, "allowedValues", allowed);
     jv_set(params, "location", loc);
-    jv_set(root, "$schema", jv_str("https://schema.management.azure.com/"
-                                   "schemas/2019-04-01/deploymentTemplate.json#"));
-    jv_set(root, "contentVersion", jv_str("1.0.0.0"));
-    jv_set(root, "parameters", params);
-    jv_set(root, "resources", resources);
-    return root;
+    return arm_template(params, resources);
 }
 
 static void write_template(Mf *f, JsonVal *root, const char *file, Outputs *o)
@@ -435,10 +420,8 @@ static void service(Mf *f, const Service *s, Outputs *o)
     const char *site = arena_strndup(f->a, backend_host(f->a, f->m, f->env, s),
                                      strcspn(backend_host(f->a, f->m, f->env,
                                                           s), "."));
-    const char *plan_id = arena_printf(
-        f->a, "[resourceId('Microsoft.Web/serverfarms', '%s')]", plan);
-    const char *site_id = arena_printf(
-        f->a, "[resourceId('Microsoft.Web/sites', '%s')]", site);
+    const char *plan_id = arm_id(f->a, "Microsoft.Web/serverfarms", plan, NULL);
+    const char *site_id = arm_id(f->a, "Microsoft.Web/sites", site, NULL);
     const Scaling *sc = s->scaling;
     JsonVal *res = jv_arr();
 
@@ -470,10 +453,9 @@ static void service(Mf *f, const Service *s, Outputs *o)
     jv_set(sp, "serverFarmId", jv_str(plan_id));
     jv_set(sp, "httpsOnly", jv_bool(true));
     jv_set(sp, "virtualNetworkSubnetId",
-           jv_str(arena_printf(f->a,
-                               "[resourceId('Microsoft.Network/virtualNetworks/"
-                               "subnets', 'vnet-%s-%s', 'apps')]",
-                               P(f), E(f))));
+           jv_str(arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",
+                         arena_printf(f->a, "vnet-%s-%s", P(f), E(f)),
+                         "apps")));
     jv_set(sp, "siteConfig", cfg);
     jv_set(id, "type", jv_str("SystemAssigned")); /* reads the Key Vault */
     JsonVal *sr = resource("Microsoft.Web/sites", WEB, site,

@@ -1,4 +1,4 @@
-/* emit_templates.c - text targets rendered from logic-less templates:
+/* gateway_templates.c - text targets rendered from logic-less templates:
  * every TEMPLATES/TARGET/FILE.mustache becomes ENV/gateway/TARGET/FILE.
  *
  * The view (below) is built here, in C: routes in the matching order,
@@ -8,7 +8,7 @@
  * targets of the same name.  {{value}} is escaped for the output file's
  * format, chosen by its extension (escape.h).
  */
-#include "topoc/emit.h"
+#include "topoc/gateway.h"
 #include "topoc/escape.h"
 #include "topoc/json.h"
 #include "topoc/mustache.h"

@@ -1,4 +1,4 @@
-/* render_graph.c - the only file that uses Graphviz (see graph.h).
+/* diagrams_render.c - the only file that uses Graphviz (see graph.h).
  *
  * Our names all start with pic_: Graphviz's libraries export many plain
  * ones (libgvc has its own graph_init), and a function of the executable

@@ -1,4 +1,4 @@
-/* emit_kubernetes.c - where the platform grows: ENV/manifests/kubernetes/.
+/* manifests_kubernetes.c - where the platform grows: ENV/manifests/kubernetes/.
  *
  *   namespace.yaml          the environment's namespace, and a NetworkPolicy
  *                           that denies all ingress by default
@@ -13,7 +13,7 @@
  * every string quoted (json.c), in sorted key order: deterministic, and one
  * file per service.
  */
-#include "topoc/emit.h"
+#include "topoc/manifests.h"
 #include "topoc/json.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"

@@ -1,4 +1,4 @@
-/* emit_nginx.c - the edge of one environment for nginx + ModSecurity v3 +
+/* gateway_nginx.c - the edge of one environment for nginx + ModSecurity v3 +
  * OWASP CRS 3.3 as Debian 12 packages them: ENV/gateway/nginx/.
  *
  *   nginx.conf          servers, locations, rate limits, IP lists, maps
@@ -29,7 +29,7 @@
  * quotes and control bytes as \xHH; custom-rule values are hex-escaped
  * whole, so no spec string can end a token or start a directive.
  */
-#include "topoc/emit.h"
+#include "topoc/gateway.h"
 #include "topoc/escape.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"

@@ -1,4 +1,9 @@
-/* report_sarif.c - SARIF 2.1.0 (OASIS), checked in the tests against the
+/* report_sarif.c - the report room's main file (src/report/): from the
+ * diagnostics of a run, reports for machines -- SARIF (this file), JSON
+ * (report_json.c), JUnit (report_junit.c), GitHub workflow commands
+ * (report_github.c); see report.h.
+ *
+ * SARIF 2.1.0 (OASIS), checked in the tests against the
  * errata01 schema.  GitHub code scanning reads: tool.driver.name and rules,
  * results[].ruleId/level/message/locations, partialFingerprints. */
 #include "topoc/check.h"

@@ -1,4 +1,8 @@
-/* emit_diagrams.c - topology pictures and the docs catalogue.
+/* diagrams_views.c - the diagrams room's main file (src/diagrams/): from
+ * the resolved model (and, with check --highlight, the findings), the
+ * pictures of the topology and the docs catalogue that shows them.  The
+ * views (this file) build plain graphs (graph.h); diagrams_render.c lays
+ * them out with Graphviz; diagrams_docs.c writes the catalogue.
  *
  *   ENV/diagrams/network.{dot,svg,png}   clients -> WAF -> gateway ->
  *        services grouped by domain -> stores; connectors -> sources, which
@@ -17,7 +21,7 @@
  * edges to routes with findings, and in the overview the domains holding
  * any of these.  Graphviz is behind graph.h.
  */
-#include "topoc/emit.h"
+#include "topoc/diagrams.h"
 #include "topoc/graph.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"

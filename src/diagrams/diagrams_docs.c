@@ -1,4 +1,4 @@
-/* emit_docs.c - docs/index.html: a static catalogue of the platform for
+/* diagrams_docs.c - docs/index.html: a static catalogue of the platform for
  * the docs pipeline.  Per environment its pictures, and per service its
  * team, routes, scaling, dependencies and instances, with a link to the
  * service's own picture.  One self-contained file: inline CSS, no script,
@@ -7,7 +7,7 @@
  * routes) is escaped; names, regions, CIDRs and domains are printed as
  * they are because the schema admits only [a-z0-9.-/] forms of them.
  */
-#include "topoc/emit.h"
+#include "topoc/diagrams.h"
 #include "topoc/escape.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"

@@ -1,13 +1,11 @@
-/* emit_azure.c - the edge on Azure: ENV/gateway/azure/edge.json, one ARM
+/* gateway_azure.c - the edge on Azure: ENV/gateway/azure/edge.json, one ARM
  * deployment template with
  *   - the Application Gateway WAF policy (managed rule set, mode, limits,
  *     custom rules for IP lists, internal paths, rate limits and the
  *     platform's own rules, exclusions);
  *   - the Application Gateway WAF_v2: a listener per host, HTTP->HTTPS
  *     redirects, backend pools, URL path maps in first-match order;
- *   - API Management: a backend per service, an API per host, an operation
- *     per route and method (urlTemplate = the route's template) with an
- *     XML policy (written with libxml2) that sets the backend.
+ *   - API Management (gateway_apim.c).
  * and ENV/gateway/azure/appgw-paths.txt.
  *
  * App Gateway path rules allow only an exact path or a prefix ending in
@@ -17,40 +15,25 @@
  * goes to API Management, which routes on the full template.  Each template's fate is
  * in appgw-paths.txt, and every pattern handed to API Management is a note.
  */
-#include "topoc/emit.h"
+#include "topoc/arm.h"
+#include "topoc/gateway.h"
 #include "topoc/json.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"
-#include "topoc/xml.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway_azure.h"
+
 #define NRP_VERSION "2025-07-01"
-#define APIM_VERSION "2024-05-01"
 
-typedef struct Az {
-    const Model *m;
-    const EnvModel *env;
-    Diags *ds;
-    Arena *a;
-    RouteEntry *v; /* public routes, in matching order */
-    int n;
-    char agw[128], wafp[128], apim[128];
-} Az;
-
-static JsonVal *ref(const char *type, const char *a, const char *b)
+static JsonVal *ref(Az *z, const char *type, const char *a, const char *b)
 {
-    char buf[512];
-    if (b)
-        snprintf(buf, sizeof buf, "[resourceId('%s', '%s', '%s')]", type, a,
-                 b);
-    else
-        snprintf(buf, sizeof buf, "[resourceId('%s', '%s')]", type, a);
     JsonVal *o = jv_obj();
-    jv_set(o, "id", jv_str(buf));
+    jv_set(o, "id", jv_str(arm_id(z->a, type, a, b)));
     return o;
 }
 
@@ -59,7 +42,7 @@ static JsonVal *sub(Az *z, const char *kind, const char *name)
     char type[128];
     snprintf(type, sizeof type, "Microsoft.Network/applicationGateways/%s",
              kind);
-    return ref(type, z->agw, name);
+    return ref(z, type, z->agw, name);
 }
 
 static JsonVal *named(const char *name, JsonVal *props)
@@ -354,7 +337,7 @@ static PathRule *path_rules(Az *z, int lo, int hi, int *n)
     return v;
 }
 
-static void label(char *out, size_t n, const char *host)
+void azure_edge_label(char *out, size_t n, const char *host)
 {
     snprintf(out, n, "%s", host);
     for (char *p = out; *p; p++)
@@ -426,7 +409,7 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
             hi++;
         const Route *r0 = z->v[lo].r;
         char lb[200], https[220], http[220], redir[220], map[220], rw[220];
-        label(lb, sizeof lb, r0->fqdn.s);
+        azure_edge_label(lb, sizeof lb, r0->fqdn.s);
         snprintf(https, sizeof https, "https-%s", lb);
         snprintf(http, sizeof http, "http-%s", lb);
         snprintf(redir, sizeof redir, "to-https-%s", lb);
@@ -535,14 +518,13 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     jv_set(auto_, "maxCapacity", jv_int(10));
     jv_set(p, "autoscaleConfiguration", auto_);
     jv_set(p, "enableHttp2", jv_bool(true));
-    JsonVal *fw = jv_obj();
-    char fwid[256];
-    snprintf(fwid, sizeof fwid,
-             "[resourceId('Microsoft.Network/"
-             "ApplicationGatewayWebApplicationFirewallPolicies', '%s')]",
-             z->wafp);
-    jv_set(fw, "id", jv_str(fwid));
-    jv_set(p, "firewallPolicy", fw);
+    const char *fwid = arm_id(
+        z->a, "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+        z->wafp, NULL);
+    jv_set(p, "firewallPolicy",
+           ref(z, "Microsoft.Network/"
+                  "ApplicationGatewayWebApplicationFirewallPolicies",
+               z->wafp, NULL));
     JsonVal *ssl = jv_obj();
     if (streq(gw->tls_min_version.s, "1.3")) {
         jv_set(ssl, "policyType", jv_str("CustomV2"));
@@ -611,172 +593,6 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     return res;
 }
 
-/* ---- API Management ---- */
-
-static JsonVal *apim_resource(Az *z, const char *type, const char *name,
-                              JsonVal *props, JsonVal *deps)
-{
-    JsonVal *r = jv_obj();
-    char t[160];
-    snprintf(t, sizeof t, "Microsoft.ApiManagement/service/%s", type);
-    jv_set(r, "type", jv_str(t));
-    jv_set(r, "apiVersion", jv_str(APIM_VERSION));
-    jv_set(r, "name", jv_str(name));
-    jv_set(r, "properties", props);
-    if (deps)
-        jv_set(r, "dependsOn", deps);
-    (void)z;
-    return r;
-}
-
-/* The operation's policy: send it to its service's backend. */
-static char *operation_policy(const Service *s)
-{
-    XmlOut *x = xml_new(false, false);
-    xml_start(x, "policies");
-    xml_start(x, "inbound");
-    xml_start(x, "base");
-    xml_end(x);
-    xml_start(x, "set-backend-service");
-    xml_attr(x, "backend-id", s->name.s);
-    xml_end(x);
-    xml_end(x);
-    static const char *const sections[] = {"backend", "outbound", "on-error"};
-    for (int i = 0; i < 3; i++) {
-        xml_start(x, sections[i]);
-        xml_start(x, "base");
-        xml_end(x);
-        xml_end(x);
-    }
-    Strbuf sb = STRBUF_INIT;
-    xml_finish(x, &sb);
-    return sb_detach(&sb, NULL);
-}
-
-static void api_management(Az *z, JsonVal *resources)
-{
-    char name[512];
-    for (int i = 0; i < z->env->nservices; i++) {
-        const Service *s = z->env->services[i];
-        if (!has_public_route(s))
-            continue;
-        JsonVal *p = jv_obj(), *tls = jv_obj();
-        jv_set(p, "url", jv_str(arena_printf(z->a, "https://%s",
-                                             backend_host(z->a, z->m, z->env,
-                                                          s))));
-        jv_set(p, "protocol", jv_str("http"));
-        jv_set(tls, "validateCertificateChain", jv_bool(true));
-        jv_set(tls, "validateCertificateName", jv_bool(true));
-        jv_set(p, "tls", tls);
-        jv_set(p, "description", jv_str(s->name.s));
-        snprintf(name, sizeof name, "%s/%s", z->apim, s->name.s);
-        jv_push(resources, apim_resource(z, "backends", name, p, NULL));
-    }
-    for (int lo = 0; lo < z->n;) {
-        int hi = lo + 1;
-        while (hi < z->n && !strcmp(z->v[hi].r->fqdn.s, z->v[lo].r->fqdn.s))
-            hi++;
-        char lb[200], api[512];
-        label(lb, sizeof lb, z->v[lo].r->fqdn.s);
-        snprintf(api, sizeof api, "%s/%s", z->apim, lb);
-        JsonVal *ap = jv_obj(), *protocols = jv_arr();
-        jv_set(ap, "displayName", jv_str(z->v[lo].r->fqdn.s));
-        jv_set(ap, "path", jv_str(lb));
-        jv_push(protocols, jv_str("https"));
-        jv_set(ap, "protocols", protocols);
-        jv_set(ap, "subscriptionRequired", jv_bool(false));
-        jv_push(resources, apim_resource(z, "apis", api, ap, NULL));
-        for (int i = lo; i < hi; i++) {
-            const RouteEntry *e = &z->v[i];
-            int k = 0;
-            while (k < e->svc->routes.n && e->svc->routes.v[k] != e->r)
-                k++;
-            for (unsigned b = 0; b < 7; b++) {
-                if (!(e->methods & (1u << b)))
-                    continue;
-                char op[128], opname[640], method[16];
-                snprintf(method, sizeof method, "%s", route_method_names[b]);
-                for (char *q = method; *q; q++)
-                    *q = (char)tolower((unsigned char)*q);
-                snprintf(op, sizeof op, "%s-%d-%s", e->svc->name.s, k + 1,
-                         method);
-                snprintf(opname, sizeof opname, "%s/%s", api, op);
-                if (strlen(opname) > 80) { /* the schema's limit */
-                    uint64_t h = fnv1a(op, strlen(op), 1469598103934665603ULL);
-                    snprintf(op, sizeof op, "op-%012llx-%s",
-                             (unsigned long long)(h & 0xffffffffffffULL),
-                             method);
-                    snprintf(opname, sizeof opname, "%s/%s", api, op);
-                }
-                Strbuf tmpl = STRBUF_INIT, disp = STRBUF_INIT;
-                const char *path = e->r->path.s;
-                size_t plen = strlen(path);
-                if (plen >= 3 && !strcmp(path + plen - 3, "/**")) {
-                    sb_add(&tmpl, path, plen - 3);
-                    sb_puts(&tmpl, "/*");
-                } else {
-                    sb_puts(&tmpl, path);
-                }
-                sb_printf(&disp, "%s %s", route_method_names[b], path);
-                JsonVal *p = jv_obj(), *params = jv_arr();
-                jv_set(p, "displayName", jv_str(disp.buf));
-                jv_set(p, "method", jv_str(route_method_names[b]));
-                jv_set(p, "urlTemplate", jv_str(tmpl.buf));
-                for (int s = 0; s < e->nsegs; s++) {
-                    if (e->segs[s].kind != SEG_PARAM)
-                        continue;
-                    JsonVal *tp = jv_obj();
-                    jv_set(tp, "name", jv_str(e->segs[s].name));
-                    jv_set(tp, "type", jv_str("string"));
-                    jv_set(tp, "required", jv_bool(true));
-                    jv_push(params, tp);
-                }
-                jv_set(p, "templateParameters", params);
-                JsonVal *deps = jv_arr();
-                char dep[700];
-                snprintf(dep, sizeof dep,
-                         "[resourceId('Microsoft.ApiManagement/service/apis', "
-                         "'%s', '%s')]",
-                         z->apim, lb);
-                jv_push(deps, jv_str(dep));
-                jv_push(resources,
-                        apim_resource(z, "apis/operations", opname, p, deps));
-                char polname[700];
-                snprintf(polname, sizeof polname, "%s/policy", opname);
-                char *xml = operation_policy(e->svc);
-                JsonVal *pp = jv_obj(), *pdeps = jv_arr();
-                jv_set(pp, "format", jv_str("rawxml"));
-                jv_set(pp, "value", jv_str(xml));
-                free(xml);
-                snprintf(dep, sizeof dep,
-                         "[resourceId('Microsoft.ApiManagement/service/apis/"
-                         "operations', '%s', '%s', '%s')]",
-                         z->apim, lb, op);
-                jv_push(pdeps, jv_str(dep));
-                snprintf(dep, sizeof dep,
-                         "[resourceId('Microsoft.ApiManagement/service/"
-                         "backends', '%s', '%s')]",
-                         z->apim, e->svc->name.s);
-                jv_push(pdeps, jv_str(dep));
-                jv_push(resources, apim_resource(z, "apis/operations/policies",
-                                                 polname, pp, pdeps));
-                sb_release(&tmpl);
-                sb_release(&disp);
-            }
-        }
-        lo = hi;
-    }
-}
-
-static JsonVal *parameter(const char *type, const char *description)
-{
-    JsonVal *p = jv_obj(), *meta = jv_obj();
-    jv_set(p, "type", jv_str(type));
-    jv_set(meta, "description", jv_str(description));
-    jv_set(p, "metadata", meta);
-    return p;
-}
-
 static void emit_env(const Model *m, const EnvModel *env, Diags *ds,
                      Outputs *o)
 {
@@ -807,17 +623,17 @@ static void emit_env(const Model *m, const EnvModel *env, Diags *ds,
     JsonVal *resources = jv_arr();
     jv_push(resources, waf_policy(&z));
     jv_push(resources, app_gateway(&z, &report));
-    api_management(&z, resources);
+    azure_apim(&z, resources);
 
     JsonVal *params = jv_obj();
     jv_set(params, "gatewaySubnetId",
-           parameter("string", "The subnet the Application Gateway uses"));
+           arm_parameter("string", "The subnet the Application Gateway uses"));
     jv_set(params, "publicIpAddressId",
-           parameter("string", "The gateway's public IP address resource"));
+           arm_parameter("string", "The gateway's public IP address resource"));
     jv_set(params, "certificateSecretId",
-           parameter("string", "Key Vault secret of the TLS certificate"));
+           arm_parameter("string", "Key Vault secret of the TLS certificate"));
     jv_set(params, "identityId",
-           parameter("string", "User-assigned identity that reads the "
+           arm_parameter("string", "User-assigned identity that reads the "
                                "Key Vault"));
     const Gateway *gw = m->platform->edge->gateway;
     for (int i = 0; i < gw->client_certificates.n; i++) {
@@ -827,14 +643,9 @@ static void emit_env(const Model *m, const EnvModel *env, Diags *ds,
         for (char *p = pn; *p; p++)
             if (*p == '-')
                 *p = '_';
-        jv_set(params, pn, parameter("securestring", "Client CA, base64"));
+        jv_set(params, pn, arm_parameter("securestring", "Client CA, base64"));
     }
-    JsonVal *root = jv_obj();
-    jv_set(root, "$schema", jv_str("https://schema.management.azure.com/"
-                                   "schemas/2019-04-01/deploymentTemplate.json#"));
-    jv_set(root, "contentVersion", jv_str("1.0.0.0"));
-    jv_set(root, "parameters", params);
-    jv_set(root, "resources", resources);
+    JsonVal *root = arm_template(params, resources);
     Strbuf sb = STRBUF_INIT;
     jv_write(root, &sb);
     jv_free(root);

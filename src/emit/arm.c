@@ -1,0 +1,50 @@
+/* arm.c - the shapes of Azure Resource Manager templates (see arm.h). */
+#include "topoc/arm.h"
+#include "topoc/util.h"
+
+#include <ctype.h>
+#include <string.h>
+
+const char *arm_id(Arena *a, const char *type, const char *name_a,
+                   const char *name_b)
+{
+    if (name_b)
+        return arena_printf(a, "[resourceId('%s', '%s', '%s')]", type, name_a,
+                            name_b);
+    return arena_printf(a, "[resourceId('%s', '%s')]", type, name_a);
+}
+
+JsonVal *arm_parameter(const char *type, const char *description)
+{
+    JsonVal *p = jv_obj(), *meta = jv_obj();
+    jv_set(p, "type", jv_str(type));
+    jv_set(meta, "description", jv_str(description));
+    jv_set(p, "metadata", meta);
+    return p;
+}
+
+JsonVal *arm_template(JsonVal *params, JsonVal *resources)
+{
+    JsonVal *root = jv_obj();
+    jv_set(root, "$schema", jv_str("https://schema.management.azure.com/"
+                                   "schemas/2019-04-01/deploymentTemplate.json#"));
+    jv_set(root, "contentVersion", jv_str("1.0.0.0"));
+    jv_set(root, "parameters", params);
+    jv_set(root, "resources", resources);
+    return root;
+}
+
+const char *arm_name(Arena *a, const char *want, size_t max, bool hyphens)
+{
+    char buf[256];
+    size_t k = 0;
+    for (const char *p = want; *p && k < sizeof buf - 1; p++)
+        if (isalnum((unsigned char)*p) || (hyphens && *p == '-'))
+            buf[k++] = (char)tolower((unsigned char)*p);
+    buf[k] = '\0';
+    if (k <= max)
+        return arena_strdup(a, buf);
+    uint64_t h = fnv1a(want, strlen(want), 1469598103934665603ULL);
+    return arena_printf(a, "%.*s%06llx", (int)(max - 6), buf,
+                        (unsigned long long)(h & 0xffffff));
+}

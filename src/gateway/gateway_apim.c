@@ -1,0 +1,172 @@
+/* gateway_apim.c - API Management in the Azure edge's template
+ * (gateway_azure.c): a backend per service with a public route, an API per
+ * host, and an operation per route and method whose urlTemplate is the
+ * route's template, with an XML policy (written with libxml2) that sends it
+ * to its service's backend.  App Gateway hands API Management the paths it
+ * cannot route on its own.
+ */
+#include "topoc/arm.h"
+#include "topoc/routing.h"
+#include "topoc/util.h"
+#include "topoc/xml.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway_azure.h"
+
+#define APIM_VERSION "2024-05-01"
+
+static JsonVal *apim_resource(Az *z, const char *type, const char *name,
+                              JsonVal *props, JsonVal *deps)
+{
+    JsonVal *r = jv_obj();
+    char t[160];
+    snprintf(t, sizeof t, "Microsoft.ApiManagement/service/%s", type);
+    jv_set(r, "type", jv_str(t));
+    jv_set(r, "apiVersion", jv_str(APIM_VERSION));
+    jv_set(r, "name", jv_str(name));
+    jv_set(r, "properties", props);
+    if (deps)
+        jv_set(r, "dependsOn", deps);
+    (void)z;
+    return r;
+}
+
+/* The operation's policy: send it to its service's backend. */
+static char *operation_policy(const Service *s)
+{
+    XmlOut *x = xml_new(false, false);
+    xml_start(x, "policies");
+    xml_start(x, "inbound");
+    xml_start(x, "base");
+    xml_end(x);
+    xml_start(x, "set-backend-service");
+    xml_attr(x, "backend-id", s->name.s);
+    xml_end(x);
+    xml_end(x);
+    static const char *const sections[] = {"backend", "outbound", "on-error"};
+    for (int i = 0; i < 3; i++) {
+        xml_start(x, sections[i]);
+        xml_start(x, "base");
+        xml_end(x);
+        xml_end(x);
+    }
+    Strbuf sb = STRBUF_INIT;
+    xml_finish(x, &sb);
+    return sb_detach(&sb, NULL);
+}
+
+void azure_apim(Az *z, JsonVal *resources)
+{
+    char name[512];
+    for (int i = 0; i < z->env->nservices; i++) {
+        const Service *s = z->env->services[i];
+        if (!has_public_route(s))
+            continue;
+        JsonVal *p = jv_obj(), *tls = jv_obj();
+        jv_set(p, "url", jv_str(arena_printf(z->a, "https://%s",
+                                             backend_host(z->a, z->m, z->env,
+                                                          s))));
+        jv_set(p, "protocol", jv_str("http"));
+        jv_set(tls, "validateCertificateChain", jv_bool(true));
+        jv_set(tls, "validateCertificateName", jv_bool(true));
+        jv_set(p, "tls", tls);
+        jv_set(p, "description", jv_str(s->name.s));
+        snprintf(name, sizeof name, "%s/%s", z->apim, s->name.s);
+        jv_push(resources, apim_resource(z, "backends", name, p, NULL));
+    }
+    for (int lo = 0; lo < z->n;) {
+        int hi = lo + 1;
+        while (hi < z->n && !strcmp(z->v[hi].r->fqdn.s, z->v[lo].r->fqdn.s))
+            hi++;
+        char lb[200], api[512];
+        azure_edge_label(lb, sizeof lb, z->v[lo].r->fqdn.s);
+        snprintf(api, sizeof api, "%s/%s", z->apim, lb);
+        JsonVal *ap = jv_obj(), *protocols = jv_arr();
+        jv_set(ap, "displayName", jv_str(z->v[lo].r->fqdn.s));
+        jv_set(ap, "path", jv_str(lb));
+        jv_push(protocols, jv_str("https"));
+        jv_set(ap, "protocols", protocols);
+        jv_set(ap, "subscriptionRequired", jv_bool(false));
+        jv_push(resources, apim_resource(z, "apis", api, ap, NULL));
+        for (int i = lo; i < hi; i++) {
+            const RouteEntry *e = &z->v[i];
+            int k = 0;
+            while (k < e->svc->routes.n && e->svc->routes.v[k] != e->r)
+                k++;
+            for (unsigned b = 0; b < 7; b++) {
+                if (!(e->methods & (1u << b)))
+                    continue;
+                char op[128], opname[640], method[16];
+                snprintf(method, sizeof method, "%s", route_method_names[b]);
+                for (char *q = method; *q; q++)
+                    *q = (char)tolower((unsigned char)*q);
+                snprintf(op, sizeof op, "%s-%d-%s", e->svc->name.s, k + 1,
+                         method);
+                snprintf(opname, sizeof opname, "%s/%s", api, op);
+                if (strlen(opname) > 80) { /* the schema's limit */
+                    uint64_t h = fnv1a(op, strlen(op), 1469598103934665603ULL);
+                    snprintf(op, sizeof op, "op-%012llx-%s",
+                             (unsigned long long)(h & 0xffffffffffffULL),
+                             method);
+                    snprintf(opname, sizeof opname, "%s/%s", api, op);
+                }
+                Strbuf tmpl = STRBUF_INIT, disp = STRBUF_INIT;
+                const char *path = e->r->path.s;
+                size_t plen = strlen(path);
+                if (plen >= 3 && !strcmp(path + plen - 3, "/**")) {
+                    sb_add(&tmpl, path, plen - 3);
+                    sb_puts(&tmpl, "/*");
+                } else {
+                    sb_puts(&tmpl, path);
+                }
+                sb_printf(&disp, "%s %s", route_method_names[b], path);
+                JsonVal *p = jv_obj(), *params = jv_arr();
+                jv_set(p, "displayName", jv_str(disp.buf));
+                jv_set(p, "method", jv_str(route_method_names[b]));
+                jv_set(p, "urlTemplate", jv_str(tmpl.buf));
+                for (int s = 0; s < e->nsegs; s++) {
+                    if (e->segs[s].kind != SEG_PARAM)
+                        continue;
+                    JsonVal *tp = jv_obj();
+                    jv_set(tp, "name", jv_str(e->segs[s].name));
+                    jv_set(tp, "type", jv_str("string"));
+                    jv_set(tp, "required", jv_bool(true));
+                    jv_push(params, tp);
+                }
+                jv_set(p, "templateParameters", params);
+                JsonVal *deps = jv_arr();
+                jv_push(deps, jv_str(arm_id(z->a,
+                                            "Microsoft.ApiManagement/service/apis",
+                                            z->apim, lb)));
+                jv_push(resources,
+                        apim_resource(z, "apis/operations", opname, p, deps));
+                char polname[700];
+                snprintf(polname, sizeof polname, "%s/policy", opname);
+                char *xml = operation_policy(e->svc);
+                JsonVal *pp = jv_obj(), *pdeps = jv_arr();
+                jv_set(pp, "format", jv_str("rawxml"));
+                jv_set(pp, "value", jv_str(xml));
+                free(xml);
+                jv_push(pdeps,
+                        jv_str(arena_printf(
+                            z->a,
+                            "[resourceId('Microsoft.ApiManagement/service/"
+                            "apis/operations', '%s', '%s', '%s')]",
+                            z->apim, lb, op)));
+                jv_push(pdeps, jv_str(arm_id(
+                                   z->a, "Microsoft.ApiManagement/service/backends",
+                                   z->apim, e->svc->name.s)));
+                jv_push(resources, apim_resource(z, "apis/operations/policies",
+                                                 polname, pp, pdeps));
+                sb_release(&tmpl);
+                sb_release(&disp);
+            }
+        }
+        lo = hi;
+    }
+}
+

@@ -1,0 +1,25 @@
+/* gateway_azure.h - what the Azure edge's two files share (room-private):
+ * gateway_azure.c writes the template with the WAF policy and the
+ * Application Gateway, gateway_apim.c adds API Management to it. */
+#ifndef TOPOC_GATEWAY_AZURE_H
+#define TOPOC_GATEWAY_AZURE_H
+
+#include "topoc/gateway.h"
+#include "topoc/routing.h"
+
+typedef struct Az {
+    const Model *m;
+    const EnvModel *env;
+    Diags *ds;
+    Arena *a;
+    RouteEntry *v; /* public routes, in matching order */
+    int n;
+    char agw[128], wafp[128], apim[128];
+} Az;
+
+/* "api.example.com" -> "api-example-com": a host as a resource name. */
+void azure_edge_label(char *out, size_t n, const char *host);
+/* API Management: backends, an API per host, operations and policies. */
+void azure_apim(Az *z, JsonVal *resources);
+
+#endif
