@@ -93,3 +93,41 @@ if [ -z "$others" ] && echo "$changed" | grep -q '^production/manifests/kubernet
    ! echo "$changed" | grep -q '^integration/'; then  # integration overrides max
     ok "manifests scaling-change-touches-only-its-files"
 else bad "manifests scaling-change-touches-only-its-files" "$changed"; fi
+
+# spec text is data in every ARM template: each hostile '[...]' string of
+# tests/manifests/hostile comes out escaped ('[[') and reads back as
+# written; every expression left is one topoc builds (no list*(), no
+# deployment(), nothing from the spec)
+"$TOPOC" build "$ROOT/tests/manifests/hostile" -o "$MF/hostile" -q 2>/dev/null
+if /usr/bin/python3 - "$ROOT/tests/manifests/hostile" "$MF/hostile" <<'PY'
+import glob, json, re, sys, yaml
+spec, out = sys.argv[1], sys.argv[2]
+hostile = set()
+def collect(v):
+    if isinstance(v, dict): [collect(x) for x in v.values()]
+    elif isinstance(v, list): [collect(x) for x in v]
+    elif isinstance(v, str) and v.startswith("["): hostile.add(v)
+for f in glob.glob(f"{spec}/**/*.yaml", recursive=True):
+    collect(yaml.safe_load(open(f)))
+assert len(hostile) >= 6, hostile
+seen, exprs = set(), []
+def walk(v):
+    if isinstance(v, dict):
+        for k, x in v.items(): walk(k); walk(x)
+    elif isinstance(v, list): [walk(x) for x in v]
+    elif isinstance(v, str) and v.startswith("[") and v.endswith("]"):
+        if v.startswith("[["): seen.add(v[1:])       # what ARM makes of it
+        else: exprs.append(v)
+files = glob.glob(f"{out}/*/gateway/azure/*.json") + glob.glob(f"{out}/*/manifests/azure/**/*.json", recursive=True)
+assert files
+for f in files: walk(json.load(open(f)))
+# every hostile string that reaches a template arrives escaped, as written
+reached = {h for h in hostile if h in seen}
+assert {"[listKeys('x', '2019-06-01')]", "[[already]",
+        "[listSecrets(resourceId('Microsoft.Web/sites', 'x'), '2024-04-01')]"} <= reached, reached
+for e in exprs:
+    fns = set(re.findall(r"([A-Za-z]+)\(", re.sub(r"'(?:[^']|'')*'", "''", e)))
+    assert not any(f.startswith("list") or f == "deployment" for f in fns), e
+    assert e not in hostile, e
+PY
+then ok "manifests arm-spec-strings-escaped"; else bad "manifests arm-spec-strings-escaped"; fi

@@ -12,9 +12,25 @@
 #include "topoc/arena.h"
 #include "topoc/json.h"
 
+/* Only what topoc builds is a template expression.  Expression text is
+ * built here (names quoted as ARM string literals, quotes doubled) and
+ * enters a tree through arm_code(); arm_write() then doubles the '[' of
+ * every other string that looks like an expression, so no text from a spec
+ * is ever evaluated by Resource Manager ("[listKeys(...)]" stays a string).
+ */
+/* 'S' with every quote doubled: a string literal inside an expression. */
+const char *arm_quote(Arena *a, const char *s);
 /* "[resourceId('TYPE', 'A')]", or with a second name segment B if given. */
 const char *arm_id(Arena *a, const char *type, const char *name_a,
                    const char *name_b);
+/* "[parameters('NAME')]" */
+const char *arm_param(Arena *a, const char *name);
+/* An expression topoc built, as a JSON value (a marked string). */
+JsonVal *arm_code(const char *expr);
+/* obj[KEY] = V where KEY is an expression topoc built. */
+void arm_set_code_key(JsonVal *obj, const char *key, JsonVal *v);
+/* A template as text: marks removed, every other '[...]' string escaped. */
+void arm_write(const JsonVal *root, Strbuf *out);
 /* A template parameter: {"type": TYPE, "metadata": {"description": ...}}. */
 JsonVal *arm_parameter(const char *type, const char *description);
 /* A deployment template (2019-04-01 schema) with these parameters and

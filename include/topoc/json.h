@@ -38,6 +38,16 @@ void jv_scalar_text(const JsonVal *v, Strbuf *out);
  * string double-quoted (JSON escapes are valid YAML), so no value is ever
  * read back as another type.  Empty maps and lists are written {} / []. */
 void jv_write_yaml(const JsonVal *v, Strbuf *out);
+/* Marked strings, for targets where a string can be code (ARM template
+ * expressions): jv_code() makes a string the emitter wrote as code, and
+ * jv_set_code_key() a key that is; jv_write_code() writes the tree with
+ * the marks removed and every UNMARKED string (value or key) that starts
+ * with LEAD and ends with TAIL given one more LEAD, which is the target's
+ * escape ("[x]" -> "[[x]").  The mark is a trailing NUL inside the string:
+ * text from a spec is a C string, so it can never carry one. */
+JsonVal *jv_code(const char *s);
+void jv_set_code_key(JsonVal *obj, const char *key, JsonVal *v);
+void jv_write_code(const JsonVal *v, char lead, char tail, Strbuf *out);
 /* Parse JSON text; NULL with a message on error. */
 JsonVal *jv_parse(const char *text, size_t len, char *err, size_t errlen);
 

@@ -64,6 +64,66 @@ void jv_write(const JsonVal *v, Strbuf *out)
 
 void jv_free(JsonVal *v) { json_decref(J(v)); }
 
+JsonVal *jv_code(const char *s) { return V(json_stringn(s, strlen(s) + 1)); }
+
+void jv_set_code_key(JsonVal *obj, const char *key, JsonVal *v)
+{
+    if (v)
+        json_object_setn_new(J(obj), key, strlen(key) + 1, J(v));
+}
+
+/* The text a marked or unmarked string stands for in the target. */
+static json_t *unmark(const char *s, size_t n, char lead, char tail,
+                      Strbuf *tmp)
+{
+    sb_reset(tmp);
+    if (n && s[n - 1] == '\0')
+        sb_add(tmp, s, n - 1);
+    else {
+        if (n && s[0] == lead && s[n - 1] == tail)
+            sb_putc(tmp, lead);
+        sb_add(tmp, s, n);
+    }
+    return J(V(json_stringn(tmp->buf ? tmp->buf : "", tmp->len)));
+}
+
+static json_t *code_copy(const json_t *j, char lead, char tail, Strbuf *tmp)
+{
+    if (json_is_string(j))
+        return unmark(json_string_value(j), json_string_length(j), lead,
+                      tail, tmp);
+    if (json_is_array(j)) {
+        json_t *a = J(V(json_array()));
+        for (size_t i = 0; i < json_array_size(j); i++)
+            json_array_append_new(
+                a, code_copy(json_array_get(j, i), lead, tail, tmp));
+        return a;
+    }
+    if (json_is_object(j)) {
+        json_t *o = J(V(json_object()));
+        for (void *it = json_object_iter((json_t *)j); it;
+             it = json_object_iter_next((json_t *)j, it)) {
+            json_t *k = unmark(json_object_iter_key(it),
+                               json_object_iter_key_len(it), lead, tail, tmp);
+            json_t *v = code_copy(json_object_iter_value(it), lead, tail, tmp);
+            json_object_setn_new(o, json_string_value(k), json_string_length(k),
+                                 v);
+            json_decref(k);
+        }
+        return o;
+    }
+    return json_incref((json_t *)j);
+}
+
+void jv_write_code(const JsonVal *v, char lead, char tail, Strbuf *out)
+{
+    Strbuf tmp = STRBUF_INIT;
+    json_t *c = code_copy(J(v), lead, tail, &tmp);
+    sb_release(&tmp);
+    jv_write((JsonVal *)c, out);
+    json_decref(c);
+}
+
 JsonKind jv_kind(const JsonVal *v)
 {
     switch (json_typeof(J(v))) {

@@ -5,13 +5,48 @@
 #include <ctype.h>
 #include <string.h>
 
+const char *arm_quote(Arena *a, const char *s)
+{
+    size_t n = 2;
+    for (const char *p = s; *p; p++)
+        n += *p == '\'' ? 2 : 1;
+    char *q = arena_alloc(a, n + 1), *w = q;
+    *w++ = '\'';
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'')
+            *w++ = '\'';
+        *w++ = *p;
+    }
+    *w++ = '\'';
+    *w = '\0';
+    return q;
+}
+
 const char *arm_id(Arena *a, const char *type, const char *name_a,
                    const char *name_b)
 {
     if (name_b)
-        return arena_printf(a, "[resourceId('%s', '%s', '%s')]", type, name_a,
-                            name_b);
-    return arena_printf(a, "[resourceId('%s', '%s')]", type, name_a);
+        return arena_printf(a, "[resourceId('%s', %s, %s)]", type,
+                            arm_quote(a, name_a), arm_quote(a, name_b));
+    return arena_printf(a, "[resourceId('%s', %s)]", type,
+                        arm_quote(a, name_a));
+}
+
+const char *arm_param(Arena *a, const char *name)
+{
+    return arena_printf(a, "[parameters(%s)]", arm_quote(a, name));
+}
+
+JsonVal *arm_code(const char *expr) { return jv_code(expr); }
+
+void arm_set_code_key(JsonVal *obj, const char *key, JsonVal *v)
+{
+    jv_set_code_key(obj, key, v);
+}
+
+void arm_write(const JsonVal *root, Strbuf *out)
+{
+    jv_write_code(root, '[', ']', out);
 }
 
 JsonVal *arm_parameter(const char *type, const char *description)

@@ -139,7 +139,7 @@ void azure_apim(Az *z, JsonVal *resources)
                 }
                 jv_set(p, "templateParameters", params);
                 JsonVal *deps = jv_arr();
-                jv_push(deps, jv_str(arm_id(z->a,
+                jv_push(deps, arm_code(arm_id(z->a,
                                             "Microsoft.ApiManagement/service/apis",
                                             z->apim, lb)));
                 jv_push(resources,
@@ -152,12 +152,13 @@ void azure_apim(Az *z, JsonVal *resources)
                 jv_set(pp, "value", jv_str(xml));
                 free(xml);
                 jv_push(pdeps,
-                        jv_str(arena_printf(
+                        arm_code(arena_printf(
                             z->a,
                             "[resourceId('Microsoft.ApiManagement/service/"
-                            "apis/operations', '%s', '%s', '%s')]",
-                            z->apim, lb, op)));
-                jv_push(pdeps, jv_str(arm_id(
+                            "apis/operations', %s, %s, %s)]",
+                            arm_quote(z->a, z->apim), arm_quote(z->a, lb),
+                            arm_quote(z->a, op))));
+                jv_push(pdeps, arm_code(arm_id(
                                    z->a, "Microsoft.ApiManagement/service/backends",
                                    z->apim, e->svc->name.s)));
                 jv_push(resources, apim_resource(z, "apis/operations/policies",

@@ -33,7 +33,7 @@
 static JsonVal *ref(Az *z, const char *type, const char *a, const char *b)
 {
     JsonVal *o = jv_obj();
-    jv_set(o, "id", jv_str(arm_id(z->a, type, a, b)));
+    jv_set(o, "id", arm_code(arm_id(z->a, type, a, b)));
     return o;
 }
 
@@ -387,12 +387,12 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     for (int i = 0; i < gw->client_certificates.n; i++) {
         const ClientCert *cc = gw->client_certificates.v[i];
         char param[160], name[160];
-        snprintf(param, sizeof param, "[parameters('clientCa_%s')]", cc->ca.s);
+        snprintf(param, sizeof param, "clientCa_%s", cc->ca.s);
         for (char *p = param; *p; p++)
             if (*p == '-')
                 *p = '_';
         JsonVal *tp = jv_obj();
-        jv_set(tp, "data", jv_str(param));
+        jv_set(tp, "data", arm_code(arm_param(z->a, param)));
         jv_push(trusted, named(cc->ca.s, tp));
         snprintf(name, sizeof name, "mtls-%s", cc->host.s);
         JsonVal *prof = jv_obj(), *tl = jv_arr(), *auth = jv_obj();
@@ -535,12 +535,12 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     }
     jv_set(p, "sslPolicy", ssl);
     JsonVal *gic = jv_arr(), *gp = jv_obj(), *subnet = jv_obj();
-    jv_set(subnet, "id", jv_str("[parameters('gatewaySubnetId')]"));
+    jv_set(subnet, "id", arm_code(arm_param(z->a, "gatewaySubnetId")));
     jv_set(gp, "subnet", subnet);
     jv_push(gic, named("gateway-ip", gp));
     jv_set(p, "gatewayIPConfigurations", gic);
     JsonVal *fic = jv_arr(), *fp = jv_obj(), *pip = jv_obj();
-    jv_set(pip, "id", jv_str("[parameters('publicIpAddressId')]"));
+    jv_set(pip, "id", arm_code(arm_param(z->a, "publicIpAddressId")));
     jv_set(fp, "publicIPAddress", pip);
     jv_push(fic, named("public", fp));
     jv_set(p, "frontendIPConfigurations", fic);
@@ -551,7 +551,7 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     jv_push(ports, named("https", p443));
     jv_set(p, "frontendPorts", ports);
     JsonVal *certs = jv_arr(), *cp = jv_obj();
-    jv_set(cp, "keyVaultSecretId", jv_str("[parameters('certificateSecretId')]"));
+    jv_set(cp, "keyVaultSecretId", arm_code(arm_param(z->a, "certificateSecretId")));
     jv_push(certs, named("gateway", cp));
     jv_set(p, "sslCertificates", certs);
     if (jv_len(trusted)) {
@@ -583,11 +583,11 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     jv_set(res, "tags", tags(z));
     JsonVal *id = jv_obj(), *uai = jv_obj();
     jv_set(id, "type", jv_str("UserAssigned"));
-    jv_set(uai, "[parameters('identityId')]", jv_obj());
+    arm_set_code_key(uai, arm_param(z->a, "identityId"), jv_obj());
     jv_set(id, "userAssignedIdentities", uai);
     jv_set(res, "identity", id);
     JsonVal *deps = jv_arr();
-    jv_push(deps, jv_str(fwid));
+    jv_push(deps, arm_code(fwid));
     jv_set(res, "dependsOn", deps);
     jv_set(res, "properties", p);
     return res;
@@ -647,7 +647,7 @@ static void emit_env(const Model *m, const EnvModel *env, Diags *ds,
     }
     JsonVal *root = arm_template(params, resources);
     Strbuf sb = STRBUF_INIT;
-    jv_write(root, &sb);
+    arm_write(root, &sb);
     jv_free(root);
     char path[256];
     snprintf(path, sizeof path, "%s/gateway/azure/edge.json", env->env->name.s);

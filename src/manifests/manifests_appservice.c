@@ -40,6 +40,8 @@ typedef struct Mf {
     Arena *a;
 } Mf;
 
+#define LOCATION arm_code("[parameters('location')]")
+
 static const char *P(Mf *f) { return f->m->platform->name.s; }
 static const char *E(Mf *f) { return f->env->env->name.s; }
 
@@ -66,21 +68,20 @@ static JsonVal *tags(Mf *f, const char *service, const char *team)
 }
 
 static JsonVal *resource(const char *type, const char *version,
-                         const char *name, const char *location, JsonVal *tg)
+                         const char *name, JsonVal *location, JsonVal *tg)
 {
     JsonVal *r = jv_obj();
     jv_set(r, "type", jv_str(type));
     jv_set(r, "apiVersion", jv_str(version));
     jv_set(r, "name", jv_str(name));
-    if (location)
-        jv_set(r, "location", jv_str(location));
+    jv_set(r, "location", location);
     jv_set(r, "tags", tg);
     return r;
 }
 
 static JsonVal *id_of(Mf *f, const char *type, const char *a, const char *b)
 {
-    return jv_str(arm_id(f->a, type, a, b));
+    return arm_code(arm_id(f->a, type, a, b));
 }
 
 static JsonVal *template_root(Mf *f, JsonVal *resources)
@@ -100,7 +101,7 @@ static JsonVal *template_root(Mf *f, JsonVal *resources)
 static void write_template(Mf *f, JsonVal *root, const char *file, Outputs *o)
 {
     Strbuf sb = STRBUF_INIT;
-    jv_write(root, &sb);
+    arm_write(root, &sb);
     jv_free(root);
     out_add(o, arena_printf(f->a, "%s/manifests/azure/%s", E(f), file), &sb);
 }
@@ -145,7 +146,7 @@ static JsonVal *network(Mf *f)
     jv_set(props, "subnets", subnets);
     JsonVal *r = resource("Microsoft.Network/virtualNetworks", NRP,
                           arena_printf(f->a, "vnet-%s-%s", P(f), E(f)),
-                          "[parameters('location')]", tags(f, NULL, NULL));
+                          LOCATION, tags(f, NULL, NULL));
     jv_set(r, "properties", props);
     return r;
 }
@@ -153,7 +154,7 @@ static JsonVal *network(Mf *f)
 static JsonVal *vault(const char *name, JsonVal *tg)
 {
     JsonVal *p = jv_obj(), *sku = jv_obj();
-    jv_set(p, "tenantId", jv_str("[subscription().tenantId]"));
+    jv_set(p, "tenantId", arm_code("[subscription().tenantId]"));
     jv_set(sku, "family", jv_str("A"));
     jv_set(sku, "name", jv_str("standard"));
     jv_set(p, "sku", sku);
@@ -162,7 +163,7 @@ static JsonVal *vault(const char *name, JsonVal *tg)
     jv_set(p, "enablePurgeProtection", jv_bool(true));
     jv_set(p, "publicNetworkAccess", jv_str("Disabled"));
     JsonVal *r = resource("Microsoft.KeyVault/vaults", KV, name,
-                          "[parameters('location')]", tg);
+                          LOCATION, tg);
     jv_set(r, "properties", p);
     return r;
 }
@@ -192,11 +193,11 @@ static void store_resources(Mf *f, const Store *s, JsonVal *res,
         jv_set(sp, "publicNetworkAccess", jv_str("Disabled"));
         jv_set(admin, "administratorType", jv_str("ActiveDirectory"));
         jv_set(admin, "azureADOnlyAuthentication", jv_bool(true));
-        jv_set(admin, "login", jv_str("[parameters('sqlAdminGroupName')]"));
-        jv_set(admin, "sid", jv_str("[parameters('sqlAdminGroupObjectId')]"));
-        jv_set(admin, "tenantId", jv_str("[subscription().tenantId]"));
+        jv_set(admin, "login", arm_code("[parameters('sqlAdminGroupName')]"));
+        jv_set(admin, "sid", arm_code("[parameters('sqlAdminGroupObjectId')]"));
+        jv_set(admin, "tenantId", arm_code("[subscription().tenantId]"));
         jv_set(sp, "administrators", admin);
-        JsonVal *r = resource("Microsoft.Sql/servers", SQL, server, loc, tg);
+        JsonVal *r = resource("Microsoft.Sql/servers", SQL, server, jv_str(loc), tg);
         jv_set(r, "properties", sp);
         jv_push(res, r);
         const char *db = arena_printf(f->a, "%s/%s", server, s->name.s);
@@ -207,7 +208,7 @@ static void store_resources(Mf *f, const Store *s, JsonVal *res,
                jv_str(geo ? "Geo" : strstr(s->redundancy.s, "z") ? "Zone"
                                                                 : "Local"));
         jv_set(sku, "name", jv_str(s->sku.s ? s->sku.s : "GP_Gen5_2"));
-        JsonVal *dr = resource("Microsoft.Sql/servers/databases", SQL, db, loc,
+        JsonVal *dr = resource("Microsoft.Sql/servers/databases", SQL, db, jv_str(loc),
                                tags(f, NULL, NULL));
         jv_set(dr, "sku", sku);
         jv_set(dr, "properties", dp);
@@ -238,7 +239,7 @@ static void store_resources(Mf *f, const Store *s, JsonVal *res,
         jv_set(p, "publicNetworkAccess", jv_str("Disabled"));
         jv_set(sku, "name", jv_str(storage_sku(s->redundancy.s)));
         JsonVal *r = resource("Microsoft.Storage/storageAccounts", STORAGE,
-                              az_name(f, s->resource_name.s, 24, false), loc,
+                              az_name(f, s->resource_name.s, 24, false), jv_str(loc),
                               tg);
         jv_set(r, "kind", jv_str("StorageV2"));
         jv_set(r, "sku", sku);
@@ -276,7 +277,7 @@ static JsonVal *action_group(Mf *f, const Team *t)
     jv_set(p, "webhookReceivers", hooks);
     JsonVal *r = resource("Microsoft.Insights/actionGroups", INSIGHTS_GROUPS,
                           arena_printf(f->a, "ag-%s-%s", E(f), t->name.s),
-                          "Global", tags(f, NULL, t->name.s));
+                          jv_str("Global"), tags(f, NULL, t->name.s));
     jv_set(r, "properties", p);
     return r;
 }
@@ -366,7 +367,7 @@ static JsonVal *scale_rule(Mf *f, const char *plan_id, const char *site_id,
                               : r->below.set ? r->below.v : r->above.v / 2;
     jv_set(trig, "metricName", jv_str(m.name));
     jv_set(trig, "metricNamespace", jv_str(m.ns));
-    jv_set(trig, "metricResourceUri", jv_str(m.on_plan ? plan_id : site_id));
+    jv_set(trig, "metricResourceUri", arm_code(m.on_plan ? plan_id : site_id));
     jv_set(trig, "timeGrain", jv_str("PT1M"));
     jv_set(trig, "statistic", jv_str("Average"));
     jv_set(trig, "timeWindow", jv_str("PT5M"));
@@ -432,7 +433,7 @@ static void service(Mf *f, const Service *s, Outputs *o)
     jv_set(sku, "tier", jv_str("PremiumV3"));
     jv_set(sku, "capacity", jv_int(sc->min.v < 1 ? 1 : sc->min.v));
     JsonVal *pr = resource("Microsoft.Web/serverfarms", WEB, plan,
-                           "[parameters('location')]",
+                           LOCATION,
                            tags(f, s->name.s, team));
     jv_set(pr, "kind", jv_str("linux"));
     jv_set(pr, "sku", sku);
@@ -450,21 +451,21 @@ static void service(Mf *f, const Service *s, Outputs *o)
     jv_set(cfg, "vnetRouteAllEnabled", jv_bool(true));
     jv_set(cfg, "appSettings", app_settings(f, s));
     JsonVal *sp = jv_obj(), *id = jv_obj(), *deps = jv_arr();
-    jv_set(sp, "serverFarmId", jv_str(plan_id));
+    jv_set(sp, "serverFarmId", arm_code(plan_id));
     jv_set(sp, "httpsOnly", jv_bool(true));
     jv_set(sp, "virtualNetworkSubnetId",
-           jv_str(arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",
+           arm_code(arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",
                          arena_printf(f->a, "vnet-%s-%s", P(f), E(f)),
                          "apps")));
     jv_set(sp, "siteConfig", cfg);
     jv_set(id, "type", jv_str("SystemAssigned")); /* reads the Key Vault */
     JsonVal *sr = resource("Microsoft.Web/sites", WEB, site,
-                           "[parameters('location')]",
+                           LOCATION,
                            tags(f, s->name.s, team));
     jv_set(sr, "kind", jv_str("app,linux,container"));
     jv_set(sr, "identity", id);
     jv_set(sr, "properties", sp);
-    jv_push(deps, jv_str(plan_id));
+    jv_push(deps, arm_code(plan_id));
     jv_set(sr, "dependsOn", deps);
     jv_push(res, sr);
 
@@ -485,15 +486,15 @@ static void service(Mf *f, const Service *s, Outputs *o)
         jv_push(profiles, profile);
         JsonVal *ap = jv_obj(), *adeps = jv_arr();
         jv_set(ap, "enabled", jv_bool(true));
-        jv_set(ap, "targetResourceUri", jv_str(plan_id));
+        jv_set(ap, "targetResourceUri", arm_code(plan_id));
         jv_set(ap, "profiles", profiles);
         JsonVal *ar = resource("Microsoft.Insights/autoscalesettings",
                                INSIGHTS_SCALE,
                                arena_printf(f->a, "autoscale-%s", site),
-                               "[parameters('location')]",
+                               LOCATION,
                                tags(f, s->name.s, team));
         jv_set(ar, "properties", ap);
-        jv_push(adeps, jv_str(plan_id));
+        jv_push(adeps, arm_code(plan_id));
         jv_set(ar, "dependsOn", adeps);
         jv_push(res, ar);
     }
@@ -534,7 +535,7 @@ static void service(Mf *f, const Service *s, Outputs *o)
         jv_set(crit, "allOf", all);
         JsonVal *p = jv_obj(), *scopes = jv_arr(), *actions = jv_arr(),
                 *act = jv_obj(), *adeps = jv_arr();
-        jv_push(scopes, jv_str(m.on_plan ? plan_id : site_id));
+        jv_push(scopes, arm_code(m.on_plan ? plan_id : site_id));
         jv_set(p, "description",
                jv_str(arena_printf(f->a, "%s of %s in %s", al->name.s,
                                    s->name.s, E(f))));
@@ -557,9 +558,9 @@ static void service(Mf *f, const Service *s, Outputs *o)
                               INSIGHTS_ALERTS,
                               arena_printf(f->a, "alert-%s-%s", site,
                                            al->name.s),
-                              "global", tags(f, s->name.s, team));
+                              jv_str("global"), tags(f, s->name.s, team));
         jv_set(r, "properties", p);
-        jv_push(adeps, jv_str(m.on_plan ? plan_id : site_id));
+        jv_push(adeps, arm_code(m.on_plan ? plan_id : site_id));
         jv_set(r, "dependsOn", adeps);
         jv_push(res, r);
     }
