@@ -44,7 +44,9 @@ BASE_SRC  := src/base/arena.c src/base/strbuf.c src/base/diag.c \
              src/base/util.c src/base/json.c src/base/xml.c
 LOAD_SRC  := src/load/node.c src/load/load_spec.c src/load/load_yaml.c
 MODEL_SRC := src/model/schema.c src/model/decode.c src/model/decode_formats.c \
-             src/model/resolve.c src/model/routing.c
+             src/model/resolve.c src/model/routing.c src/model/constraint.c \
+             src/model/constraint_fa.c src/model/constraint_amb.c \
+             src/model/route_relate.c
 CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
              src/check/check_env.c src/check/check_residency.c \
              src/check/check_routes.c src/check/check_services.c \
@@ -115,6 +117,9 @@ $(BUILD)/topoc: $(call objs,$(BUILD),$(LIB_SRC) $(MAIN_SRC))
 $(BUILD)/unit: $(call objs,$(BUILD),$(LIB_SRC) $(UNIT_SRC))
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
+$(BUILD)/cross-engine: $(call objs,$(BUILD),$(LIB_SRC) tests/cross_engine.c)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+
 $(BUILD)/mustache-spec: $(call objs,$(BUILD),$(LIB_SRC) tests/mustache_spec.c)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
@@ -128,14 +133,16 @@ demo: $(BUILD)/topoc
 	@find out -type f ! -name .gitignore | sed 's|/[^/]*$$||' | cut -d/ -f1-3 | \
 	  sort | uniq -c | awk '{ printf "  %4d file%s in %s/\n", $$1, $$1 == 1 ? "" : "s", $$2 }'
 
-test: test-deps $(BUILD)/topoc $(BUILD)/unit $(BUILD)/mustache-spec
+test: test-deps $(BUILD)/topoc $(BUILD)/unit $(BUILD)/mustache-spec \
+      $(BUILD)/cross-engine
 	@tests/run.sh $(BUILD)
 
 # Sanitizers get a build folder of their own.
 check: test-deps
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  build/asan/topoc build/asan/unit build/asan/mustache-spec
+	  build/asan/topoc build/asan/unit build/asan/mustache-spec \
+	  build/asan/cross-engine
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh build/asan
 

@@ -171,7 +171,7 @@ contains explain-suggests "$TMP/cli.err" "did you mean 'route-shadowed'?"
 R=$ROOT/tests/rules
 expect warning-alone-exits-0 0 "$TOPOC" check "$R/route-overlap/fail.yaml"
 expect werror-makes-it-fail 1 "$TOPOC" check --werror "$R/route-overlap/fail.yaml"
-contains werror-reports-error "$TMP/cli.err" "error: GET /orders/{orderId} of 'web' overlaps"
+contains werror-reports-error "$TMP/cli.err" "error: GET /orders/latest of 'web' takes requests that would go to 1 other route"
 sed 's/^platform: shop$/platform: shop\npolicy:\n  severity:\n    route-overlap: error/' "$R/route-overlap/fail.yaml" >"$TMP/sev-error.yaml"
 expect severity-raised-in-spec 1 "$TOPOC" check "$TMP/sev-error.yaml"
 sed 's/^platform: shop$/platform: shop\npolicy:\n  severity:\n    route-overlap: "off"/' "$R/route-overlap/fail.yaml" >"$TMP/sev-off.yaml"

@@ -58,6 +58,34 @@ else
     bad "mustache: $BUILD/mustache-spec missing"
 fi
 
+# ---- 1c. constraints: the checker's automaton against PCRE2 as the
+# gateways compile it, on the example's constraints and a generated corpus ----
+if [ -x "$ROOT/$BUILD/cross-engine" ]; then
+    mapfile -t CONSTRAINTS < <(python3 - "$ROOT/specs" <<'PY'
+import glob, os, sys, yaml
+seen = set()
+for f in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.yaml"), recursive=True)):
+    if "/broken/" in f:  # breaks route-param-pattern on purpose
+        continue
+    for doc in yaml.safe_load_all(open(f)):
+        for r in (doc or {}).get("routes", []) if isinstance(doc, dict) else []:
+            for v in (r.get("params") or {}).values():
+                if v not in seen:
+                    seen.add(v)
+                    print(v)
+PY
+)
+    while IFS= read -r line; do
+        case "$line" in
+        "ok "*) ok "${line#ok }" ;;
+        "FAIL "*) bad "${line#FAIL }" ;;
+        esac
+    done < <(timeout 300 "$ROOT/$BUILD/cross-engine" "${CONSTRAINTS[@]}" 2>&1)
+    [ "${#CONSTRAINTS[@]}" -ge 5 ] || bad "cross-engine: found only ${#CONSTRAINTS[@]} constraints in specs/"
+else
+    bad "cross-engine: $BUILD/cross-engine missing"
+fi
+
 # ---- 2. cases ----
 run_case() {
     local src=$1 name work status want args

@@ -13,7 +13,9 @@
 typedef struct PatternSet PatternSet;
 typedef struct Pattern Pattern;
 
-enum { PAT_CASELESS = 1, PAT_ANCHORED = 2 };
+/* PAT_GATEWAY: as nginx (location ~) and HAProxy (path_reg) compile a
+ * regex: byte mode, no UTF, no flags. */
+enum { PAT_CASELESS = 1, PAT_ANCHORED = 2, PAT_GATEWAY = 4 };
 enum { PATTERN_NOMATCH = 0, PATTERN_MATCH = 1, PATTERN_LIMIT = -1 };
 
 PatternSet *patterns_new(void);

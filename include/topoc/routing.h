@@ -13,10 +13,11 @@
 
 #include <stdbool.h>
 
+#include "topoc/constraint.h"
 #include "topoc/model.h"
 #include "topoc/strbuf.h"
 
-struct Pattern;
+typedef struct SegCache SegCache; /* segment languages, shared per table */
 
 typedef enum { SEG_LIT, SEG_PARAM, SEG_REST } SegKind;
 
@@ -26,7 +27,11 @@ typedef struct Seg {
     const char *pre, *suf;  /* SEG_PARAM: literal text around {name} */
     const char *name;
     const char *constraint; /* from routes[].params, or NULL */
-    struct Pattern *cpat;   /* the constraint compiled (the checker's) */
+    const Constraint *cons; /* parsed; NULL when absent or refused */
+    ConsError cerr;         /* why it was refused */
+    const Dfa *dfa;         /* SEG_PARAM: the segment's language, or NULL
+                               when the constraint was refused or too big */
+    int dfa_id;             /* equal ids: equal languages */
 } Seg;
 
 typedef struct RouteEntry {
@@ -35,24 +40,32 @@ typedef struct RouteEntry {
     Seg *segs;
     int nsegs;        /* a final '**' counts as a segment */
     unsigned methods; /* bit per method, in route_method_names order */
+    SegCache *cache;  /* set before route_parse to share languages */
 } RouteEntry;
 
 extern const char *const route_method_names[7];
 
 unsigned route_methods(const StrList *l);
 void route_methods_text(unsigned bits, Strbuf *sb);
-/* Split e->r's path (already validated by the decoder) into segments. */
+/* Split e->r's path (already validated by the decoder) into segments,
+ * parse each constraint and build each parameter segment's language
+ * (shared through e->cache when set; segment_cache makes one). */
+SegCache *segment_cache(Arena *a);
 void route_parse(Arena *a, RouteEntry *e);
+/* route_parse's helper (route_relate.c): sg's language, interned. */
+void seg_language(SegCache *c, Seg *sg);
 /* The matching order: negative when a is tried before b. */
 int route_order_cmp(const RouteEntry *a, const RouteEntry *b);
 /* An anchored regex for the path's structure: parameters as [^/]+ (named
  * groups when captures), constraints left to be checked on the value. */
 void route_regex(const RouteEntry *e, bool captures, Strbuf *out);
-/* How template a relates to b: the same (parameter names aside), a
- * covers every path b matches, they overlap, or none.  Exact on the
- * templates; constraints are the caller's to check on a witness. */
+/* How route a's paths relate to b's: the same set, a covers every path b
+ * matches, they overlap, or none.  Exact: constraints are decided as
+ * automata, segment by segment (a parameter never spans a segment). */
 typedef enum { REL_NONE, REL_OVERLAP, REL_COVERS, REL_SAME } Relation;
 Relation route_relate(const RouteEntry *a, const RouteEntry *b);
+/* A path both a and b match (they must relate), shortest per segment. */
+void route_witness(const RouteEntry *a, const RouteEntry *b, Strbuf *out);
 /* The regex with each parameter's constraint embedded (anchors in a
  * constraint bound the parameter's value, as in routes[].params). */
 void route_regex_full(const RouteEntry *e, Strbuf *out);

@@ -16,8 +16,8 @@ typedef struct Policing {
 
 static void judge(Policing *pc, const Str *value, const char *target)
 {
-    if (!value->s)
-        return;
+    if (!value->s || pc->limit_reported)
+        return; /* a pattern that hit the limit once is retired */
     int rc = pattern_match(pc->pat, value->s, strlen(value->s));
     if (rc == PATTERN_MATCH)
         return;
@@ -30,7 +30,8 @@ static void judge(Policing *pc, const Str *value, const char *target)
                                    arena_printf(check_arena(pc->ck),
                                                 "policy/%s", r->name.s),
                                    "policy '%s' took too long to match '%s' "
-                                   "and was stopped",
+                                   "and is retired: no other value is "
+                                   "checked against it",
                                    r->name.s, value->s),
                       "simplify the pattern: nested repetition such as "
                       "(a+)+ backtracks without end");

@@ -42,6 +42,7 @@ typedef struct Routes {
     const EnvModel *e;
     RouteInfo *v;
     int n;
+    SegCache *cache; /* segment languages, shared by the routes */
 } Routes;
 
 /* ---- templates ---- */
@@ -52,6 +53,84 @@ static const char *route_target(Routes *rs, const RouteInfo *ri)
                         ri->e.r->host.s, ri->e.r->path.s);
 }
 
+/* The position of byte off of a scalar's value: exact when the scalar is
+ * written plain or quoted without escapes up to there, else the scalar. */
+static Loc loc_in_value(Loc at, const char *value, int off)
+{
+    const Source *src = at.src;
+    if (!src || !src->nlines || at.line < 1 || at.line > src->nlines)
+        return at;
+    size_t start = src->lines[at.line - 1] + (size_t)at.col - 1;
+    if (start >= src->len)
+        return at;
+    const char *t = src->text + start;
+    size_t room = src->len - start;
+    int q = *t == '"' || *t == '\'' ? 1 : 0;
+    if ((size_t)(off + q) >= room ||
+        strncmp(t + q, value, (size_t)off) != 0 ||
+        (q && memchr(t + q, *t == '"' ? '\\' : '\'', (size_t)off)))
+        return at;
+    at.col += q + off;
+    at.len = 1;
+    return at;
+}
+
+/* A constraint in the language, whose segment cannot be empty, matches
+ * something, and cannot make a backtracking gateway slow. */
+static bool constraint_ok(Routes *rs, RouteInfo *ri, const KeyVal *kv,
+                          Seg *sg)
+{
+    Checker *ck = rs->ck;
+    const char *msg = NULL, *help = NULL;
+    int off = 0;
+    if (!sg->cons) {
+        msg = sg->cerr.msg;
+        help = sg->cerr.help;
+        off = sg->cerr.off;
+    } else if (!sg->dfa) {
+        msg = "this constraint needs too large an automaton to decide";
+        help = "simplify it: fewer nested repetitions and alternatives";
+    } else if (dfa_empty(sg->dfa)) {
+        msg = "this constraint matches no value: the route can never match";
+        help = "remove the lookahead that excludes every value";
+    } else {
+        char *both = arena_printf(rs->a, "%s%s", sg->pre, sg->suf);
+        if (dfa_match(sg->dfa, both, strlen(both))) {
+            msg = "this constraint matches an empty value, which no path "
+                  "segment has";
+            help = "require at least one character, e.g. + instead of *";
+        } else {
+            Ambiguity amb = constraint_ambiguity(sg->cons, sg->pre, sg->suf,
+                                                 &off);
+            msg = amb == AMB_EXP
+                      ? "this repetition can match the same text in "
+                        "exponentially many ways: a backtracking gateway "
+                        "(nginx, HAProxy) would take exponential time on a "
+                        "crafted path"
+                  : amb == AMB_POLY
+                      ? "this repetition can split the same text between "
+                        "repetitions in many ways: a backtracking gateway "
+                        "would take polynomial time on a crafted path"
+                  : amb == AMB_TOO_BIG
+                      ? "this constraint is too ambiguous to prove fast"
+                      : NULL;
+            help = "make the alternatives and the repeated parts disjoint, "
+                   "e.g. [a-z0-9]+(?:-[a-z0-9]+)* instead of "
+                   "[a-z0-9]+-?[a-z0-9]+";
+        }
+    }
+    if (!msg)
+        return true;
+    Loc at = loc_in_value(kv->value.loc, kv->value.s, off);
+    diag_help(check_diags(ck),
+              check_report(ck, "route-param-pattern", at,
+                           route_target(rs, ri), "the constraint for '%s': %s",
+                           kv->key.s, msg),
+              "%s (the constraint language: specs/README.md, routes[].params)",
+              help);
+    return false;
+}
+
 /* Split r's path into segments; report template problems.  Returns false
  * when the route cannot take part in overlap checks. */
 static bool parse_route(Routes *rs, RouteInfo *ri)
@@ -59,6 +138,7 @@ static bool parse_route(Routes *rs, RouteInfo *ri)
     Checker *ck = rs->ck;
     const Route *r = ri->e.r;
     const char *path = r->path.s;
+    ri->e.cache = rs->cache;
     route_parse(rs->a, &ri->e);
     bool ok = true;
     for (int i = 0; i < ri->e.nsegs; i++) {
@@ -93,52 +173,11 @@ static bool parse_route(Routes *rs, RouteInfo *ri)
                       "constrain a {parameter} of the path, or remove this");
             continue;
         }
-        char err[256];
-        size_t off;
-        sg->cpat = pattern_compile(check_patterns(ck), kv->value.s,
-                                   PAT_ANCHORED, err, sizeof err, &off);
-        if (!sg->cpat) {
-            Loc at = kv->value.loc;
-            diag_help(check_diags(ck),
-                      check_report(ck, "route-param-pattern", at,
-                                   route_target(rs, ri),
-                                   "the pattern for '%s' does not compile: "
-                                   "%s (at offset %zu)",
-                                   kv->key.s, err, off),
-                      "write a PCRE2 pattern for one path segment, e.g. "
-                      "[0-9a-f-]{36}");
+        if (!constraint_ok(rs, ri, kv, sg))
             ok = false;
-        } else if (pattern_match(sg->cpat, "a/b", 3) == PATTERN_MATCH ||
-                   pattern_match(sg->cpat, "/", 1) == PATTERN_MATCH) {
-            diag_help(check_diags(ck),
-                      check_report(ck, "route-param-pattern", kv->value.loc,
-                                   route_target(rs, ri),
-                                   "the pattern for '%s' can match '/', so "
-                                   "it would span segments",
-                                   kv->key.s),
-                      "exclude '/', e.g. [^/]+");
-            ok = false;
-        }
     }
     return ok;
 }
-
-/* The route's whole-path regex, compiled on first use: only routes in an
- * overlapping pair need one (to confirm a witness). */
-static Pattern *compiled_regex(Routes *rs, RouteInfo *ri)
-{
-    if (ri->re)
-        return ri->re;
-    Strbuf re = STRBUF_INIT;
-    route_regex(&ri->e, false, &re);
-    char err[256];
-    size_t off;
-    ri->re = pattern_compile(check_patterns(rs->ck), re.buf, PAT_ANCHORED,
-                             err, sizeof err, &off);
-    sb_release(&re);
-    return ri->re; /* built from validated parts: compiles */
-}
-
 
 static int order_cmp(const void *a, const void *b)
 {
@@ -158,73 +197,13 @@ static Relation relate(const RouteInfo *a, const RouteInfo *b)
     return route_relate(&a->e, &b->e);
 }
 
-/* Does segment text t satisfy s's constraint (on the value between the
- * parameter's literal prefix and suffix)? */
-static bool value_ok(const Seg *s, const char *t, size_t n)
+static const char *witness(Routes *rs, const RouteInfo *a, const RouteInfo *b)
 {
-    if (s->kind != SEG_PARAM || !s->cpat)
-        return true;
-    size_t pre = strlen(s->pre), suf = strlen(s->suf);
-    if (n < pre + suf)
-        return false;
-    return pattern_match(s->cpat, t + pre, n - pre - suf) == PATTERN_MATCH;
-}
-
-/* A path both routes match; NULL if the constraints keep them apart.
- * Parameters facing parameters take sample values until both constraints
- * accept one. */
-static const char *witness(Routes *rs, RouteInfo *a, RouteInfo *b)
-{
-    static const char *const middles[] = {
-        "x", "1", "0", "a", "abc", "42", "x-1", "A", "2024-01-01",
-        "00000000-0000-0000-0000-000000000000"};
-    const RouteInfo *longer = a->e.nsegs >= b->e.nsegs ? a : b;
-    for (size_t m = 0; m < sizeof middles / sizeof *middles; m++) {
-        Strbuf sb = STRBUF_INIT;
-        bool ok = true;
-        for (int i = 0; i < longer->e.nsegs && ok; i++) {
-            /* '**' (or a template that has ended) takes the other side's
-             * segment */
-            const Seg *x = i < a->e.nsegs ? &a->e.segs[i] : NULL;
-            const Seg *y = i < b->e.nsegs ? &b->e.segs[i] : NULL;
-            if (x && x->kind == SEG_REST)
-                x = NULL;
-            if (y && y->kind == SEG_REST)
-                y = NULL;
-            if (!x && !y)
-                break;
-            if (!x)
-                x = y;
-            if (!y)
-                y = x;
-            sb_putc(&sb, '/');
-            size_t start = sb.len;
-            if (x->kind == SEG_LIT || y->kind == SEG_LIT) {
-                sb_puts(&sb, x->kind == SEG_LIT ? x->lit : y->lit);
-            } else {
-                const char *pre =
-                    strlen(x->pre) > strlen(y->pre) ? x->pre : y->pre;
-                const char *suf =
-                    strlen(x->suf) > strlen(y->suf) ? x->suf : y->suf;
-                sb_printf(&sb, "%s%s%s", pre, middles[m], suf);
-            }
-            ok = value_ok(x, sb.buf + start, sb.len - start) &&
-                 value_ok(y, sb.buf + start, sb.len - start);
-        }
-        if (sb.len == 0)
-            sb_putc(&sb, '/');
-        Pattern *ra = compiled_regex(rs, a), *rb = compiled_regex(rs, b);
-        ok = ok && ra && rb &&
-             pattern_match(ra, sb.buf, sb.len) == PATTERN_MATCH &&
-             pattern_match(rb, sb.buf, sb.len) == PATTERN_MATCH;
-        if (ok) {
-            const char *w = arena_strdup(rs->keep, sb.buf);
-            sb_release(&sb);
-            return w;
-        }
-        sb_release(&sb);
-    }
-    return NULL;
+    Strbuf sb = STRBUF_INIT;
+    route_witness(&a->e, &b->e, &sb);
+    const char *w = arena_strdup(rs->keep, sb.buf);
+    sb_release(&sb);
+    return w;
 }
 
 /* ---- candidates: a trie of segments per host ---- */
@@ -356,71 +335,150 @@ static void candidates(Arena *a, const TNode *t, const RouteInfo *ri, int i,
 
 /* ---- findings ---- */
 
-static void report_pair(Routes *rs, RouteInfo *first, RouteInfo *later,
-                        Relation rel, unsigned common)
+/* A route that takes requests another would serve.  Findings are grouped
+ * by the route that takes the traffic (the primary location, usually the
+ * one a change adds) with each route that loses traffic as a note under
+ * it, capped: one broad route is one finding however many it hides. */
+typedef enum { HIT_DUP, HIT_HIDES, HIT_TAKES, HIT_OVERLAP } HitKind;
+
+typedef struct Hit {
+    int taker, victim;   /* indices into rs->v */
+    HitKind kind;
+    unsigned methods;    /* the victim's methods the taker gets */
+    bool whole;          /* HIT_HIDES: the victim never gets a request */
+} Hit;
+
+typedef struct Hits {
+    Hit *v;
+    int n, cap;
+} Hits;
+
+enum { MAX_VICTIM_NOTES = 5 };
+
+static const char *const hit_rules[] = {"route-duplicate", "route-shadowed",
+                                        "route-takeover", "route-overlap"};
+
+static void add_hit(Routes *rs, Hits *h, Hit x)
 {
-    Checker *ck = rs->ck;
-    Diags *ds = check_diags(ck);
-    const char *w = witness(rs, first, later);
-    if (!w)
-        return; /* the constraints keep them apart */
-    Strbuf m = STRBUF_INIT;
-    route_methods_text(common, &m);
-    Diag *d = NULL;
-    if (rel == REL_SAME) {
-        d = check_report(ck, "route-duplicate", later->e.r->path.loc,
-                         route_target(rs, later),
-                         "%s %s of '%s' duplicates a route of '%s'", m.buf,
-                         later->e.r->path.s, later->e.svc->name.s,
-                         first->e.svc->name.s);
-        diag_note(ds, d, first->e.r->path.loc, "the route of '%s' is here",
-                  first->e.svc->name.s);
-        diag_help(ds, d, "e.g. %s %s matches both; remove one, or give "
-                         "them different methods",
-                  m.buf, w);
-    } else if (rel == REL_COVERS) {
-        later->covered |= common;
-        if (later->covered != later->e.methods) {
-            d = check_report(ck, "route-overlap", later->e.r->path.loc,
-                             route_target(rs, later),
-                             "%s requests to %s never reach '%s': '%s' "
-                             "matches them first",
-                             m.buf, later->e.r->path.s, later->e.svc->name.s,
-                             first->e.svc->name.s);
-        } else {
-            Strbuf all = STRBUF_INIT;
-            route_methods_text(later->e.methods, &all);
-            d = check_report(ck, "route-shadowed", later->e.r->path.loc,
-                             route_target(rs, later),
-                             "%s %s of '%s' can never be reached", all.buf,
-                             later->e.r->path.s, later->e.svc->name.s);
-            sb_release(&all);
-        }
-        diag_note(ds, d, first->e.r->path.loc,
-                  "%s of '%s' comes first and matches every such request, "
-                  "e.g. %s",
-                  first->e.r->path.s, first->e.svc->name.s, w);
-        diag_help(ds, d, "make the earlier route narrower, or change the "
-                         "priorities (routes[].priority)");
-    } else {
-        d = check_report(ck, "route-overlap", later->e.r->path.loc,
-                         route_target(rs, later),
-                         "%s %s of '%s' overlaps %s of '%s'", m.buf,
-                         later->e.r->path.s, later->e.svc->name.s,
-                         first->e.r->path.s, first->e.svc->name.s);
-        diag_note(ds, d, first->e.r->path.loc,
-                  "%s %s goes to '%s', which comes first", m.buf, w,
-                  first->e.svc->name.s);
-        diag_help(ds, d, "constrain a parameter (routes[].params) so that "
-                         "the two cannot match the same path");
+    if (h->n == h->cap) {
+        int nc = h->cap ? h->cap * 2 : 16;
+        h->v = arena_grow(rs->a, h->v, (size_t)h->n, (size_t)nc,
+                          sizeof *h->v);
+        h->cap = nc;
     }
+    h->v[h->n++] = x;
+}
+
+static int hit_cmp(const void *a, const void *b)
+{
+    const Hit *x = a, *y = b;
+    if (x->taker != y->taker)
+        return x->taker < y->taker ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    return (x->victim > y->victim) - (x->victim < y->victim);
+}
+
+static void victim_note(Routes *rs, Diag *d, const Hit *h, const char *w)
+{
+    const RouteInfo *t = &rs->v[h->taker], *v = &rs->v[h->victim];
+    Strbuf m = STRBUF_INIT;
+    route_methods_text(h->methods, &m);
+    Diags *ds = check_diags(rs->ck);
+    if (h->kind == HIT_DUP)
+        diag_note(ds, d, v->e.r->path.loc,
+                  "'%s' declares it again here and never gets %s %s",
+                  v->e.svc->name.s, m.buf, w);
+    else if (h->kind == HIT_HIDES && h->whole)
+        diag_note(ds, d, v->e.r->path.loc,
+                  "%s of '%s' can never be reached: e.g. %s %s goes to '%s'",
+                  v->e.r->path.s, v->e.svc->name.s, m.buf, w,
+                  t->e.svc->name.s);
+    else if (h->kind == HIT_HIDES)
+        diag_note(ds, d, v->e.r->path.loc,
+                  "%s requests to %s of '%s' can never reach it: e.g. %s %s "
+                  "goes to '%s'",
+                  m.buf, v->e.r->path.s, v->e.svc->name.s, m.buf, w,
+                  t->e.svc->name.s);
+    else
+        diag_note(ds, d, v->e.r->path.loc,
+                  "%s %s would go to '%s' (%s) if this route did not come "
+                  "first",
+                  m.buf, w, v->e.svc->name.s, v->e.r->path.s);
     sb_release(&m);
+}
+
+/* One finding for hits [lo, hi): one taker, one kind. */
+static void report_group(Routes *rs, const Hit *h, int n)
+{
+    const RouteInfo *t = &rs->v[h->taker];
+    Checker *ck = rs->ck;
+    Strbuf m = STRBUF_INIT;
+    route_methods_text(t->e.methods, &m);
+    const char *rule = hit_rules[h->kind];
+    const char *what[] = {"is declared again by", "hides",
+                          "takes requests that would go to",
+                          "takes requests that would go to"};
+    Diag *d = check_report(
+        ck, rule, t->e.r->path.loc, route_target(rs, t),
+        "%s %s of '%s' %s %d other route%s", m.buf, t->e.r->path.s,
+        t->e.svc->name.s, what[h->kind], n, n == 1 ? "" : "s");
+    sb_release(&m);
+    if (!d)
+        return;
+    for (int i = 0; i < n && i < MAX_VICTIM_NOTES; i++)
+        victim_note(rs, d, &h[i], witness(rs, t, &rs->v[h[i].victim]));
+    Diags *ds = check_diags(ck);
+    if (n > MAX_VICTIM_NOTES)
+        diag_note(ds, d, (Loc){0}, "and %d more route%s",
+                  n - MAX_VICTIM_NOTES, n - MAX_VICTIM_NOTES == 1 ? "" : "s");
+    if (h->kind == HIT_DUP)
+        diag_help(ds, d, "keep one of them, or give them different methods");
+    else if (h->kind == HIT_HIDES)
+        diag_help(ds, d, "make this route narrower, or change the "
+                         "priorities (routes[].priority)");
+    else
+        diag_help(ds, d, "constrain a parameter (routes[].params) so that "
+                         "the routes cannot match the same path, or give "
+                         "this route a lower priority");
+}
+
+static void report_hits(Routes *rs, Hits *h)
+{
+    qsort(h->v, (size_t)h->n, sizeof *h->v, hit_cmp);
+    for (int lo = 0; lo < h->n;) {
+        int hi = lo + 1;
+        while (hi < h->n && h->v[hi].taker == h->v[lo].taker &&
+               h->v[hi].kind == h->v[lo].kind)
+            hi++;
+        report_group(rs, &h->v[lo], hi - lo);
+        lo = hi;
+    }
 }
 
 static int int_cmp(const void *a, const void *b)
 {
     return (*(const int *)a > *(const int *)b) -
            (*(const int *)a < *(const int *)b);
+}
+
+/* What route `first` takes from `later`, which comes after it. */
+static void classify(Routes *rs, Hits *h, int fi, int li, Relation rel,
+                     unsigned common)
+{
+    RouteInfo *first = &rs->v[fi], *later = &rs->v[li];
+    unsigned taken = common & ~later->covered;
+    if (!taken)
+        return; /* earlier routes already take these */
+    Hit x = {fi, li, HIT_OVERLAP, taken, false};
+    if (rel == REL_SAME || rel == REL_COVERS) {
+        later->covered |= taken;
+        x.kind = rel == REL_SAME ? HIT_DUP : HIT_HIDES;
+        x.whole = later->covered == later->e.methods;
+    } else if (first->e.svc != later->e.svc) {
+        x.kind = HIT_TAKES;
+    }
+    add_hit(rs, h, x);
 }
 
 /* Routes [lo, hi) share one host and are in matching order. */
@@ -432,25 +490,30 @@ static void check_host(Routes *rs, int lo, int hi)
         trie_insert(rs->a, &root, &rs->v[i], i);
     }
     Cands c = {0};
+    Hits h = {0};
     for (int i = lo; i < hi; i++) {
         RouteInfo *later = &rs->v[i];
         c.n = 0;
         candidates(rs->a, &root, later, 0, &c);
         qsort(c.v, (size_t)c.n, sizeof *c.v, int_cmp);
-        for (int k = 0; k < c.n; k++) {
+        /* candidates in matching order: once every method of the route is
+         * taken, later ones take nothing (N duplicates cost N, not N^2) */
+        for (int k = 0; k < c.n && later->covered != later->e.methods;
+             k++) {
             if (k && c.v[k] == c.v[k - 1])
                 continue;
             RouteInfo *first = &rs->v[c.v[k]];
             if (first->order >= later->order)
-                continue;
+                break;
             unsigned common = first->e.methods & later->e.methods;
             if (!common)
                 continue;
             Relation rel = relate(first, later);
             if (rel != REL_NONE)
-                report_pair(rs, first, later, rel, common);
+                classify(rs, &h, c.v[k], i, rel, common);
         }
     }
+    report_hits(rs, &h);
 }
 
 /* Paths in policy.internal-paths are never routed from the edge. */
@@ -480,11 +543,13 @@ static void internal_paths(Routes *rs, RouteInfo *ri, RouteInfo *internal,
 }
 
 static void check_env_routes(Checker *ck, const EnvModel *e,
-                             RouteInfo *internal, int ninternal)
+                             RouteInfo *internal, int ninternal,
+                             SegCache *cache)
 {
     Arena scratch;
     arena_init(&scratch);
-    Routes rs = {.ck = ck, .a = &scratch, .keep = check_arena(ck), .e = e};
+    Routes rs = {.ck = ck, .a = &scratch, .keep = check_arena(ck), .e = e,
+                 .cache = cache};
     int total = 0;
     for (int i = 0; i < e->nservices; i++)
         total += e->services[i]->routes.n;
@@ -521,7 +586,8 @@ void check_routes(Checker *ck)
     RouteInfo *internal = arena_alloc(a, ((size_t)ip->n + 1) *
                                              sizeof *internal);
     int ninternal = 0;
-    Routes rs0 = {.ck = ck, .a = a, .keep = a,
+    SegCache *cache = segment_cache(a); /* one for all: ids are shared */
+    Routes rs0 = {.ck = ck, .a = a, .keep = a, .cache = cache,
                   .e = m->nenvs ? &m->envs[0] : NULL};
     for (int i = 0; i < ip->n && rs0.e; i++) {
         Route *r = arena_alloc(a, sizeof *r);
@@ -533,5 +599,5 @@ void check_routes(Checker *ck)
             ninternal++;
     }
     for (int i = 0; i < m->nenvs; i++)
-        check_env_routes(ck, &m->envs[i], internal, ninternal);
+        check_env_routes(ck, &m->envs[i], internal, ninternal, cache);
 }

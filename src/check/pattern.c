@@ -63,6 +63,8 @@ Pattern *pattern_compile(PatternSet *ps, const char *re, unsigned flags,
     }
     uint32_t opts = PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C |
                     PCRE2_NO_AUTO_CAPTURE;
+    if (flags & PAT_GATEWAY)
+        opts = 0;
     if (flags & PAT_CASELESS)
         opts |= PCRE2_CASELESS;
     if (flags & PAT_ANCHORED)

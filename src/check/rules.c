@@ -126,17 +126,29 @@ const Rule rules[] = {
 
     /* ---- routing ---- */
     {"route-duplicate", "routing", E, "two routes with the same match",
-     "Two routes with the same host, an overlapping method and the same "
-     "template (parameter names aside) cannot both be served: only the first "
-     "would ever be used."},
-    {"route-shadowed", "routing", E, "a route that can never be reached",
+     "Routes with the same host, an overlapping method and the same set of "
+     "paths (decided exactly, constraints included) cannot both be served: "
+     "only the first in matching order is used. One finding per group, at "
+     "the route that gets the requests, with the others as notes."},
+    {"route-shadowed", "routing", E,
+     "a route, or some of its methods, that can never be reached",
      "Under the gateway's matching order (priority, then specificity, then "
-     "declaration order), earlier routes match every request this route "
-     "would, for each of its methods."},
-    {"route-overlap", "routing", W, "routes that match some of the same URLs",
-     "Some requests match both routes; the gateway sends them to the one "
-     "that comes first. The message gives a URL that shows it, and which "
-     "route wins. Constrain a parameter (routes[].params) to separate them."},
+     "declaration order), an earlier route matches every path of a later "
+     "route for some or all of its methods. Reported at the route that takes "
+     "the requests, with each route that loses them as a note (capped, with "
+     "a count)."},
+    {"route-takeover", "routing", E,
+     "a route that takes requests another service's route would serve",
+     "Some paths match both routes and the gateway sends them to the one "
+     "that comes first, which belongs to another service. Reported at the "
+     "route that takes the requests (usually the new one), with a witness "
+     "path for each route that loses them. Constrain a parameter "
+     "(routes[].params) to separate them, or change the priorities."},
+    {"route-overlap", "routing", W,
+     "routes of one service that match some of the same URLs",
+     "Some requests match two routes of the same service; the gateway sends "
+     "them to the one that comes first. The message gives a path that shows "
+     "it. Constrain a parameter (routes[].params) to separate them."},
     {"route-param-duplicate", "routing", E,
      "a parameter name used twice in one template",
      "Parameter names are unique within a template, ignoring case (API "
@@ -145,9 +157,14 @@ const Rule rules[] = {
      "a constraint for a parameter the path does not have",
      "routes[].params names a parameter that is not in the path template."},
     {"route-param-pattern", "routing", E,
-     "a parameter constraint that is not a valid pattern",
-     "routes[].params values are PCRE2 patterns for one path segment; this "
-     "one does not compile, or could match '/'."},
+     "a parameter constraint outside topoc's constraint language",
+     "routes[].params values are written in topoc's constraint language "
+     "(specs/README.md): literals, classes, alternation, groups, repetition "
+     "and leading (?!word$) lookaheads. Refused: anything else (captures, "
+     "named groups, backreferences, verbs, flags, \\Q, '.'), a constraint "
+     "that can match '/' or an empty value or nothing, and one whose "
+     "repetition is ambiguous enough to make a backtracking gateway slow. "
+     "The gateway regex is printed by topoc from the checked constraint."},
     {"route-internal-exposed", "routing", E,
      "an internal-only path exposed at the edge",
      "Paths in policy.internal-paths (health, metrics, internal APIs) are "

@@ -25,8 +25,9 @@
  * which need no ids.
  *
  * Escaping: names, hosts and paths are validated by the schema; user
- * regexes (parameter constraints) are written inside double quotes with
- * quotes and control bytes as \xHH; custom-rule values are hex-escaped
+ * regexes (printed from parameter constraints, see constraint.h) are
+ * written inside double quotes with quotes and control bytes as \xHH and
+ * every backslash doubled for nginx's lexer; custom-rule values are hex-escaped
  * whole, so no spec string can end a token or start a directive.
  */
 #include "topoc/gateway.h"
@@ -48,12 +49,22 @@ typedef struct Gen {
     int nloc;
 } Gen;
 
-/* A regex as an nginx double-quoted token. */
+/* A regex as an nginx double-quoted token: first no raw quote or control
+ * byte for PCRE2 (\xHH), then quoted for nginx's lexer, which reads \\ as
+ * one backslash (and \t \n \r as control bytes), so every backslash is
+ * doubled. */
 static void put_regex(Strbuf *sb, const char *re)
 {
+    Strbuf pcre = STRBUF_INIT;
+    escape_pcre(&pcre, re, "\"");
     sb_putc(sb, '"');
-    escape_pcre(sb, re, "\"");
+    for (const char *p = pcre.buf; *p; p++) {
+        if (*p == '\\')
+            sb_putc(sb, '\\');
+        sb_putc(sb, *p);
+    }
     sb_putc(sb, '"');
+    sb_release(&pcre);
 }
 
 /* A literal value as a PCRE pattern that matches exactly it: every byte

@@ -47,6 +47,8 @@ void route_parse(Arena *a, RouteEntry *e)
     e->segs = arena_alloc(a, (size_t)cap * sizeof *e->segs);
     e->nsegs = 0;
     e->methods = route_methods(&e->r->methods);
+    if (!e->cache)
+        e->cache = segment_cache(a);
     for (const char *p = path; *p == '/' && p[1];) {
         const char *start = ++p;
         while (*p && *p != '/')
@@ -67,6 +69,9 @@ void route_parse(Arena *a, RouteEntry *e)
             sg->suf = arena_strndup(a, close + 1,
                                     (size_t)(start + len - close - 1));
             sg->constraint = constraint_of(e->r, sg->name);
+            if (sg->constraint)
+                sg->cons = constraint_parse(a, sg->constraint, &sg->cerr);
+            seg_language(e->cache, sg);
         }
     }
 }
@@ -136,133 +141,6 @@ static void regex_escape(Strbuf *sb, const char *s)
 }
 
 
-/* ---- relations between templates ---- */
-
-static bool starts(const char *s, const char *p)
-{
-    return strncmp(s, p, strlen(p)) == 0;
-}
-
-static bool ends(const char *s, const char *x)
-{
-    size_t n = strlen(s), m = strlen(x);
-    return n >= m && strcmp(s + n - m, x) == 0;
-}
-
-static bool lit_fits(const char *lit, const Seg *p)
-{
-    return strlen(lit) > strlen(p->pre) + strlen(p->suf) &&
-           starts(lit, p->pre) && ends(lit, p->suf);
-}
-
-static bool seg_overlap(const Seg *a, const Seg *b)
-{
-    if (a->kind == SEG_LIT && b->kind == SEG_LIT)
-        return strcmp(a->lit, b->lit) == 0;
-    if (a->kind == SEG_LIT)
-        return lit_fits(a->lit, b);
-    if (b->kind == SEG_LIT)
-        return lit_fits(b->lit, a);
-    return (starts(a->pre, b->pre) || starts(b->pre, a->pre)) &&
-           (ends(a->suf, b->suf) || ends(b->suf, a->suf));
-}
-
-/* Does a match every string b matches (for one segment)? */
-static bool seg_covers(const Seg *a, const Seg *b)
-{
-    if (a->kind == SEG_LIT)
-        return b->kind == SEG_LIT && strcmp(a->lit, b->lit) == 0;
-    if (a->constraint)
-        return b->kind == SEG_PARAM && streq(b->constraint, a->constraint) &&
-               strcmp(a->pre, b->pre) == 0 && strcmp(a->suf, b->suf) == 0;
-    if (b->kind == SEG_LIT)
-        return lit_fits(b->lit, a);
-    return starts(b->pre, a->pre) && ends(b->suf, a->suf);
-}
-
-static bool seg_same(const Seg *a, const Seg *b)
-{
-    if (a->kind != b->kind)
-        return false;
-    if (a->kind == SEG_LIT)
-        return strcmp(a->lit, b->lit) == 0;
-    if (a->kind == SEG_REST)
-        return true;
-    return strcmp(a->pre, b->pre) == 0 && strcmp(a->suf, b->suf) == 0 &&
-           streq(a->constraint, b->constraint);
-}
-
-
-Relation route_relate(const RouteEntry *a, const RouteEntry *b)
-{
-    bool same = a->nsegs == b->nsegs, covers = true;
-    int i = 0;
-    for (; i < a->nsegs && i < b->nsegs; i++) {
-        const Seg *x = &a->segs[i], *y = &b->segs[i];
-        if (x->kind == SEG_REST || y->kind == SEG_REST) {
-            covers = covers && x->kind == SEG_REST;
-            same = same && x->kind == y->kind;
-            return same ? REL_SAME : covers ? REL_COVERS : REL_OVERLAP;
-        }
-        if (!seg_overlap(x, y))
-            return REL_NONE;
-        same = same && seg_same(x, y);
-        covers = covers && seg_covers(x, y);
-    }
-    /* one ran out: equal lengths, or the other continues only with '**' */
-    if (a->nsegs == b->nsegs)
-        return same ? REL_SAME : covers ? REL_COVERS : REL_OVERLAP;
-    const RouteEntry *longer = a->nsegs > b->nsegs ? a : b;
-    if (longer->nsegs != i + 1 || longer->segs[i].kind != SEG_REST)
-        return REL_NONE;
-    return longer == a ? REL_COVERS : REL_OVERLAP;
-}
-
-/* Embed constraint c of a parameter written pre{p}suf.  In routes[].params
- * a constraint matches the value alone, so a top-level '^' or '$' (outside
- * a character class, not escaped) means the value's start or end: they
- * become a lookbehind for '/'+pre and a lookahead for suf+('/' or end). */
-static void embed_constraint(Strbuf *out, const char *c, const char *pre,
-                             const char *suf)
-{
-    sb_puts(out, "(?:");
-    bool in_class = false;
-    for (const char *p = c; *p; p++) {
-        if (*p == '\\' && p[1]) {
-            sb_putc(out, *p++);
-            sb_putc(out, *p);
-            continue;
-        }
-        if (in_class) {
-            if (*p == ']')
-                in_class = false;
-            sb_putc(out, *p);
-            continue;
-        }
-        if (*p == '[') {
-            in_class = true;
-            sb_putc(out, *p);
-            if (p[1] == '^')
-                sb_putc(out, *++p);
-            if (p[1] == ']')
-                sb_putc(out, *++p);
-            continue;
-        }
-        if (*p == '$') {
-            sb_puts(out, "(?=");
-            regex_escape(out, suf);
-            sb_puts(out, "(?:/|$))");
-        } else if (*p == '^') {
-            sb_puts(out, "(?<=/");
-            regex_escape(out, pre);
-            sb_putc(out, ')');
-        } else {
-            sb_putc(out, *p);
-        }
-    }
-    sb_putc(out, ')');
-}
-
 /* The anchored regex of a template: parameters as [^/]+ (named groups with
  * captures) or, with constraints, their constraint embedded. */
 static void build_regex(const RouteEntry *e, bool captures, bool constraints,
@@ -281,8 +159,10 @@ static void build_regex(const RouteEntry *e, bool captures, bool constraints,
             continue;
         }
         regex_escape(out, sg->pre);
-        if (constraints && sg->constraint)
-            embed_constraint(out, sg->constraint, sg->pre, sg->suf);
+        if (constraints && sg->cons)
+            constraint_print(sg->cons, sg->suf, out);
+        else if (constraints && sg->constraint)
+            sb_puts(out, "(?!)"); /* refused by the checker: never */
         else if (captures)
             sb_printf(out, "(?<%s>[^/]+)", sg->name);
         else
@@ -338,12 +218,14 @@ RouteEntry *routing_table(Arena *a, const EnvModel *e, int *n)
     for (int i = 0; i < e->nservices; i++)
         total += e->services[i]->routes.n;
     RouteEntry *v = arena_alloc(a, ((size_t)total + 1) * sizeof *v);
+    SegCache *cache = segment_cache(a);
     *n = 0;
     for (int i = 0; i < e->nservices; i++)
         for (int k = 0; k < e->services[i]->routes.n; k++) {
             RouteEntry *re = &v[(*n)++];
             re->r = e->services[i]->routes.v[k];
             re->svc = e->services[i];
+            re->cache = cache;
             route_parse(a, re);
         }
     qsort(v, (size_t)*n, sizeof *v, entry_cmp);

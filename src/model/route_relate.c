@@ -1,0 +1,260 @@
+/* route_relate.c - how two routes' sets of paths relate, decided exactly
+ * (see routing.h).
+ *
+ * A parameter never matches '/', so a path splits into segments the same
+ * way for every route, and two templates relate segment by segment.  Each
+ * parameter segment pre{name}suf is a language (a DFA from its
+ * constraint); literals are single strings.  Languages are interned per
+ * table (equal text, one DFA), and the relation of two languages is
+ * decided once per pair, so the work grows with the distinct constraints,
+ * not with the routes.
+ */
+#include "topoc/routing.h"
+
+#include <string.h>
+
+typedef struct Lang {
+    const char *key; /* pre \1 constraint \1 suf */
+    const Dfa *dfa;
+    int id;
+} Lang;
+
+typedef struct PairRel {
+    int x, y;          /* ids, x < y; x == -1 for an empty slot */
+    bool overlap, xy, yx; /* xy: L(x) contains L(y) */
+    const char *w;     /* a string in both, when they overlap */
+} PairRel;
+
+struct SegCache {
+    Arena *a;
+    Lang *langs;
+    int nlangs, caplangs; /* open addressing, power of two */
+    PairRel *pairs;
+    int npairs, cappairs;
+};
+
+SegCache *segment_cache(Arena *a)
+{
+    SegCache *c = arena_alloc(a, sizeof *c);
+    c->a = a;
+    c->caplangs = 64;
+    c->langs = arena_alloc(a, (size_t)c->caplangs * sizeof *c->langs);
+    c->cappairs = 64;
+    c->pairs = arena_alloc(a, (size_t)c->cappairs * sizeof *c->pairs);
+    for (int i = 0; i < c->cappairs; i++)
+        c->pairs[i].x = -1;
+    return c;
+}
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static Lang *lang_slot(Lang *v, int cap, const char *key)
+{
+    int i = (int)(hash_str(key) & (uint64_t)(cap - 1));
+    while (v[i].key && strcmp(v[i].key, key) != 0)
+        i = (i + 1) & (cap - 1);
+    return &v[i];
+}
+
+/* The language of parameter segment sg, built once per distinct text. */
+void seg_language(SegCache *c, Seg *sg)
+{
+    Strbuf kb = STRBUF_INIT;
+    sb_printf(&kb, "%s\1%s\1%s", sg->pre,
+              sg->constraint ? sg->constraint : "", sg->suf);
+    const char *key = kb.buf;
+    Lang *l = lang_slot(c->langs, c->caplangs, key);
+    if (!l->key) {
+        key = arena_strdup(c->a, kb.buf);
+        if (2 * (c->nlangs + 1) > c->caplangs) {
+            int nc = c->caplangs * 2;
+            Lang *v = arena_alloc(c->a, (size_t)nc * sizeof *v);
+            for (int i = 0; i < c->caplangs; i++)
+                if (c->langs[i].key)
+                    *lang_slot(v, nc, c->langs[i].key) = c->langs[i];
+            c->langs = v;
+            c->caplangs = nc;
+            l = lang_slot(v, nc, key);
+        }
+        l->key = key;
+        l->id = c->nlangs++;
+        l->dfa = sg->constraint && !sg->cons
+                     ? NULL
+                     : segment_dfa(c->a, sg->cons, sg->pre, sg->suf);
+    }
+    sg->dfa = l->dfa;
+    sg->dfa_id = l->id;
+    sb_release(&kb);
+}
+
+static PairRel *pair_slot(PairRel *v, int cap, int x, int y)
+{
+    int i = (int)(((unsigned)x * 2654435761u ^ (unsigned)y * 40503u) &
+                  (unsigned)(cap - 1));
+    while (v[i].x >= 0 && (v[i].x != x || v[i].y != y))
+        i = (i + 1) & (cap - 1);
+    return &v[i];
+}
+
+static void pairs_grow(SegCache *c)
+{
+    int nc = c->cappairs * 2;
+    PairRel *v = arena_alloc(c->a, (size_t)nc * sizeof *v);
+    for (int i = 0; i < nc; i++)
+        v[i].x = -1;
+    for (int i = 0; i < c->cappairs; i++)
+        if (c->pairs[i].x >= 0)
+            *pair_slot(v, nc, c->pairs[i].x, c->pairs[i].y) = c->pairs[i];
+    c->pairs = v;
+    c->cappairs = nc;
+}
+
+/* Two parameter segments' languages, decided once per pair. */
+static PairRel pair_rel(SegCache *c, const Seg *s, const Seg *t)
+{
+    bool swap = s->dfa_id > t->dfa_id;
+    const Seg *x = swap ? t : s, *y = swap ? s : t;
+    PairRel *p = pair_slot(c->pairs, c->cappairs, x->dfa_id, y->dfa_id);
+    if (p->x < 0) {
+        if (2 * (c->npairs + 1) > c->cappairs) {
+            pairs_grow(c);
+            p = pair_slot(c->pairs, c->cappairs, x->dfa_id, y->dfa_id);
+        }
+        Strbuf w = STRBUF_INIT;
+        p->x = x->dfa_id;
+        p->y = y->dfa_id;
+        p->overlap = dfa_intersect(x->dfa, y->dfa, &w);
+        p->xy = p->overlap && dfa_subset(y->dfa, x->dfa, NULL);
+        p->yx = p->overlap && dfa_subset(x->dfa, y->dfa, NULL);
+        p->w = arena_strdup(c->a, w.buf);
+        sb_release(&w);
+        c->npairs++;
+    }
+    PairRel r = *p; /* seen from s's side */
+    if (swap) {
+        r.xy = p->yx;
+        r.yx = p->xy;
+    }
+    return r;
+}
+
+typedef struct SegRel {
+    bool overlap, covers, same; /* covers: x contains y */
+} SegRel;
+
+/* Does the parameter segment accept lit and nothing else? */
+static bool only(SegCache *c, const Seg *p, const char *lit)
+{
+    Arena tmp;
+    arena_init(&tmp);
+    ConsError err;
+    Strbuf re = STRBUF_INIT;
+    for (const char *s = lit; *s; s++)
+        sb_printf(&re, "\\x%02x", (unsigned char)*s);
+    const Constraint *k = constraint_parse(&tmp, re.buf, &err);
+    const Dfa *d = k ? segment_dfa(&tmp, k, "", "") : NULL;
+    bool r = d && dfa_subset(p->dfa, d, NULL);
+    sb_release(&re);
+    arena_free(&tmp);
+    (void)c;
+    return r;
+}
+
+static SegRel seg_rel(SegCache *c, const Seg *x, const Seg *y)
+{
+    SegRel r = {false, false, false};
+    if (x->kind == SEG_LIT && y->kind == SEG_LIT) {
+        r.overlap = r.covers = r.same = strcmp(x->lit, y->lit) == 0;
+    } else if (x->kind == SEG_LIT || y->kind == SEG_LIT) {
+        const Seg *lit = x->kind == SEG_LIT ? x : y;
+        const Seg *par = x->kind == SEG_LIT ? y : x;
+        r.overlap = par->dfa && dfa_match(par->dfa, lit->lit,
+                                          strlen(lit->lit));
+        bool single = r.overlap && only(c, par, lit->lit);
+        r.covers = r.overlap && (par == x || single);
+        r.same = single;
+    } else if (x->dfa_id == y->dfa_id) {
+        r.overlap = r.covers = r.same = x->dfa != NULL;
+    } else if (x->dfa && y->dfa) {
+        PairRel p = pair_rel(c, x, y);
+        r.overlap = p.overlap;
+        r.covers = p.xy;
+        r.same = p.xy && p.yx;
+    }
+    return r;
+}
+
+static SegCache *cache_of(const RouteEntry *a, const RouteEntry *b)
+{
+    return a->cache ? a->cache : b->cache;
+}
+
+Relation route_relate(const RouteEntry *a, const RouteEntry *b)
+{
+    SegCache *c = cache_of(a, b);
+    bool same = a->nsegs == b->nsegs, covers = true;
+    int i = 0;
+    for (; i < a->nsegs && i < b->nsegs; i++) {
+        const Seg *x = &a->segs[i], *y = &b->segs[i];
+        if (x->kind == SEG_REST || y->kind == SEG_REST) {
+            covers = covers && x->kind == SEG_REST;
+            same = same && x->kind == y->kind;
+            return same ? REL_SAME : covers ? REL_COVERS : REL_OVERLAP;
+        }
+        SegRel r = seg_rel(c, x, y);
+        if (!r.overlap)
+            return REL_NONE;
+        same = same && r.same;
+        covers = covers && r.covers;
+    }
+    /* one ran out: equal lengths, or the other continues only with '**' */
+    if (a->nsegs == b->nsegs)
+        return same ? REL_SAME : covers ? REL_COVERS : REL_OVERLAP;
+    const RouteEntry *longer = a->nsegs > b->nsegs ? a : b;
+    if (longer->nsegs != i + 1 || longer->segs[i].kind != SEG_REST)
+        return REL_NONE;
+    return longer == a ? REL_COVERS : REL_OVERLAP;
+}
+
+/* A string of one segment, or of both when both are given. */
+static void seg_witness(SegCache *c, const Seg *x, const Seg *y,
+                        Strbuf *out)
+{
+    if (x->kind == SEG_LIT || y->kind == SEG_LIT) {
+        sb_puts(out, x->kind == SEG_LIT ? x->lit : y->lit);
+    } else if (x->dfa_id == y->dfa_id || !x->dfa || !y->dfa) {
+        const Dfa *d = x->dfa ? x->dfa : y->dfa;
+        if (d)
+            dfa_intersect(d, d, out);
+    } else {
+        sb_puts(out, pair_rel(c, x, y).w);
+    }
+}
+
+void route_witness(const RouteEntry *a, const RouteEntry *b, Strbuf *out)
+{
+    SegCache *c = cache_of(a, b);
+    size_t start = out->len;
+    int n = a->nsegs > b->nsegs ? a->nsegs : b->nsegs;
+    for (int i = 0; i < n; i++) {
+        /* '**' (or a template that has ended) takes the other side's */
+        const Seg *x = i < a->nsegs ? &a->segs[i] : NULL;
+        const Seg *y = i < b->nsegs ? &b->segs[i] : NULL;
+        if (x && x->kind == SEG_REST)
+            x = NULL;
+        if (y && y->kind == SEG_REST)
+            y = NULL;
+        if (!x && !y)
+            break;
+        sb_putc(out, '/');
+        seg_witness(c, x ? x : y, y ? y : x, out);
+    }
+    if (out->len == start)
+        sb_putc(out, '/');
+}
