@@ -23,7 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 out, env, work = sys.argv[1], sys.argv[2], sys.argv[3]
 waf = "--waf" in sys.argv
-HTTP, HTTPS, STUB0 = 18080, 18443, 19100
+# TOPOC_PORT_BASE lets two work trees run the suite at once
+BASE = int(os.environ.get("TOPOC_PORT_BASE", "18000"))
+HTTP, HTTPS, STUB0 = BASE + 80, BASE + 443, BASE + 1100
 results = []
 
 def check(name, cond, why=""):
