@@ -101,7 +101,7 @@ typedef struct CustomRule {
 typedef struct RequestLimits {
     Loc loc;
     Int max_body_size, max_file_size, max_url_length, max_header_size;
-    Int max_args;
+    Int max_args, max_json_args;
 } RequestLimits;
 
 typedef struct Waf {
@@ -231,7 +231,7 @@ typedef struct RouteWaf {
     Loc loc;
     Str mode;
     List exclusions; /* WafExclusion */
-    Int max_body_size;
+    Int max_body_size, max_args, max_json_args;
 } RouteWaf;
 
 typedef struct Route {

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 enum { ONE_YEAR = 365 * 86400 };
 
@@ -143,6 +144,65 @@ static void literal_secrets(Checker *ck, const Secrets *sp)
         }
 }
 
+/* Why an exclusion would turn off inspection rather than narrow it, or
+ * NULL.  The engine's rules 200000-200007 choose the body parser and
+ * refuse bodies it could not parse (REQBODY_ERROR): with them gone a
+ * malformed body reaches the service unparsed, so no rule sees its
+ * arguments.  CRS's 901xxx initialise scoring and 949110 blocks on it. */
+static const char *unsafe_exclusion(const WafExclusion *x, bool *by_var)
+{
+    static const char *const vars[] = {"REQBODY_", "MULTIPART_",
+                                       "REQUEST_BODY"};
+    const char *v = x->variable.s;
+    *by_var = false;
+    for (size_t i = 0; v && i < sizeof vars / sizeof *vars; i++)
+        if (strncasecmp(v, vars[i], strlen(vars[i])) == 0 ||
+            (v[0] == '!' && strncasecmp(v + 1, vars[i], strlen(vars[i])) == 0)) {
+            *by_var = true;
+            return "the request-body parser's error flags";
+        }
+    long long r = x->rule.v;
+    if (r >= 200000 && r <= 200007)
+        return "a rule that refuses bodies the parser cannot read, or "
+               "chooses the parser";
+    if (r >= 901000 && r <= 901999)
+        return "a CRS initialisation rule";
+    if (r == 949110)
+        return "CRS's inbound blocking rule";
+    return NULL;
+}
+
+static void waf_exclusions(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    for (int i = 0; i < m->nservices; i++) {
+        const Service *s = m->services[i];
+        for (int k = 0; k < s->routes.n; k++) {
+            const Route *r = s->routes.v[k];
+            for (int j = 0; r->waf && j < r->waf->exclusions.n; j++) {
+                const WafExclusion *x = r->waf->exclusions.v[j];
+                bool by_var;
+                const char *why = unsafe_exclusion(x, &by_var);
+                if (!why)
+                    continue;
+                Diag *d = check_report(
+                    ck, "waf-exclusion-unsafe",
+                    by_var ? x->variable.loc : x->rule.loc,
+                    arena_printf(check_arena(ck), "service/%s/routes/%d",
+                                 s->name.s, k + 1),
+                    "this exclusion from rule %lld turns off request-body "
+                    "inspection on %s of '%s': it disables %s",
+                    x->rule.v, r->path.s, s->name.s, why);
+                diag_help(check_diags(ck), d,
+                          "delete it; let large bodies through with the "
+                          "route's limits (waf.max-body-size, "
+                          "waf.max-json-args), or exclude one rule from one "
+                          "argument (variable: ARGS:name)");
+            }
+        }
+    }
+}
+
 void check_security(Checker *ck)
 {
     const Model *m = check_model_of(ck);
@@ -161,6 +221,7 @@ void check_security(Checker *ck)
               arena_printf(a, "team/%s", t->name.s));
     }
     gateway(ck);
+    waf_exclusions(ck);
     Secrets sp;
     compile_secrets(ck, &sp);
     literal_secrets(ck, &sp);

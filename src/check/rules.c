@@ -220,6 +220,14 @@ const Rule rules[] = {
      "a client-certificate host with no routes",
      "edge.gateway.client-certificates names a host that no route uses, so "
      "the requirement protects nothing; probably a misspelt host."},
+    {"waf-exclusion-unsafe", "security", E,
+     "a WAF exclusion that turns off body inspection",
+     "routes[].waf.exclusions may narrow a managed rule to spare one "
+     "argument, never disable the request-body parser's error rules "
+     "(200000-200007, REQBODY_ERROR, MULTIPART_*), CRS's initialisation "
+     "(901xxx) or its blocking rule (949110): a body the parser gave up on "
+     "would reach the service uninspected, so a malformed JSON body could "
+     "carry an injection past the WAF."},
     {"secret-literal", "security", E, "a literal secret in a spec",
      "Secrets are Key Vault references (secrets[].key-vault-secret), never "
      "values in a spec: a setting whose name or value looks like a password, "

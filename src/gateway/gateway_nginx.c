@@ -18,7 +18,8 @@
  * service.  Protected locations always proxy_pass: a 'return' would end
  * the request before CRS's phase-2 checks.
  *
- * Rule ids (1-99,999 is the local range): 10000-10002 tuning, 10100+N one
+ * Rule ids (1-99,999 is the local range): 10000-10006 tuning and argument
+ * limits, 10010 a location's own limits, 10011 'no route', 10100+N one
  * per policy.internal-paths entry, 20000+priority per custom rule.  None
  * depends on the services, so adding one moves no id.  Per-route
  * exclusions and detection-only are location-scoped modsecurity_rules,
@@ -31,6 +32,7 @@
  * whole, so no spec string can end a token or start a directive.
  */
 #include "topoc/gateway.h"
+#include "gateway_limits.h"
 #include "topoc/escape.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"
@@ -115,26 +117,47 @@ static void rate_limits(Gen *g, const RouteEntry *e, Strbuf *sb)
     const Waf *w = g->m->platform->edge->waf;
     for (int i = 0; i < w->rate_limits.n; i++) {
         const RateLimit *rl = w->rate_limits.v[i];
-        bool applies = rl->paths.n == 0;
-        for (int k = 0; k < rl->paths.n && !applies; k++)
-            applies = streq(rl->paths.v[k].s, e->r->path.s);
-        if (!applies)
+        if (!rate_limit_applies(rl, e->r))
             continue;
+        /* nginx lets burst+1 requests through back to back */
+        long long b = rate_limit_burst(rl) - 1;
         sb_printf(sb, "        limit_req zone=rl_%s", rl->name.s);
-        if (rl->burst.v)
-            sb_printf(sb, " burst=%lld nodelay", rl->burst.v);
+        if (b > 0)
+            sb_printf(sb, " burst=%lld nodelay", b);
         sb_puts(sb, ";\n");
     }
 }
 
-static void waf_for_route(const RouteEntry *e, Strbuf *sb)
+/* A route's own limits: nginx's body size, and ModSecurity's -- the
+ * parser's ceiling and the limits rules 200007 and 10005/10006 read from
+ * TX (crs-tuning.conf sets the edge's values only where a location has
+ * not). */
+static void limits_for_route(const Waf *w, const RouteEntry *e, Strbuf *sb)
+{
+    const RouteWaf *rw = e->r->waf;
+    if (rw->max_body_size.set) {
+        sb_printf(sb, "        client_max_body_size %lldk;\n",
+                  (rw->max_body_size.v + 1023) / 1024);
+        sb_printf(sb, "        modsecurity_rules 'SecRequestBodyNoFilesLimit "
+                      "%lld';\n",
+                  route_max_body(w, e->r));
+    }
+    if (rw->max_args.set || rw->max_json_args.set)
+        sb_printf(sb,
+                  "        modsecurity_rules 'SecArgumentsLimit %lld\n"
+                  "            SecAction \"id:10010,phase:1,pass,nolog,t:none,"
+                  "setvar:tx.topoc_args_limit=%lld,"
+                  "setvar:tx.topoc_max_args=%lld\"';\n",
+                  route_args_ceiling(w, e->r), route_args_ceiling(w, e->r),
+                  route_max_args(w, e->r));
+}
+
+static void waf_for_route(const Waf *w, const RouteEntry *e, Strbuf *sb)
 {
     const RouteWaf *rw = e->r->waf;
     if (!rw)
         return;
-    if (rw->max_body_size.set)
-        sb_printf(sb, "        client_max_body_size %lldk;\n",
-                  (rw->max_body_size.v + 1023) / 1024);
+    limits_for_route(w, e, sb);
     if (streq(rw->mode.s, "detection"))
         sb_puts(sb, "        modsecurity_rules 'SecRuleEngine "
                     "DetectionOnly';\n");
@@ -207,14 +230,13 @@ static void location(Gen *g, int lo, int hi, int i)
               " {\n"
               "        set $topoc_upstream $%s;\n"
               "        if ($topoc_upstream = \"\") {\n"
-              "            return 405;\n"
+              "            set $topoc_upstream topoc_no_method;\n"
               "        }\n",
               var.buf);
     rate_limits(g, e, &g->conf);
-    waf_for_route(e, &g->conf);
-    sb_printf(&g->conf, "        proxy_pass %s://$topoc_upstream;\n    }\n",
-              g->m->platform->edge->gateway->internal_tls.v ? "https"
-                                                            : "http");
+    waf_for_route(g->m->platform->edge->waf, e, &g->conf);
+    sb_puts(&g->conf, "        proxy_pass $topoc_scheme://$topoc_upstream;\n"
+                      "    }\n");
     sb_release(&x);
     sb_release(&y);
     sb_release(&var);
@@ -229,6 +251,20 @@ static const ClientCert *client_cert(const Gen *g, const RouteEntry *e)
             return cc;
     }
     return NULL;
+}
+
+/* A path no route takes is refused by the internal server behind
+ * topoc_no_route -- after ModSecurity has scored the request and its
+ * body (a 'return' here would answer before phase 2) -- and logged. */
+static void no_route(Strbuf *sb)
+{
+    sb_puts(sb, "\n    location / {\n"
+                "        modsecurity_rules 'SecAction \"id:10011,phase:2,"
+                "pass,log,auditlog,t:none,"
+                "msg:\\'request matches no route\\'\"';\n"
+                "        set $topoc_upstream topoc_no_route;\n"
+                "        proxy_pass $topoc_scheme://$topoc_upstream;\n"
+                "    }\n");
 }
 
 static void server(Gen *g, int lo, int hi)
@@ -254,10 +290,14 @@ static void server(Gen *g, int lo, int hi)
                   "    ssl_client_certificate tls/%s.pem;\n"
                   "    ssl_verify_client on;\n",
                   cc->ca.s);
-    sb_puts(&g->conf, "    include site/proxy.conf;\n");
+    sb_puts(&g->conf, "    if ($topoc_url_too_long) {\n"
+                      "        return 414;\n"
+                      "    }\n"
+                      "    include site/proxy.conf;\n");
     for (int i = lo; i < hi; i++)
         location(g, lo, hi, i);
-    sb_puts(&g->conf, "\n    location / {\n        return 404;\n    }\n}\n");
+    no_route(&g->conf);
+    sb_puts(&g->conf, "}\n");
 }
 
 static void http_head(Gen *g, Strbuf *sb)
@@ -288,12 +328,23 @@ static void http_head(Gen *g, Strbuf *sb)
               "    ssl_prefer_server_ciphers off;\n"
               "    modsecurity on;\n"
               "    include site/modsecurity.conf;\n"
-              "    limit_req_status 429;\n",
+              "    limit_req_status 429;\n"
+              "    map $request_uri $topoc_url_too_long {\n"
+              "        default 0;\n"
+              "        \"~^.{%lld}.\" 1;\n"
+              "    }\n"
+              "    map $topoc_upstream $topoc_scheme {\n"
+              "        default %s;\n"
+              "        topoc_no_route http;\n"
+              "        topoc_no_method http;\n"
+              "    }\n",
               g->env->env->name.s, g->m->platform->name.s,
               (w->limits->max_body_size.v + 1023) / 1024,
               (w->limits->max_header_size.v + 1023) / 1024,
               strcmp(gw->tls_min_version.s, "1.3") == 0 ? "TLSv1.3"
-                                                         : "TLSv1.2 TLSv1.3");
+                                                         : "TLSv1.2 TLSv1.3",
+              w->limits->max_url_length.v,
+              gw->internal_tls.v ? "https" : "http");
     for (int i = 0; i < w->rate_limits.n; i++) {
         const RateLimit *rl = w->rate_limits.v[i];
         /* nginx counts per second or per minute: per minute, rounded up */
@@ -330,7 +381,9 @@ static void upstreams(Gen *g, Outputs *o, const char *dir)
                   upstream(g, s), host, tls ? 443 : 80);
         sb_printf(&hosts, "        %s %s;\n", upstream(g, s), host);
     }
-    sb_puts(&hosts, "        default \"\";\n    }\n");
+    sb_puts(&hosts, "        topoc_no_route no-route.topoc.invalid;\n"
+                    "        topoc_no_method no-method.topoc.invalid;\n"
+                    "        default \"\";\n    }\n");
     char path[512];
     snprintf(path, sizeof path, "%s/site/upstreams.conf", dir);
     out_add(o, path, &sb);
@@ -361,6 +414,9 @@ static void site_files(Gen *g, Outputs *o, const char *dir)
          "proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n"},
         {"modsec-site.conf", "SecAuditLog /var/log/nginx/modsec_audit.log\n"
                              "SecTmpDir /tmp/\nSecDataDir /tmp/\n"},
+        /* the internal server that refuses what no route takes */
+        {"listen-refuse.conf", "listen unix:/run/topoc-gateway/refuse.sock;\n"},
+        {"refuse-server.conf", "server unix:/run/topoc-gateway/refuse.sock;\n"},
         /* the connector opens this path from nginx's working directory,
          * not its prefix: name where the tree is installed */
         {"modsecurity.conf", "modsecurity_rules_file "
@@ -398,7 +454,7 @@ static void modsec_engine(Gen *g, Strbuf *sb)
               "SecRequestBodyLimitAction Reject\n"
               "SecRequestBodyJsonDepthLimit 512\n"
               "SecArgumentsLimit %lld\n"
-              "SecRule &ARGS \"@ge %lld\" \\\n"
+              "SecRule &ARGS \"@ge %%{tx.topoc_args_limit}\" \\\n"
               "    \"id:200007,phase:2,t:none,log,deny,status:400,"
               "msg:'Too many arguments',severity:2\"\n"
               "SecRule REQBODY_ERROR \"!@eq 0\" \\\n"
@@ -429,7 +485,7 @@ static void modsec_engine(Gen *g, Strbuf *sb)
               "SecStatusEngine Off\n",
               streq(w->mode.s, "detection") ? "DetectionOnly" : "On",
               w->limits->max_file_size.v, w->limits->max_body_size.v,
-              w->limits->max_args.v, w->limits->max_args.v);
+              w->limits->max_json_args.v + w->limits->max_args.v);
 }
 
 static void modsec_tuning(Gen *g, Strbuf *sb)
@@ -456,6 +512,22 @@ static void modsec_tuning(Gen *g, Strbuf *sb)
             first = false;
         }
     sb_puts(sb, "'\"\n");
+    const RequestLimits *l = g->m->platform->edge->waf->limits;
+    sb_printf(sb,
+              "# Argument limits (edge.waf.limits); a location with limits of "
+              "its own sets\n"
+              "# them first (id 10010).  Every JSON leaf is one argument.\n"
+              "SecRule &TX:topoc_args_limit \"@eq 0\" \"id:10003,phase:1,pass,"
+              "nolog,t:none,setvar:tx.topoc_args_limit=%lld\"\n"
+              "SecRule &TX:topoc_max_args \"@eq 0\" \"id:10004,phase:1,pass,"
+              "nolog,t:none,setvar:tx.topoc_max_args=%lld\"\n"
+              "SecRule &ARGS_GET \"@gt %%{tx.topoc_max_args}\" \\\n"
+              "    \"id:10005,phase:2,deny,status:400,log,t:none,"
+              "msg:'more query arguments than max-args'\"\n"
+              "SecRule &ARGS_POST \"@gt %%{tx.topoc_max_args}\" \\\n"
+              "    \"id:10006,phase:2,deny,status:400,log,t:none,"
+              "msg:'more form arguments than max-args'\"\n",
+              l->max_json_args.v + l->max_args.v, l->max_args.v);
 }
 
 static const char *sec_variable(const CustomRule *r, Strbuf *tmp)
@@ -619,7 +691,34 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
             "    include site/listen-https.conf;\n"
             "    server_name _;\n"
             "    include site/tls.conf;\n"
+            "    include site/proxy.conf;\n"
+            "    location / {\n"
+            "        set $topoc_upstream topoc_no_route;\n"
+            "        proxy_pass $topoc_scheme://$topoc_upstream;\n"
+            "    }\n"
+            "}\n"
+            "\n# Refusals, reached only through the gateway's own servers once\n"
+            "# ModSecurity has seen the request: an unknown path is 404, a\n"
+            "# method the path's routes do not take is 405.\n"
+            "upstream topoc_no_route {\n"
+            "    include site/refuse-server.conf;\n"
+            "}\n"
+            "upstream topoc_no_method {\n"
+            "    include site/refuse-server.conf;\n"
+            "}\n"
+            "server {\n"
+            "    include site/listen-refuse.conf;\n"
+            "    server_name no-route.topoc.invalid;\n"
+            "    modsecurity off;\n"
+            "    access_log off;\n"
             "    return 404;\n"
+            "}\n"
+            "server {\n"
+            "    include site/listen-refuse.conf;\n"
+            "    server_name no-method.topoc.invalid;\n"
+            "    modsecurity off;\n"
+            "    access_log off;\n"
+            "    return 405;\n"
             "}\n");
     for (int lo = 0; lo < g.n;) {
         int hi = lo + 1;

@@ -17,6 +17,7 @@
  * on the same host and methods does (checked with PCRE2): the end-to-end
  * tests send exactly these.
  */
+#include "gateway_limits.h"
 #include "topoc/gateway.h"
 #include "topoc/json.h"
 #include "topoc/pattern.h"
@@ -98,9 +99,9 @@ static JsonVal *waf_json(const Platform *p, const RouteEntry *e)
     const RouteWaf *rw = e->r->waf;
     JsonVal *o = jv_obj();
     jv_set(o, "mode", jv_str(rw && rw->mode.s ? rw->mode.s : w->mode.s));
-    jv_set(o, "max-body-size",
-           jv_int(rw && rw->max_body_size.set ? rw->max_body_size.v
-                                               : w->limits->max_body_size.v));
+    jv_set(o, "max-body-size", jv_int(route_max_body(w, e->r)));
+    jv_set(o, "max-args", jv_int(route_max_args(w, e->r)));
+    jv_set(o, "max-json-args", jv_int(route_max_json_args(w, e->r)));
     JsonVal *ex = jv_arr();
     for (int i = 0; rw && i < rw->exclusions.n; i++) {
         const WafExclusion *x = rw->exclusions.v[i];
@@ -114,13 +115,32 @@ static JsonVal *waf_json(const Platform *p, const RouteEntry *e)
     JsonVal *limits = jv_arr();
     for (int i = 0; i < w->rate_limits.n; i++) {
         const RateLimit *rl = w->rate_limits.v[i];
-        bool applies = rl->paths.n == 0;
-        for (int k = 0; k < rl->paths.n && !applies; k++)
-            applies = streq(rl->paths.v[k].s, e->r->path.s);
-        if (applies)
+        if (rate_limit_applies(rl, e->r))
             jv_push(limits, jv_str(rl->name.s));
     }
     jv_set(o, "rate-limits", limits);
+    return o;
+}
+
+/* The edge's limits, and each rate limit's meaning in numbers
+ * (gateway_limits.c). */
+static JsonVal *limits_json(const Waf *w)
+{
+    JsonVal *o = jv_obj(), *rls = jv_obj();
+    jv_set(o, "max-url-length", jv_int(w->limits->max_url_length.v));
+    jv_set(o, "max-body-size", jv_int(w->limits->max_body_size.v));
+    jv_set(o, "max-args", jv_int(w->limits->max_args.v));
+    jv_set(o, "max-json-args", jv_int(w->limits->max_json_args.v));
+    for (int i = 0; i < w->rate_limits.n; i++) {
+        const RateLimit *rl = w->rate_limits.v[i];
+        JsonVal *r = jv_obj();
+        jv_set(r, "requests", jv_int(rl->requests.v));
+        jv_set(r, "per-seconds", jv_int(rl->period.v));
+        jv_set(r, "burst", jv_int(rate_limit_burst(rl)));
+        jv_set(r, "by", jv_str(rl->key.s));
+        jv_set(rls, rl->name.s, r);
+    }
+    jv_set(o, "rate-limits", rls);
     return o;
 }
 
@@ -197,6 +217,7 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
                   "order; the first route whose method and path match "
                   "wins; no match is 404"));
     jv_set(root, "hosts", hosts);
+    jv_set(root, "limits", limits_json(m->platform->edge->waf));
     jv_set(root, "routes", routes);
     Strbuf sb = STRBUF_INIT;
     jv_write(root, &sb);

@@ -61,6 +61,9 @@ for ca in cas:
 site = os.path.join(prefix, "site")
 open(f"{site}/listen-http.conf", "w").write(f"listen 127.0.0.1:{HTTP};\n")
 open(f"{site}/listen-https.conf", "w").write(f"listen 127.0.0.1:{HTTPS} ssl;\n")
+sock = os.path.join(prefix, "tmp", "refuse.sock")
+open(f"{site}/listen-refuse.conf", "w").write(f"listen unix:{sock};\n")
+open(f"{site}/refuse-server.conf", "w").write(f"server unix:{sock};\n")
 open(f"{site}/modsecurity.conf", "w").write(f"modsecurity_rules_file {prefix}/modsec/main.conf;\n")
 open(f"{site}/modsec-site.conf", "w").write(
     f"SecAuditLog {prefix}/logs/modsec_audit.log\nSecTmpDir {prefix}/tmp/\nSecDataDir {prefix}/tmp/\n")
@@ -200,6 +203,18 @@ try:
     some = next(r for r in edge if r["host"] == api and "GET" in r["methods"])
     status, _ = request(api, "/no/such/route/here")
     check("unknown path is 404", status == 404, status)
+    limits = table["limits"]
+    n = limits["max-url-length"]
+    status, _ = request(api, some["sample"] + "?q=" + "a" * (n - len(some["sample"]) - 3))
+    check(f"a URL of max-url-length ({n}) passes", status == 200, status)
+    status, _ = request(api, some["sample"] + "?q=" + "a" * (n - len(some["sample"]) - 2))
+    check("a URL one longer is refused with 414", status == 414, status)
+    post = next((r for r in edge if r["host"] == api and "POST" in r["methods"]), None)
+    if post:
+        status, data = request(api, post["sample"], "POST",
+                               body='{"name": "x\' OR \'1\'=\'1", "id": 1 UNION SELECT password FROM users')
+        check("malformed JSON carrying SQL injection is refused", status in (400, 403)
+              and data != post["service"], (status, data[:60]))
     c = http.client.HTTPConnection("127.0.0.1", HTTP, timeout=10)
     c.request("GET", some["sample"], headers={"Host": api})
     r = c.getresponse()
@@ -230,12 +245,20 @@ try:
             refused = True
         check("client-certificate host refuses a client without one", refused)
 
+    time.sleep(0.3)
+    audit = open(f"{prefix}/logs/modsec_audit.log").read()
+    check("ModSecurity logs the unknown path", "GET /no/such/route/here" in audit
+          and "request matches no route" in audit, "not in the audit log")
+
     if waf:
         status, _ = request(api, some["sample"], source="127.0.0.2")
         check("denied IP is 403", status == 403, status)
         time.sleep(1.2)  # the sample sweep used this second's request
-        codes = [request(api, "/limited")[0] for _ in range(20)]
-        check("a burst over the rate limit gets 429", 429 in codes and codes[0] == 200, codes)
+        rl = limits["rate-limits"]["limited"]
+        codes = [request(api, "/limited", source="127.0.0.9")[0] for _ in range(rl["burst"] + 2)]
+        want = [200] * rl["burst"] + [429, 429]
+        check(f"{rl['burst']} back-to-back requests pass the rate limit, the next get 429",
+              codes == want, codes)
         status, data = request(api, "/reports/1?id=1%27%20OR%20%271%27=%271")
         check("detection-only route lets an attack through", status == 200 and data == "orders", (status, data))
         time.sleep(0.2)
@@ -250,7 +273,12 @@ try:
         status, data = request(api, "/orders/latest", "POST", body="{}")
         check("POST goes to the literal route", (status, data) == (200, "order-import"), (status, data))
         status, _ = request(api, "/orders/latest", "DELETE")
-        check("a method no route has is 405", status == 405, status)
+        check("a method no route has is refused by CRS", status == 403, status)
+        status, _ = request(api, "/search", "PUT", body="{}")
+        check("a method the path's routes do not take is 405", status == 405, status)
+        time.sleep(0.3)
+        audit = open(f"{prefix}/logs/modsec_audit.log").read()
+        check("ModSecurity logs the 405", "PUT /search" in audit, "not in the audit log")
 except SystemExit:
     pass
 finally:
