@@ -84,6 +84,8 @@ Dfa *segment_dfa(Arena *a, const Constraint *c, const char *pre,
                  const char *suf);
 bool dfa_match(const Dfa *d, const char *s, size_t n);
 bool dfa_empty(const Dfa *d);
+/* Does d accept exactly one string?  It is appended to w either way. */
+bool dfa_single(const Dfa *d, Strbuf *w);
 /* Is there a string both accept?  Then the shortest (friendliest first)
  * is written to w. */
 bool dfa_intersect(const Dfa *x, const Dfa *y, Strbuf *w);

@@ -54,6 +54,15 @@ SegCache *segment_cache(Arena *a);
 void route_parse(Arena *a, RouteEntry *e);
 /* route_parse's helper (route_relate.c): sg's language, interned. */
 void seg_language(SegCache *c, Seg *sg);
+/* What the checker needs to know of a parameter segment's language, once
+ * per distinct language: it matches nothing, it matches the empty value,
+ * how ambiguous it is to a backtracking matcher (constraint_ambiguity). */
+typedef struct SegVerdict {
+    bool nothing, empty_value;
+    Ambiguity amb;
+    int off;
+} SegVerdict;
+const SegVerdict *seg_verdict(SegCache *c, const Seg *sg);
 /* The matching order: negative when a is tried before b. */
 int route_order_cmp(const RouteEntry *a, const RouteEntry *b);
 /* An anchored regex for the path's structure: parameters as [^/]+ (named

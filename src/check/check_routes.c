@@ -90,18 +90,19 @@ static bool constraint_ok(Routes *rs, RouteInfo *ri, const KeyVal *kv,
     } else if (!sg->dfa) {
         msg = "this constraint needs too large an automaton to decide";
         help = "simplify it: fewer nested repetitions and alternatives";
-    } else if (dfa_empty(sg->dfa)) {
-        msg = "this constraint matches no value: the route can never match";
-        help = "remove the lookahead that excludes every value";
     } else {
-        char *both = arena_printf(rs->a, "%s%s", sg->pre, sg->suf);
-        if (dfa_match(sg->dfa, both, strlen(both))) {
+        const SegVerdict *v = seg_verdict(rs->cache, sg);
+        Ambiguity amb = v->amb;
+        off = v->off;
+        if (v->nothing) {
+            msg = "this constraint matches no value: the route can never "
+                  "match";
+            help = "remove the lookahead that excludes every value";
+        } else if (v->empty_value) {
             msg = "this constraint matches an empty value, which no path "
                   "segment has";
             help = "require at least one character, e.g. + instead of *";
-        } else {
-            Ambiguity amb = constraint_ambiguity(sg->cons, sg->pre, sg->suf,
-                                                 &off);
+        } else if (amb != AMB_NONE) {
             msg = amb == AMB_EXP
                       ? "this repetition can match the same text in "
                         "exponentially many ways: a backtracking gateway "
@@ -111,9 +112,7 @@ static bool constraint_ok(Routes *rs, RouteInfo *ri, const KeyVal *kv,
                       ? "this repetition can split the same text between "
                         "repetitions in many ways: a backtracking gateway "
                         "would take polynomial time on a crafted path"
-                  : amb == AMB_TOO_BIG
-                      ? "this constraint is too ambiguous to prove fast"
-                      : NULL;
+                      : "this constraint is too ambiguous to prove fast";
             help = "make the alternatives and the repeated parts disjoint, "
                    "e.g. [a-z0-9]+(?:-[a-z0-9]+)* instead of "
                    "[a-z0-9]+-?[a-z0-9]+";

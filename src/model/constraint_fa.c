@@ -499,6 +499,51 @@ static bool search(const Dfa *x, const Dfa *y, bool need_y, Strbuf *w)
     return found >= 0;
 }
 
+/* States from which an accepting state can be reached. */
+static bool *useful_states(const Dfa *d)
+{
+    bool *u = xmalloc((size_t)d->n);
+    for (int i = 0; i < d->n; i++)
+        u[i] = d->acc[i];
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int i = 0; i < d->n; i++)
+            for (int c = 0; c < 256 && !u[i]; c++) {
+                int t = d->next[i * 256 + c];
+                if (t >= 0 && u[t])
+                    u[i] = changed = true;
+            }
+    }
+    return u;
+}
+
+bool dfa_single(const Dfa *d, Strbuf *w)
+{
+    bool *u = useful_states(d);
+    bool single = u[0];
+    int q = 0;
+    for (int steps = 0; single && steps <= d->n; steps++) {
+        int next = -1, nuse = 0;
+        for (int c = 0; c < 256; c++) {
+            int t = d->next[q * 256 + c];
+            if (t >= 0 && u[t]) {
+                nuse++;
+                next = t;
+                if (nuse == 1)
+                    sb_putc(w, (char)c);
+            }
+        }
+        if (d->acc[q]) {
+            single = nuse == 0;
+            break;
+        }
+        single = nuse == 1;
+        q = next;
+    }
+    free(u);
+    return single && d->acc[q];
+}
+
 bool dfa_empty(const Dfa *d)
 {
     return !search(d, d, true, NULL);

@@ -17,6 +17,12 @@ typedef struct Lang {
     const char *key; /* pre \1 constraint \1 suf */
     const Dfa *dfa;
     int id;
+    bool single_known;
+    const char *single; /* the only string it accepts, if so */
+    const Constraint *cons; /* parsed once per distinct text */
+    ConsError cerr;
+    bool judged;
+    SegVerdict verdict;
 } Lang;
 
 typedef struct PairRel {
@@ -27,8 +33,10 @@ typedef struct PairRel {
 
 struct SegCache {
     Arena *a;
-    Lang *langs;
-    int nlangs, caplangs; /* open addressing, power of two */
+    Lang *all;       /* by id */
+    int nall, capall;
+    int *slots;      /* open addressing over ids, -1 empty; power of two */
+    int capslots;
     PairRel *pairs;
     int npairs, cappairs;
 };
@@ -37,8 +45,9 @@ SegCache *segment_cache(Arena *a)
 {
     SegCache *c = arena_alloc(a, sizeof *c);
     c->a = a;
-    c->caplangs = 64;
-    c->langs = arena_alloc(a, (size_t)c->caplangs * sizeof *c->langs);
+    c->capslots = 64;
+    c->slots = arena_alloc(a, (size_t)c->capslots * sizeof *c->slots);
+    memset(c->slots, -1, (size_t)c->capslots * sizeof *c->slots);
     c->cappairs = 64;
     c->pairs = arena_alloc(a, (size_t)c->cappairs * sizeof *c->pairs);
     for (int i = 0; i < c->cappairs; i++)
@@ -54,12 +63,23 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
-static Lang *lang_slot(Lang *v, int cap, const char *key)
+static int *lang_slot(SegCache *c, int *slots, int cap, const char *key)
 {
     int i = (int)(hash_str(key) & (uint64_t)(cap - 1));
-    while (v[i].key && strcmp(v[i].key, key) != 0)
+    while (slots[i] >= 0 && strcmp(c->all[slots[i]].key, key) != 0)
         i = (i + 1) & (cap - 1);
-    return &v[i];
+    return &slots[i];
+}
+
+static void slots_grow(SegCache *c)
+{
+    int nc = c->capslots * 2;
+    int *v = arena_alloc(c->a, (size_t)nc * sizeof *v);
+    memset(v, -1, (size_t)nc * sizeof *v);
+    for (int i = 0; i < c->nall; i++)
+        *lang_slot(c, v, nc, c->all[i].key) = i;
+    c->slots = v;
+    c->capslots = nc;
 }
 
 /* The language of parameter segment sg, built once per distinct text. */
@@ -68,28 +88,32 @@ void seg_language(SegCache *c, Seg *sg)
     Strbuf kb = STRBUF_INIT;
     sb_printf(&kb, "%s\1%s\1%s", sg->pre,
               sg->constraint ? sg->constraint : "", sg->suf);
-    const char *key = kb.buf;
-    Lang *l = lang_slot(c->langs, c->caplangs, key);
-    if (!l->key) {
-        key = arena_strdup(c->a, kb.buf);
-        if (2 * (c->nlangs + 1) > c->caplangs) {
-            int nc = c->caplangs * 2;
-            Lang *v = arena_alloc(c->a, (size_t)nc * sizeof *v);
-            for (int i = 0; i < c->caplangs; i++)
-                if (c->langs[i].key)
-                    *lang_slot(v, nc, c->langs[i].key) = c->langs[i];
-            c->langs = v;
-            c->caplangs = nc;
-            l = lang_slot(v, nc, key);
+    int *slot = lang_slot(c, c->slots, c->capslots, kb.buf);
+    if (*slot < 0) {
+        if (2 * (c->nall + 1) > c->capslots) {
+            slots_grow(c);
+            slot = lang_slot(c, c->slots, c->capslots, kb.buf);
         }
-        l->key = key;
-        l->id = c->nlangs++;
-        l->dfa = sg->constraint && !sg->cons
+        if (c->nall == c->capall) {
+            int nc = c->capall ? c->capall * 2 : 32;
+            c->all = arena_grow(c->a, c->all, (size_t)c->nall, (size_t)nc,
+                                sizeof *c->all);
+            c->capall = nc;
+        }
+        Lang *l = &c->all[c->nall];
+        l->key = arena_strdup(c->a, kb.buf);
+        l->id = c->nall;
+        if (sg->constraint)
+            l->cons = constraint_parse(c->a, sg->constraint, &l->cerr);
+        l->dfa = sg->constraint && !l->cons
                      ? NULL
-                     : segment_dfa(c->a, sg->cons, sg->pre, sg->suf);
+                     : segment_dfa(c->a, l->cons, sg->pre, sg->suf);
+        *slot = c->nall++;
     }
-    sg->dfa = l->dfa;
-    sg->dfa_id = l->id;
+    sg->cons = c->all[*slot].cons;
+    sg->cerr = c->all[*slot].cerr;
+    sg->dfa = c->all[*slot].dfa;
+    sg->dfa_id = *slot;
     sb_release(&kb);
 }
 
@@ -148,22 +172,21 @@ typedef struct SegRel {
     bool overlap, covers, same; /* covers: x contains y */
 } SegRel;
 
-/* Does the parameter segment accept lit and nothing else? */
+/* Does the parameter segment accept lit and nothing else?  (A language
+ * is one string or not once, per distinct language.) */
 static bool only(SegCache *c, const Seg *p, const char *lit)
 {
-    Arena tmp;
-    arena_init(&tmp);
-    ConsError err;
-    Strbuf re = STRBUF_INIT;
-    for (const char *s = lit; *s; s++)
-        sb_printf(&re, "\\x%02x", (unsigned char)*s);
-    const Constraint *k = constraint_parse(&tmp, re.buf, &err);
-    const Dfa *d = k ? segment_dfa(&tmp, k, "", "") : NULL;
-    bool r = d && dfa_subset(p->dfa, d, NULL);
-    sb_release(&re);
-    arena_free(&tmp);
-    (void)c;
-    return r;
+    if (!p->dfa)
+        return false;
+    Lang *l = &c->all[p->dfa_id];
+    if (!l->single_known) {
+        Strbuf w = STRBUF_INIT;
+        if (dfa_single(l->dfa, &w))
+            l->single = arena_strdup(c->a, w.buf);
+        l->single_known = true;
+        sb_release(&w);
+    }
+    return l->single && strcmp(l->single, lit) == 0;
 }
 
 static SegRel seg_rel(SegCache *c, const Seg *x, const Seg *y)
@@ -257,4 +280,20 @@ void route_witness(const RouteEntry *a, const RouteEntry *b, Strbuf *out)
     }
     if (out->len == start)
         sb_putc(out, '/');
+}
+
+const SegVerdict *seg_verdict(SegCache *c, const Seg *sg)
+{
+    Lang *l = &c->all[sg->dfa_id];
+    if (!l->judged && l->dfa) {
+        SegVerdict *v = &l->verdict;
+        v->nothing = dfa_empty(l->dfa);
+        char *both = arena_printf(c->a, "%s%s", sg->pre, sg->suf);
+        v->empty_value = dfa_match(l->dfa, both, strlen(both));
+        v->amb = l->cons ? constraint_ambiguity(l->cons, sg->pre, sg->suf,
+                                                &v->off)
+                         : AMB_NONE;
+        l->judged = true;
+    }
+    return &l->verdict;
 }

@@ -69,9 +69,7 @@ void route_parse(Arena *a, RouteEntry *e)
             sg->suf = arena_strndup(a, close + 1,
                                     (size_t)(start + len - close - 1));
             sg->constraint = constraint_of(e->r, sg->name);
-            if (sg->constraint)
-                sg->cons = constraint_parse(a, sg->constraint, &sg->cerr);
-            seg_language(e->cache, sg);
+            seg_language(e->cache, sg); /* parses the constraint once */
         }
     }
 }

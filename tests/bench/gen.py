@@ -35,6 +35,9 @@ for i in range(n):
         shape = ["/v1/{svc}/items{r}/{{itemId}}", "/v1/{svc}/items{r}/latest",
                  "/v1/{svc}/files{r}/{{name}}.json", "/v1/{svc}/static{r}/**"][r % 4]
         lines += ["  - host: api", "    path: " + shape.format(svc=name, r=r), "    methods: [GET, POST]"]
+        if r % 4 == 0:  # constrained parameters, decided as automata
+            lines += ["    params:", "      itemId: " + ['"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"',
+                                                         '"(?!latest$)[a-z0-9-]+"', '"[0-9]{1,12}"'][(i + r) % 3]]
     deps = sorted({f"svc-{(i * 7 + k * 13 + 1) % n:05d}" for k in range(3)} - {name})
     lines += ["depends-on: [" + ", ".join(deps) + "]", "stores:", f"  - store: {stores[i % len(stores)]}", "    access: read"]
     if conn:
