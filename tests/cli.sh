@@ -109,6 +109,10 @@ while IFS=$'\t' read -r key _; do
     grep -qF -- "\`$key\`" "$ROOT/specs/README.md" || undocumented="$undocumented $key"
 done <"$TMP/schema.txt"
 if [ -z "$undocumented" ]; then ok "cli readme-documents-every-key"; else bad "cli readme-documents-every-key" "not in specs/README.md:$undocumented"; fi
+# the README's rule table is the tool's: every id, its family and severity
+"$TOPOC" rules | awk '{printf "| `%s` | %s | %s |\n", $1, $3, $2}' >"$TMP/rules.rows"
+missing=$(grep -vxFf <(grep -o '^| `[a-z-]*` | [a-z]* | [a-z]* |' "$ROOT/specs/README.md") "$TMP/rules.rows")
+if [ -z "$missing" ]; then ok "cli readme-lists-every-rule"; else bad "cli readme-lists-every-rule" "$missing"; fi
 
 # -- the README's layout table is the tree: every source file in its room's
 #    row, every file the table names exists; no file over 800 lines --

@@ -36,9 +36,6 @@ JsonVal *arm_parameter(const char *type, const char *description);
 /* A deployment template (2019-04-01 schema) with these parameters and
  * resources; takes both. */
 JsonVal *arm_template(JsonVal *params, JsonVal *resources);
-/* An Azure resource name within a length limit and alphabet (lower-case
- * letters and digits, and hyphens if allowed): kept when it fits, else cut
- * and made unique with a hash of the whole. */
-const char *arm_name(Arena *a, const char *want, size_t max, bool hyphens);
+/* Resource names: naming.h, shared with the checks. */
 
 #endif

@@ -47,13 +47,19 @@ Diag *check_report(Checker *ck, const char *rule, Loc loc, const char *target,
 Arena *check_arena(Checker *ck);
 Diags *check_diags(Checker *ck);
 const Model *check_model_of(Checker *ck);
+/* The name of the instance's environment when loc lies in the service's
+ * override for it ('environments: ENV:'), else NULL: a finding about a
+ * value changed in one environment points there and names it. */
+const char *check_override_env(const Service *s, Loc loc);
 struct PatternSet *check_patterns(Checker *ck); /* freed after checking */
 
 void check_environments(Checker *ck);
+void check_cross_references(Checker *ck); /* check_xref.c */
 void check_residency(Checker *ck);
 void check_routes(Checker *ck);
 void check_services(Checker *ck);
 void check_security(Checker *ck);
 void check_policy(Checker *ck);
+void check_consistency(Checker *ck);
 
 #endif

@@ -50,6 +50,31 @@ Diag *check_report(Checker *ck, const char *rule, Loc loc, const char *target,
     return d;
 }
 
+static bool node_at(const Node *n, Loc l)
+{
+    if (!n)
+        return false;
+    if (n->loc.src == l.src && n->loc.line == l.line && n->loc.col == l.col)
+        return true;
+    if (n->kind == NODE_SEQ)
+        for (int i = 0; i < n->n; i++)
+            if (node_at(n->items[i], l))
+                return true;
+    if (n->kind == NODE_MAP)
+        for (int i = 0; i < n->n; i++)
+            if (node_at(n->pairs[i].key, l) || node_at(n->pairs[i].val, l))
+                return true;
+    return false;
+}
+
+const char *check_override_env(const Service *s, Loc l)
+{
+    if (!s->env || !s->overrides || !l.src)
+        return NULL;
+    const Node *ov = node_get(s->overrides, s->env->name.s);
+    return ov && node_at(ov, l) ? s->env->name.s : NULL;
+}
+
 static const char *const severity_words[] = {"error", "warning", "off"};
 
 static const char **rule_ids(Checker *ck)
@@ -184,7 +209,8 @@ void check_model(Arena *a, Diags *ds, const Model *m,
     } families[] = {
         {"environments", check_environments}, {"residency", check_residency},
         {"routes", check_routes},             {"services", check_services},
-        {"security", check_security},         {"policy", check_policy},
+        {"security", check_security},         {"consistency", check_consistency},
+        {"policy", check_policy},
         {"waivers", apply_waivers},
     };
     for (size_t i = 0; i < sizeof families / sizeof *families; i++) {

@@ -45,99 +45,6 @@ static void cross_dependencies(Checker *ck, const EnvModel *e)
     }
 }
 
-/* The environment whose domain is the longest suffix of host, or NULL. */
-static const Environment *env_of_host(const Model *m, const char *host,
-                                      size_t n)
-{
-    const Environment *best = NULL;
-    size_t bestlen = 0;
-    for (int i = 0; i < m->nenvs; i++) {
-        const char *d = m->envs[i].env->domain.s;
-        size_t dl = d ? strlen(d) : 0;
-        if (!dl || dl > n || dl <= bestlen)
-            continue;
-        if (strncmp(host + n - dl, d, dl) == 0 &&
-            (dl == n || host[n - dl - 1] == '.')) {
-            best = m->envs[i].env;
-            bestlen = dl;
-        }
-    }
-    return best;
-}
-
-static const Store *store_named(const Model *m, const char *tok, size_t n,
-                                const EnvModel **where)
-{
-    for (int i = 0; i < m->nenvs; i++)
-        for (int k = 0; k < m->envs[i].nstores; k++) {
-            const Store *st = m->envs[i].stores[k];
-            if (strlen(st->resource_name.s) == n &&
-                strncmp(st->resource_name.s, tok, n) == 0) {
-                *where = &m->envs[i];
-                return st;
-            }
-        }
-    return NULL;
-}
-
-/* A value that names a host in another environment's domain, or another
- * environment's store. */
-static void cross_value(Checker *ck, const EnvModel *e, const Service *s,
-                        const Str *v, const char *what)
-{
-    const Model *m = check_model_of(ck);
-    const char *p = v->s;
-    while (*p) {
-        while (*p && !isalnum((unsigned char)*p))
-            p++;
-        const char *start = p;
-        while (*p && (isalnum((unsigned char)*p) || *p == '.' || *p == '-'))
-            p++;
-        size_t n = (size_t)(p - start);
-        while (n && start[n - 1] == '.')
-            n--;
-        if (!n)
-            continue;
-        const Environment *other = env_of_host(m, start, n);
-        const EnvModel *owner = NULL;
-        const Store *st = other ? NULL : store_named(m, start, n, &owner);
-        if (st && owner != e)
-            other = owner->env;
-        if (!other || other == e->env)
-            continue;
-        Diag *d = check_report(ck, "env-cross-reference", v->loc,
-                               svc_target(ck, e->env, s),
-                               "%s of %s service '%s' points into %s: "
-                               "'%.*s'",
-                               what, e->env->name.s, s->name.s,
-                               other->name.s, (int)n, start);
-        if (st)
-            diag_note(check_diags(ck), d, st->resource_name.loc,
-                      "'%s' is the %s instance of store '%s'",
-                      st->resource_name.s, other->name.s, st->name.s);
-        else
-            diag_note(check_diags(ck), d, other->domain.loc,
-                      "%s is %s's domain", other->domain.s, other->name.s);
-        diag_help(check_diags(ck), d,
-                  "use the %s value in an override under 'environments: "
-                  "%s:'",
-                  e->env->name.s, e->env->name.s);
-    }
-}
-
-static void cross_references(Checker *ck, const EnvModel *e)
-{
-    for (int i = 0; i < e->nservices; i++) {
-        const Service *s = e->services[i];
-        for (int k = 0; k < s->settings.n; k++) {
-            const KeyVal *kv = s->settings.v[k];
-            const char *what = arena_printf(check_arena(ck), "setting '%s'",
-                                            kv->key.s);
-            cross_value(ck, e, s, &kv->value, what);
-        }
-    }
-}
-
 static void shared_resources(Checker *ck)
 {
     const Model *m = check_model_of(ck);
@@ -320,9 +227,9 @@ void check_environments(Checker *ck)
     const Model *m = check_model_of(ck);
     for (int i = 0; i < m->nenvs; i++) {
         cross_dependencies(ck, &m->envs[i]);
-        cross_references(ck, &m->envs[i]);
         ingress_egress(ck, &m->envs[i]);
     }
+    check_cross_references(ck);
     shared_resources(ck);
     networks(ck);
     missing_instances(ck);

@@ -70,26 +70,36 @@ static void gateway(Checker *ck)
     }
 }
 
-/* Values that are secrets whatever their setting is called. */
-static const char *const secret_values[] = {
-    "-----BEGIN [A-Z ]*PRIVATE KEY-----",
-    "(?i)(AccountKey|SharedAccessKey|Password|Pwd)=[^;]{4,}",
-    "\\b(sk|rk)_(live|test)_[0-9A-Za-z]{10,}",
-    "\\bxox[abprs]-[0-9A-Za-z-]{10,}",
-    "\\bAKIA[0-9A-Z]{16}\\b",
-    "\\bgh[pousr]_[0-9A-Za-z]{30,}",
-    "\\beyJ[0-9A-Za-z_-]{8,}\\.[0-9A-Za-z_-]{8,}\\.",
+/* Values that are secrets whatever their setting is called, and what each
+ * looks like. */
+static const struct {
+    const char *re, *what;
+} secret_values[] = {
+    {"-----BEGIN [A-Z ]*PRIVATE KEY-----", "a private key"},
+    {"(?i)(AccountKey|SharedAccessKey|Password|Pwd)=[^;]{4,}",
+     "a connection string with a key or password"},
+    {"(?i)^[a-z][a-z0-9+.-]*://[^/:@\\s]+:[^/@\\s]+@",
+     "a URL with a password"},
+    {"\\b(sk|rk)_(live|test)_[0-9A-Za-z]{10,}", "a Stripe key"},
+    {"\\bxox[abprs]-[0-9A-Za-z-]{10,}", "a Slack token"},
+    {"\\bAKIA[0-9A-Z]{16}\\b", "an AWS access key"},
+    {"\\bgh[pousr]_[0-9A-Za-z]{30,}", "a GitHub token"},
+    {"\\beyJ[0-9A-Za-z_-]{8,}\\.[0-9A-Za-z_-]{8,}\\.", "a JWT"},
+    {"(?<![0-9A-Za-z])[0-9A-Fa-f]{32,}(?![0-9A-Za-z])", "a hex key"},
     /* 32+ characters of base64 with letters and digits mixed */
-    "(?=[0-9A-Za-z+/_-]*[0-9])(?=[0-9A-Za-z+/_-]*[a-z])"
-    "(?=[0-9A-Za-z+/_-]*[A-Z])[0-9A-Za-z+/_-]{32,}={0,2}",
+    {"(?=[0-9A-Za-z+/_-]*[0-9])(?=[0-9A-Za-z+/_-]*[a-z])"
+     "(?=[0-9A-Za-z+/_-]*[A-Z])[0-9A-Za-z+/_-]{32,}={0,2}",
+     "a base64 key"},
 };
-/* Setting names that hold secrets, whatever their value looks like. */
+enum { NVALUES = sizeof secret_values / sizeof secret_values[0] };
+/* Setting names that usually hold secrets; a value is then refused unless
+ * its shape says it is not one (see benign). */
 static const char secret_names[] =
-    "(?i)(pass(word)?|passwd|secret|token|api[_-]?key|private[_-]?key|"
-    "connection[_-]?string|credential|client[_-]?secret)";
+    "(?i)(pass(word)?|passwd|pwd|secret|token|api[_-]?key|private[_-]?key|"
+    "access[_-]?key|key$|connection[_-]?string|credential|client[_-]?secret)";
 
 typedef struct Secrets {
-    Pattern *values[sizeof secret_values / sizeof secret_values[0]];
+    Pattern *values[NVALUES];
     Pattern *names;
 } Secrets;
 
@@ -97,20 +107,73 @@ static void compile_secrets(Checker *ck, Secrets *sp)
 {
     char err[256];
     size_t off;
-    for (size_t i = 0; i < sizeof secret_values / sizeof *secret_values; i++)
-        sp->values[i] = pattern_compile(check_patterns(ck), secret_values[i],
-                                        0, err, sizeof err, &off);
+    for (int i = 0; i < NVALUES; i++)
+        sp->values[i] = pattern_compile(check_patterns(ck),
+                                        secret_values[i].re, 0, err,
+                                        sizeof err, &off);
     sp->names = pattern_compile(check_patterns(ck), secret_names, 0, err,
                                 sizeof err, &off);
 }
 
-static bool looks_secret(const Secrets *sp, const char *v)
+/* What the value looks like when it is a credential, else NULL. */
+static const char *secret_shape(const Secrets *sp, const char *v)
 {
-    for (size_t i = 0; i < sizeof sp->values / sizeof *sp->values; i++)
+    for (int i = 0; i < NVALUES; i++)
         if (sp->values[i] &&
             pattern_match(sp->values[i], v, strlen(v)) == PATTERN_MATCH)
+            return secret_values[i].what;
+    return NULL;
+}
+
+static bool all_of(const char *s, const char *set)
+{
+    return *s && s[strspn(s, set)] == '\0';
+}
+
+/* A value no credential looks like: a number, a duration, a boolean, a
+ * short word, a URL without a password, or a Key Vault reference.  A
+ * setting named *_TOKEN_TTL or PASSWORD_MIN_LENGTH holds one of these. */
+static bool benign(const char *v)
+{
+    static const char *const words[] = {"true", "false", "yes", "no", "on",
+                                        "off",  NULL};
+    for (int i = 0; words[i]; i++)
+        if (strcasecmp(v, words[i]) == 0)
             return true;
-    return false;
+    if (all_of(v, "0123456789.-"))
+        return true;
+    size_t digits = strspn(v, "0123456789");
+    if (digits && all_of(v + digits, "smhdw") && strlen(v + digits) <= 2)
+        return true; /* 30s, 5m, 1h, 7d, 10ms */
+    if (strncmp(v, "PT", 2) == 0 && all_of(v + 2, "0123456789HMS."))
+        return true; /* ISO 8601 duration */
+    if (strlen(v) <= 16 &&
+        all_of(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"))
+        return true;
+    if (strncmp(v, "@Microsoft.KeyVault(", 20) == 0)
+        return true;
+    return strncmp(v, "https://", 8) == 0 || strncmp(v, "http://", 7) == 0;
+}
+
+static void secret_finding(Checker *ck, const EnvModel *e, const Service *s,
+                           const KeyVal *kv, const char *shape)
+{
+    const char *env = check_override_env(s, kv->value.loc);
+    Arena *a = check_arena(ck);
+    const char *where = env ? arena_printf(a, " in %s", env) : "";
+    Diag *d = check_report(
+        ck, "secret-literal", kv->value.loc,
+        env ? arena_printf(a, "%s/service/%s/settings/%s", e->env->name.s,
+                           s->name.s, kv->key.s)
+            : arena_printf(a, "service/%s/settings/%s", s->name.s,
+                           kv->key.s),
+        shape ? "setting '%s' of '%s'%s holds %s" :
+              "setting '%s' of '%s'%s holds a literal secret",
+        kv->key.s, s->name.s, where, shape ? shape : "");
+    diag_help(check_diags(ck), d,
+              "store it in the environment's Key Vault and reference it: "
+              "secrets: [{name: %s, key-vault-secret: ...}]",
+              kv->key.s);
 }
 
 static void literal_secrets(Checker *ck, const Secrets *sp)
@@ -121,25 +184,14 @@ static void literal_secrets(Checker *ck, const Secrets *sp)
             const Service *s = m->envs[i].services[k];
             for (int j = 0; j < s->settings.n; j++) {
                 const KeyVal *kv = s->settings.v[j];
-                bool by_name = sp->names &&
+                const char *shape = secret_shape(sp, kv->value.s);
+                bool by_name = !shape && sp->names &&
                                pattern_match(sp->names, kv->key.s,
                                              strlen(kv->key.s)) ==
-                                   PATTERN_MATCH;
-                if (!by_name && !looks_secret(sp, kv->value.s))
-                    continue;
-                Diag *d = check_report(
-                    ck, "secret-literal", kv->value.loc,
-                    arena_printf(check_arena(ck), "service/%s/settings/%s",
-                                 s->name.s, kv->key.s),
-                    by_name ? "setting '%s' of '%s' holds a literal secret"
-                            : "setting '%s' of '%s' looks like a key or "
-                              "password",
-                    kv->key.s, s->name.s);
-                diag_help(check_diags(ck), d,
-                          "store it in the environment's Key Vault and "
-                          "reference it: secrets: [{name: %s, "
-                          "key-vault-secret: ...}]",
-                          kv->key.s);
+                                   PATTERN_MATCH &&
+                               !benign(kv->value.s);
+                if (shape || by_name)
+                    secret_finding(ck, &m->envs[i], s, kv, shape);
             }
         }
 }

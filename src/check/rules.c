@@ -75,9 +75,17 @@ const Rule rules[] = {
      "would cross the boundary."},
     {"env-cross-reference", "environment", E,
      "a value that points into another environment",
-     "A setting, URL or host in one environment names another environment's "
-     "domain, store or address space: the instance would reach across the "
-     "boundary at run time. Use the value of its own environment."},
+     "A setting or a route host of one environment names another "
+     "environment's host, store, Key Vault, App Service or network: the "
+     "instance would reach across the boundary at run time. Values are read "
+     "as people write them: URLs, connection strings, FQDNs such as "
+     "NAME.database.windows.net, NAME.blob.core.windows.net, "
+     "NAME.vault.azure.net or NAME.azurewebsites.net (the names are those "
+     "the manifests give the resources), host names in another "
+     "environment's domain, single IPv4 addresses and CIDRs inside or "
+     "covering another environment's address space. A route host whose "
+     "full name lands in another environment's domain is refused too. Use "
+     "the value of its own environment."},
     {"env-shared-resource", "environment", E,
      "a resource shared between environments",
      "Stores, key vaults, domains and hostnames belong to one environment. "
@@ -95,6 +103,12 @@ const Rule rules[] = {
      "a service reachable without the WAF and gateway",
      "Each environment has one ingress: its WAF and gateway. A service "
      "exposed publicly on its own skips the WAF, rate limits and TLS policy."},
+    {"ingress-none-routed", "environment", E,
+     "a service closed to ingress that the gateway still routes to",
+     "'ingress: none' says that nothing outside the platform reaches the "
+     "service, but its public routes are still in the gateway's table, so "
+     "the internet does. Mark the routes 'internal: true', remove them, or "
+     "use 'ingress: gateway'."},
     {"egress-not-connector", "environment", E,
      "a non-connector that calls an external data source",
      "Only connector services reach external data sources, and each only its "
@@ -149,6 +163,17 @@ const Rule rules[] = {
      "Some requests match two routes of the same service; the gateway sends "
      "them to the one that comes first. The message gives a path that shows "
      "it. Constrain a parameter (routes[].params) to separate them."},
+    {"route-host-fqdn", "routing", E, "a route host written as a full name",
+     "routes[].host is relative to the environment's domain: with domain "
+     "codat.io, 'api' serves api.codat.io and 'api.codat.io' would serve "
+     "api.codat.io.codat.io. The message suggests the relative host."},
+    {"edge-path-unrouted", "routing", E,
+     "a rate-limit or custom-rule path that matches no route",
+     "A path in edge.waf.rate-limits[].paths, or the value of a custom rule "
+     "on request-uri with 'equals' or 'begins-with', must match some route "
+     "of some environment (by the route's template, parameter constraints "
+     "aside); otherwise a typo silently protects nothing. WAF exclusions "
+     "are written on a route (routes[].waf), so they always have one."},
     {"route-param-duplicate", "routing", E,
      "a parameter name used twice in one template",
      "Parameter names are unique within a template, ignoring case (API "
@@ -182,6 +207,15 @@ const Rule rules[] = {
      "a connector that does not handle all four responsibilities",
      "A connector handles authentication, authorization, data fetch and "
      "data mapping for its source, so that no other service needs to."},
+    {"connector-unused", "connectors", W, "a connector nothing depends on",
+     "No service lists the connector in depends-on, so the data of its "
+     "source reaches nobody. Add the dependency where the data is used, or "
+     "remove the connector."},
+    {"declaration-unused", "consistency", W, "a store or team nothing uses",
+     "A store that no service lists under 'stores:', or a team that owns "
+     "no service and receives no alert, is probably left over or misspelt "
+     "where it is used. (A source that no connector owns is "
+     "connector-source-unowned.)"},
     {"scaling-min-max", "scaling", E, "minimum instances above the maximum",
      "scaling.min must not exceed scaling.max."},
     {"scaling-production-min", "scaling", E,
@@ -230,8 +264,15 @@ const Rule rules[] = {
      "carry an injection past the WAF."},
     {"secret-literal", "security", E, "a literal secret in a spec",
      "Secrets are Key Vault references (secrets[].key-vault-secret), never "
-     "values in a spec: a setting whose name or value looks like a password, "
-     "key or token is refused."},
+     "values in a spec. A value shaped like a credential is refused whatever "
+     "the setting is called: a private key, a connection string or URL with "
+     "a key or password, a JWT, known key prefixes (sk_live_, ghp_, xoxb-, "
+     "AKIA...), 32 or more hex digits, or 32 or more mixed-case base64 "
+     "characters. A setting named like a secret (PASSWORD, TOKEN, SECRET, "
+     "API_KEY, ..._KEY) is refused unless its value is a number, a "
+     "duration, a boolean, a short word, a URL without a password or a Key "
+     "Vault reference: TOKEN_TTL: 15m and PASSWORD_MIN_LENGTH: 12 are "
+     "settings."},
 
     /* ---- policy, severities and waivers ---- */
     {"policy-violation", "policy", E, "a value against a policy rule",

@@ -2,7 +2,6 @@
 #include "topoc/arm.h"
 #include "topoc/util.h"
 
-#include <ctype.h>
 #include <string.h>
 
 const char *arm_quote(Arena *a, const char *s)
@@ -67,19 +66,4 @@ JsonVal *arm_template(JsonVal *params, JsonVal *resources)
     jv_set(root, "parameters", params);
     jv_set(root, "resources", resources);
     return root;
-}
-
-const char *arm_name(Arena *a, const char *want, size_t max, bool hyphens)
-{
-    char buf[256];
-    size_t k = 0;
-    for (const char *p = want; *p && k < sizeof buf - 1; p++)
-        if (isalnum((unsigned char)*p) || (hyphens && *p == '-'))
-            buf[k++] = (char)tolower((unsigned char)*p);
-    buf[k] = '\0';
-    if (k <= max)
-        return arena_strdup(a, buf);
-    uint64_t h = fnv1a(want, strlen(want), 1469598103934665603ULL);
-    return arena_printf(a, "%.*s%06llx", (int)(max - 6), buf,
-                        (unsigned long long)(h & 0xffffff));
 }

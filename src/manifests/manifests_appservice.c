@@ -18,10 +18,10 @@
 #include "topoc/arm.h"
 #include "topoc/manifests.h"
 #include "topoc/json.h"
+#include "topoc/naming.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,14 +45,9 @@ typedef struct Mf {
 static const char *P(Mf *f) { return f->m->platform->name.s; }
 static const char *E(Mf *f) { return f->env->env->name.s; }
 
-static const char *az_name(Mf *f, const char *want, size_t max, bool hyphens)
-{
-    return arm_name(f->a, want, max, hyphens);
-}
-
 static const char *vault_name(Mf *f)
 {
-    return az_name(f, arena_printf(f->a, "kv-%s-%s", P(f), E(f)), 24, true);
+    return env_vault_name(f->a, f->m, f->env->env);
 }
 
 static JsonVal *tags(Mf *f, const char *service, const char *team)
@@ -187,7 +182,7 @@ static void store_resources(Mf *f, const Store *s, JsonVal *res,
     jv_set(tg, "store", jv_str(s->name.s));
     const char *loc = s->region.s;
     if (streq(s->kind.s, "sql")) {
-        const char *server = az_name(f, s->resource_name.s, 63, true);
+        const char *server = store_azure_name(f->a, s);
         JsonVal *sp = jv_obj(), *admin = jv_obj();
         jv_set(sp, "minimalTlsVersion", jv_str("1.2"));
         jv_set(sp, "publicNetworkAccess", jv_str("Disabled"));
@@ -239,14 +234,14 @@ static void store_resources(Mf *f, const Store *s, JsonVal *res,
         jv_set(p, "publicNetworkAccess", jv_str("Disabled"));
         jv_set(sku, "name", jv_str(storage_sku(s->redundancy.s)));
         JsonVal *r = resource("Microsoft.Storage/storageAccounts", STORAGE,
-                              az_name(f, s->resource_name.s, 24, false), jv_str(loc),
+                              store_azure_name(f->a, s), jv_str(loc),
                               tg);
         jv_set(r, "kind", jv_str("StorageV2"));
         jv_set(r, "sku", sku);
         jv_set(r, "properties", p);
         jv_push(res, r);
     } else if (streq(s->kind.s, "key-vault")) {
-        jv_push(res, vault(az_name(f, s->resource_name.s, 24, true), tg));
+        jv_push(res, vault(store_azure_name(f->a, s), tg));
     } else {
         jv_free(tg);
         jv_push(skipped, jv_str(arena_printf(f->a, "%s store %s",

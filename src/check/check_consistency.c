@@ -1,0 +1,336 @@
+/* check_consistency.c - parts of a spec that do not fit together: a
+ * service closed to traffic that the gateway still routes to, a route host
+ * written as a full name, declarations nothing uses, and edge settings
+ * (rate limits, custom rules) whose paths match no route, so that a typo
+ * silently protects nothing.
+ *
+ * Route matching uses the public templates of routing.h, on the structure
+ * of the paths (parameter constraints aside). */
+#include "topoc/check.h"
+#include "topoc/routing.h"
+#include "topoc/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *svc_target(Checker *ck, const Service *s, Loc at)
+{
+    const char *env = check_override_env(s, at);
+    return env ? arena_printf(check_arena(ck), "%s/service/%s", env,
+                              s->name.s)
+               : arena_printf(check_arena(ck), "service/%s", s->name.s);
+}
+
+/* " in ENV" when the value was set in ENV's override, else "". */
+static const char *in_env(Checker *ck, const Service *s, Loc at)
+{
+    const char *env = check_override_env(s, at);
+    return env ? arena_printf(check_arena(ck), " in %s", env) : "";
+}
+
+/* 'ingress: none' with public routes: the gateway still sends the
+ * internet's requests to a service its owner believes is closed. */
+static void ingress_none(Checker *ck, const Service *s)
+{
+    if (!streq(s->ingress.s, "none") || !has_public_route(s))
+        return;
+    const Route *first = NULL;
+    int n = 0;
+    for (int i = 0; i < s->routes.n; i++) {
+        const Route *r = s->routes.v[i];
+        if (!r->internal.v && n++ == 0)
+            first = r;
+    }
+    Diag *d = check_report(ck, "ingress-none-routed", s->ingress.loc,
+                           svc_target(ck, s, s->ingress.loc),
+                           "'%s' has 'ingress: none'%s but %d public "
+                           "route%s: the gateway still routes to it",
+                           s->name.s, in_env(ck, s, s->ingress.loc), n,
+                           n == 1 ? "" : "s");
+    diag_note(check_diags(ck), d, first->path.loc,
+              "the gateway routes %s%s to it", first->path.s,
+              n > 1 ? " (and more)" : "");
+    diag_help(check_diags(ck), d,
+              "mark its routes 'internal: true' or remove them, or use "
+              "'ingress: gateway'");
+}
+
+/* The environment domain host ends with, the longest, or NULL. */
+static const Environment *domain_of(const Model *m, const char *host)
+{
+    const Environment *best = NULL;
+    size_t n = strlen(host), bestlen = 0;
+    for (int i = 0; i < m->nenvs; i++) {
+        const char *d = m->envs[i].env->domain.s;
+        size_t dl = d ? strlen(d) : 0;
+        if (!dl || dl >= n || dl <= bestlen)
+            continue;
+        if (host[n - dl - 1] == '.' && strcmp(host + n - dl, d) == 0) {
+            best = m->envs[i].env;
+            bestlen = dl;
+        }
+    }
+    return best;
+}
+
+/* routes[].host is relative to the environment's domain: 'api.codat.io'
+ * would serve api.codat.io.codat.io. */
+static void host_full_name(Checker *ck, const Service *s)
+{
+    const Model *m = check_model_of(ck);
+    for (int i = 0; i < s->routes.n; i++) {
+        const Route *r = s->routes.v[i];
+        const Environment *d = r->host.s ? domain_of(m, r->host.s) : NULL;
+        if (!d)
+            continue;
+        size_t rel = strlen(r->host.s) - strlen(d->domain.s) - 1;
+        Diag *diag = check_report(
+            ck, "route-host-fqdn", r->host.loc,
+            svc_target(ck, s, r->host.loc),
+            "route host '%s' of '%s'%s is a full name: in %s it would be "
+            "%s.%s",
+            r->host.s, s->name.s, in_env(ck, s, r->host.loc),
+            d->name.s, r->host.s, d->domain.s);
+        diag_note(check_diags(ck), diag, d->domain.loc,
+                  "route hosts are relative to the environment's domain, "
+                  "here %s's",
+                  d->name.s);
+        diag_help(check_diags(ck), diag, "did you mean '%.*s'?", (int)rel,
+                  r->host.s);
+    }
+}
+
+/* ---- declarations nothing uses ---- */
+
+static bool depended_on(const Model *m, const char *name)
+{
+    for (int i = 0; i < m->nenvs; i++)
+        for (int k = 0; k < m->envs[i].nservices; k++) {
+            const Service *s = m->envs[i].services[k];
+            for (int j = 0; j < s->depends_on.n; j++)
+                if (streq(s->depends_on.v[j].s, name))
+                    return true;
+        }
+    return false;
+}
+
+static void unused_connectors(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    for (int i = 0; i < m->nservices; i++) {
+        const Service *s = m->services[i];
+        if (!streq(s->kind.s, "connector") || depended_on(m, s->name.s))
+            continue;
+        Diag *d = check_report(ck, "connector-unused", s->name.loc,
+                               arena_printf(check_arena(ck), "service/%s",
+                                            s->name.s),
+                               "no service depends on connector '%s'",
+                               s->name.s);
+        if (s->connector && s->connector->source.s)
+            diag_note(check_diags(ck), d, s->connector->source.loc,
+                      "so nothing reads source '%s'",
+                      s->connector->source.s);
+        diag_help(check_diags(ck), d,
+                  "add it to the depends-on of the services that use the "
+                  "source, or remove it");
+    }
+}
+
+static bool store_used(const Model *m, const char *name)
+{
+    for (int i = 0; i < m->nenvs; i++)
+        for (int k = 0; k < m->envs[i].nservices; k++) {
+            const Service *s = m->envs[i].services[k];
+            for (int j = 0; j < s->stores.n; j++)
+                if (streq(((const StoreUse *)s->stores.v[j])->store.s, name))
+                    return true;
+        }
+    return false;
+}
+
+static bool team_used(const Model *m, const char *name)
+{
+    for (int i = 0; i < m->nenvs; i++)
+        for (int k = 0; k < m->envs[i].nservices; k++) {
+            const Service *s = m->envs[i].services[k];
+            if (streq(s->team.s, name))
+                return true;
+            for (int j = 0; j < s->alerts.n; j++)
+                if (streq(((const Alert *)s->alerts.v[j])->notify.s, name))
+                    return true;
+        }
+    return false;
+}
+
+static void unused_declarations(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    const Platform *p = m->platform;
+    Arena *a = check_arena(ck);
+    for (int i = 0; i < p->stores.n; i++) {
+        const Store *st = p->stores.v[i];
+        if (!store_used(m, st->name.s))
+            diag_help(check_diags(ck),
+                      check_report(ck, "declaration-unused", st->name.loc,
+                                   arena_printf(a, "store/%s", st->name.s),
+                                   "no service uses store '%s'",
+                                   st->name.s),
+                      "list it under a service's 'stores:', or remove it");
+    }
+    for (int i = 0; i < p->teams.n; i++) {
+        const Team *t = p->teams.v[i];
+        if (!team_used(m, t->name.s))
+            diag_help(check_diags(ck),
+                      check_report(ck, "declaration-unused", t->name.loc,
+                                   arena_printf(a, "team/%s", t->name.s),
+                                   "team '%s' owns no service and receives "
+                                   "no alert",
+                                   t->name.s),
+                      "name it in a service's 'team:' or an alert's "
+                      "'notify:', or remove it");
+    }
+}
+
+/* ---- edge paths that match no route ---- */
+
+typedef struct Tables {
+    RouteEntry **v; /* per environment, in matching order */
+    int *n;
+    int nenvs;
+} Tables;
+
+static bool template_routed(Checker *ck, const Tables *t, const Str *path)
+{
+    Route fake = {.path = *path};
+    RouteEntry re = {.r = &fake};
+    route_parse(check_arena(ck), &re);
+    for (int i = 0; i < t->nenvs; i++)
+        for (int k = 0; k < t->n[i]; k++)
+            if (route_relate(&re, &t->v[i][k]) != REL_NONE ||
+                route_relate(&t->v[i][k], &re) != REL_NONE)
+                return true;
+    return false;
+}
+
+static bool seg_takes(const Seg *sg, const char *s, size_t n)
+{
+    if (sg->kind == SEG_REST)
+        return true;
+    if (sg->kind == SEG_LIT)
+        return strlen(sg->lit) == n && strncmp(sg->lit, s, n) == 0;
+    size_t pl = strlen(sg->pre), sl = strlen(sg->suf);
+    return n > pl + sl && strncmp(s, sg->pre, pl) == 0 &&
+           strncmp(s + n - sl, sg->suf, sl) == 0;
+}
+
+/* Whether route e can match a path equal to v (prefix false), or starting
+ * with v (prefix true).  The query string is not part of a route. */
+static bool route_takes(const RouteEntry *e, const char *v, bool prefix)
+{
+    if (*v != '/')
+        return false;
+    size_t vlen = strcspn(v, "?#");
+    const char *p = v + 1, *end = v + vlen;
+    for (int i = 0; i < e->nsegs; i++) {
+        const Seg *sg = &e->segs[i];
+        if (sg->kind == SEG_REST)
+            return true;
+        const char *slash = memchr(p, '/', (size_t)(end - p));
+        if (!slash && prefix) { /* the last, partial segment */
+            size_t n = (size_t)(end - p);
+            if (sg->kind == SEG_LIT)
+                return strncmp(sg->lit, p, n) == 0;
+            size_t pl = strlen(sg->pre);
+            return strncmp(p, sg->pre, n < pl ? n : pl) == 0;
+        }
+        size_t n = (size_t)((slash ? slash : end) - p);
+        if (!seg_takes(sg, p, n))
+            return false;
+        if (!slash)
+            return i == e->nsegs - 1 ||
+                   (i == e->nsegs - 2 && e->segs[i + 1].kind == SEG_REST);
+        p = slash + 1;
+    }
+    return prefix && p >= end;
+}
+
+static bool value_routed(const Tables *t, const char *v, bool prefix)
+{
+    for (int i = 0; i < t->nenvs; i++)
+        for (int k = 0; k < t->n[i]; k++)
+            if (route_takes(&t->v[i][k], v, prefix))
+                return true;
+    return false;
+}
+
+static void unrouted(Checker *ck, const Tables *t, const Str *at,
+                     const char *what, const char *target)
+{
+    Diag *d = check_report(ck, "edge-path-unrouted", at->loc, target,
+                           "%s '%s' matches no route, so it protects "
+                           "nothing",
+                           what, at->s);
+    int n = 0;
+    for (int i = 0; i < t->nenvs; i++)
+        n += t->n[i];
+    const char **paths = xmalloc(((size_t)n + 1) * sizeof *paths);
+    n = 0;
+    for (int i = 0; i < t->nenvs; i++)
+        for (int k = 0; k < t->n[i]; k++)
+            paths[n++] = t->v[i][k].r->path.s;
+    const char *best = closest_word(at->s, paths, n);
+    free(paths);
+    if (best)
+        diag_help(check_diags(ck), d, "did you mean '%s'?", best);
+    else
+        diag_help(check_diags(ck), d,
+                  "use the path of a route (routes[].path); "
+                  "ENV/gateway/routes.json lists them");
+}
+
+static void edge_paths(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    const Waf *w = m->platform->edge->waf;
+    Arena *a = check_arena(ck);
+    Tables t = {arena_alloc(a, ((size_t)m->nenvs + 1) * sizeof *t.v),
+                arena_alloc(a, ((size_t)m->nenvs + 1) * sizeof *t.n),
+                m->nenvs};
+    for (int i = 0; i < m->nenvs; i++)
+        t.v[i] = routing_table(a, &m->envs[i], &t.n[i]);
+    for (int i = 0; i < w->rate_limits.n; i++) {
+        const RateLimit *rl = w->rate_limits.v[i];
+        for (int k = 0; k < rl->paths.n; k++)
+            if (!template_routed(ck, &t, &rl->paths.v[k]))
+                unrouted(ck, &t, &rl->paths.v[k],
+                         arena_printf(a, "rate limit '%s' path",
+                                      rl->name.s),
+                         arena_printf(a, "edge/rate-limit/%s", rl->name.s));
+    }
+    for (int i = 0; i < w->custom_rules.n; i++) {
+        const CustomRule *cr = w->custom_rules.v[i];
+        bool eq = streq(cr->operator.s, "equals");
+        if (!streq(cr->variable.s, "request-uri") ||
+            (!eq && !streq(cr->operator.s, "begins-with")) || cr->negate.v)
+            continue;
+        for (int k = 0; k < cr->values.n; k++)
+            if (!value_routed(&t, cr->values.v[k].s, !eq))
+                unrouted(ck, &t, &cr->values.v[k],
+                         arena_printf(a, "custom rule '%s' path",
+                                      cr->name.s),
+                         arena_printf(a, "edge/custom-rule/%s", cr->name.s));
+    }
+}
+
+void check_consistency(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    for (int i = 0; i < m->nenvs; i++)
+        for (int k = 0; k < m->envs[i].nservices; k++) {
+            ingress_none(ck, m->envs[i].services[k]);
+            host_full_name(ck, m->envs[i].services[k]);
+        }
+    unused_connectors(ck);
+    unused_declarations(ck);
+    edge_paths(ck);
+}
