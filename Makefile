@@ -52,8 +52,8 @@ CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
              src/check/check_residency.c \
              src/check/check_routes.c src/check/check_services.c \
              src/check/check_security.c src/check/check_policy.c \
-             src/check/check_consistency.c
-EMIT_SRC  := src/emit/output.c src/emit/emit_model.c src/emit/arm.c \
+             src/check/check_consistency.c src/check/check_waf.c
+EMIT_SRC  := src/emit/output.c src/emit/output_owner.c src/emit/emit_model.c src/emit/arm.c \
              src/emit/escape.c src/emit/mustache.c
 GATEWAY_SRC := src/gateway/gateway_routes.c src/gateway/gateway_nginx.c \
              src/gateway/gateway_azure.c src/gateway/gateway_apim.c \
@@ -168,9 +168,9 @@ fuzz: test-deps
 install: $(BUILD)/topoc
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/topoc $(DESTDIR)$(PREFIX)/bin/topoc
-	cd templates && find . -type f -name '*.mustache' | while read -r f; do \
+	cd templates && find . -type f \( -name '*.mustache' -o -name escaping \) | while read -r f; do \
 	  install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/topoc/templates/$$f"; done
 
 clean:
 	rm -rf build
-	find out -mindepth 1 ! -name .gitignore -exec rm -rf {} +
+	rm -rf out

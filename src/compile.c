@@ -74,7 +74,7 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
     /* the gateway's template targets (HAProxy, the user's own) */
     if (emit_templates(c->model, templates, &c->outputs) != 0)
         return COMPILE_IO;
-    if (out_commit(&c->outputs, out_dir, 1) != 0)
+    if (out_commit(&c->outputs, out_dir, 0) != 0)
         return COMPILE_IO;
     return COMPILE_OK;
 }

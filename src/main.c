@@ -6,6 +6,7 @@
 #include "topoc/util.h"
 #include "topoc/schema.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +194,20 @@ static int add_report(Opts *o, const char *arg)
     return 0;
 }
 
+/* A report or listing that did not reach stdout is a failed run: exit 2
+ * and say so (on stderr, if that still works). */
+static int flush_std(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "topoc: error: cannot write to standard output: %s\n",
+                strerror(errno));
+        return EXIT_USAGE;
+    }
+    if (fflush(stderr) != 0 || ferror(stderr))
+        return EXIT_USAGE;
+    return rc;
+}
+
 static int run(const char *cmd, char *const *paths, int n, const Opts *o)
 {
     Compilation c;
@@ -332,5 +347,5 @@ int main(int argc, char **argv)
     } else {
         rc = run(cmd, paths, n, &o);
     }
-    return rc;
+    return flush_std(rc);
 }

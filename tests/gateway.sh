@@ -96,7 +96,7 @@ for env in integration production; do
 done
 sed "s|crt-base /etc/haproxy/certs|crt-base $GW|" "$GW/hostile/production/gateway/haproxy/haproxy.cfg" >"$GW/haproxy-hostile.cfg"
 if haproxy -c -f "$GW/haproxy-hostile.cfg" >/dev/null 2>&1 && [ "$(grep -c 'pwned' "$GW/haproxy-hostile.cfg")" = 1 ] &&
-   grep -q "path_reg '.*pwned.*'$" "$GW/haproxy-hostile.cfg"; then
+   grep -qE 'path_reg ([^ \\]|\\.)*pwned([^ \\]|\\.)*$' "$GW/haproxy-hostile.cfg"; then
     ok "gateway haproxy hostile-strings-inject-nothing"; else bad "gateway haproxy hostile-strings-inject-nothing"; fi
 
 # --templates adds a target, or replaces a built-in one; broken ones are refused.
@@ -104,6 +104,7 @@ mkdir -p "$GW/tpl/route-list" "$GW/tpl/haproxy" "$GW/bad/broken"
 printf '{{#routes}}{{host}} {{methods}} {{path}} -> {{service}}\n{{/routes}}' >"$GW/tpl/route-list/routes.txt.mustache"
 printf '# replaced\n{{> extra}}' >"$GW/tpl/haproxy/haproxy.cfg.mustache"
 printf 'platform {{platform}}\n' >"$GW/tpl/haproxy/_extra.mustache"
+echo text >"$GW/tpl/route-list/escaping" && echo haproxy >"$GW/tpl/haproxy/escaping" && echo text >"$GW/bad/broken/escaping"
 "$TOPOC" build "$ROOT/specs/tutorial" -o "$GW/tpl-out" --templates "$GW/tpl" -q
 if grep -qx "api.books.example GET PUT /orders/{orderId} -> orders" "$GW/tpl-out/production/gateway/route-list/routes.txt" &&
    [ "$(cat "$GW/tpl-out/production/gateway/haproxy/haproxy.cfg")" = "$(printf '# replaced\nplatform tutorial')" ] &&

@@ -218,5 +218,8 @@ done
 # shellcheck source=tests/cli.sh
 . "$ROOT/tests/cli.sh"
 
+# shellcheck source=tests/hostile.sh
+. "$ROOT/tests/hostile.sh"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

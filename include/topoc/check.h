@@ -61,5 +61,6 @@ void check_services(Checker *ck);
 void check_security(Checker *ck);
 void check_policy(Checker *ck);
 void check_consistency(Checker *ck);
+void check_waf(Checker *ck);
 
 #endif

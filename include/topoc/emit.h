@@ -31,11 +31,13 @@ typedef struct Outputs {
 /* Add a file; takes the strbuf's buffer and leaves it empty. */
 void out_add(Outputs *o, const char *path, Strbuf *content);
 void out_free(Outputs *o);
-/* Write every file under dir, replacing what an earlier build wrote in the
- * same units: a unit is a path's first `depth` folders (1: each top-level
- * entry is replaced whole, so no stale file survives; 2: ENV/diagrams is
- * replaced but ENV/gateway kept).  Returns -1 after an I/O error, leaving
- * dir as it was. */
+/* Write every file under dir, which topoc must own: absent, empty, or
+ * holding only what its manifest (.topoc-output) lists; anything else is
+ * refused.  The whole new tree is built beside dir and swapped in at once
+ * (see output.c).  depth 0: the new tree is exactly this set; depth 2:
+ * the set replaces the old tree's units of two folders (ENV/diagrams,
+ * docs) and the old tree's other files are kept.  Returns -1 after
+ * reporting an error, leaving dir as it was. */
 int out_commit(const Outputs *o, const char *dir, int depth);
 
 /* Write one file through a temporary name and rename(2): readers never see

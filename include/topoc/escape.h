@@ -12,13 +12,16 @@
  * literal (an escaped unsafe byte too).  Escape pairs are kept whole. */
 void escape_pcre(Strbuf *sb, const char *re, const char *unsafe);
 
-/* For templates ({{name}}), chosen by the output file's extension. */
-void escape_json_text(Strbuf *out, const char *s, size_t n); /* .json */
-void escape_xml(Strbuf *out, const char *s, size_t n);       /* .xml .html */
-/* .cfg .conf: values are validated names, hosts and regexes; a template
- * puts any that may hold special characters in single quotes (HAProxy
- * reads them literally), so a quote or a control byte, which could end the
- * token or the line, is written as \xHH. */
-void escape_config(Strbuf *out, const char *s, size_t n);
+/* Template targets: every TEMPLATES/TARGET declares its escaping by
+ * name (gateway_templates.c), and {{value}} goes through that one. */
+typedef void (*MustacheEscape)(Strbuf *out, const char *s, size_t n);
+void escape_haproxy(Strbuf *out, const char *s, size_t n);   /* haproxy */
+void escape_json_text(Strbuf *out, const char *s, size_t n); /* json */
+void escape_yaml_text(Strbuf *out, const char *s, size_t n); /* yaml */
+void escape_xml(Strbuf *out, const char *s, size_t n);       /* xml */
+void escape_text(Strbuf *out, const char *s, size_t n);      /* text */
+/* The escaping of that name, or NULL. */
+MustacheEscape escape_named(const char *name);
+#define ESCAPE_NAMES "haproxy, json, yaml, xml or text"
 
 #endif

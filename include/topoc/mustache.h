@@ -24,9 +24,18 @@ typedef struct MustacheOptions {
     MustacheEscape escape;   /* NULL: HTML */
     MustachePartial partial; /* NULL: no partials */
     void *ud;
+    unsigned long max_steps; /* 0: MUSTACHE_MAX_STEPS */
+    size_t max_out;          /* 0: MUSTACHE_MAX_OUT */
 } MustacheOptions;
 
-/* Render tmpl with view.  On a malformed template returns -1 with
+/* Whatever the template, rendering stops with an error after this much
+ * work (tags and text pieces; a partial 64 + its length / 16) or
+ * output. */
+#define MUSTACHE_MAX_STEPS 20000000ul
+#define MUSTACHE_MAX_OUT ((size_t)64 << 20)
+
+/* Render tmpl with view.  On a malformed template, or one over the
+ * limits, returns -1 with
  * "line:col: message" in err; out then holds what was rendered so far. */
 int mustache_render(const char *tmpl, const JsonVal *view,
                     const MustacheOptions *opt, Strbuf *out, char *err,

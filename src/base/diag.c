@@ -89,25 +89,58 @@ void diags_free(Diags *ds)
     memset(ds, 0, sizeof *ds);
 }
 
-/* Messages quote spec values: a control byte in one (a newline, an
- * escape sequence) is shown as \n or \xHH, so a diagnostic stays one
- * line and cannot drive the terminal. */
+/* The length of the UTF-8 character at p (1 for a byte that starts none:
+ * it is then shown as \xHH), and whether it is a control character (C0,
+ * DEL, or C1 such as U+009B, which some terminals take for CSI). */
+static size_t char_at(const unsigned char *p, bool *control)
+{
+    size_t n = p[0] < 0x80 ? 1 : p[0] >= 0xC2 && p[0] < 0xE0 ? 2
+               : p[0] >= 0xE0 && p[0] < 0xF0 ? 3 : p[0] >= 0xF0 && p[0] < 0xF5 ? 4
+               : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            n = 0;
+    if (n == 0 || utf8_invalid_at((const char *)p, n) >= 0) {
+        *control = true;
+        return 1;
+    }
+    *control = p[0] < 0x20 || p[0] == 0x7f || (p[0] == 0xC2 && p[1] < 0xA0);
+    return n;
+}
+
+/* Messages quote spec values: a control character in one (a newline, an
+ * escape sequence, a C1 control) or a byte that is not UTF-8 is shown as
+ * \n or \xHH, so a diagnostic stays one valid UTF-8 line and cannot drive
+ * the terminal.  Past max bytes the text is cut, on a character boundary,
+ * and ends in "...". */
+static const char *visible_n(Arena *a, const char *s, size_t max)
+{
+    Strbuf sb = STRBUF_INIT;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        bool control;
+        size_t n = char_at(p, &control);
+        if (sb.len + 8 > max) {
+            sb_puts(&sb, "...");
+            break;
+        }
+        if (*p == '\n')
+            sb_puts(&sb, "\\n");
+        else if (control)
+            for (size_t i = 0; i < n; i++)
+                sb_printf(&sb, "\\x%02x", p[i]);
+        else
+            sb_add(&sb, p, n);
+        p += n;
+    }
+    const char *out = arena_strdup(a, sb.buf);
+    sb_release(&sb);
+    return out;
+}
+
 static const char *visible(Arena *a, const char *s)
 {
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        n += *p < 0x20 || *p == 0x7f ? 4 : 1;
-    char *out = arena_alloc(a, n + 1), *q = out;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\n')
-            q += sprintf(q, "\\n");
-        else if (*p < 0x20 || *p == 0x7f)
-            q += sprintf(q, "\\x%02x", *p);
-        else
-            *q++ = (char)*p;
-    }
-    *q = '\0';
-    return out;
+    return visible_n(a, s, (size_t)-1 / 2);
 }
 
 Diag *diag_vrecord(Diags *ds, Severity sev, Loc loc, const char *rule,
@@ -170,17 +203,22 @@ Diag *diag_warning(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
     return d;
 }
 
+/* A note or help line quotes at most DIAG_SUB_MAX bytes of a value. */
+enum { DIAG_SUB_MAX = 1024 };
+
 static void add_sub(Diags *ds, Diag *d, bool help, Loc loc, const char *fmt,
                     va_list ap)
 {
-    char buf[1024];
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    char *buf = NULL;
+    if (vasprintf(&buf, fmt, ap) < 0)
+        buf = NULL;
     d->subs = arena_grow(ds->arena, d->subs, (size_t)d->nsubs,
                          (size_t)d->nsubs + 1, sizeof *d->subs);
     DiagSub *s = &d->subs[d->nsubs++];
     s->help = help;
     s->loc = loc;
-    s->msg = arena_strdup(ds->arena, buf);
+    s->msg = visible_n(ds->arena, buf ? buf : "?", DIAG_SUB_MAX);
+    free(buf);
 }
 
 void diag_note(Diags *ds, Diag *d, Loc loc, const char *fmt, ...)
@@ -365,15 +403,36 @@ static void print_snippet(FILE *f, const Loc *loc, const Style *st)
     fprintf(f, "%s\n", st->off);
 }
 
+/* A file name as the shell shows it, control bytes escaped; one that
+ * starts with ':' gets "./" so that no line of ours starts with "::" (a
+ * GitHub workflow command when CI prints stderr). */
+static void print_path(FILE *f, const char *path)
+{
+    if (path[0] == ':')
+        fputs("./", f);
+    for (const unsigned char *p = (const unsigned char *)path; *p;) {
+        bool control;
+        size_t n = char_at(p, &control);
+        for (size_t i = 0; i < n; i++, p++)
+            if (control)
+                fprintf(f, "\\x%02x", *p);
+            else
+                fputc(*p, f);
+    }
+}
+
 static void print_where(FILE *f, const Loc *loc, const Style *st)
 {
-    if (!loc->src)
+    if (!loc->src) {
         fprintf(f, "%stopoc:%s ", st->bold, st->off);
-    else if (loc->line < 1)
-        fprintf(f, "%s%s:%s ", st->bold, loc->src->path, st->off);
+        return;
+    }
+    fputs(st->bold, f);
+    print_path(f, loc->src->path);
+    if (loc->line < 1)
+        fprintf(f, ":%s ", st->off);
     else
-        fprintf(f, "%s%s:%d:%d:%s ", st->bold, loc->src->path, loc->line,
-                loc->col, st->off);
+        fprintf(f, ":%d:%d:%s ", loc->line, loc->col, st->off);
 }
 
 void diags_print_text(const Diags *ds, FILE *f, bool color)

@@ -187,9 +187,42 @@ static int key_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* A string as a double-quoted YAML scalar, in ASCII: YAML's own escapes,
+ * \UXXXXXXXX outside the BMP (YAML has no surrogate pairs, which JSON's
+ * \uD83D\uDE00 would be; every YAML reader rejects them). */
+static void yaml_string(const char *s, size_t n, Strbuf *out)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    sb_putc(out, '"');
+    while (p < end) {
+        unsigned c = *p++;
+        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+        if (more)
+            c &= 0x3Fu >> more;
+        for (; more > 0 && p < end; more--)
+            c = (c << 6) | (*p++ & 0x3Fu); /* jansson holds valid UTF-8 */
+        if (c == '"' || c == '\\')
+            sb_printf(out, "\\%c", c);
+        else if (c && c < 0x20 && strchr("\b\f\n\r\t", (int)c))
+            sb_printf(out, "\\%c", "bfnrt"[strchr("\b\f\n\r\t", (int)c) -
+                                          "\b\f\n\r\t"]);
+        else if (c >= 0x20 && c < 0x7f)
+            sb_putc(out, (char)c);
+        else if (c < 0x10000)
+            sb_printf(out, "\\u%04x", c); /* as jansson writes it */
+        else
+            sb_printf(out, "\\U%08x", c);
+    }
+    sb_putc(out, '"');
+}
+
 static void yaml_scalar(const json_t *j, Strbuf *out)
 {
-    char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+    if (json_is_string(j)) {
+        yaml_string(json_string_value(j), json_string_length(j), out);
+        return;
+    }
+    char *s = json_dumps(j, JSON_ENCODE_ANY);
     sb_puts(out, s ? s : "null");
     free(s);
 }

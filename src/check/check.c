@@ -210,7 +210,7 @@ void check_model(Arena *a, Diags *ds, const Model *m,
         {"environments", check_environments}, {"residency", check_residency},
         {"routes", check_routes},             {"services", check_services},
         {"security", check_security},         {"consistency", check_consistency},
-        {"policy", check_policy},
+        {"policy", check_policy},             {"waf", check_waf},
         {"waivers", apply_waivers},
     };
     for (size_t i = 0; i < sizeof families / sizeof *families; i++) {

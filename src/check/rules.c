@@ -28,6 +28,11 @@ const Rule rules[] = {
     {"file-too-large", "input", E, "a spec file over the size limit",
      "A spec file may be at most 8 MiB. One file per service keeps files "
      "small and lets each team own its own."},
+    {"symlink-outside", "input", E, "a spec file that links out of the spec",
+     "Inside a spec folder, a symbolic link may point only inside that "
+     "folder: a link elsewhere (to /etc/passwd, say) would be read and its "
+     "lines quoted in diagnostics. Copy the file in, or name it on the "
+     "command line."},
     {"empty-file", "input", E, "a spec file with no document",
      "A file that holds nothing but comments is most likely a mistake: "
      "describe something in it or delete it."},

@@ -36,32 +36,96 @@ void escape_json_text(Strbuf *out, const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\')
             sb_printf(out, "\\%c", c);
-        else if (c < 0x20)
+        else if (c < 0x20 || c == 0x7f)
             sb_printf(out, "\\u%04x", c);
         else
             sb_putc(out, (char)c);
     }
 }
 
+/* XML 1.0 cannot carry C0 controls other than tab, LF and CR at all, not
+ * even as references: those are shown as the text \xHH. */
 void escape_xml(Strbuf *out, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        switch (s[i]) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
         case '&': sb_puts(out, "&amp;"); break;
         case '<': sb_puts(out, "&lt;"); break;
         case '>': sb_puts(out, "&gt;"); break;
         case '"': sb_puts(out, "&quot;"); break;
         case '\'': sb_puts(out, "&#39;"); break;
-        default: sb_putc(out, s[i]);
+        case '\t': case '\n': case '\r':
+            sb_printf(out, "&#%d;", c);
+            break;
+        default:
+            if (c < 0x20 || c == 0x7f)
+                sb_printf(out, "\\x%02x", c);
+            else
+                sb_putc(out, (char)c);
         }
     }
 }
 
-void escape_config(Strbuf *out, const char *s, size_t n)
+/* HAProxy's lexer, unquoted: a backslash escapes space, '#', quotes and
+ * itself, and \xHH is a byte; '$' is literal outside double quotes. */
+void escape_haproxy(Strbuf *out, const char *s, size_t n)
 {
-    char *tmp = strndup(s, n);
-    if (!tmp)
-        return;
-    escape_pcre(out, tmp, "'"); /* templates put such values in '...' */
-    free(tmp);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\\' || c == ' ' || c == '#' || c == '\'' || c == '"')
+            sb_printf(out, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            sb_printf(out, "\\x%02x", c);
+        else
+            sb_putc(out, (char)c);
+    }
+}
+
+/* The content of a double-quoted YAML scalar ("{{value}}"): YAML's own
+ * escapes; characters outside the BMP stay UTF-8 (YAML has no surrogate
+ * pairs). */
+void escape_yaml_text(Strbuf *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            sb_printf(out, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            sb_printf(out, "\\x%02x", c);
+        else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] < 0xA0)
+            sb_printf(out, "\\x%02x", (unsigned char)s[++i] & 0xff);
+        else
+            sb_putc(out, (char)c);
+    }
+}
+
+/* Plain text: a value cannot start a line of its own, or carry a control
+ * character; those are shown as \xHH. */
+void escape_text(Strbuf *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f)
+            sb_printf(out, "\\x%02x", c);
+        else
+            sb_putc(out, (char)c);
+    }
+}
+
+static const struct {
+    const char *name;
+    MustacheEscape fn;
+} escapings[] = {
+    {"haproxy", escape_haproxy}, {"json", escape_json_text},
+    {"yaml", escape_yaml_text},  {"xml", escape_xml},
+    {"text", escape_text},
+};
+
+MustacheEscape escape_named(const char *name)
+{
+    for (size_t i = 0; i < sizeof escapings / sizeof *escapings; i++)
+        if (!strcmp(escapings[i].name, name))
+            return escapings[i].fn;
+    return NULL;
 }

@@ -37,6 +37,8 @@ typedef struct Render {
     Strbuf *out;
     const JsonVal *stack[MAX_DEPTH * 2];
     int depth, partials;
+    unsigned long steps, max_steps; /* tags and text pieces rendered */
+    size_t max_out;
     char *err;
     size_t errlen;
 } Render;
@@ -244,6 +246,7 @@ static bool falsey(const JsonVal *v)
 }
 
 static int render_template(Render *r, const char *tmpl);
+static bool over_budget(Render *r, unsigned long work);
 
 static int render_partial(Render *r, const Tok *k)
 {
@@ -251,6 +254,8 @@ static int render_partial(Render *r, const Tok *k)
                                        : NULL;
     if (!text)
         return 0; /* the spec: a missing partial renders nothing */
+    if (over_budget(r, strlen(text) / 16 + 64))
+        return -1;
     if (r->partials == MAX_DEPTH) {
         snprintf(r->err, r->errlen, "partials nested more than %d deep",
                  MAX_DEPTH);
@@ -272,10 +277,29 @@ static int render_partial(Render *r, const Tok *k)
     return rc;
 }
 
+/* Rendering is bounded in work and output, whatever the template: nested
+ * sections and partials that call themselves twice grow exponentially, and
+ * a template is refused rather than run until killed or cut short. */
+static bool over_budget(Render *r, unsigned long work)
+{
+    r->steps += work;
+    if (r->steps > r->max_steps)
+        snprintf(r->err, r->errlen, " rendering takes more than %lu steps "
+                 "(sections and partials multiply); refusing", r->max_steps);
+    else if (r->out->len > r->max_out)
+        snprintf(r->err, r->errlen, " output is larger than %zu MiB; "
+                 "refusing", r->max_out >> 20);
+    else
+        return false;
+    return true;
+}
+
 static int render_range(Render *r, const Toks *t, int from, int to)
 {
     for (int i = from; i < to; i++) {
         const Tok *k = &t->v[i];
+        if (over_budget(r, 1))
+            return -1;
         const JsonVal *v;
         switch (k->kind) {
         case T_TEXT:
@@ -355,6 +379,8 @@ int mustache_render(const char *tmpl, const JsonVal *view,
     static const MustacheOptions none = {0};
     Render r = {.opt = opt ? opt : &none, .out = out, .err = err,
                 .errlen = errlen};
+    r.max_steps = r.opt->max_steps ? r.opt->max_steps : MUSTACHE_MAX_STEPS;
+    r.max_out = r.opt->max_out ? r.opt->max_out : MUSTACHE_MAX_OUT;
     r.stack[r.depth++] = view;
     return render_template(&r, tmpl);
 }

@@ -1,22 +1,26 @@
 /* output.c - the emit stage's shared machinery (src/emit/): every output
  * family adds files to one Outputs set in memory, and this file writes the
- * set; beside it model.json (emit_model.c), ARM template shapes (arm.c),
- * quoting per format (escape.c) and the template engine (mustache.c).
+ * set; beside it the folder's ownership (output_owner.c), model.json
+ * (emit_model.c), ARM template shapes (arm.c), quoting per format
+ * (escape.c) and the template engine (mustache.c).
  *
- * Writing an Outputs set atomically enough (see emit.h).
- *
- * Files are written to DIR/.topoc-staging-PID first.  Then each top-level
- * entry is swapped in with rename(2): the old one moves aside, the new one
- * takes its place, the old one is removed.  An error before the swap leaves
- * DIR untouched.
+ * Writing an Outputs set atomically: the whole new tree is written into a
+ * staging folder beside the output folder (PARENT/.BASE.topoc-PID), then
+ * the two folders trade places in one renameat2(RENAME_EXCHANGE), and the
+ * old tree is removed.  A reader, or a build killed at any point, sees the
+ * old tree or the new one, never a mix; an error before the exchange
+ * leaves the folder as it was.  The next build removes what a killed one
+ * left beside the folder.
  */
-#define _XOPEN_SOURCE 700
+
 #include "topoc/emit.h"
 #include "topoc/arena.h"
+#include "topoc/util.h"
+#include "output_owner.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,24 +50,10 @@ void out_free(Outputs *o)
     memset(o, 0, sizeof *o);
 }
 
-static int io_error(const char *path, int err)
+int out_io_error(const char *path, int err)
 {
     fprintf(stderr, "topoc: error: %s: %s\n", path, strerror(err));
     return -1;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int type,
-                    struct FTW *ftw)
-{
-    (void)st, (void)ftw;
-    return type == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-static void rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) == 0)
-        nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static int mkdir_p(char *path)
@@ -75,10 +65,10 @@ static int mkdir_p(char *path)
         int rc = mkdir(path, 0777);
         *p = '/';
         if (rc != 0 && errno != EEXIST)
-            return io_error(path, errno);
+            return out_io_error(path, errno);
     }
     if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return io_error(path, errno);
+        return out_io_error(path, errno);
     return 0;
 }
 
@@ -86,7 +76,7 @@ static int write_file(const char *path, const char *data, size_t len)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0)
-        return io_error(path, errno);
+        return out_io_error(path, errno);
     size_t done = 0;
     while (done < len) {
         ssize_t w = write(fd, data + done, len - done);
@@ -95,31 +85,12 @@ static int write_file(const char *path, const char *data, size_t len)
         if (w < 0) {
             int err = errno;
             close(fd);
-            return io_error(path, err);
+            return out_io_error(path, err);
         }
         done += (size_t)w;
     }
     if (close(fd) != 0)
-        return io_error(path, errno);
-    return 0;
-}
-
-static int stage(const Outputs *o, const char *staging)
-{
-    for (int i = 0; i < o->n; i++) {
-        char *path = NULL;
-        if (asprintf(&path, "%s/%s", staging, o->v[i].path) < 0)
-            return io_error(staging, ENOMEM);
-        char *slash = strrchr(path, '/');
-        *slash = '\0';
-        int rc = mkdir_p(path);
-        *slash = '/';
-        if (rc == 0)
-            rc = write_file(path, o->v[i].data, o->v[i].len);
-        free(path);
-        if (rc != 0)
-            return -1;
-    }
+        return out_io_error(path, errno);
     return 0;
 }
 
@@ -182,57 +153,187 @@ static int mkdir_parent(const char *path)
     return rc;
 }
 
-/* Move DIR/name aside into old/, then staging/name into DIR/name. */
-static int swap_in(const char *dir, const char *staging, const char *old,
-                   const char *name)
+/* Write every file of the set under staging, the manifest first so that a
+ * build killed meanwhile leaves a folder the next one knows to remove. */
+static int stage(const Outputs *o, const char *staging)
 {
-    char *from = path_join(staging, name), *to = path_join(dir, name);
-    char *aside = path_join(old, name);
-    int rc = mkdir_parent(to) || mkdir_parent(aside) ? -1 : 0;
-    if (rc == 0 && rename(to, aside) != 0 && errno != ENOENT)
-        rc = io_error(to, errno);
-    if (rc == 0 && rename(from, to) != 0)
-        rc = io_error(to, errno);
+    char *m = path_join(staging, out_manifest_name);
+    int rc = write_file(m, out_manifest_head, strlen(out_manifest_head));
+    free(m);
+    for (int i = 0; rc == 0 && i < o->n; i++) {
+        const char *rel = o->v[i].path;
+        if (strchr(rel, '\n') || !*rel || rel[0] == '/' || strstr(rel, ".."))
+            return out_io_error(rel, EINVAL); /* a bug of ours */
+        char *path = path_join(staging, rel);
+        rc = mkdir_parent(path);
+        if (rc == 0)
+            rc = write_file(path, o->v[i].data, o->v[i].len);
+        free(path);
+    }
+    return rc;
+}
+
+static bool in_units(char **units, int n, const char *rel)
+{
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(units[i]);
+        if (!strncmp(rel, units[i], len) && (!rel[len] || rel[len] == '/'))
+            return true;
+    }
+    return false;
+}
+
+/* A file of the old tree, into the new one: a hard link (files are never
+ * changed in place, only replaced), or a copy where links fail. */
+static int keep_file(const char *dir, const char *staging, const char *rel)
+{
+    char *from = path_join(dir, rel), *to = path_join(staging, rel);
+    int rc = mkdir_parent(to);
+    if (rc == 0 && link(from, to) != 0) {
+        size_t len = 0;
+        char *data = out_read_file(from, &len);
+        rc = data ? write_file(to, data, len) : out_io_error(from, errno);
+        free(data);
+    }
     free(from);
     free(to);
+    return rc;
+}
+
+/* Into staging: the old files outside this set's units (depth > 0), then
+ * the manifest listing everything the new tree holds. */
+static int keep_and_list(const Outputs *o, int depth, const char *dir,
+                         const OutList *old, const char *staging)
+{
+    Strbuf list = STRBUF_INIT;
+    const char **all = xmalloc(((size_t)o->n + (size_t)old->n + 1) *
+                               sizeof *all);
+    int n = 0, rc = 0;
+    for (int i = 0; i < o->n; i++)
+        all[n++] = o->v[i].path;
+    if (depth > 0) {
+        char **units;
+        int nu = top_names(o, depth, &units);
+        for (int i = 0; i < old->n && rc == 0; i++)
+            if (!in_units(units, nu, old->v[i])) {
+                rc = keep_file(dir, staging, old->v[i]);
+                all[n++] = old->v[i];
+            }
+        for (int i = 0; i < nu; i++)
+            free(units[i]);
+        free(units);
+    }
+    sort_strings(all, n);
+    sb_puts(&list, out_manifest_head);
+    for (int i = 0; i < n; i++)
+        sb_printf(&list, "%s\n", all[i]);
+    char *m = path_join(staging, out_manifest_name);
+    if (rc == 0)
+        rc = write_file(m, list.buf, list.len);
+    free(m);
+    free(all);
+    sb_release(&list);
+    return rc;
+}
+
+/* The one visible step: staging and dir trade places.  Where the file
+ * system cannot exchange (EINVAL), two renames leave a moment with no
+ * folder at all, but still never a mix. */
+static int swap_in(const char *staging, const char *dir, bool exists)
+{
+    if (!exists)
+        return rename(staging, dir) == 0 ? 0 : out_io_error(dir, errno);
+    if (renameat2(AT_FDCWD, staging, AT_FDCWD, dir, RENAME_EXCHANGE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return out_io_error(dir, errno);
+    char *aside = NULL;
+    if (asprintf(&aside, "%s.old", staging) < 0)
+        abort();
+    int rc = rename(dir, aside) != 0 ? out_io_error(dir, errno) : 0;
+    if (rc == 0 && rename(staging, dir) != 0) {
+        rc = out_io_error(dir, errno);
+        rename(aside, dir);
+    }
+    if (rc == 0)
+        rename(aside, staging); /* removed with it */
     free(aside);
     return rc;
 }
 
+/* The output folder as an absolute path without links (the -o path itself
+ * may be one), its parent and its name; NULL if it has no parent. */
+static char *resolve_dir(const char *dir, char **parent, const char **base)
+{
+    char *copy = xmalloc(strlen(dir) + 1);
+    strcpy(copy, dir);
+    for (size_t n = strlen(copy); n > 1 && copy[n - 1] == '/'; n--)
+        copy[n - 1] = '\0';
+    char *real = realpath(copy, NULL);
+    if (!real && errno == ENOENT) {
+        char *slash = strrchr(copy, '/');
+        const char *name = slash ? slash + 1 : copy;
+        if (slash)
+            *slash = '\0';
+        char *up = slash ? (*copy ? copy : "/") : ".";
+        if (strcmp(name, ".") && strcmp(name, "..") && mkdir_p(up) == 0) {
+            char *rp = realpath(up, NULL);
+            if (rp)
+                real = path_join(strcmp(rp, "/") ? rp : "", name);
+            free(rp);
+        }
+    }
+    free(copy);
+    if (!real || !strcmp(real, "/")) {
+        fprintf(stderr, "topoc: error: %s: cannot be an output folder\n", dir);
+        free(real);
+        return NULL;
+    }
+    char *slash = strrchr(real, '/');
+    *parent = xmalloc((size_t)(slash - real) + 2);
+    memcpy(*parent, real, (size_t)(slash - real));
+    strcpy(*parent + (slash - real), slash == real ? "/" : "");
+    *base = slash + 1;
+    return real;
+}
+
 int out_commit(const Outputs *o, const char *dir, int depth)
 {
-    char tag[64];
-    size_t dl = strlen(dir);
-    char *d = xmalloc(dl + 1);
-    memcpy(d, dir, dl + 1);
-    int rc = mkdir_p(d);
-    free(d);
-    if (rc != 0)
+    char *parent = NULL, *text = NULL, *staging = NULL;
+    const char *base;
+    char *real = resolve_dir(dir, &parent, &base);
+    if (!real)
         return -1;
-    snprintf(tag, sizeof tag, ".topoc-staging-%ld", (long)getpid());
-    char *staging = path_join(dir, tag);
-    snprintf(tag, sizeof tag, ".topoc-old-%ld", (long)getpid());
-    char *old = path_join(dir, tag);
-    rm_rf(staging);
-    rm_rf(old);
-    if (mkdir(staging, 0777) != 0 || mkdir(old, 0777) != 0)
-        rc = io_error(staging, errno);
+    out_clean_stale(parent, base);
+    OutList old = {0};
+    struct stat st;
+    bool exists = lstat(real, &st) == 0;
+    int rc = out_check_owned(real, &old, &text);
+    if (rc == 0 && asprintf(&staging, "%s/.%s.topoc-%ld", parent, base,
+                            (long)getpid()) < 0)
+        abort();
+    if (rc == 0) {
+        out_rm_rf(staging);
+        if (mkdir(staging, exists ? st.st_mode & 07777 : 0777) != 0)
+            rc = out_io_error(staging, errno);
+        else if (exists)
+            chmod(staging, st.st_mode & 07777);
+    }
     if (rc == 0)
         rc = stage(o, staging);
-    if (rc == 0) {
-        char **names;
-        int n = top_names(o, depth, &names);
-        for (int i = 0; i < n; i++) {
-            if (rc == 0)
-                rc = swap_in(dir, staging, old, names[i]);
-            free(names[i]);
-        }
-        free(names);
-    }
-    rm_rf(staging);
-    rm_rf(old);
+    if (rc == 0)
+        rc = keep_and_list(o, depth, real, &old, staging);
+    if (rc == 0)
+        rc = swap_in(staging, real, exists);
+    if (rc != 0)
+        fprintf(stderr, "topoc: %s was left as it was\n", dir);
+    if (staging)
+        out_rm_rf(staging);
     free(staging);
-    free(old);
+    free(old.v);
+    free(text);
+    free(parent);
+    free(real);
     return rc;
 }
 
@@ -240,10 +341,10 @@ int write_file_atomic(const char *path, const char *data, size_t len)
 {
     char *tmp = NULL;
     if (asprintf(&tmp, "%s.topoc-tmp-%ld", path, (long)getpid()) < 0)
-        return io_error(path, ENOMEM);
+        return out_io_error(path, ENOMEM);
     int rc = write_file(tmp, data, len);
     if (rc == 0 && rename(tmp, path) != 0)
-        rc = io_error(path, errno);
+        rc = out_io_error(path, errno);
     if (rc != 0)
         unlink(tmp);
     free(tmp);

@@ -5,8 +5,9 @@
  * backends, the edge's settings.  Templates only place values, so adding a
  * target needs a template and no C.  TARGET/_NAME.mustache is a partial,
  * {{> NAME}}.  A --templates directory adds targets, and replaces built-in
- * targets of the same name.  {{value}} is escaped for the output file's
- * format, chosen by its extension (escape.h).
+ * targets of the same name.  {{value}} is escaped as the target declares
+ * in TARGET/escaping (escape.h).  Templates are read only from regular
+ * files inside the folder, and rendering is bounded (mustache.h).
  */
 #include "topoc/gateway.h"
 #include "topoc/escape.h"
@@ -16,6 +17,8 @@
 #include "topoc/util.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,17 +32,44 @@
 
 enum { MAX_TEMPLATE = 1 << 20 };
 
-static char *read_text(const char *path)
+/* A template is a regular file inside the template folder: never through
+ * a symbolic link (a partial linked to /etc/passwd), and refused, not cut,
+ * when over MAX_TEMPLATE.  NULL with *why set otherwise. */
+static char *read_text(const char *path, const char **why)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    *why = NULL;
+    if (fd < 0) {
+        *why = errno == ELOOP ? "a symbolic link; templates are read only "
+                                "from regular files in the template folder"
+                              : strerror(errno);
         return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        *why = "not a regular file";
+    else if (st.st_size > MAX_TEMPLATE)
+        *why = "larger than the 1 MiB limit for a template";
     Strbuf sb = STRBUF_INIT;
     char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && sb.len < MAX_TEMPLATE)
-        sb_add(&sb, buf, n);
-    fclose(f);
+    ssize_t n = 0;
+    while (!*why && (n = read(fd, buf, sizeof buf)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            *why = strerror(errno);
+        else if (sb.len + (size_t)n > MAX_TEMPLATE)
+            *why = "larger than the 1 MiB limit for a template";
+        else
+            sb_add(&sb, buf, (size_t)n);
+    }
+    close(fd);
+    if (!*why && memchr(sb.buf, '\0', sb.len))
+        *why = "contains a NUL byte";
+    if (*why) {
+        sb_release(&sb);
+        return NULL;
+    }
     return sb_detach(&sb, NULL);
 }
 
@@ -85,19 +115,30 @@ static bool builtin_dir(char *out, size_t n)
     return false;
 }
 
+/* The folders (dirs) or files of dir, sorted; -1 after reporting a
+ * symbolic link among them (only what is inside the folder is read). */
 static int list_sorted(const char *dir, bool dirs, const char ***out)
 {
     DIR *d = opendir(dir);
+    *out = NULL;
     if (!d)
         return 0;
     const char **v = NULL;
-    int n = 0;
+    int n = 0, bad = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
+        struct stat st;
         char *path = join(dir, e->d_name);
-        bool skip = is_dir(path) != dirs;
+        bool link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+        if (link && (!dirs || is_dir(path))) {
+            fprintf(stderr, "topoc: error: %s: a symbolic link; templates "
+                            "are read only from inside the template "
+                            "folder\n", path);
+            bad = 1;
+        }
+        bool skip = link || S_ISDIR(st.st_mode) != dirs;
         free(path);
         if (skip)
             continue;
@@ -107,6 +148,13 @@ static int list_sorted(const char *dir, bool dirs, const char ***out)
     closedir(d);
     sort_strings(v, n);
     *out = v;
+    if (bad) {
+        for (int i = 0; i < n; i++)
+            free((char *)v[i]);
+        free(v);
+        *out = NULL;
+        return -1;
+    }
     return n;
 }
 
@@ -185,6 +233,11 @@ static JsonVal *view_for(const Model *m, const EnvModel *env, Arena *a)
                 sb_printf(&ms, "%s%s", ms.len ? " " : "",
                           route_method_names[b]);
         jv_set(o, "methods", jv_str(ms.buf));
+        JsonVal *ml = jv_arr(); /* one word each, for quoting targets */
+        for (unsigned b = 0; b < 7; b++)
+            if (e->methods & (1u << b))
+                jv_push(ml, jv_str(route_method_names[b]));
+        jv_set(o, "method_list", ml);
         jv_set(o, "service", jv_str(e->svc->name.s));
         jv_push(rs, o);
         sb_release(&re);
@@ -216,37 +269,76 @@ static JsonVal *view_for(const Model *m, const EnvModel *env, Arena *a)
 
 /* ---- rendering ---- */
 
+enum { MAX_PARTIALS = 256 };
+
+/* A target's partials, each read once per rendering: a template that
+ * calls partials a million times must not read a million files. */
 typedef struct Target {
     const char *dir;
-    Strbuf *scratch;
+    char *names[MAX_PARTIALS], *texts[MAX_PARTIALS];
+    int n;
 } Target;
 
+static void target_free(Target *t)
+{
+    for (int i = 0; i < t->n; i++) {
+        free(t->names[i]);
+        free(t->texts[i]);
+    }
+    t->n = 0;
+}
+
+/* {{> NAME}} reads TARGET/_NAME.mustache: a plain name, so it cannot
+ * leave the folder. */
 static const char *partial(void *ud, const char *name)
 {
     Target *t = ud;
-    char *file = NULL, *path;
+    if (!*name || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+                               "OPQRSTUVWXYZ0123456789_-") != strlen(name))
+        return NULL;
+    for (int i = 0; i < t->n; i++)
+        if (!strcmp(t->names[i], name))
+            return t->texts[i];
+    if (t->n == MAX_PARTIALS)
+        return NULL;
+    char *file = NULL;
     if (asprintf(&file, "_%s.mustache", name) < 0)
         return NULL;
-    path = join(t->dir, file);
-    char *text = read_text(path);
+    char *path = join(t->dir, file);
+    const char *why;
+    char *text = read_text(path, &why);
     free(file);
     free(path);
     if (!text)
         return NULL;
-    sb_reset(t->scratch);
-    sb_puts(t->scratch, text); /* kept until the next partial */
-    free(text);
-    return t->scratch->buf;
+    t->names[t->n] = strdup(name);
+    t->texts[t->n] = text;
+    return t->texts[t->n++];
 }
 
-static MustacheEscape escape_for(const char *file)
+/* TARGET/escaping names how every {{value}} of the target is quoted
+ * (escape.h); a target without one is refused, so no template gets an
+ * escaping by accident (of its file name, say). */
+static MustacheEscape target_escaping(const char *tdir)
 {
-    const char *dot = strrchr(file, '.');
-    if (dot && !strcmp(dot, ".json"))
-        return escape_json_text;
-    if (dot && (!strcmp(dot, ".cfg") || !strcmp(dot, ".conf")))
-        return escape_config;
-    return escape_xml;
+    char *path = join(tdir, "escaping");
+    const char *why;
+    char *text = read_text(path, &why);
+    MustacheEscape fn = NULL;
+    if (text) {
+        text[strcspn(text, " \t\r\n")] = '\0';
+        fn = escape_named(text);
+        if (!fn)
+            why = "unknown escaping";
+    }
+    if (!fn)
+        fprintf(stderr, "topoc: error: %s: %s\nhelp: a template target "
+                        "says how its values are quoted: one word, "
+                        ESCAPE_NAMES "\n", path,
+                why ? why : "unknown escaping");
+    free(text);
+    free(path);
+    return fn;
 }
 
 static int render_target(const Model *m, const char *dir, const char *target,
@@ -254,16 +346,22 @@ static int render_target(const Model *m, const char *dir, const char *target,
 {
     char *tdir = join(dir, target);
     const char **files;
-    int nfiles = list_sorted(tdir, false, &files), rc = 0;
+    MustacheEscape esc = target_escaping(tdir);
+    int nfiles = esc ? list_sorted(tdir, false, &files) : -1, rc = 0;
+    if (nfiles < 0) {
+        free(tdir);
+        return -1;
+    }
     for (int f = 0; f < nfiles && rc == 0; f++) {
         size_t len = strlen(files[f]);
         if (files[f][0] == '_' || len < 10 ||
             strcmp(files[f] + len - 9, ".mustache"))
             continue;
         char *path = join(tdir, files[f]);
-        char *tmpl = read_text(path);
+        const char *why;
+        char *tmpl = read_text(path, &why);
         if (!tmpl) {
-            fprintf(stderr, "topoc: error: cannot read template %s\n", path);
+            fprintf(stderr, "topoc: error: %s: %s\n", path, why);
             free(path);
             rc = -1;
             break;
@@ -272,9 +370,13 @@ static int render_target(const Model *m, const char *dir, const char *target,
             Arena a;
             arena_init(&a);
             JsonVal *view = view_for(m, &m->envs[e], &a);
-            Strbuf out = STRBUF_INIT, scratch = STRBUF_INIT;
-            Target t = {tdir, &scratch};
-            MustacheOptions opt = {escape_for(files[f]), partial, &t};
+            Strbuf out = STRBUF_INIT;
+            Target t = {.dir = tdir};
+            /* work in proportion to the view: the routes and backends */
+            unsigned long steps =
+                2000000ul + 400ul * (unsigned long)(jv_len(jv_get(view, "routes")) +
+                                                    jv_len(jv_get(view, "backends")));
+            MustacheOptions opt = {esc, partial, &t, steps, 0};
             char err[256];
             if (mustache_render(tmpl, view, &opt, &out, err, sizeof err) != 0) {
                 fprintf(stderr, "topoc: error: %s:%s\n", path, err);
@@ -287,7 +389,7 @@ static int render_target(const Model *m, const char *dir, const char *target,
                 out_add(o, name, &out);
             }
             sb_release(&out);
-            sb_release(&scratch);
+            target_free(&t);
             jv_free(view);
             arena_free(&a);
         }
@@ -311,7 +413,7 @@ int emit_templates(const Model *m, const char *user_dir, Outputs *o)
     const char **mine = NULL, **ours = NULL;
     int nmine = user_dir ? list_sorted(user_dir, true, &mine) : 0;
     int nours = have_builtin ? list_sorted(builtin, true, &ours) : 0;
-    int rc = 0;
+    int rc = nmine < 0 || nours < 0 ? -1 : 0;
     for (int i = 0; i < nours && rc == 0; i++) {
         bool replaced = false;
         for (int k = 0; k < nmine; k++)

@@ -18,6 +18,8 @@
 
 typedef struct Walk {
     Arena *a;
+    Diags *ds;
+    const char *root; /* the spec folder being walked, resolved */
     const char **files;
     int n, cap;
     dev_t devs[LOAD_MAX_DIR_DEPTH + 1]; /* the directories we are inside */
@@ -103,9 +105,34 @@ static int walk_dir(Walk *w, const char *path, const struct stat *st)
 
 /* A path named on the command line is always read; below it, only
  * *.yaml / *.yml, and not subdirectories that are specs of their own. */
+/* A symbolic link inside a spec folder may point only inside it: a link
+ * to /etc/passwd would be read, and its lines quoted in diagnostics. */
+static bool link_escapes(Walk *w, const char *path)
+{
+    struct stat lst;
+    if (!w->root || lstat(path, &lst) != 0 || !S_ISLNK(lst.st_mode))
+        return false;
+    char *real = realpath(path, NULL);
+    size_t n = strlen(w->root);
+    bool inside = real && !strncmp(real, w->root, n) &&
+                  (real[n] == '/' || !real[n] || n == 1);
+    free(real);
+    if (inside || !real)
+        return false;
+    Source *src = arena_alloc(w->a, sizeof *src);
+    *src = (Source){arena_strdup(w->a, path), "", 0, NULL, 0};
+    Diag *d = diag_error(w->ds, (Loc){src, 0, 0, 0}, "symlink-outside",
+                         "a symbolic link to a file outside the spec folder");
+    diag_help(w->ds, d, "copy the file into the spec folder, or name it on "
+                        "the command line");
+    return true;
+}
+
 static int walk(Walk *w, const char *path, bool top)
 {
     struct stat st;
+    if (!top && link_escapes(w, path))
+        return 0;
     if (stat(path, &st) != 0) {
         if (errno == ENOENT && !top)
             return 0; /* a dangling link inside a spec is not ours */
@@ -260,10 +287,14 @@ void load_source(Arena *a, Diags *ds, Source *src, bool too_big,
 int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
                 Inputs *out)
 {
-    Walk w = {.a = a};
+    Walk w = {.a = a, .ds = ds};
     memset(out, 0, sizeof *out);
     for (int i = 0; i < npaths; i++) {
-        if (walk(&w, paths[i], true) != 0) {
+        char *root = realpath(paths[i], NULL);
+        w.root = root ? arena_strdup(a, root) : NULL;
+        free(root);
+        int rc = walk(&w, paths[i], true);
+        if (rc != 0) {
             free(w.files);
             return -1;
         }

@@ -21,6 +21,7 @@ typedef struct Frame {
     int base;     /* its first item in Parser.vals */
     long weight;  /* expanded size of this subtree so far */
     const char *anchor; /* registered when the container ends */
+    bool aliased; /* an alias inside: its weight counts copies */
 } Frame;
 
 typedef struct Anchor {
@@ -201,6 +202,8 @@ static void on_alias(Parser *p, const yaml_event_t *ev)
         if (strcmp(p->anchors[i].name, name))
             continue;
         attach(p, p->anchors[i].node, p->anchors[i].weight);
+        if (p->depth > 0)
+            p->stack[p->depth - 1].aliased = true;
         return;
     }
     Diag *d = diag_error(p->ds, loc, "syntax", "unknown alias '*%s'", name);
@@ -252,6 +255,15 @@ static void on_end(Parser *p)
 {
     Frame f = p->stack[--p->depth];
     finish_container(p, &f);
+    if (f.weight > LOAD_MAX_NODES && !f.aliased) {
+        Diag *d = diag_error(p->ds, f.node->loc, "file-too-large",
+                             "this value holds more than %d nodes, the "
+                             "limit for one spec document",
+                             LOAD_MAX_NODES);
+        diag_help(p->ds, d, "split the spec: one file per service");
+        p->failed = true;
+        return;
+    }
     if (f.weight > LOAD_MAX_NODES) {
         Diag *d = diag_error(p->ds, f.node->loc, "alias-expansion",
                              "this value expands to more than %d nodes "
@@ -263,17 +275,31 @@ static void on_end(Parser *p)
         return;
     }
     attach(p, f.node, f.weight);
+    if (f.aliased && p->depth > 0)
+        p->stack[p->depth - 1].aliased = true;
     if (f.anchor)
         add_anchor(p, (const yaml_char_t *)f.anchor, f.node, f.weight);
+}
+
+/* The line and column (in characters, as libyaml counts) of an offset. */
+static yaml_mark_t offset_mark(const Source *src, size_t off)
+{
+    yaml_mark_t m = {off, 0, 0};
+    for (size_t i = 0; i < off && i < src->len; i++) {
+        unsigned char c = (unsigned char)src->text[i];
+        if (c == '\n')
+            m.line++, m.column = 0;
+        else if ((c & 0xC0) != 0x80)
+            m.column++;
+    }
+    return m;
 }
 
 static void report_parse_error(Parser *p, const yaml_parser_t *yp)
 {
     yaml_mark_t m = yp->problem_mark;
-    if (yp->error == YAML_READER_ERROR) {
-        m.line = 0, m.column = yp->problem_offset; /* rare: our UTF-8 check
-                                                      runs first */
-    }
+    if (yp->error == YAML_READER_ERROR) /* a control byte: an offset only */
+        m = offset_mark(p->src, yp->problem_offset);
     Loc loc = mark_loc(p, m);
     size_t i = m.index;
     bool tab = yp->error == YAML_SCANNER_ERROR && i < p->src->len &&

@@ -1,0 +1,225 @@
+/* output_owner.c - which output folder topoc may replace, and the remains
+ * of builds that were killed (see output.c for the writing itself).
+ *
+ * topoc replaces its output folder whole, so it must own all of it: the
+ * folder is either absent, empty, or holds a manifest (.topoc-output)
+ * naming every file in it.  Anything else in it (a file topoc did not
+ * write, a symbolic link, a device) is refused before anything is written:
+ * `topoc build specs -o .` at a repository's root must not delete its
+ * docs/.  A symbolic link inside the folder is never followed.
+ */
+
+#include "output_owner.h"
+#include "topoc/arena.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char out_manifest_name[] = ".topoc-output";
+const char out_manifest_head[] =
+    "# written by topoc: this folder is replaced whole by each build, and\n"
+    "# topoc refuses to replace it if it holds anything not listed here\n";
+
+static int rm_entry(const char *path, const struct stat *st, int type,
+                    struct FTW *ftw)
+{
+    (void)st, (void)ftw;
+    return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+void out_rm_rf(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0)
+        nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *out_read_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return NULL;
+    Strbuf sb = STRBUF_INIT;
+    char buf[65536];
+    ssize_t r;
+    while ((r = read(fd, buf, sizeof buf)) != 0) {
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            close(fd);
+            sb_release(&sb);
+            return NULL;
+        }
+        sb_add(&sb, buf, (size_t)r);
+    }
+    close(fd);
+    return sb_detach(&sb, len);
+}
+
+/* The manifest's paths, one a line after the comment lines. */
+static void manifest_parse(char *text, OutList *l)
+{
+    for (char *line = text; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        if (*line && *line != '#') {
+            if (l->n == l->cap) {
+                l->cap = l->cap ? l->cap * 2 : 64;
+                l->v = xrealloc(l->v, (size_t)l->cap * sizeof *l->v);
+            }
+            l->v[l->n++] = line;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool listed(const OutList *l, const char *rel)
+{
+    return bsearch(&rel, l->v, (size_t)l->n, sizeof *l->v, cmp_str) != NULL;
+}
+
+/* Is rel a folder above some listed file? */
+static bool listed_dir(const OutList *l, const char *rel)
+{
+    size_t n = strlen(rel);
+    for (int i = 0; i < l->n; i++)
+        if (!strncmp(l->v[i], rel, n) && l->v[i][n] == '/')
+            return true;
+    return false;
+}
+
+typedef struct Walk {
+    const OutList *owned;
+    Strbuf why;  /* the first foreign entries, for the message */
+    int nforeign;
+} Walk;
+
+static void foreign(Walk *w, const char *rel, const char *what)
+{
+    if (w->nforeign++ < 5)
+        sb_printf(&w->why, "\n  %s: %s", rel, what);
+}
+
+/* Compare the folder's entries (rel is a path under it) with the list. */
+static int walk_dir(Walk *w, int dfd, const char *rel)
+{
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return -1;
+    }
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *path = NULL;
+        if (asprintf(&path, "%s%s%s", rel, *rel ? "/" : "", e->d_name) < 0)
+            abort();
+        struct stat st;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            rc = -1;
+        else if (!*rel && !strcmp(e->d_name, out_manifest_name))
+            ; /* the manifest itself */
+        else if (S_ISLNK(st.st_mode))
+            foreign(w, path, "a symbolic link (topoc never follows one in "
+                             "its output folder)");
+        else if (S_ISDIR(st.st_mode) && listed_dir(w->owned, path)) {
+            int sub = openat(dirfd(d), e->d_name,
+                             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            rc = sub < 0 ? -1 : walk_dir(w, sub, path);
+        } else if (!S_ISREG(st.st_mode) || !listed(w->owned, path))
+            foreign(w, path, "not written by topoc");
+        free(path);
+    }
+    closedir(d);
+    return rc;
+}
+
+int out_check_owned(const char *dir, OutList *owned, char **text)
+{
+    struct stat st;
+    *text = NULL;
+    owned->n = 0;
+    if (lstat(dir, &st) != 0)
+        return errno == ENOENT ? 0 : out_io_error(dir, errno);
+    if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "topoc: error: %s: not a folder; topoc writes its "
+                        "outputs into a folder of its own (-o DIR)\n", dir);
+        return -1;
+    }
+    char *mpath = NULL;
+    if (asprintf(&mpath, "%s/%s", dir, out_manifest_name) < 0)
+        abort();
+    size_t len = 0;
+    *text = out_read_file(mpath, &len);
+    free(mpath);
+    if (*text)
+        manifest_parse(*text, owned);
+    qsort(owned->v, (size_t)owned->n, sizeof *owned->v, cmp_str);
+    Walk w = {owned, STRBUF_INIT, 0};
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = dfd < 0 ? -1 : walk_dir(&w, dfd, "");
+    if (rc != 0)
+        out_io_error(dir, errno);
+    else if (w.nforeign) {
+        fprintf(stderr,
+                "topoc: error: %s: refusing to replace an output folder "
+                "that holds what topoc did not write:%s%s\n"
+                "help: topoc replaces its output folder whole; move these "
+                "away, or choose an empty or new folder with -o\n",
+                dir, w.why.buf, w.nforeign > 5 ? "\n  ..." : "");
+        rc = -1;
+    }
+    sb_release(&w.why);
+    return rc;
+}
+
+/* Staging folders beside dir are named .BASE.topoc-PID; one whose process
+ * is gone was left by a build that was killed: remove it, but only if it
+ * holds topoc's manifest (the first file a staging folder gets). */
+void out_clean_stale(const char *parent, const char *base)
+{
+    DIR *d = opendir(parent);
+    if (!d)
+        return;
+    size_t bl = strlen(base);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *n = e->d_name;
+        if (n[0] != '.' || strncmp(n + 1, base, bl) ||
+            strncmp(n + 1 + bl, ".topoc-", 7))
+            continue;
+        char *end = NULL;
+        long pid = strtol(n + 1 + bl + 7, &end, 10);
+        if (pid <= 0 || *end || pid == (long)getpid() ||
+            kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char *p = NULL;
+        if (asprintf(&p, "%s/%s/%s", parent, n, out_manifest_name) < 0)
+            abort();
+        struct stat st;
+        bool ours = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
+        p[strlen(p) - sizeof out_manifest_name] = '\0';
+        if (ours)
+            out_rm_rf(p);
+        else
+            rmdir(p); /* killed before its manifest: empty */
+        free(p);
+    }
+    closedir(d);
+}

@@ -1,0 +1,149 @@
+# tests/hostile.sh - faults and hostile surroundings: who owns the output
+# folder, builds killed at every rename and at random moments, a full disk,
+# symbolic links, stdout that cannot be written, templates that would run
+# without bound.  Sourced by tests/run.sh (TOPOC, ROOT, TMP, ok, bad).
+
+H=$TMP/hostile
+mkdir -p "$H"
+# A tree as text: every folder and file with its content's hash.
+tree_sum() { (cd "$1" 2>/dev/null && find . | sort && find . -type f -print0 | sort -z | xargs -0 -r sha256sum); }
+hexpect() { # NAME STATUS TEXT CMD...: exit STATUS and TEXT on stderr
+    local name=$1 want=$2 text=$3
+    shift 3
+    timeout 120 "$@" >"$H/out" 2>"$H/err"
+    local got=$?
+    if [ "$got" = "$want" ] && grep -qF -- "$text" "$H/err"; then ok "hostile $name"; else
+        bad "hostile $name" "exit $got (want $want), stderr: $(head -5 "$H/err")"; fi
+}
+TUT=$ROOT/specs/tutorial
+# the tutorial without its integration environment
+mkdir -p "$H/noint" && cp -r "$TUT/." "$H/noint/"
+sed -i '/^  integration:$/,/^    domain: integration/d' "$H/noint/platform.yaml"
+sed -i '/^environments:$/,$d' "$H/noint/services/orders.yaml"
+
+# -- the output folder is topoc's alone --
+mkdir -p "$H/repo/docs" && echo "# mine" >"$H/repo/docs/README.md" && echo x >"$H/repo/Makefile"
+before=$(tree_sum "$H/repo")
+hexpect output-foreign-files-refused 2 "docs: not written by topoc" "$TOPOC" build "$TUT" -o "$H/repo"
+if [ "$(tree_sum "$H/repo")" = "$before" ] && ! ls -a "$H" | grep -q '^\.repo\.topoc-'; then
+    ok "hostile output-foreign-files-untouched"; else bad "hostile output-foreign-files-untouched"; fi
+"$TOPOC" build "$TUT" -o "$H/own" -q 2>/dev/null
+echo "notes" >"$H/own/production/notes.txt"
+hexpect output-foreign-file-inside-refused 2 "production/notes.txt: not written by topoc" \
+    "$TOPOC" build "$TUT" -o "$H/own"
+rm "$H/own/production/notes.txt"
+# exactly what the manifest lists, and a removed environment is gone
+"$TOPOC" build "$H/noint" -o "$H/own" -q 2>/dev/null
+listed=$(grep -v '^#' "$H/own/.topoc-output")
+found=$(cd "$H/own" && find . -type f ! -name .topoc-output | sed 's|^\./||' | sort)
+if [ ! -e "$H/own/integration" ] && [ "$listed" = "$found" ] && [ -n "$found" ]; then
+    ok "hostile removed-environment-gone"; else bad "hostile removed-environment-gone" "$(ls "$H/own")"; fi
+
+# -- a symbolic link inside the output tree is never followed --
+"$TOPOC" build "$TUT" -o "$H/ln" -q 2>/dev/null
+mv "$H/ln/production" "$H/elsewhere" && ln -s "$H/elsewhere" "$H/ln/production"
+before=$(tree_sum "$H/elsewhere")
+hexpect highlight-refuses-symlinked-unit 2 "production: a symbolic link" \
+    "$TOPOC" check --highlight -o "$H/ln" "$TUT"
+hexpect build-refuses-symlinked-unit 2 "production: a symbolic link" "$TOPOC" build "$TUT" -o "$H/ln"
+if [ "$(tree_sum "$H/elsewhere")" = "$before" ] && [ -L "$H/ln/production" ]; then
+    ok "hostile symlink-target-untouched"; else bad "hostile symlink-target-untouched"; fi
+
+# -- stale staging of a killed build is removed by the next one --
+dead=$(sh -c 'echo $$')
+mkdir -p "$H/.own.topoc-$dead/production" && touch "$H/.own.topoc-$dead/.topoc-output"
+mkdir -p "$H/.own.topoc-999999999x"  # not ours: left alone
+"$TOPOC" build "$TUT" -o "$H/own" -q 2>/dev/null
+if [ ! -e "$H/.own.topoc-$dead" ] && [ -d "$H/.own.topoc-999999999x" ]; then
+    ok "hostile stale-staging-removed"; else bad "hostile stale-staging-removed" "$(ls -a "$H")"; fi
+
+# -- SIGKILL at every rename of a build (before and after it), and at
+#    random moments: the folder holds the old tree or the new one --
+if cc -shared -fPIC -O1 "$ROOT/tests/fault/kill_at_rename.c" -o "$H/kar.so" -ldl 2>"$H/cc.err"; then
+    "$TOPOC" build "$TUT" -o "$H/old" -q 2>/dev/null
+    "$TOPOC" build "$H/noint" -o "$H/new" -q 2>/dev/null
+    old=$(tree_sum "$H/old") new=$(tree_sum "$H/new")
+    rm -rf "$H/k" && cp -a "$H/old" "$H/k"
+    FAULT_COUNT=$H/count LD_PRELOAD=$H/kar.so "$TOPOC" build "$H/noint" -o "$H/k" -q 2>/dev/null
+    renames=$(cat "$H/count" 2>/dev/null || echo 0)
+    fails="" tries=0
+    for n in $(seq 1 "$renames"); do
+        for when in before after; do
+            rm -rf "$H/k" && cp -a "$H/old" "$H/k"
+            FAULT_RENAME=$n FAULT_WHEN=$when LD_PRELOAD=$H/kar.so \
+                bash -c '"$0" build "$1" -o "$2" -q 2>/dev/null' "$TOPOC" "$H/noint" "$H/k" 2>/dev/null
+            st=$? tries=$((tries + 1))
+            now=$(tree_sum "$H/k")
+            [ "$st" = 137 ] || fails="$fails [rename $n $when: exit $st]"
+            [ "$now" = "$old" ] || [ "$now" = "$new" ] || fails="$fails [rename $n $when: a mix]"
+        done
+    done
+    for ms in 5 20 40 80 120 200 300 450; do
+        rm -rf "$H/k" && cp -a "$H/old" "$H/k"
+        bash -c 'timeout -s KILL "$0" "$1" build "$2" -o "$3" -q 2>/dev/null' \
+            "0.$(printf %03d "$ms")" "$TOPOC" "$H/noint" "$H/k" 2>/dev/null
+        now=$(tree_sum "$H/k") tries=$((tries + 1))
+        [ "$now" = "$old" ] || [ "$now" = "$new" ] || fails="$fails [killed after $ms ms: a mix]"
+    done
+    "$TOPOC" build "$H/noint" -o "$H/k" -q 2>/dev/null
+    [ "$(tree_sum "$H/k")" = "$new" ] || fails="$fails [the next build is not the new tree]"
+    ls -a "$H" | grep -q '^\.k\.topoc-' && fails="$fails [staging left: $(ls -a "$H" | grep topoc- | tr '\n' ' ')]"
+    if [ "$renames" -ge 1 ] && [ -z "$fails" ]; then ok "hostile sigkill-old-or-new ($renames renames, $tries kills)"
+    else bad "hostile sigkill-old-or-new" "renames: $renames;$fails"; fi
+else
+    bad "hostile sigkill-old-or-new" "cannot build the fault injector: $(head -3 "$H/cc.err")"
+fi
+
+# -- a full disk (a file size limit, and a small tmpfs where we may mount
+#    one) leaves the old tree and says why --
+"$TOPOC" build "$TUT" -o "$H/full" -q 2>/dev/null
+before=$(tree_sum "$H/full")
+(trap '' XFSZ; ulimit -f 100; exec "$TOPOC" build "$ROOT/specs" -o "$H/full" -q) >"$H/out" 2>"$H/err"
+st=$?
+if [ "$st" = 2 ] && grep -q "File too large" "$H/err" && grep -q "was left as it was" "$H/err" &&
+    [ "$(tree_sum "$H/full")" = "$before" ] && ! ls -a "$H" | grep -q '^\.full\.topoc-'; then
+    ok "hostile full-disk-file-limit"; else bad "hostile full-disk-file-limit" "exit $st: $(head -3 "$H/err")"; fi
+mkdir -p "$H/mnt"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=2m tmpfs "$H/mnt" 2>/dev/null; then
+    "$TOPOC" build "$TUT" -o "$H/mnt/out" -q 2>/dev/null
+    before=$(tree_sum "$H/mnt/out")
+    "$TOPOC" build "$ROOT/specs" -o "$H/mnt/out" -q >"$H/out" 2>"$H/err"
+    st=$?
+    if [ "$st" = 2 ] && grep -q "No space left on device" "$H/err" &&
+        [ "$(tree_sum "$H/mnt/out")" = "$before" ] && [ "$(ls -A "$H/mnt")" = out ]; then
+        ok "hostile full-disk-tmpfs"; else bad "hostile full-disk-tmpfs" "exit $st: $(head -3 "$H/err")"; fi
+    umount "$H/mnt"
+fi
+
+# -- a report that cannot be written is a failure with a message --
+hexpect stdout-full-report 2 "cannot write to standard output" \
+    sh -c 'exec "$0" check "$1" --format json >/dev/full' "$TOPOC" "$TUT"
+hexpect stdout-full-rules 2 "cannot write to standard output" sh -c 'exec "$0" rules >/dev/full' "$TOPOC"
+
+# -- templates: declared escaping, only regular files inside the folder,
+#    bounded work and size, refused rather than cut --
+T=$H/tpl
+mkdir -p "$T/plain"
+printf '{{platform}}\n' >"$T/plain/x.txt.mustache"
+hexpect template-needs-escaping 2 "escaping" "$TOPOC" build "$TUT" -o "$H/t1" --templates "$T"
+echo text >"$T/plain/escaping"
+printf '{{> secret}}\n' >"$T/plain/y.txt.mustache"
+ln -s /etc/passwd "$T/plain/_secret.mustache"
+hexpect template-symlink-refused 2 "_secret.mustache: a symbolic link" "$TOPOC" build "$TUT" -o "$H/t1" --templates "$T"
+rm "$T/plain/_secret.mustache" "$T/plain/y.txt.mustache"
+head -c 1100000 /dev/zero | tr '\0' 'x' >"$T/plain/big.txt.mustache"
+hexpect template-over-1mib-refused 2 "larger than the 1 MiB limit" "$TOPOC" build "$TUT" -o "$H/t1" --templates "$T"
+rm "$T/plain/big.txt.mustache"
+printf '{{> p0}}' >"$T/plain/boom.txt.mustache"
+for i in $(seq 0 39); do printf '{{> p%d}}{{> p%d}}' $((i + 1)) $((i + 1)) >"$T/plain/_p$i.mustache"; done
+echo x >"$T/plain/_p40.mustache" # 2^40 partials if unbounded
+start=$(date +%s)
+hexpect template-doubling-partials-bounded 2 "refusing" "$TOPOC" build "$TUT" -o "$H/t1" --templates "$T"
+rm "$T/plain/boom.txt.mustache"
+open="" close=""
+for i in $(seq 1 30); do open="$open{{#internal_paths}}" close="{{/internal_paths}}$close"; done
+printf '%s{{path}}%s' "$open" "$close" >"$T/plain/nest.txt.mustache"
+hexpect template-nested-sections-bounded 2 "refusing" "$TOPOC" build "$TUT" -o "$H/t1" --templates "$T"
+secs=$(( $(date +%s) - start ))
+if [ "$secs" -lt 60 ]; then ok "hostile templates-bounded-in-time (${secs}s)"; else bad "hostile templates-bounded-in-time" "${secs}s"; fi
+if [ ! -e "$H/t1" ]; then ok "hostile refused-template-writes-nothing"; else bad "hostile refused-template-writes-nothing"; fi
