@@ -4,7 +4,8 @@
 #   make test     the same set-up, then every test (last line: N passed, N failed)
 #   make check    the tests again under ASan + UBSan (build/asan/)
 #   make bench    synthetic platforms of 1,000 and 10,000 services
-#   make fuzz     the libFuzzer harness for the loader, for FUZZ_SECONDS
+#   make fuzz     the libFuzzer harness (load, check, every emitter, pictures),
+#                 for FUZZ_SECONDS
 #   make install PREFIX=/usr/local DESTDIR=
 
 PREFIX   ?= /usr/local
@@ -157,11 +158,13 @@ fuzz: test-deps
 	  $(MAKE) -s --no-print-directory apt-install PKGS_TO_INSTALL=libclang-rt-14-dev
 	@mkdir -p $(BUILD)/fuzz
 	clang -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
-	  -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKGS)) \
-	  tests/fuzz/fuzz_load.c $(LIB_SRC) $(shell pkg-config --libs $(PKGS)) \
+	  -DTOPOC_SOURCE_TEMPLATES='"$(CURDIR)/templates"' \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  $(shell pkg-config --cflags $(PKGS)) tests/fuzz/fuzz_load.c $(LIB_SRC) $(shell pkg-config --libs $(PKGS)) \
 	  -o $(BUILD)/fuzz/fuzz_load
 	@mkdir -p $(BUILD)/fuzz/corpus
-	$(BUILD)/fuzz/fuzz_load -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  $(BUILD)/fuzz/fuzz_load -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	  $(BUILD)/fuzz/corpus tests/fuzz/seeds
 

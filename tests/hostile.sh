@@ -147,3 +147,14 @@ hexpect template-nested-sections-bounded 2 "refusing" "$TOPOC" build "$TUT" -o "
 secs=$(( $(date +%s) - start ))
 if [ "$secs" -lt 60 ]; then ok "hostile templates-bounded-in-time (${secs}s)"; else bad "hostile templates-bounded-in-time" "${secs}s"; fi
 if [ ! -e "$H/t1" ]; then ok "hostile refused-template-writes-nothing"; else bad "hostile refused-template-writes-nothing"; fi
+
+# -- Graphviz escapes in spec text are data; free text is bounded --
+mkdir -p "$H/gv" && cp -r "$TUT/." "$H/gv/"
+sed -i 's/^    display-name: Shopify$/    display-name: "Shop\\\\N \\\\G \\\\L\\nline two"/' "$H/gv/platform.yaml"
+"$TOPOC" build "$H/gv" -o "$H/gv-out" -q 2>"$H/err"
+if grep -qF 'Shop\N \G \L' "$H/gv-out/production/diagrams/domains/connector.svg"; then
+    ok "hostile graphviz-escapes-are-data"; else bad "hostile graphviz-escapes-are-data" "$(grep -h Shop "$H/gv-out/production/diagrams/domains/connector.svg" | head -3) $(head -3 "$H/err")"; fi
+python3 -c 'print("    display-name: \"" + "x\\n" * 50000 + "\"")' >"$H/lines"
+sed -i "/^    display-name: /{r $H/lines
+d}" "$H/gv/platform.yaml"
+hexpect free-text-bounded 1 "free text may hold at most 4096 bytes in 40 lines" "$TOPOC" build "$H/gv" -o "$H/gv-out2"

@@ -444,7 +444,8 @@ static void report_group(Routes *rs, const Hit *h, int n)
 
 static void report_hits(Routes *rs, Hits *h)
 {
-    qsort(h->v, (size_t)h->n, sizeof *h->v, hit_cmp);
+    if (h->n > 1) /* h->v is NULL when there are none */
+        qsort(h->v, (size_t)h->n, sizeof *h->v, hit_cmp);
     for (int lo = 0; lo < h->n;) {
         int hi = lo + 1;
         while (hi < h->n && h->v[hi].taker == h->v[lo].taker &&

@@ -4,8 +4,8 @@
  * ones (libgvc has its own graph_init), and a function of the executable
  * with the same name would silently replace theirs.
  *
- * One GVC_t for the whole build (each context costs a little memory that
- * Graphviz never gives back).  Layout errors are not always reflected in
+ * One GVC_t for the whole process (each context costs a little memory
+ * that Graphviz never gives back; see pic_renderer_new).  Layout errors are not always reflected in
  * gvLayout's result, so every layout runs between agreseterrors() and an
  * agerrors() check, with messages collected by our own callback.
  */
@@ -260,25 +260,55 @@ static int on_error(char *msg)
     return 0;
 }
 
+/* One context for the process, never freed: the pango plugin keeps a
+ * pointer to the last font name it measured in a static, and a context
+ * freed and made again (a second build in one process, as the fuzzer
+ * runs) would have it read freed memory. */
 Renderer *pic_renderer_new(void)
 {
+    static GVC_t *shared;
+    if (!shared)
+        shared = gvContext();
     Renderer *r = xmalloc(sizeof *r);
-    r->gvc = gvContext();
+    r->gvc = shared;
     return r;
 }
 
 void pic_renderer_free(Renderer *r)
 {
-    if (!r)
-        return;
-    gvFreeContext(r->gvc);
     free(r);
 }
 
+/* Text shown in a picture is data: a backslash is doubled, so a spec's
+ * \N, \G or \L is not expanded by Graphviz, and it is bounded in bytes
+ * (cut on a UTF-8 boundary) and lines before it reaches the layout. */
+enum { LABEL_MAX_BYTES = 600, LABEL_MAX_LINES = 12 };
+
 static void set(void *obj, const char *name, const char *value)
 {
-    if (value)
+    if (!value)
+        return;
+    if (strcmp(name, "label") && strcmp(name, "xlabel") &&
+        strcmp(name, "tooltip")) {
         agsafeset(obj, (char *)name, (char *)value, "");
+        return;
+    }
+    Strbuf sb = STRBUF_INIT;
+    int lines = 1;
+    for (const char *p = value; *p; p++) {
+        bool boundary = ((unsigned char)*p & 0xC0) != 0x80;
+        if (boundary && (sb.len >= LABEL_MAX_BYTES ||
+                         (*p == '\n' && lines == LABEL_MAX_LINES))) {
+            sb_puts(&sb, "...");
+            break;
+        }
+        lines += *p == '\n';
+        if (*p == '\\')
+            sb_putc(&sb, '\\');
+        sb_putc(&sb, *p);
+    }
+    agsafeset(obj, (char *)name, sb.buf, "");
+    sb_release(&sb);
 }
 
 static Agraph_t *find_cluster(Agraph_t *root, const Graph *g, const char *id,

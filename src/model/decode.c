@@ -121,6 +121,26 @@ static bool check_range(Dec *d, const Field *f, const Node *n, long long v)
     return false;
 }
 
+/* Free text is bounded: it reaches labels, tooltips and every output, and
+ * 50,000 line breaks in a display name once crashed Graphviz. */
+enum { TEXT_MAX_BYTES = 4096, TEXT_MAX_LINES = 40 };
+
+static bool text_too_long(Dec *d, const Field *f, const Node *n)
+{
+    size_t len = strlen(n->str);
+    int lines = 1;
+    for (const char *p = n->str; (p = strchr(p, '\n')); p++)
+        lines++;
+    if (len <= TEXT_MAX_BYTES && lines <= TEXT_MAX_LINES)
+        return false;
+    Diag *g = diag_error(d->ds, n->loc, "invalid-value",
+                         "'%s' is %zu bytes in %d lines: too long", f->key,
+                         len, lines);
+    diag_help(d->ds, g, "free text may hold at most %d bytes in %d lines",
+              TEXT_MAX_BYTES, TEXT_MAX_LINES);
+    return true;
+}
+
 /* Decode scalar node n as type t into *out (a Str, Int or Bool). */
 static void decode_scalar(Dec *d, const Field *f, FieldType t, const Node *n,
                           void *out)
@@ -138,6 +158,8 @@ static void decode_scalar(Dec *d, const Field *f, FieldType t, const Node *n,
                                 "the key");
         return;
     }
+    if (t == F_STR && text_too_long(d, f, n))
+        return;
     Str *str = out;
     Int *num = out;
     Bool *b = out;
