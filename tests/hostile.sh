@@ -158,3 +158,24 @@ python3 -c 'print("    display-name: \"" + "x\\n" * 50000 + "\"")' >"$H/lines"
 sed -i "/^    display-name: /{r $H/lines
 d}" "$H/gv/platform.yaml"
 hexpect free-text-bounded 1 "free text may hold at most 4096 bytes in 40 lines" "$TOPOC" build "$H/gv" -o "$H/gv-out2"
+
+# -- a hostile string through every free-text field into every target:
+#    each output read by its real consumer, shaped as a clean build's; the
+#    hostile build's nginx + ModSecurity run for real --
+python3 "$ROOT/tests/hostile/make_corpus.py" "$TUT" "$H/corpus"
+python3 "$ROOT/tests/hostile/make_corpus.py" "$TUT" "$H/corpus-clean" clean
+if cc "$ROOT/tests/hostile/dot_count.c" -o "$H/dot_count" $(pkg-config --cflags --libs libcgraph) 2>"$H/cc.err" &&
+    "$TOPOC" build "$H/corpus" -o "$H/corpus-out" -q 2>"$H/err" &&
+    "$TOPOC" build "$H/corpus-clean" -o "$H/corpus-clean-out" -q 2>>"$H/err"; then
+    while IFS= read -r line; do
+        case "$line" in
+        "ok "*) ok "hostile ${line#ok }" ;;
+        "FAIL "*) bad "hostile ${line#FAIL }" ;;
+        esac
+    done < <(python3 "$ROOT/tests/hostile/corpus.py" "$H/corpus-clean-out" "$H/corpus-out" "$H/dot_count" 2>&1)
+    if grep -rqF '::error::forged' "$H/corpus-out/docs/index.html" "$H/corpus-out/production/gateway/azure/edge.json"; then
+        ok "hostile corpus-reaches-the-outputs"; else bad "hostile corpus-reaches-the-outputs"; fi
+    if declare -F gateway_e2e >/dev/null; then gateway_e2e corpus "$H/corpus-out" production; fi
+else
+    bad "hostile corpus-builds" "$(head -5 "$H/err" "$H/cc.err")"
+fi

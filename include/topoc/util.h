@@ -12,6 +12,10 @@ int edit_distance(const char *a, const char *b, int limit);
 bool streq(const char *a, const char *b); /* NULL-safe */
 /* First invalid byte offset of a UTF-8 text, or -1 if valid. */
 long utf8_invalid_at(const char *s, size_t n);
+/* A copy of s that is valid UTF-8 (bad bytes, and with no_controls the C0
+ * controls XML cannot carry, become U+FFFD), or NULL if s is fine.  Free
+ * the result. */
+char *utf8_sanitize(const char *s, bool no_controls);
 /* Sort an array of C strings in byte order. */
 void sort_strings(const char **v, int n);
 

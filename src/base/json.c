@@ -1,5 +1,6 @@
 /* json.c - the only file that includes jansson (see json.h). */
 #include "topoc/json.h"
+#include "topoc/util.h"
 #include "topoc/arena.h"
 
 #include <jansson.h>
@@ -26,9 +27,13 @@ JsonVal *jv_bool(bool v) { return V(json_boolean(v)); }
 
 JsonVal *jv_str(const char *s)
 {
-    /* Model strings are valid UTF-8 (the loader checks); anything else is
-     * our bug, and jansson returns NULL for it. */
-    return V(json_string(s));
+    /* Model strings are valid UTF-8 (the loader checks), but file names
+     * need not be: a report must still be written, so a bad byte becomes
+     * U+FFFD rather than a NULL from jansson. */
+    char *fixed = utf8_sanitize(s, false);
+    JsonVal *v = V(json_string(fixed ? fixed : s));
+    free(fixed);
+    return v;
 }
 
 void jv_set(JsonVal *obj, const char *key, JsonVal *v)

@@ -1,6 +1,8 @@
 /* util.c - small helpers (see util.h). */
 #include "topoc/util.h"
+#include "topoc/arena.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,4 +114,34 @@ void sort_strings(const char **v, int n)
 {
     if (n > 1)
         qsort(v, (size_t)n, sizeof *v, cmp_str);
+}
+
+/* Invalid bytes (and, for XML, C0 controls other than tab, LF and CR)
+ * become U+FFFD; NULL when s needs no change. */
+char *utf8_sanitize(const char *s, bool no_controls)
+{
+    size_t n = strlen(s);
+    bool bad = utf8_invalid_at(s, n) >= 0;
+    for (size_t i = 0; i < n && !bad && no_controls; i++)
+        bad = (unsigned char)s[i] < 0x20 && !strchr("\t\n\r", s[i]);
+    if (!bad)
+        return NULL;
+    char *out = xmalloc(n * 3 + 1), *q = out;
+    for (size_t i = 0; i < n;) {
+        long at = utf8_invalid_at(s + i, n - i);
+        size_t good = at < 0 ? n - i : (size_t)at;
+        for (size_t k = 0; k < good; k++, i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (no_controls && c < 0x20 && !strchr("\t\n\r", c))
+                q += sprintf(q, "\xef\xbf\xbd");
+            else
+                *q++ = (char)c;
+        }
+        if (i < n) {
+            q += sprintf(q, "\xef\xbf\xbd");
+            i++;
+        }
+    }
+    *q = '\0';
+    return out;
 }

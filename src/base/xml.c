@@ -1,5 +1,6 @@
 /* xml.c - the only file that includes libxml2 (see xml.h). */
 #include "topoc/xml.h"
+#include "topoc/util.h"
 #include "topoc/arena.h"
 
 #include <libxml/xmlwriter.h>
@@ -29,10 +30,13 @@ void xml_start(XmlOut *x, const char *element)
     xmlTextWriterStartElement(x->w, (const xmlChar *)element);
 }
 
+/* Text from a spec or a file name, as XML 1.0 can carry it. */
 void xml_attr(XmlOut *x, const char *name, const char *value)
 {
+    char *fixed = utf8_sanitize(value, true);
     xmlTextWriterWriteAttribute(x->w, (const xmlChar *)name,
-                                (const xmlChar *)value);
+                                (const xmlChar *)(fixed ? fixed : value));
+    free(fixed);
 }
 
 void xml_attr_int(XmlOut *x, const char *name, long long value)
@@ -43,7 +47,9 @@ void xml_attr_int(XmlOut *x, const char *name, long long value)
 
 void xml_text(XmlOut *x, const char *text)
 {
-    xmlTextWriterWriteString(x->w, (const xmlChar *)text);
+    char *fixed = utf8_sanitize(text, true);
+    xmlTextWriterWriteString(x->w, (const xmlChar *)(fixed ? fixed : text));
+    free(fixed);
 }
 
 void xml_end(XmlOut *x) { xmlTextWriterEndElement(x->w); }

@@ -4,7 +4,7 @@
 For synthetic platforms of 1,000 and 10,000 services (tests/bench/gen.py),
 each command runs RUNS times; the table shows the fastest wall time and the
 peak resident memory (from wait4's rusage), and the ratio check / parse."""
-import os, re, subprocess, sys, time
+import os, re, shutil, subprocess, sys, time
 
 build = sys.argv[1]
 root = os.path.dirname(os.path.abspath(__file__))
@@ -79,6 +79,41 @@ for kind, n, what in (("dup", 1000, "1,000 services declaring one route"),
     cw, err = measure_any([os.path.join(build, "topoc"), "check", spec])
     print(f"bounded: {what}: check {cw:.3f} s, parse-only {pw:.3f} s ({cw / pw:.2f}x), "
           f"{err / 1024:.1f} KB of diagnostics (fastest of {runs})", flush=True)
+
+# Bounded template work (issue 17): templates whose partials double 40
+# times, or whose sections nest 30 deep over a 4-item list, are refused
+# within the rendering budget; the floor is the same build without them.
+tut = os.path.join(os.path.dirname(os.path.dirname(root)), "specs", "tutorial")
+tpl = os.path.join(build, "bench", "templates")
+def template_target(name, files):
+    d = os.path.join(tpl, name, "t")
+    shutil.rmtree(os.path.join(tpl, name), ignore_errors=True)
+    os.makedirs(d)
+    with open(os.path.join(d, "escaping"), "w") as f:
+        f.write("text\n")
+    for fname, text in files.items():
+        with open(os.path.join(d, fname), "w") as f:
+            f.write(text)
+    return os.path.join(tpl, name)
+doubling = {"x.txt.mustache": "{{> p0}}", "_p40.mustache": "x"}
+doubling.update({f"_p{i}.mustache": f"{{{{> p{i + 1}}}}}{{{{> p{i + 1}}}}}" for i in range(40)})
+nested = {"x.txt.mustache": "{{#internal_paths}}" * 30 + "{{path}}" + "{{/internal_paths}}" * 30}
+floor, _ = measure_any([os.path.join(build, "topoc"), "build", "-q", tut, "-o", os.path.join(tpl, "out-floor"),
+                        "--templates", template_target("plain", {"x.txt.mustache": "{{platform}}"})])
+for name, files, what in (("doubling", doubling, "partials doubling 40 times (2^40 if unbounded)"),
+                          ("nested", nested, "sections nested 30 deep over 4 items (4^30 if unbounded)")):
+    cmd = [os.path.join(build, "topoc"), "build", "-q", tut, "-o", os.path.join(tpl, "out-" + name),
+           "--templates", template_target(name, files)]
+    best = None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wall = time.perf_counter() - t0
+        if p.returncode != 2 or b"refusing" not in p.stderr:
+            sys.exit(f"bench: template {name} was not refused:\n{p.stderr.decode()[-2000:]}")
+        best = wall if best is None else min(best, wall)
+    print(f"bounded: template {what}: refused in {best:.3f} s, the same build with a plain template "
+          f"{floor:.3f} s ({best / floor:.2f}x; fastest of {runs})", flush=True)
 
 # Diagrams: `topoc build --stats` of the example platform reports the time
 # dot takes to lay out each picture.

@@ -2,7 +2,9 @@
  * edit distance, UTF-8, the YAML loader's limits and the decoder's units.
  * Prints "ok NAME" or "FAIL NAME: why" per test; tests/run.sh counts. */
 #include "topoc/build.h"
+#include "topoc/json.h"
 #include "topoc/load.h"
+#include "topoc/report.h"
 #include "topoc/schema.h"
 #include "topoc/strbuf.h"
 #include "topoc/util.h"
@@ -209,6 +211,57 @@ static void test_decode_units(void)
     arena_free(&a);
 }
 
+/* A note quoting a long value is cut on a character boundary, control
+ * characters and bad bytes are escaped, and every report is still
+ * written (no "out of memory" from a string jansson refuses). */
+static void test_diag_hostile_text(void)
+{
+    Arena a;
+    Diags ds;
+    arena_init(&a);
+    diags_init(&ds, &a);
+    Source src = {"\x1b[31m::error::bad\xff.yaml", "x: 1\n", 5, NULL, 0};
+    Strbuf big = STRBUF_INIT;
+    for (int i = 0; i < 700; i++)
+        sb_puts(&big, "\xc3\xa9"); /* é: 1,400 bytes */
+    Diag *d = diag_error(&ds, (Loc){&src, 1, 1, 1}, "syntax", "bad \x07%s",
+                         "\xc2\x9b" "31m");
+    diag_note(&ds, d, (Loc){0}, "value %s", big.buf);
+    diag_help(&ds, d, "line\nbreak \x1b]0;title\x07");
+    CHECK(utf8_invalid_at(d->msg, strlen(d->msg)) < 0);
+    CHECK(strstr(d->msg, "\\x07") && strstr(d->msg, "\\xc2\\x9b"));
+    const char *note = d->subs[0].msg;
+    CHECK(utf8_invalid_at(note, strlen(note)) < 0 && strlen(note) <= 1024);
+    CHECK(strcmp(note + strlen(note) - 3, "...") == 0);
+    CHECK(!strchr(d->subs[1].msg, '\n') && !strchr(d->subs[1].msg, '\x1b'));
+    Strbuf out = STRBUF_INIT;
+    report_json(&ds, &out);
+    char err[128];
+    JsonVal *v = jv_parse(out.buf, out.len, err, sizeof err);
+    CHECK(v != NULL);
+    jv_free(v);
+    sb_reset(&out);
+    report_sarif(&ds, "test", &out);
+    CHECK(out.len > 0 && utf8_invalid_at(out.buf, out.len) < 0);
+    sb_reset(&out);
+    report_junit(&ds, &out);
+    CHECK(out.len > 0 && utf8_invalid_at(out.buf, out.len) < 0 &&
+          !strchr(out.buf, '\x1b'));
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    diags_print_text(&ds, f, false);
+    fclose(f);
+    CHECK(!strchr(text, '\x1b') && !strchr(text, '\a'));
+    CHECK(strncmp(text, "./", 2) == 0 || text[0] != ':');
+    CHECK(!strstr(text, "\n::"));
+    free(text);
+    sb_release(&out);
+    sb_release(&big);
+    diags_free(&ds);
+    arena_free(&a);
+}
+
 int main(void)
 {
     static const struct {
@@ -223,6 +276,7 @@ int main(void)
         {"yaml-positions", test_yaml_positions},
         {"yaml-limits", test_yaml_limits},
         {"decode-units", test_decode_units},
+        {"diag-hostile-text", test_diag_hostile_text},
     };
     int nfailed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
