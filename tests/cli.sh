@@ -257,3 +257,11 @@ if "$TOPOC" build "$TMP/named-fixed" -o "$TMP/named-fixed-out" >/dev/null 2>&1 &
    ! grep -rq '(?<\|(?P<' "$TMP/named-fixed-out"/*/gateway; then
     ok "cli constraint-printed-without-groups"
 else bad "cli constraint-printed-without-groups" "$(grep -h 'location ~' "$TMP/named-fixed-out"/production/gateway/nginx/nginx.conf 2>&1 | head -3)"; fi
+
+# -- a route finding that holds in both environments is one line of text
+# but one target per environment: waiving integration leaves production
+# (tests/cases/waiver-per-environment); waiving both suppresses it --
+sed 's|    target: integration/route/www/orders/{orderId}|    target: "*/route/www/orders/{orderId}"|' \
+    "$ROOT/tests/cases/waiver-per-environment/spec/platform.yaml" >"$TMP/waive-all.yaml"
+expect waiver-every-environment-suppresses 0 "$TOPOC" check "$TMP/waive-all.yaml"
+contains waiver-every-environment-suppresses "$TMP/cli.err" "0 errors, 0 warnings, 1 waived"

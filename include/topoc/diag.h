@@ -58,6 +58,12 @@ typedef struct Diag {
                            NULL for input errors */
     bool suppressed;    /* waived: kept, but not counted */
     const char *justification; /* the waiver's reason */
+    /* The same finding (position, rule, text) about other targets, e.g.
+     * the other environment: folded into this one in the text, and waived
+     * target by target (suppressed only when every target is waived). */
+    const char **also;
+    int nalso;
+    unsigned waived; /* bit 0: target; bit k + 1: also[k] */
 } Diag;
 
 typedef struct DiagSet DiagSet; /* dedup index, private to diag.c */
@@ -70,6 +76,7 @@ typedef struct Diags {
     int nnotes;             /* information, never a failure */
     int nsuppressed;
     DiagSet *seen;
+    Diag *last_dup; /* what the last refused duplicate repeated */
 } Diags;
 
 void diags_init(Diags *d, Arena *a);

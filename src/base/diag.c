@@ -47,8 +47,9 @@ static void set_insert(DiagSet *s, Diag *d)
     s->n++;
 }
 
-/* Returns true if d was new (and is now in the set). */
-static bool set_add(DiagSet *s, Diag *d)
+/* Returns true if d was new (and is now in the set); else *found is the
+ * diagnostic it repeats. */
+static bool set_add(DiagSet *s, Diag *d, Diag **found)
 {
     if ((s->n + 1) * 2 > s->cap) {
         Diag **old = s->slot;
@@ -65,8 +66,10 @@ static bool set_add(DiagSet *s, Diag *d)
     }
     size_t i = diag_hash(d) & (s->cap - 1);
     for (; s->slot[i]; i = (i + 1) & (s->cap - 1))
-        if (diag_same(s->slot[i], d))
+        if (diag_same(s->slot[i], d)) {
+            *found = s->slot[i];
             return false;
+        }
     s->slot[i] = d;
     s->n++;
     return true;
@@ -159,7 +162,8 @@ Diag *diag_vrecord(Diags *ds, Severity sev, Loc loc, const char *rule,
     d->rule = rule;
     d->msg = visible(ds->arena, sb.buf);
     sb_release(&sb);
-    if (!set_add(ds->seen, d))
+    ds->last_dup = NULL;
+    if (!set_add(ds->seen, d, &ds->last_dup))
         return NULL;
     if (ds->n == ds->cap) {
         ds->cap = ds->cap ? ds->cap * 2 : 32;

@@ -31,6 +31,56 @@ Diags *check_diags(Checker *ck) { return ck->ds; }
 const Model *check_model_of(Checker *ck) { return ck->m; }
 PatternSet *check_patterns(Checker *ck) { return ck->patterns; }
 
+enum { MAX_ALSO = 31 }; /* targets beyond the waived bits stay unwaivable */
+
+/* The same finding about another target (another environment): kept on the
+ * first, so that each target can be waived alone. */
+static void fold_target(Checker *ck, Diag *d, const char *target)
+{
+    if (!d->target || strcmp(d->target, target) == 0 || d->nalso == MAX_ALSO)
+        return;
+    for (int i = 0; i < d->nalso; i++)
+        if (strcmp(d->also[i], target) == 0)
+            return;
+    d->also = arena_grow(ck->a, d->also, (size_t)d->nalso,
+                         (size_t)d->nalso + 1, sizeof *d->also);
+    d->also[d->nalso++] = target;
+}
+
+/* A waiver applies to each of d's targets it matches; d is suppressed once
+ * all are waived.  Returns the number of targets it matches. */
+static int waive(Checker *ck, Diag *d, const Waiver *w)
+{
+    int n = 0;
+    for (int k = 0; k <= d->nalso; k++) {
+        const char *t = k ? d->also[k - 1] : d->target;
+        if (fnmatch(w->target.s, t, 0) != 0)
+            continue;
+        d->waived |= 1u << k;
+        n++;
+    }
+    unsigned all = d->nalso >= 31 ? ~0u : (2u << d->nalso) - 1;
+    if (n && d->waived == all)
+        diag_suppress(ck->ds, d, w->reason.s);
+    return n;
+}
+
+/* A finding waived in one environment only is about the others: its
+ * target becomes the first one still standing. */
+static void retarget(Diag *d)
+{
+    if (d->suppressed || !(d->waived & 1))
+        return;
+    for (int k = 1; k <= d->nalso; k++)
+        if (!(d->waived >> k & 1)) { /* swap, keeping the bits in step */
+            const char *t = d->target;
+            d->target = d->also[k - 1];
+            d->also[k - 1] = t;
+            d->waived = (d->waived & ~1u & ~(1u << k)) | (1u << k);
+            return;
+        }
+}
+
 Diag *check_report(Checker *ck, const char *rule, Loc loc, const char *target,
                    const char *fmt, ...)
 {
@@ -45,8 +95,11 @@ Diag *check_report(Checker *ck, const char *rule, Loc loc, const char *target,
     Diag *d = diag_vrecord(ck->ds, sev == RSEV_ERROR ? SEV_ERROR : SEV_WARNING,
                            loc, r->id, fmt, ap);
     va_end(ap);
-    if (d)
+    if (d) {
         d->target = target;
+    } else if (ck->ds->last_dup && target) {
+        fold_target(ck, ck->ds->last_dup, target);
+    }
     return d;
 }
 
@@ -163,11 +216,9 @@ static void apply_waivers(Checker *ck)
         bool expired = strcmp(w->expires.s, now) < 0;
         for (int k = 0; k < ndiags && !expired; k++) {
             Diag *d = ck->ds->v[k];
-            if (!d->target || strcmp(d->rule, w->rule.s) != 0 ||
-                fnmatch(w->target.s, d->target, 0) != 0)
+            if (!d->target || strcmp(d->rule, w->rule.s) != 0)
                 continue;
-            diag_suppress(ck->ds, d, w->reason.s);
-            w->uses++;
+            w->uses += waive(ck, d, w);
         }
         const char *target = arena_printf(ck->a, "waiver/%s/%s", w->rule.s,
                                           w->target.s);
@@ -189,6 +240,8 @@ static void apply_waivers(Checker *ck)
                                  "targets are shown by --format json");
         }
     }
+    for (int k = 0; k < ndiags; k++)
+        retarget(ck->ds->v[k]);
 }
 
 void check_model(Arena *a, Diags *ds, const Model *m,

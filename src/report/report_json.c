@@ -30,6 +30,12 @@ void report_json(const Diags *ds, Strbuf *out)
         jv_set(o, "message", jv_str(d->msg));
         if (d->target)
             jv_set(o, "target", jv_str(d->target));
+        if (d->nalso) { /* the same finding elsewhere, e.g. production */
+            JsonVal *also = jv_arr();
+            for (int k = 0; k < d->nalso; k++)
+                jv_push(also, jv_str(d->also[k]));
+            jv_set(o, "also", also);
+        }
         jv_set(o, "suppressed", jv_bool(d->suppressed));
         if (d->justification)
             jv_set(o, "justification", jv_str(d->justification));
