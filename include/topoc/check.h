@@ -51,6 +51,7 @@ const Model *check_model_of(Checker *ck);
  * override for it ('environments: ENV:'), else NULL: a finding about a
  * value changed in one environment points there and names it. */
 const char *check_override_env(const Service *s, Loc loc);
+const char *check_store_override_env(const Store *s, Loc loc);
 struct PatternSet *check_patterns(Checker *ck); /* freed after checking */
 
 void check_environments(Checker *ck);

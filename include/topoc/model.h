@@ -66,7 +66,8 @@ typedef struct GlobalService {
 
 typedef struct Residency {
     Loc loc;
-    StrList allowed_regions;
+    Str geography;           /* an id of regions.h's geography_ids */
+    StrList allowed_regions; /* empty: the whole geography */
     List global_services; /* GlobalService */
 } Residency;
 

@@ -120,12 +120,23 @@ static bool node_at(const Node *n, Loc l)
     return false;
 }
 
+static const char *override_env(const Node *overrides, const Environment *e,
+                                Loc l)
+{
+    if (!e || !overrides || !l.src)
+        return NULL;
+    const Node *ov = node_get(overrides, e->name.s);
+    return ov && node_at(ov, l) ? e->name.s : NULL;
+}
+
 const char *check_override_env(const Service *s, Loc l)
 {
-    if (!s->env || !s->overrides || !l.src)
-        return NULL;
-    const Node *ov = node_get(s->overrides, s->env->name.s);
-    return ov && node_at(ov, l) ? s->env->name.s : NULL;
+    return override_env(s->overrides, s->env, l);
+}
+
+const char *check_store_override_env(const Store *s, Loc l)
+{
+    return override_env(s->overrides, s->env, l);
 }
 
 static const char *const severity_words[] = {"error", "warning", "off"};

@@ -1,112 +1,110 @@
-/* check_residency.c - UK-only residency: every regional location, every
- * replica and every location-less service is inside the allowed set. */
+/* check_residency.c - residency in one geography (United Kingdom by
+ * default): every regional location, every replica and every
+ * location-less service is inside it, and inside allowed-regions when that
+ * narrows it.  The region table is regions.c's. */
 #include "topoc/check.h"
+#include "topoc/regions.h"
 #include "topoc/util.h"
 
 #include <string.h>
 
-/* Azure regions and their pairs (learn.microsoft.com, "Azure region
- * pairs"); "" for a region without a pair. */
-static const struct {
-    const char *region, *pair;
-} regions[] = {
-    {"uksouth", "ukwest"},
-    {"ukwest", "uksouth"},
-    {"northeurope", "westeurope"},
-    {"westeurope", "northeurope"},
-    {"francecentral", "francesouth"},
-    {"francesouth", "francecentral"},
-    {"germanywestcentral", "germanynorth"},
-    {"germanynorth", "germanywestcentral"},
-    {"switzerlandnorth", "switzerlandwest"},
-    {"switzerlandwest", "switzerlandnorth"},
-    {"norwayeast", "norwaywest"},
-    {"norwaywest", "norwayeast"},
-    {"swedencentral", "swedensouth"},
-    {"swedensouth", "swedencentral"},
-    {"polandcentral", ""},
-    {"italynorth", ""},
-    {"spaincentral", ""},
-    {"eastus", "westus"},
-    {"westus", "eastus"},
-    {"eastus2", "centralus"},
-    {"centralus", "eastus2"},
-    {"northcentralus", "southcentralus"},
-    {"southcentralus", "northcentralus"},
-    {"westus2", "westcentralus"},
-    {"westcentralus", "westus2"},
-    {"westus3", "eastus"},
-    {"canadacentral", "canadaeast"},
-    {"canadaeast", "canadacentral"},
-    {"brazilsouth", "southcentralus"},
-    {"australiaeast", "australiasoutheast"},
-    {"australiasoutheast", "australiaeast"},
-    {"eastasia", "southeastasia"},
-    {"southeastasia", "eastasia"},
-    {"japaneast", "japanwest"},
-    {"japanwest", "japaneast"},
-    {"koreacentral", "koreasouth"},
-    {"koreasouth", "koreacentral"},
-    {"centralindia", "southindia"},
-    {"southindia", "centralindia"},
-    {"uaenorth", "uaecentral"},
-    {"southafricanorth", "southafricawest"},
-    {"qatarcentral", ""},
-    {"israelcentral", ""},
-};
-enum { NREGIONS = sizeof regions / sizeof regions[0] };
-
-static int region_index(const char *r)
+static const char *geo(const Checker *ck)
 {
-    for (int i = 0; i < NREGIONS; i++)
-        if (strcmp(regions[i].region, r) == 0)
-            return i;
-    return -1;
-}
-
-static bool allowed(const Model *m, const char *region)
-{
-    const StrList *a = &m->platform->residency->allowed_regions;
-    for (int i = 0; i < a->n; i++)
-        if (strcmp(a->v[i].s, region) == 0)
-            return true;
-    return false;
+    Checker *c = (Checker *)ck;
+    return geography_name(check_model_of(c)->platform->residency->geography.s);
 }
 
 static void allowed_help(Checker *ck, Diag *d)
 {
-    const StrList *a = &check_model_of(ck)->platform->residency->allowed_regions;
+    const Residency *r = check_model_of(ck)->platform->residency;
+    const char **v;
+    int n = residency_regions(check_arena(ck), r, &v);
     Strbuf sb = STRBUF_INIT;
-    for (int i = 0; i < a->n; i++)
-        sb_printf(&sb, "%s%s", i ? ", " : "", a->v[i].s);
-    diag_help(check_diags(ck), d, "allowed regions: %s", sb.buf);
+    for (int i = 0; i < n; i++)
+        sb_printf(&sb, "%s%s", i ? ", " : "", v[i]);
+    diag_help(check_diags(ck), d, "allowed regions: %s",
+              n ? sb.buf : "none");
     sb_release(&sb);
 }
 
-/* One regional location: known, and allowed. */
+static void unknown_region(Checker *ck, const Str *r, const char *target)
+{
+    int n;
+    const char *const *names = region_names(check_arena(ck), &n);
+    Diag *d = check_report(ck, "region-unknown", r->loc, target,
+                           "'%s' is not an Azure region", r->s);
+    const char *best = closest_word(r->s, names, n);
+    if (best)
+        diag_help(check_diags(ck), d, "did you mean '%s'?", best);
+    else
+        diag_help(check_diags(ck), d, "use a region name as Azure spells "
+                                      "it, e.g. uksouth or 'UK West'");
+}
+
+/* Where the geography was written, or no position when it is the
+ * default (the decoder gives a default a zero-length position). */
+static Loc geo_loc(const Residency *res)
+{
+    return res->geography.loc.len ? res->geography.loc : (Loc){0};
+}
+
+/* One regional location: a known region, inside the geography, and
+ * allowed.  An unknown region is not known to be inside: one error, with
+ * the closest name. */
 static void location(Checker *ck, const Str *r, const char *what,
                      const char *target)
 {
     if (!r->s)
         return;
-    if (region_index(r->s) < 0) {
-        const char *names[NREGIONS];
-        for (int i = 0; i < NREGIONS; i++)
-            names[i] = regions[i].region;
-        Diag *d = check_report(ck, "region-unknown", r->loc, target,
-                               "'%s' is not an Azure region", r->s);
-        const char *best = closest_word(r->s, names, NREGIONS);
+    const Residency *res = check_model_of(ck)->platform->residency;
+    if (residency_allows(res, r->s))
+        return;
+    const char *g = region_geography(r->s);
+    bool inside = streq(g, res->geography.s);
+    Diag *d = check_report(ck, "region-not-allowed", r->loc, target,
+                           !g       ? "%s is in '%s', which is not an Azure "
+                                      "region, so not in %s"
+                           : inside ? "%s is in %s, outside the allowed "
+                                      "regions"
+                                    : "%s is in %s, outside %s",
+                           what, r->s, geo(ck));
+    if (!g) {
+        int n;
+        const char *const *names = region_names(check_arena(ck), &n);
+        const char *best = closest_word(r->s, names, n);
         if (best)
             diag_help(check_diags(ck), d, "did you mean '%s'?", best);
-        else
-            diag_help(check_diags(ck), d, "use a region name as Azure spells "
-                                          "it, e.g. uksouth or 'UK West'");
+    } else if (!inside) {
+        diag_note(check_diags(ck), d, geo_loc(res),
+                  "%s is in %s; residency is %s", r->s, geography_name(g),
+                  geo(ck));
     }
-    if (!allowed(check_model_of(ck), r->s)) {
-        Diag *d = check_report(ck, "region-not-allowed", r->loc, target,
-                               "%s is in %s, outside the allowed regions",
-                               what, r->s);
-        allowed_help(ck, d);
+    allowed_help(ck, d);
+}
+
+/* allowed-regions narrows the geography; an entry outside it would widen
+ * the promise, so it is refused where it is written. */
+static void allowed_list(Checker *ck)
+{
+    const Residency *res = check_model_of(ck)->platform->residency;
+    for (int i = 0; i < res->allowed_regions.n; i++) {
+        const Str *r = &res->allowed_regions.v[i];
+        const char *g = region_geography(r->s);
+        if (!g) {
+            unknown_region(ck, r, "residency");
+            continue;
+        }
+        if (streq(g, res->geography.s))
+            continue;
+        Diag *d = check_report(ck, "region-not-allowed", r->loc, "residency",
+                               "residency.allowed-regions lists %s, which "
+                               "is in %s, outside %s",
+                               r->s, geography_name(g), geo(ck));
+        diag_note(check_diags(ck), d, geo_loc(res), "residency is %s",
+                  geo(ck));
+        diag_help(check_diags(ck), d,
+                  "allowed-regions only narrows the geography: remove %s",
+                  r->s);
     }
 }
 
@@ -121,39 +119,67 @@ static bool same_loc(Loc a, Loc b)
     return a.src == b.src && a.line == b.line && a.col == b.col;
 }
 
-static void stores(Checker *ck, const EnvModel *e)
+/* The store as a finding names it: "integration store 'x'" when the
+ * value is the environment's own (an override, or inherited from the
+ * environment), else "store 'x'", reported once for all environments. */
+static void store_subject(Checker *ck, const EnvModel *e, const Store *s,
+                          bool per_env, const char **what,
+                          const char **target)
 {
     Arena *a = check_arena(ck);
+    *what = per_env ? arena_printf(a, "%s store '%s'", e->env->name.s,
+                                   s->name.s)
+                    : arena_printf(a, "store '%s'", s->name.s);
+    *target = per_env ? arena_printf(a, "%s/store/%s", e->env->name.s,
+                                     s->name.s)
+                      : arena_printf(a, "store/%s", s->name.s);
+}
+
+static void store_location(Checker *ck, const EnvModel *e, const Store *s,
+                           const Str *r, const char *label)
+{
+    const char *what, *target;
+    store_subject(ck, e, s, check_store_override_env(s, r->loc) != NULL,
+                  &what, &target);
+    location(ck, r, arena_printf(check_arena(ck), "%s%s", label, what),
+             target);
+}
+
+static void replication(Checker *ck, const EnvModel *e, const Store *s)
+{
+    const char *pair = region_pair(s->region.s);
+    if (!geo_redundant(s->redundancy.s) || !pair)
+        return;
+    if (*pair &&
+        residency_allows(check_model_of(ck)->platform->residency, pair))
+        return;
+    bool per_env = same_loc(s->region.loc, e->env->region.loc) ||
+                   check_store_override_env(s, s->region.loc) ||
+                   check_store_override_env(s, s->redundancy.loc);
+    const char *what, *target;
+    store_subject(ck, e, s, per_env, &what, &target);
+    Diag *d = check_report(ck, "replication-outside-residency",
+                           s->redundancy.loc, target,
+                           "%s uses %s, which replicates to %s", what,
+                           s->redundancy.s,
+                           *pair ? pair : "another geography");
+    diag_note(check_diags(ck), d, s->region.loc, "%s's pair region is %s",
+              s->region.s, *pair ? pair : "outside the country");
+    diag_help(check_diags(ck), d, "use lrs or zrs, which stay in %s",
+              s->region.s);
+}
+
+static void stores(Checker *ck, const EnvModel *e)
+{
     for (int i = 0; i < e->nstores; i++) {
         const Store *s = e->stores[i];
-        const char *target = arena_printf(a, "%s/store/%s", e->env->name.s,
-                                          s->name.s);
-        const char *what = arena_printf(a, "%s store '%s'", e->env->name.s,
-                                        s->name.s);
         /* a store without its own region inherits the environment's, which
          * is checked (and reported) once, there */
         if (!same_loc(s->region.loc, e->env->region.loc))
-            location(ck, &s->region, what, target);
-        location(ck, &s->failover_region,
-                 arena_printf(a, "the failover of %s", what), target);
-        location(ck, &s->backup_region,
-                 arena_printf(a, "the backup of %s", what), target);
-        int ri = s->region.s ? region_index(s->region.s) : -1;
-        if (!geo_redundant(s->redundancy.s) || ri < 0)
-            continue;
-        const char *pair = regions[ri].pair;
-        if (*pair && allowed(check_model_of(ck), pair))
-            continue;
-        Diag *d = check_report(ck, "replication-outside-residency",
-                               s->redundancy.loc, target,
-                               "%s uses %s, which replicates to %s",
-                               what, s->redundancy.s,
-                               *pair ? pair : "another geography");
-        diag_note(check_diags(ck), d, s->region.loc,
-                  "%s's pair region is %s", s->region.s,
-                  *pair ? pair : "outside the country");
-        diag_help(check_diags(ck), d, "use lrs or zrs, which stay in %s",
-                  s->region.s);
+            store_location(ck, e, s, &s->region, "");
+        store_location(ck, e, s, &s->failover_region, "the failover of ");
+        store_location(ck, e, s, &s->backup_region, "the backup of ");
+        replication(ck, e, s);
     }
 }
 
@@ -208,5 +234,6 @@ void check_residency(Checker *ck)
                  target);
         stores(ck, &m->envs[i]);
     }
+    allowed_list(ck);
     global_services(ck);
 }

@@ -126,17 +126,29 @@ const Rule rules[] = {
      "environment, or single-environment without a real reason, is missing."},
 
     /* ---- UK-only residency ---- */
-    {"region-not-allowed", "residency", E, "a region outside the allowed set",
-     "Every regional location (environment, failover, store, backup) must be "
-     "in residency.allowed-regions. Names are normalised: 'UK South' is "
-     "uksouth."},
-    {"region-unknown", "residency", W, "a region Azure does not have",
-     "The name is not an Azure region, so it is probably misspelt."},
+    {"region-not-allowed", "residency", E,
+     "a region outside the residency geography or the allowed regions",
+     "residency.geography names a geography (United Kingdom by default) "
+     "whose Azure regions topoc knows from a table, with Azure's region "
+     "pairs. Every regional location (an environment, its failover, a "
+     "store, its failover replica and its backup) must be a region of that "
+     "geography, and one of residency.allowed-regions when the list is "
+     "written. The list only narrows: an entry outside the geography is "
+     "itself an error, so adding westeurope to it makes nothing in West "
+     "Europe pass. An unknown region is not known to be inside, and is an "
+     "error too. Names are normalised: 'UK South' is uksouth."},
+    {"region-unknown", "residency", W,
+     "an allowed-regions entry Azure does not have",
+     "An entry of residency.allowed-regions is not an Azure region, so it "
+     "is probably misspelt; it allows nothing. (A location that is not a "
+     "region is region-not-allowed.)"},
     {"replication-outside-residency", "residency", E,
      "geo-replication to a region outside the allowed set",
      "Geo-redundant storage (grs, gzrs, ra-grs, ra-gzrs) copies data to the "
      "region's pair, which cannot be chosen: uksouth pairs with ukwest. The "
-     "pair must be allowed too, or the data leaves the UK."},
+     "pair must be inside the geography and allowed too, or the data "
+     "leaves it; a region without a pair replicates outside its "
+     "geography."},
     {"global-service-unlisted", "residency", E,
      "a location-less service used without being listed",
      "Front Door, Traffic Manager and DNS are global: not bound to the UK. "

@@ -19,6 +19,7 @@
 #include "topoc/manifests.h"
 #include "topoc/json.h"
 #include "topoc/naming.h"
+#include "topoc/regions.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
@@ -83,9 +84,10 @@ static JsonVal *template_root(Mf *f, JsonVal *resources)
 {
     JsonVal *params = jv_obj(), *loc = jv_obj(),
             *allowed = jv_arr();
-    const StrList *ar = &f->m->platform->residency->allowed_regions;
-    for (int i = 0; i < ar->n; i++)
-        jv_push(allowed, jv_str(ar->v[i].s));
+    const char **ar;
+    int nar = residency_regions(f->a, f->m->platform->residency, &ar);
+    for (int i = 0; i < nar; i++)
+        jv_push(allowed, jv_str(ar[i]));
     jv_set(loc, "type", jv_str("string"));
     jv_set(loc, "defaultValue", jv_str(f->env->env->region.s));
     jv_set(loc, "allowedValues", allowed);

@@ -5,6 +5,7 @@
  * specs/README.md documents every key listed here; tests/unit checks that.
  */
 #include "topoc/schema.h"
+#include "topoc/regions.h"
 
 #include <stddef.h>
 
@@ -69,8 +70,10 @@ static const Schema global_service_schema = {
     N(global_service_fields)};
 
 static const Field residency_fields[] = {
+    {"geography", F_ENUM, offsetof(Residency, geography), 0,
+     .values = geography_ids, .dflt = "united-kingdom"},
     {"allowed-regions", F_STRLIST, offsetof(Residency, allowed_regions),
-     FL_NONEMPTY, .item = F_REGION, .dflt = "uksouth,ukwest"},
+     FL_NONEMPTY, .item = F_REGION},
     {"global-services", F_LIST, offsetof(Residency, global_services), 0,
      &global_service_schema},
 };
