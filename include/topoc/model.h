@@ -126,12 +126,24 @@ typedef struct ClientCert {
     Str host, ca;
 } ClientCert;
 
+/* Cross-origin requests a host (edge.gateway.cors) or a route (routes[].
+ * cors) accepts.  An origin is '*', a URL's scheme://host[:port], or a
+ * host relative to the environment's domain ('app'). */
+typedef struct Cors {
+    Loc loc;
+    Str host; /* edge.gateway.cors only */
+    StrList origins, methods, headers, expose_headers;
+    Bool credentials;
+    Int max_age;
+} Cors;
+
 typedef struct Gateway {
     Loc loc;
     Str tls_min_version;
     Hsts *hsts;
     Bool internal_tls;
     List client_certificates; /* ClientCert */
+    List cors;                /* Cors */
 } Gateway;
 
 typedef struct Edge {
@@ -243,6 +255,7 @@ typedef struct Route {
     Bool internal;
     Int priority;
     RouteWaf *waf; /* NULL: the edge's WAF settings apply */
+    Cors *cors;    /* NULL: the host's CORS policy, if any, applies */
     Str fqdn;      /* computed: host + environment domain */
 } Route;
 

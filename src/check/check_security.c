@@ -255,6 +255,33 @@ static void waf_exclusions(Checker *ck)
     }
 }
 
+/* A CORS policy browsers would refuse, or one that cannot match. */
+static void cors_policy(Checker *ck, const Cors *c, const char *target)
+{
+    for (int i = 0; i < c->origins.n; i++) {
+        const Str *o = &c->origins.v[i];
+        const char *why = NULL;
+        const char *sl = strstr(o->s, "://");
+        if (streq(o->s, "*")) {
+            if (c->credentials.v)
+                why = "'*' with credentials: true, which browsers refuse";
+        } else if (sl ? (strncmp(o->s, "https://", 8) != 0 &&
+                         strncmp(o->s, "http://", 7) != 0) ||
+                            strchr(sl + 3, '/') || !sl[3]
+                      : strspn(o->s, "abcdefghijklmnopqrstuvwxyz0123456789-.") !=
+                            strlen(o->s)) {
+            why = "not an origin: write scheme://host[:port] with no path, "
+                  "or a host relative to the environment's domain";
+        }
+        if (why)
+            diag_help(check_diags(ck),
+                      check_report(ck, "cors-invalid", o->loc, target,
+                                   "CORS origin '%s' is %s", o->s, why),
+                      "list the origins that may call it, e.g. "
+                      "https://app.example.com or app");
+    }
+}
+
 void check_security(Checker *ck)
 {
     const Model *m = check_model_of(ck);
@@ -274,6 +301,16 @@ void check_security(Checker *ck)
     }
     gateway(ck);
     waf_exclusions(ck);
+    for (int i = 0; i < p->edge->gateway->cors.n; i++)
+        cors_policy(ck, p->edge->gateway->cors.v[i], "edge/gateway/cors");
+    for (int i = 0; i < m->nservices; i++)
+        for (int k = 0; k < m->services[i]->routes.n; k++) {
+            const Route *r = m->services[i]->routes.v[k];
+            if (r->cors)
+                cors_policy(ck, r->cors,
+                            arena_printf(a, "service/%s/routes/%d",
+                                         m->services[i]->name.s, k + 1));
+        }
     Secrets sp;
     compile_secrets(ck, &sp);
     literal_secrets(ck, &sp);

@@ -279,6 +279,11 @@ const Rule rules[] = {
      "(901xxx) or its blocking rule (949110): a body the parser gave up on "
      "would reach the service uninspected, so a malformed JSON body could "
      "carry an injection past the WAF."},
+    {"cors-invalid", "security", E, "a CORS origin browsers would refuse",
+     "A CORS origin is '*', scheme://host[:port] with no path (browsers send "
+     "no path), or a host relative to the environment's domain. '*' with "
+     "credentials: true is refused by every browser, so the policy would "
+     "let nothing through."},
     {"secret-literal", "security", E, "a literal secret in a spec",
      "Secrets are Key Vault references (secrets[].key-vault-secret), never "
      "values in a spec. A value shaped like a credential is refused whatever "

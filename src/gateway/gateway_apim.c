@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "gateway_azure.h"
+#include "gateway_cors.h"
 
 #define APIM_VERSION "2024-05-01"
 
@@ -35,18 +36,49 @@ static JsonVal *apim_resource(Az *z, const char *type, const char *name,
     return r;
 }
 
-/* The operation's policy: send it to its service's backend. */
-static char *operation_policy(const Service *s)
+static void element(XmlOut *x, const char *name, const char *text)
 {
-    XmlOut *x = xml_new(false, false);
-    xml_start(x, "policies");
-    xml_start(x, "inbound");
-    xml_start(x, "base");
+    xml_start(x, name);
+    xml_text(x, text);
     xml_end(x);
-    xml_start(x, "set-backend-service");
-    xml_attr(x, "backend-id", s->name.s);
+}
+
+/* <cors>, which must come first in inbound (gateway_cors.c says what it
+ * means).  An unmatched origin ends a preflight with no CORS header. */
+static void cors_xml(Az *z, XmlOut *x, const Cors *c, const Route *own)
+{
+    xml_start(x, "cors");
+    xml_attr(x, "allow-credentials", c->credentials.v ? "true" : "false");
+    xml_attr(x, "terminate-unmatched-request", "true");
+    xml_start(x, "allowed-origins");
+    for (int i = 0; i < c->origins.n; i++)
+        element(x, "origin", cors_origin(z->a, &c->origins.v[i], z->env->env));
     xml_end(x);
+    xml_start(x, "allowed-methods");
+    xml_attr_int(x, "preflight-result-max-age", c->max_age.v);
+    Strbuf ms = STRBUF_INIT;
+    cors_methods(c, z->env, own, &ms);
+    for (char *m = strtok(ms.buf, ", "); m; m = strtok(NULL, ", "))
+        element(x, "method", m);
+    sb_release(&ms);
     xml_end(x);
+    xml_start(x, "allowed-headers"); /* required, at least one */
+    for (int i = 0; i < c->headers.n; i++)
+        element(x, "header", c->headers.v[i].s);
+    if (!c->headers.n) /* a safelisted header allows nothing more */
+        element(x, "header", "Accept");
+    xml_end(x);
+    if (c->expose_headers.n) {
+        xml_start(x, "expose-headers");
+        for (int i = 0; i < c->expose_headers.n; i++)
+            element(x, "header", c->expose_headers.v[i].s);
+        xml_end(x);
+    }
+    xml_end(x);
+}
+
+static void other_sections(XmlOut *x)
+{
     static const char *const sections[] = {"backend", "outbound", "on-error"};
     for (int i = 0; i < 3; i++) {
         xml_start(x, sections[i]);
@@ -54,6 +86,59 @@ static char *operation_policy(const Service *s)
         xml_end(x);
         xml_end(x);
     }
+}
+
+/* The API's (host's) policy: its CORS, and URLs over max-url-length
+ * refused with 414 (App Gateway's own limit is 32 KB). */
+static char *api_policy(Az *z, const Cors *c)
+{
+    XmlOut *x = xml_new(false, false);
+    xml_start(x, "policies");
+    xml_start(x, "inbound");
+    if (c)
+        cors_xml(z, x, c, NULL);
+    xml_start(x, "base");
+    xml_end(x);
+    xml_start(x, "choose");
+    xml_start(x, "when");
+    xml_attr(x, "condition",
+             arena_printf(z->a,
+                          "@(context.Request.OriginalUrl.ToString().Length "
+                          "> %lld)",
+                          z->m->platform->edge->waf->limits
+                              ->max_url_length.v));
+    xml_start(x, "return-response");
+    xml_start(x, "set-status");
+    xml_attr(x, "code", "414");
+    xml_attr(x, "reason", "URI Too Long");
+    xml_end(x);
+    xml_end(x);
+    xml_end(x);
+    xml_end(x);
+    xml_end(x);
+    other_sections(x);
+    Strbuf sb = STRBUF_INIT;
+    xml_finish(x, &sb);
+    return sb_detach(&sb, NULL);
+}
+
+/* The operation's policy: its route's own CORS, if any, and send it to
+ * its service's backend. */
+static char *operation_policy(Az *z, const RouteEntry *e)
+{
+    const Service *s = e->svc;
+    XmlOut *x = xml_new(false, false);
+    xml_start(x, "policies");
+    xml_start(x, "inbound");
+    if (e->r->cors)
+        cors_xml(z, x, e->r->cors, e->r);
+    xml_start(x, "base");
+    xml_end(x);
+    xml_start(x, "set-backend-service");
+    xml_attr(x, "backend-id", s->name.s);
+    xml_end(x);
+    xml_end(x);
+    other_sections(x);
     Strbuf sb = STRBUF_INIT;
     xml_finish(x, &sb);
     return sb_detach(&sb, NULL);
@@ -92,6 +177,16 @@ void azure_apim(Az *z, JsonVal *resources)
         jv_set(ap, "protocols", protocols);
         jv_set(ap, "subscriptionRequired", jv_bool(false));
         jv_push(resources, apim_resource(z, "apis", api, ap, NULL));
+        char *api_xml = api_policy(z, host_cors(z->m, z->v[lo].r->host.s));
+        JsonVal *ap_pol = jv_obj(), *ap_deps = jv_arr();
+        jv_set(ap_pol, "format", jv_str("rawxml"));
+        jv_set(ap_pol, "value", jv_str(api_xml));
+        free(api_xml);
+        jv_push(ap_deps, arm_code(arm_id(z->a, "Microsoft.ApiManagement/service/apis",
+                                         z->apim, lb)));
+        jv_push(resources, apim_resource(z, "apis/policies",
+                                         arena_printf(z->a, "%s/policy", api),
+                                         ap_pol, ap_deps));
         for (int i = lo; i < hi; i++) {
             const RouteEntry *e = &z->v[i];
             int k = 0;
@@ -146,7 +241,7 @@ void azure_apim(Az *z, JsonVal *resources)
                         apim_resource(z, "apis/operations", opname, p, deps));
                 char polname[700];
                 snprintf(polname, sizeof polname, "%s/policy", opname);
-                char *xml = operation_policy(e->svc);
+                char *xml = operation_policy(z, e);
                 JsonVal *pp = jv_obj(), *pdeps = jv_arr();
                 jv_set(pp, "format", jv_str("rawxml"));
                 jv_set(pp, "value", jv_str(xml));

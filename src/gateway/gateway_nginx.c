@@ -32,6 +32,7 @@
  * whole, so no spec string can end a token or start a directive.
  */
 #include "topoc/gateway.h"
+#include "gateway_cors.h"
 #include "gateway_limits.h"
 #include "topoc/escape.h"
 #include "topoc/routing.h"
@@ -49,6 +50,8 @@ typedef struct Gen {
     int n;
     Strbuf conf, maps;
     int nloc;
+    NginxCorsSeen cors; /* policies whose maps are written */
+    const char *hsts;   /* the Strict-Transport-Security value, or NULL */
 } Gen;
 
 /* A regex as an nginx double-quoted token: first no raw quote or control
@@ -226,8 +229,10 @@ static void location(Gen *g, int lo, int hi, int i)
     sb_reset(&x);
     route_regex_full(e, &x);
     put_regex(&g->conf, x.buf);
+    sb_puts(&g->conf, " {\n");
+    nginx_cors_location(g->a, g->m, g->env, e->r, var.buf, g->hsts, &g->cors,
+                        &g->maps, &g->conf);
     sb_printf(&g->conf,
-              " {\n"
               "        set $topoc_upstream $%s;\n"
               "        if ($topoc_upstream = \"\") {\n"
               "            set $topoc_upstream topoc_no_method;\n"
@@ -269,7 +274,6 @@ static void no_route(Strbuf *sb)
 
 static void server(Gen *g, int lo, int hi)
 {
-    const Gateway *gw = g->m->platform->edge->gateway;
     const RouteEntry *first = &g->v[lo];
     sb_printf(&g->conf,
               "\n# ---- %s ----\nserver {\n"
@@ -277,13 +281,10 @@ static void server(Gen *g, int lo, int hi)
               "    server_name %s;\n"
               "    include site/tls.conf;\n",
               first->r->fqdn.s, first->r->fqdn.s);
-    if (gw->hsts->enabled.v)
+    if (g->hsts)
         sb_printf(&g->conf,
-                  "    add_header Strict-Transport-Security "
-                  "\"max-age=%lld%s%s\" always;\n",
-                  gw->hsts->max_age.v,
-                  gw->hsts->include_subdomains.v ? "; includeSubDomains" : "",
-                  gw->hsts->preload.v ? "; preload" : "");
+                  "    add_header Strict-Transport-Security \"%s\" always;\n",
+                  g->hsts);
     const ClientCert *cc = client_cert(g, first);
     if (cc)
         sb_printf(&g->conf,
@@ -658,12 +659,24 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
     Arena a;
     arena_init(&a);
     Gen g = {.m = m, .env = env, .a = &a};
+    const Gateway *gw = m->platform->edge->gateway;
+    if (gw->hsts->enabled.v)
+        g.hsts = arena_printf(&a, "max-age=%lld%s%s", gw->hsts->max_age.v,
+                              gw->hsts->include_subdomains.v
+                                  ? "; includeSubDomains" : "",
+                              gw->hsts->preload.v ? "; preload" : "");
     int n;
     RouteEntry *all = routing_table(&a, env, &n);
     g.v = arena_alloc(&a, ((size_t)n + 1) * sizeof *g.v);
+    bool cors = gw->cors.n > 0;
     for (int i = 0; i < n; i++)
-        if (!all[i].r->internal.v)
+        if (!all[i].r->internal.v) {
             g.v[g.n++] = all[i];
+            cors = cors || all[i].r->cors;
+        }
+    g.cors.v = arena_alloc(&a, ((size_t)n + gw->cors.n + 1) * sizeof *g.cors.v);
+    if (cors)
+        nginx_cors_preflight_map(&g.maps);
     char dir[256];
     snprintf(dir, sizeof dir, "%s/gateway/nginx", env->env->name.s);
 

@@ -17,6 +17,7 @@
  * on the same host and methods does (checked with PCRE2): the end-to-end
  * tests send exactly these.
  */
+#include "gateway_cors.h"
 #include "gateway_limits.h"
 #include "topoc/gateway.h"
 #include "topoc/json.h"
@@ -144,6 +145,28 @@ static JsonVal *limits_json(const Waf *w)
     return o;
 }
 
+/* The route's CORS policy with origins as browsers send them. */
+static JsonVal *cors_json(Arena *a, const Model *m, const EnvModel *env,
+                          const Route *r)
+{
+    const Cors *c = route_cors(m, r);
+    if (!c)
+        return NULL;
+    JsonVal *o = jv_obj(), *origins = jv_arr();
+    for (int i = 0; i < c->origins.n; i++)
+        jv_push(origins, jv_str(cors_origin(a, &c->origins.v[i], env->env)));
+    jv_set(o, "origins", origins);
+    Strbuf ms = STRBUF_INIT;
+    cors_methods(c, env, c == r->cors ? r : NULL, &ms);
+    jv_set(o, "methods", jv_str(ms.buf));
+    sb_release(&ms);
+    jv_set(o, "headers", json_strlist(&c->headers));
+    jv_set(o, "expose-headers", json_strlist(&c->expose_headers));
+    jv_set(o, "credentials", jv_bool(c->credentials.v));
+    jv_set(o, "max-age", jv_int(c->max_age.v));
+    return o;
+}
+
 static JsonVal *backend_json(Arena *a, const Model *m, const EnvModel *env,
                              const Service *s)
 {
@@ -202,6 +225,9 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
         jv_set(r, "service", jv_str(e->svc->name.s));
         jv_set(r, "backend", backend_json(&a, m, env, e->svc));
         jv_set(r, "waf", waf_json(m->platform, e));
+        JsonVal *cors = cors_json(&a, m, env, e->r);
+        if (cors)
+            jv_set(r, "cors", cors);
         const char *s = sample(&t, i);
         if (s)
             jv_set(r, "sample", jv_str(s));

@@ -10,6 +10,8 @@
  * files inside the folder, and rendering is bounded (mustache.h).
  */
 #include "topoc/gateway.h"
+#include "gateway_cors.h"
+#include "gateway_limits.h"
 #include "topoc/escape.h"
 #include "topoc/json.h"
 #include "topoc/mustache.h"
@@ -167,6 +169,119 @@ static void free_list(const char **v, int n)
 
 /* ---- the view ---- */
 
+/* HAProxy 2.6 tracks three sticky counters per request (sc0-sc2). */
+enum { MAX_COUNTERS = 3 };
+
+static JsonVal *counter(const RateLimit *rl, int sc, long long secs,
+                        long long limit, const char *suffix, Arena *a)
+{
+    JsonVal *o = jv_obj();
+    jv_set(o, "name", jv_str(arena_printf(a, "%s%s", rl->name.s, suffix)));
+    jv_set(o, "sc", jv_int(sc));
+    jv_set(o, "seconds", jv_int(secs));
+    jv_set(o, "limit", jv_int(limit));
+    bool ip = streq(rl->key.s, "client-ip");
+    jv_set(o, "table_type", jv_str(ip ? "ip" : "string len 256"));
+    jv_set(o, "key", jv_str(ip ? "src" : "req.hdr(authorization)"));
+    if (rl->paths.n) {
+        Strbuf re = STRBUF_INIT;
+        sb_puts(&re, "^(?:"); /* HAProxy warns on a pattern starting '(' */
+        for (int k = 0; k < rl->paths.n; k++) {
+            Strbuf one = STRBUF_INIT;
+            path_regex(a, &rl->paths.v[k], &one); /* "^...$" */
+            sb_printf(&re, "%s%s", k ? "|" : "", one.buf + 1);
+            sb_release(&one);
+        }
+        sb_putc(&re, ')');
+        jv_set(o, "paths", jv_str(re.buf));
+        sb_release(&re);
+    }
+    return o;
+}
+
+/* Rate limits as HAProxy counters (the meaning is gateway_limits.c's):
+ * at most 'requests' in 'per', and when 'burst' is smaller, at most
+ * 'burst' in the time the bucket takes to refill.  Counters past sc2
+ * are listed as not expressible. */
+static void rate_limits_view(const Model *m, Arena *a, JsonVal *v)
+{
+    const Waf *w = m->platform->edge->waf;
+    JsonVal *arr = jv_arr(), *dropped = jv_arr();
+    int sc = 0;
+    for (int i = 0; i < w->rate_limits.n; i++) {
+        const RateLimit *rl = w->rate_limits.v[i];
+        bool burst = rate_limit_burst(rl) < rl->requests.v;
+        if (sc + 1 + burst > MAX_COUNTERS) {
+            jv_push(dropped, jv_str(rl->name.s));
+            continue;
+        }
+        jv_push(arr, counter(rl, sc++, rl->period.v, rl->requests.v, "", a));
+        if (burst)
+            jv_push(arr, counter(rl, sc++, rate_limit_refill(rl),
+                                 rate_limit_burst(rl), "_burst", a));
+    }
+    jv_set(v, "rate_limits", arr);
+    jv_set(v, "rate_limits_not_expressed", dropped);
+}
+
+static JsonVal *cors_entry(const Cors *c, const EnvModel *env,
+                           const RouteEntry *e, const char *host, Arena *a,
+                           int *id)
+{
+    JsonVal *o = jv_obj(), *origins = jv_arr();
+    jv_set(o, "host", jv_str(host));
+    jv_set(o, "id", jv_str(arena_printf(a, "cors%d", *id)));
+    ++*id;
+    if (e) {
+        Strbuf re = STRBUF_INIT;
+        route_regex_full(e, &re);
+        jv_set(o, "path_regex", jv_str(re.buf));
+        sb_release(&re);
+    }
+    for (int i = 0; i < c->origins.n; i++)
+        if (!streq(c->origins.v[i].s, "*"))
+            jv_push(origins, jv_str(cors_origin(a, &c->origins.v[i], env->env)));
+    jv_set(o, "any_origin", jv_bool(cors_any_origin(c)));
+    jv_set(o, "origins", origins);
+    Strbuf sb = STRBUF_INIT;
+    cors_methods(c, env, e ? e->r : NULL, &sb);
+    jv_set(o, "methods", jv_str(sb.buf));
+    sb_reset(&sb);
+    cors_join(&c->headers, &sb);
+    if (sb.len)
+        jv_set(o, "headers", jv_str(sb.buf));
+    sb_reset(&sb);
+    cors_join(&c->expose_headers, &sb);
+    if (sb.len)
+        jv_set(o, "expose", jv_str(sb.buf));
+    sb_release(&sb);
+    jv_set(o, "max_age", jv_int(c->max_age.v));
+    jv_set(o, "credentials", jv_bool(c->credentials.v));
+    return o;
+}
+
+/* CORS policies for HAProxy: a route's own first (they are more
+ * specific), then each host's, in the spec's order. */
+static JsonVal *cors_view(const Model *m, const EnvModel *env, Arena *a)
+{
+    JsonVal *arr = jv_arr();
+    int n, id = 0;
+    RouteEntry *routes = routing_table(a, env, &n);
+    for (int i = 0; i < n; i++)
+        if (routes[i].r->cors && !routes[i].r->internal.v)
+            jv_push(arr, cors_entry(routes[i].r->cors, env, &routes[i],
+                                    routes[i].r->fqdn.s, a, &id));
+    const List *l = &m->platform->edge->gateway->cors;
+    for (int i = 0; i < l->n; i++) {
+        const Cors *c = l->v[i];
+        jv_push(arr, cors_entry(c, env, NULL,
+                                arena_printf(a, "%s.%s", c->host.s,
+                                             env->env->domain.s),
+                                a, &id));
+    }
+    return arr;
+}
+
 static JsonVal *view_for(const Model *m, const EnvModel *env, Arena *a)
 {
     const Edge *edge = m->platform->edge;
@@ -204,6 +319,11 @@ static JsonVal *view_for(const Model *m, const EnvModel *env, Arena *a)
         sb_release(&re);
     }
     jv_set(v, "internal_paths", internal);
+    jv_set(v, "max_url_length", jv_int(edge->waf->limits->max_url_length.v));
+    rate_limits_view(m, a, v);
+    JsonVal *cors = cors_view(m, env, a);
+    jv_set(v, "has_cors", jv_bool(jv_len(cors) > 0));
+    jv_set(v, "cors", cors);
 
     int n;
     RouteEntry *routes = routing_table(a, env, &n);

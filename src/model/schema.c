@@ -200,6 +200,29 @@ static const Schema client_cert_schema = {"client certificate",
                                           client_cert_fields,
                                           N(client_cert_fields)};
 
+#define CORS_FIELDS                                                         \
+    {"origins", F_STRLIST, offsetof(Cors, origins),                         \
+     FL_REQUIRED | FL_NONEMPTY, .item = F_STR},                             \
+    {"methods", F_STRLIST, offsetof(Cors, methods), 0, .item = F_ENUM,      \
+     .values = methods},                                                    \
+    {"headers", F_STRLIST, offsetof(Cors, headers), 0, .item = F_HEADER},   \
+    {"expose-headers", F_STRLIST, offsetof(Cors, expose_headers), 0,        \
+     .item = F_HEADER},                                                     \
+    {"credentials", F_BOOL, offsetof(Cors, credentials), 0,                 \
+     .dflt = "false"},                                                      \
+    {"max-age", F_DURATION, offsetof(Cors, max_age), 0, .dflt = "10m",      \
+     .min = 0, .max = 86400}
+static const Field cors_fields[] = {
+    {"host", F_DOMAIN, offsetof(Cors, host), FL_REQUIRED},
+    CORS_FIELDS,
+};
+static const Schema cors_schema = {"cors", sizeof(Cors), cors_fields,
+                                   N(cors_fields)};
+static const Field route_cors_fields[] = {CORS_FIELDS};
+static const Schema route_cors_schema = {"route cors", sizeof(Cors),
+                                         route_cors_fields,
+                                         N(route_cors_fields)};
+
 static const Field gateway_fields[] = {
     {"tls-min-version", F_ENUM, offsetof(Gateway, tls_min_version), 0,
      .values = tls_versions, .dflt = "1.2"},
@@ -208,6 +231,7 @@ static const Field gateway_fields[] = {
      .dflt = "true"},
     {"client-certificates", F_LIST, offsetof(Gateway, client_certificates),
      0, &client_cert_schema},
+    {"cors", F_LIST, offsetof(Gateway, cors), 0, &cors_schema},
 };
 static const Schema gateway_schema = {"gateway", sizeof(Gateway),
                                       gateway_fields, N(gateway_fields)};
@@ -388,6 +412,7 @@ static const Field route_fields[] = {
     {"priority", F_INT, offsetof(Route, priority), 0, .dflt = "0",
      .min = -1000, .max = 1000},
     {"waf", F_OBJ, offsetof(Route, waf), FL_OPTIONAL, &route_waf_schema},
+    {"cors", F_OBJ, offsetof(Route, cors), FL_OPTIONAL, &route_cors_schema},
     {"fqdn", F_DOMAIN, offsetof(Route, fqdn), FL_COMPUTED},
 };
 static const Schema route_schema = {"route", sizeof(Route), route_fields,
