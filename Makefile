@@ -62,7 +62,8 @@ GATEWAY_SRC := src/gateway/gateway_routes.c src/gateway/gateway_nginx.c \
              src/gateway/gateway_cors.c src/gateway/gateway_nginx_cors.c
 MANIFESTS_SRC := src/manifests/manifests_appservice.c \
              src/manifests/manifests_kubernetes.c
-DIAGRAMS_SRC := src/diagrams/diagrams_views.c src/diagrams/diagrams_render.c \
+DIAGRAMS_SRC := src/diagrams/diagrams_views.c src/diagrams/diagrams_scale.c \
+             src/diagrams/diagrams_render.c \
              src/diagrams/diagrams_docs.c
 REPORT_SRC := src/report/report_json.c src/report/report_sarif.c \
              src/report/report_junit.c src/report/report_github.c

@@ -39,6 +39,7 @@ typedef struct GCluster {
 typedef struct Graph {
     Arena *a;
     const char *title;
+    const char *note; /* a caption under the title: what was aggregated */
     GNode *nodes;
     int nnodes, capnodes;
     GEdge *edges;
@@ -61,8 +62,18 @@ void pic_sort(Graph *g);
 typedef struct Renderer Renderer;
 Renderer *pic_renderer_new(void);
 void pic_renderer_free(Renderer *r);
-/* Lay g out with dot and render DOT, SVG and (if png) PNG.  Returns -1 with
- * Graphviz's messages in err when the layout reports an error. */
+/* The layout budget.  A picture's cost is nodes + 2 * edges + 6 * labelled
+ * edges (dot turns each label into a node of its own); up to
+ * PIC_COST_FULL dot runs as it likes, up to PIC_COST_BOUNDED with its
+ * iterations capped, and beyond that the graph is packed with osage, whose
+ * time is linear whatever the edges, and the caption says so.  The views
+ * aggregate to stay under PIC_COST_BOUNDED; the rest is a safety net that
+ * holds whatever the spec. */
+enum { PIC_COST_FULL = 500, PIC_COST_BOUNDED = 900 };
+int pic_cost(const Graph *g);
+/* Lay g out and render DOT, SVG and (if png) PNG.  Returns -1 with
+ * Graphviz's messages in err when the layout reports an error.  Labels are
+ * clipped (lines, line length) before they reach Graphviz. */
 int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
                Strbuf *png, char *err, size_t errlen, double *seconds);
 

@@ -147,7 +147,7 @@ void emit_docs(const Model *m, Outputs *o)
                       "<figure><figcaption><a href=\"../%s/diagrams/domains/"
                       "%s.svg\">%s</a></figcaption><a href=\"../%s/diagrams/"
                       "domains/%s.svg\"><img src=\"../%s/diagrams/domains/"
-                      "%s.png\" alt=\"%s in %s\"></a></figure>\n",
+                      "%s.svg\" alt=\"%s in %s\"></a></figure>\n",
                       n, groups[k], groups[k], n, groups[k], n, groups[k],
                       groups[k], n);
         sb_puts(&sb, "</div>\n");

@@ -311,6 +311,72 @@ static void set(void *obj, const char *name, const char *value)
     sb_release(&sb);
 }
 
+/* Labels are clipped before Graphviz sees them: a label's lines are nodes
+ * of text that dot sizes and places, and a spec value of 50,000 lines is
+ * enough to crash libgvc.  Cuts fall on UTF-8 character boundaries. */
+enum { LABEL_LINES = 60, LABEL_LINE_BYTES = 120 };
+
+static void set_label(void *obj, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    Strbuf sb = STRBUF_INIT;
+    int lines = 1;
+    size_t col = 0;
+    for (const char *p = value; *p; p++) {
+        if (*p == '\n') {
+            if (++lines > LABEL_LINES) {
+                sb_puts(&sb, "\n\xe2\x80\xa6"); /* an ellipsis */
+                break;
+            }
+            col = 0;
+        } else if (col >= LABEL_LINE_BYTES) {
+            if (((unsigned char)*p & 0xc0) == 0x80)
+                continue; /* the rest of a character already cut */
+            if (col++ == LABEL_LINE_BYTES)
+                sb_puts(&sb, "\xe2\x80\xa6");
+            continue;
+        } else if (((unsigned char)*p & 0xc0) != 0x80) {
+            col++;
+        }
+        sb_add(&sb, p, 1);
+    }
+    set(obj, name, sb.buf);
+    sb_release(&sb);
+}
+
+int pic_cost(const Graph *g)
+{
+    int cost = g->nnodes + 2 * g->nedges;
+    for (int i = 0; i < g->nedges; i++)
+        if (g->edges[i].label && g->edges[i].label[0])
+            cost += 6;
+    return cost;
+}
+
+/* The budget of graph.h: dot as it likes, dot with its passes capped
+ * (mincross iterations, network simplex steps, no second mincross over
+ * the clusters), or osage's packing with straight edges.  Returns the
+ * engine. */
+static const char *budget(Agraph_t *root, const Graph *g, const char **note)
+{
+    int cost = pic_cost(g);
+    *note = NULL;
+    if (cost <= PIC_COST_FULL)
+        return "dot";
+    if (cost <= PIC_COST_BOUNDED) {
+        agattr(root, AGRAPH, (char *)"mclimit", (char *)"0.3");
+        agattr(root, AGRAPH, (char *)"nslimit", (char *)"2");
+        agattr(root, AGRAPH, (char *)"nslimit1", (char *)"2");
+        agattr(root, AGRAPH, (char *)"searchsize", (char *)"20");
+        agattr(root, AGRAPH, (char *)"remincross", (char *)"false");
+        return "dot";
+    }
+    agattr(root, AGRAPH, (char *)"splines", (char *)"line");
+    *note = "packed by group: too many nodes and edges to draw by flow";
+    return "osage";
+}
+
 static Agraph_t *find_cluster(Agraph_t *root, const Graph *g, const char *id,
                               Agraph_t **made)
 {
@@ -429,7 +495,7 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
     disc = (Agdisc_t){&AgMemDisc, &ids, &AgIoDisc};
     Agraph_t *root = agopen((char *)"view", Agdirected, &disc);
     agattr(root, AGRAPH, (char *)"fontname", (char *)FONT);
-    agattr(root, AGRAPH, (char *)"label", (char *)(g->title ? g->title : ""));
+    agattr(root, AGRAPH, (char *)"label", (char *)"");
     agattr(root, AGRAPH, (char *)"labelloc", (char *)"t");
     agattr(root, AGRAPH, (char *)"fontsize", (char *)"16");
     agattr(root, AGRAPH, (char *)"rankdir", (char *)"LR");
@@ -452,6 +518,15 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
     agattr(root, AGEDGE, (char *)"fontsize", (char *)"9");
     agattr(root, AGEDGE, (char *)"color", (char *)"#555555");
     agattr(root, AGEDGE, (char *)"penwidth", (char *)"1");
+    const char *packed;
+    const char *engine = budget(root, g, &packed);
+    set_label(root, "label",
+              g->note || packed
+                  ? arena_printf(g->a, "%s\n(%s%s%s)", g->title ? g->title : "",
+                                 g->note ? g->note : "",
+                                 g->note && packed ? "; " : "",
+                                 packed ? packed : "")
+                  : g->title);
 
     Agraph_t **made = xmalloc(((size_t)g->nclusters + 1) * sizeof *made);
     for (int i = 0; i < g->nclusters; i++) { /* parents come first */
@@ -461,7 +536,7 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
         char name[512];
         snprintf(name, sizeof name, "cluster_%s", c->id);
         made[i] = agsubg(parent, name, 1);
-        set(made[i], "label", c->label);
+        set_label(made[i], "label", c->label);
         set(made[i], "style", c->style ? c->style : "rounded");
         set(made[i], "fillcolor", c->fill);
     }
@@ -470,11 +545,11 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
         Agraph_t *in =
             n->cluster ? find_cluster(root, g, n->cluster, made) : root;
         Agnode_t *an = agnode(in, (char *)n->id, 1);
-        set(an, "label", n->label);
+        set_label(an, "label", n->label);
         set(an, "shape", n->shape);
         set(an, "fillcolor", n->fill);
         set(an, "style", n->style);
-        set(an, "tooltip", n->tooltip);
+        set_label(an, "tooltip", n->tooltip);
         set(an, "URL", n->url);
         if (n->peripheries) {
             char p[16];
@@ -500,7 +575,7 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
         if (!a || !b)
             continue;
         Agedge_t *ae = agedge(root, a, b, NULL, 1);
-        set(ae, "label", e->label);
+        set_label(ae, "label", e->label);
         set(ae, "style", e->style);
         if (e->lhead) {
             char name[512];
@@ -541,7 +616,7 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
     agreseterrors();
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = gvLayout(r->gvc, root, "dot");
+    int rc = gvLayout(r->gvc, root, engine);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (seconds)
         *seconds = (double)(t1.tv_sec - t0.tv_sec) +

@@ -21,23 +21,13 @@
  * edges to routes with findings, and in the overview the domains holding
  * any of these.  Graphviz is behind graph.h.
  */
-#include "topoc/diagrams.h"
-#include "topoc/graph.h"
+#include "diagrams_views.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct Views {
-    const Model *m;
-    const Diags *ds; /* findings to highlight, or NULL */
-    Renderer *r;
-    Outputs *o;
-    Strbuf *stats;
-    int failed;
-} Views;
 
 static const char *FILL_SERVICE = "#d9ead3", *FILL_CONNECTOR = "#cfe2f3",
                   *FILL_STORE = "#ead1dc", *FILL_SOURCE = "#eeeeee",
@@ -47,8 +37,8 @@ static const char *FILL_SERVICE = "#d9ead3", *FILL_CONNECTOR = "#cfe2f3",
  * is ENV/KIND/NAME or KIND/NAME, or lies under it (service/web/settings/X
  * is about service/web).  Kinds: service, store, route (NAME is the host
  * and path) and edge (gateway, waf). */
-static bool finding(const Views *v, const char *env, const char *kind,
-                    const char *name)
+bool view_finding(const Views *v, const char *env, const char *kind,
+                  const char *name)
 {
     if (!v->ds)
         return false;
@@ -70,13 +60,13 @@ static bool finding(const Views *v, const char *env, const char *kind,
 
 /* Whether any of a service's routes has a finding: its edge from the
  * gateway is drawn red. */
-static bool route_finding(const Views *v, const char *env, const Service *s,
-                          Arena *a)
+bool view_route_finding(const Views *v, const char *env, const Service *s,
+                        Arena *a)
 {
     for (int i = 0; v->ds && i < s->routes.n; i++) {
         const Route *r = s->routes.v[i];
-        if (finding(v, env, "route",
-                    arena_printf(a, "%s%s", r->host.s, r->path.s)))
+        if (view_finding(v, env, "route",
+                         arena_printf(a, "%s%s", r->host.s, r->path.s)))
             return true;
     }
     return false;
@@ -106,7 +96,7 @@ static GNode *service_node(Views *v, Graph *g, const EnvModel *e,
     n->peripheries = s->scaling->min.v != s->scaling->max.v ? 2 : 1;
     n->tooltip = s->description.s ? s->description.s : s->name.s;
     n->url = url;
-    n->red = finding(v, e->env->name.s, "service", s->name.s);
+    n->red = view_finding(v, e->env->name.s, "service", s->name.s);
     return n;
 }
 
@@ -123,16 +113,16 @@ static GNode *shaped(Graph *g, const char *id, const char *label,
 }
 
 /* The WAF and the gateway; in columns of their own when ranked. */
-static void edge_node(Views *v, Graph *g, const char *env, const char *cluster,
-                      bool ranked)
+void view_edge_node(Views *v, Graph *g, const char *env, const char *cluster,
+                    bool ranked)
 {
     GNode *w = shaped(g, "edge:waf", "WAF\n(App Gateway WAF_v2)", "hexagon",
                       FILL_WAF, cluster);
-    w->red = finding(v, env, "edge", "waf");
+    w->red = view_finding(v, env, "edge", "waf");
     w->rank = ranked ? "waf" : NULL;
     GNode *gw =
         shaped(g, "edge:gateway", "gateway", "component", FILL_GATEWAY, cluster);
-    gw->red = finding(v, env, "edge", "gateway");
+    gw->red = view_finding(v, env, "edge", "gateway");
     gw->rank = ranked ? "gateway" : NULL;
     pic_edge(g, "edge:waf", "edge:gateway");
 }
@@ -144,7 +134,7 @@ static GNode *store_node(Views *v, Graph *g, const char *env, const Store *s,
         g, arena_printf(g->a, "store:%s", s->name.s),
         arena_printf(g->a, "%s\n%s, %s", s->name.s, s->kind.s, s->redundancy.s),
         "cylinder", FILL_STORE, cluster);
-    n->red = finding(v, env, "store", s->name.s);
+    n->red = view_finding(v, env, "store", s->name.s);
     return n;
 }
 
@@ -155,7 +145,7 @@ static const DataSource *source_of(const Views *v, const Service *s)
                         : NULL;
 }
 
-static void render(Views *v, Graph *g, const char *base, bool png)
+void view_render(Views *v, Graph *g, const char *base, bool png)
 {
     pic_sort(g);
     Strbuf dot = STRBUF_INIT, svg = STRBUF_INIT, pngb = STRBUF_INIT;
@@ -191,6 +181,10 @@ static bool uses_store(const Service *s, const char *store)
 
 static void network(Views *v, const EnvModel *e, Arena *a)
 {
+    if (e->nservices > NETWORK_SERVICES) {
+        network_by_domain(v, e, a);
+        return;
+    }
     Graph g;
     pic_init(&g, a,
              arena_printf(a, "%s: network flow (%s)", v->m->platform->name.s,
@@ -205,7 +199,7 @@ static void network(Views *v, const EnvModel *e, Arena *a)
     g.clusters[1].style = "rounded,filled";
     shaped(&g, "clients", "API clients", "oval", "#ffffff", NULL)->rank =
         "clients";
-    edge_node(v, &g, e->env->name.s, env, true);
+    view_edge_node(v, &g, e->env->name.s, env, true);
     pic_edge(&g, "clients", "edge:waf")->label = "HTTPS";
     pic_cluster(&g, "stores", "data stores", env);
     const char **groups;
@@ -255,7 +249,7 @@ static void network(Views *v, const EnvModel *e, Arena *a)
             if (has_public_route(s)) {
                 if (!first_public)
                     first_public = sn->id;
-                red = red || route_finding(v, e->env->name.s, s, a);
+                red = red || view_route_finding(v, e->env->name.s, s, a);
             }
         }
         /* one edge from the domain to each category of external source its
@@ -316,7 +310,8 @@ static void network(Views *v, const EnvModel *e, Arena *a)
                 pic_edge(&g, prev, chain[i])->style = "invis";
             prev = chain[i];
         }
-    render(v, &g, arena_printf(a, "%s/diagrams/network", e->env->name.s), true);
+    view_render(v, &g, arena_printf(a, "%s/diagrams/network", e->env->name.s),
+                true);
 }
 
 /* ---- a domain, or a service, with its neighbours ---- */
@@ -356,65 +351,120 @@ static GEdge *count_edge(Graph *g, const char *from, const char *to, int n)
 
 /* A neighbour outside the view: its own node, or when its domain has more
  * than MAX_NEAR services around the view, one node for that domain, so
- * that a mapper called by 45 connectors is not drawn as a column of 45. */
+ * that a mapper called by 45 connectors is not drawn as a column of 45.
+ * Beyond NEAR_SERVICES neighbours every domain is one node, and beyond
+ * NEAR_DOMAINS domains the quietest share one node: a service everybody
+ * calls still gets a picture within the layout budget. */
 enum { MAX_NEAR = 6 };
 
 typedef struct View {
-    bool (*inside)(const Service *, const void *);
-    const void *ctx;
+    int inside;          /* Views.mark[i] == inside: service i is drawn */
     const char **groups; /* the domains of the outside neighbours */
     int *counts, ngroups;
+    int nnear;          /* outside neighbours */
+    bool grouped;       /* more than NEAR_SERVICES: one node per domain */
+    const char *others; /* the label of the node for the rest, or NULL */
 } View;
 
-/* Whether c depends on s. */
-static bool calls(const Service *c, const Service *s)
+/* The callers of service i, and how many. */
+static const int *callers_of(const Views *v, int i, int *n)
 {
-    for (int j = 0; j < c->depends_on.n; j++)
-        if (streq(c->depends_on.v[j].s, s->name.s))
-            return true;
-    return false;
+    *n = v->first[i + 1] - v->first[i];
+    return v->caller + v->first[i];
 }
 
-static void count_neighbours(View *w, const EnvModel *e, Arena *a)
+static void near(Views *v, View *w, const Service *c, int i, Arena *a)
 {
-    w->groups = arena_alloc(a, ((size_t)e->nservices + 1) * sizeof *w->groups);
-    w->counts = arena_alloc(a, ((size_t)e->nservices + 1) * sizeof *w->counts);
-    w->ngroups = 0;
-    for (int k = 0; k < e->nservices; k++) {
-        const Service *c = e->services[k];
-        bool is_near = false;
-        for (int i = 0; i < e->nservices && !is_near && !w->inside(c, w->ctx);
-             i++) {
-            const Service *s = e->services[i];
-            is_near = w->inside(s, w->ctx) && (calls(c, s) || calls(s, c));
-        }
-        if (!is_near)
-            continue;
-        int g = 0;
-        while (g < w->ngroups && !streq(w->groups[g], c->group.s))
-            g++;
-        if (g == w->ngroups) {
-            w->groups[w->ngroups] = c->group.s;
-            w->counts[w->ngroups++] = 0;
-        }
-        w->counts[g]++;
+    if (v->mark[i] >= w->inside)
+        return; /* inside, or counted */
+    v->mark[i] = w->inside + 1;
+    w->nnear++;
+    int g = 0;
+    while (g < w->ngroups && !streq(w->groups[g], c->group.s))
+        g++;
+    if (g == w->ngroups) {
+        int cap = w->ngroups + 1;
+        w->groups = arena_grow(a, w->groups, (size_t)w->ngroups, (size_t)cap,
+                               sizeof *w->groups);
+        w->counts = arena_grow(a, w->counts, (size_t)w->ngroups, (size_t)cap,
+                               sizeof *w->counts);
+        w->groups[g] = c->group.s;
+        w->ngroups++;
     }
+    w->counts[g]++;
+}
+
+/* Busiest first, then by name: the domains drawn when there are many. */
+static void rank_groups(View *w)
+{
+    for (int i = 1; i < w->ngroups; i++)
+        for (int j = i; j > 0; j--) {
+            int c = w->counts[j] - w->counts[j - 1];
+            if (c < 0 || (c == 0 && strcmp(w->groups[j], w->groups[j - 1]) > 0))
+                break;
+            const char *g = w->groups[j];
+            w->groups[j] = w->groups[j - 1];
+            w->groups[j - 1] = g;
+            int n = w->counts[j];
+            w->counts[j] = w->counts[j - 1];
+            w->counts[j - 1] = n;
+        }
+}
+
+static void count_neighbours(Views *v, View *w, const int *members, int n,
+                             Arena *a)
+{
+    const EnvModel *e = v->e;
+    memset(w, 0, sizeof *w);
+    v->stamp += 2;
+    w->inside = v->stamp;
+    for (int k = 0; k < n; k++)
+        v->mark[members[k]] = w->inside;
+    for (int k = 0; k < n; k++) {
+        const Service *s = e->services[members[k]];
+        for (int j = 0; j < s->depends_on.n; j++) {
+            int d = view_service_index(e, s->depends_on.v[j].s);
+            if (d >= 0)
+                near(v, w, e->services[d], d, a);
+        }
+        int nc;
+        const int *c = callers_of(v, members[k], &nc);
+        for (int j = 0; j < nc; j++)
+            near(v, w, e->services[c[j]], c[j], a);
+    }
+    w->grouped = w->nnear > NEAR_SERVICES;
+    if (w->ngroups <= NEAR_DOMAINS)
+        return;
+    rank_groups(w);
+    int rest = 0;
+    for (int g = NEAR_DOMAINS; g < w->ngroups; g++)
+        rest += w->counts[g];
+    w->others = arena_printf(a, "%d more services\nof %d other domains", rest,
+                             w->ngroups - NEAR_DOMAINS);
+    w->grouped = true;
 }
 
 static const char *neighbour(Views *v, Graph *g, const EnvModel *e,
                              const View *w, const Service *d, bool *many)
 {
-    int count = 0;
+    int count = 0, rank = 0;
     for (int k = 0; k < w->ngroups; k++)
-        if (streq(w->groups[k], d->group.s))
+        if (streq(w->groups[k], d->group.s)) {
             count = w->counts[k];
-    *many = count > MAX_NEAR;
+            rank = k;
+        }
+    *many = w->grouped || count > MAX_NEAR;
     if (!*many) {
         const char *id = arena_printf(g->a, "svc:%s", d->name.s);
         if (!pic_has_node(g, id))
             service_node(v, g, e, d, NULL,
                          arena_printf(g->a, "../services/%s.svg", d->name.s));
         return id;
+    }
+    if (w->others && rank >= NEAR_DOMAINS) {
+        if (!pic_has_node(g, "grp:*"))
+            pic_node(g, "grp:*", w->others)->peripheries = 2;
+        return "grp:*";
     }
     const char *id = arena_printf(g->a, "grp:%s", d->group.s);
     if (!pic_has_node(g, id)) {
@@ -428,56 +478,58 @@ static const char *neighbour(Views *v, Graph *g, const EnvModel *e,
     return id;
 }
 
+/* An edge to or from a neighbour, counted when the neighbour is a group. */
+static void neighbour_edge(Graph *g, const char *from, const char *to,
+                           bool many)
+{
+    if (many)
+        count_edge(g, from, to, 1);
+    else
+        pic_edge(g, from, to);
+}
+
 /* Services `inside` and every neighbour: dependencies both ways, stores,
  * sources, and the gateway for public routes (labelled). */
 static void neighbourhood(Views *v, Graph *g, const EnvModel *e,
-                          bool (*inside)(const Service *, const void *),
-                          const void *ctx, const char *cluster, int routes)
+                          const int *members, int nmembers, const char *cluster,
+                          int routes)
 {
     Arena *a = g->a;
     bool gateway = false, many;
-    View w = {.inside = inside, .ctx = ctx};
-    count_neighbours(&w, e, a);
-    for (int i = 0; i < e->nservices; i++) {
-        const Service *s = e->services[i];
-        if (!inside(s, ctx))
-            continue;
+    View w;
+    count_neighbours(v, &w, members, nmembers, a);
+    for (int i = 0; i < nmembers; i++) {
+        const Service *s = e->services[members[i]];
         GNode *n =
             service_node(v, g, e, s, cluster,
                          arena_printf(a, "../services/%s.svg", s->name.s));
         if (has_public_route(s)) {
             if (!gateway)
-                edge_node(v, g, e->env->name.s, NULL, false);
+                view_edge_node(v, g, e->env->name.s, NULL, false);
             gateway = true;
             GEdge *ge = pic_edge(g, "edge:gateway", n->id);
             ge->label = route_lines(a, s, routes);
-            ge->red = route_finding(v, e->env->name.s, s, a);
+            ge->red = view_route_finding(v, e->env->name.s, s, a);
         }
         for (int k = 0; k < s->depends_on.n; k++) {
-            const Service *d = env_service(e, s->depends_on.v[k].s);
-            if (!d)
+            int di = view_service_index(e, s->depends_on.v[k].s);
+            if (di < 0)
                 continue;
-            if (inside(d, ctx)) {
+            const Service *d = e->services[di];
+            if (v->mark[di] == w.inside) {
                 pic_edge(g, n->id, arena_printf(a, "svc:%s", d->name.s));
                 continue;
             }
             const char *id = neighbour(v, g, e, &w, d, &many);
-            if (many)
-                count_edge(g, n->id, id, 1);
-            else
-                pic_edge(g, n->id, id);
+            neighbour_edge(g, n->id, id, many);
         }
-        for (int k = 0; k < e->nservices; k++) { /* who calls it */
-            const Service *c = e->services[k];
-            if (inside(c, ctx))
+        int nc;
+        const int *c = callers_of(v, members[i], &nc);
+        for (int k = 0; k < nc; k++) { /* who calls it */
+            if (v->mark[c[k]] == w.inside)
                 continue;
-            if (!calls(c, s))
-                continue;
-            const char *id = neighbour(v, g, e, &w, c, &many);
-            if (many)
-                count_edge(g, id, n->id, 1);
-            else
-                pic_edge(g, id, n->id);
+            const char *id = neighbour(v, g, e, &w, e->services[c[k]], &many);
+            neighbour_edge(g, id, n->id, many);
         }
         for (int k = 0; k < e->nstores; k++) {
             if (!uses_store(s, e->stores[k]->name.s))
@@ -499,32 +551,32 @@ static void neighbourhood(Views *v, Graph *g, const EnvModel *e,
     }
 }
 
-static bool in_group(const Service *s, const void *grp)
-{
-    return streq(s->group.s, grp);
-}
-
-static bool is_service(const Service *s, const void *name)
-{
-    return streq(s->name.s, name);
-}
-
 static void domains(Views *v, const EnvModel *e, Arena *a)
 {
     const char **groups;
     int ngroups = env_groups(e, a, &groups);
+    int *members = arena_alloc(a, ((size_t)e->nservices + 1) * sizeof *members);
     for (int k = 0; k < ngroups; k++) {
         const char *grp = groups[k];
+        int n = 0;
+        for (int i = 0; i < e->nservices; i++)
+            if (streq(e->services[i]->group.s, grp))
+                members[n++] = i;
+        if (n > DOMAIN_SERVICES) {
+            domain_by_team(v, e, grp, members, n, a);
+            continue;
+        }
         Graph g;
         pic_init(&g, a,
                  arena_printf(a, "%s: domain %s (%s)", v->m->platform->name.s,
                               grp, e->env->name.s));
         pic_cluster(&g, "domain", grp, NULL)->fill = "#f7fbff";
         g.clusters[0].style = "rounded,filled";
-        neighbourhood(v, &g, e, in_group, grp, "domain", 4);
-        render(v, &g,
-               arena_printf(a, "%s/diagrams/domains/%s", e->env->name.s, grp),
-               true);
+        neighbourhood(v, &g, e, members, n, "domain", 4);
+        view_render(
+            v, &g,
+            arena_printf(a, "%s/diagrams/domains/%s", e->env->name.s, grp),
+            false);
     }
 }
 
@@ -536,11 +588,11 @@ static void services(Views *v, const EnvModel *e, Arena *a)
         pic_init(&g, a,
                  arena_printf(a, "%s: %s (%s)", v->m->platform->name.s,
                               s->name.s, e->env->name.s));
-        neighbourhood(v, &g, e, is_service, s->name.s, NULL, 50);
-        render(v, &g,
-               arena_printf(a, "%s/diagrams/services/%s", e->env->name.s,
-                            s->name.s),
-               false);
+        neighbourhood(v, &g, e, &i, 1, NULL, 50);
+        view_render(v, &g,
+                    arena_printf(a, "%s/diagrams/services/%s", e->env->name.s,
+                                 s->name.s),
+                    false);
     }
 }
 
@@ -574,8 +626,8 @@ static void overview(Views *v, Arena *a)
                         continue;
                     count++;
                     connectors += m->connector != NULL;
-                    red = red || finding(v, env, "service", m->name.s) ||
-                          route_finding(v, env, m, a);
+                    red = red || view_finding(v, env, "service", m->name.s) ||
+                          view_route_finding(v, env, m, a);
                     for (int r = 0; r < m->routes.n; r++)
                         routes += !((const Route *)m->routes.v[r])->internal.v;
                 }
@@ -605,7 +657,7 @@ static void overview(Views *v, Arena *a)
             }
         }
     }
-    render(v, &g, "diagrams/overview", true);
+    view_render(v, &g, "diagrams/overview", true);
 }
 
 int emit_diagrams(const Model *m, const Diags *highlight, Outputs *o,
@@ -619,6 +671,7 @@ int emit_diagrams(const Model *m, const Diags *highlight, Outputs *o,
     for (int i = 0; i < m->nenvs && !v.failed; i++) {
         Arena a;
         arena_init(&a);
+        view_index_callers(&v, &m->envs[i], &a);
         network(&v, &m->envs[i], &a);
         domains(&v, &m->envs[i], &a);
         services(&v, &m->envs[i], &a);
@@ -627,7 +680,10 @@ int emit_diagrams(const Model *m, const Diags *highlight, Outputs *o,
     if (!v.failed) {
         Arena a;
         arena_init(&a);
-        overview(&v, &a);
+        if (overview_too_large(m, &a))
+            overview_by_size(&v, &a);
+        else
+            overview(&v, &a);
         arena_free(&a);
     }
     pic_renderer_free(v.r);

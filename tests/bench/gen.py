@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""gen.py N DIR [ROUTES] - a synthetic platform of N services, shaped like
-specs/, each with ROUTES routes (default 3).
+"""gen.py N DIR [ROUTES [DOMAIN]] - a synthetic platform of N services,
+shaped like specs/, each with ROUTES routes (default 3), in domains
+(`group:`) of DOMAIN services; without DOMAIN (or 0) every service stays in
+its kind's group, so one domain holds nearly all of them.
 
 Deterministic: the same N always gives the same files.  Each service has
 routes, dependencies, stores, scaling rules, alerts and an override, so the
@@ -9,6 +11,7 @@ import os, sys
 
 n, out = int(sys.argv[1]), sys.argv[2]
 nroutes = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+domain = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 os.makedirs(out + "/services", exist_ok=True)
 teams = [f"team-{i}" for i in range(max(1, n // 20))]
 sources = [f"source-{i}" for i in range(max(1, n // 10))]
@@ -26,6 +29,7 @@ for i in range(n):
     name = f"svc-{i:05d}"
     conn = i < len(sources)
     lines = [f"service: {name}", f"kind: {'connector' if conn else 'api'}", f"team: {teams[i % len(teams)]}",
+             *([f"group: domain-{i // domain:04d}"] if domain else []),
              "runtime:", f"  image: registry.example/{name}:1.{i % 7}.0", "  cpu: 0.5", "  memory: 1Gi",
              "scaling:", "  min: 2", "  max: 10", "  rules:", "    - metric: cpu", "      above: 70", "      below: 30",
              "alerts:", "  - name: spike", "    metric: requests", "    dynamic: medium",
