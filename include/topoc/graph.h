@@ -73,7 +73,7 @@ enum { PIC_COST_FULL = 500, PIC_COST_BOUNDED = 900 };
 int pic_cost(const Graph *g);
 /* Lay g out and render DOT, SVG and (if png) PNG.  Returns -1 with
  * Graphviz's messages in err when the layout reports an error.  Labels are
- * clipped (lines, line length) before they reach Graphviz. */
+ * bounded (bytes, lines) before they reach Graphviz. */
 int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
                Strbuf *png, char *err, size_t errlen, double *seconds);
 

@@ -311,40 +311,6 @@ static void set(void *obj, const char *name, const char *value)
     sb_release(&sb);
 }
 
-/* Labels are clipped before Graphviz sees them: a label's lines are nodes
- * of text that dot sizes and places, and a spec value of 50,000 lines is
- * enough to crash libgvc.  Cuts fall on UTF-8 character boundaries. */
-enum { LABEL_LINES = 60, LABEL_LINE_BYTES = 120 };
-
-static void set_label(void *obj, const char *name, const char *value)
-{
-    if (!value)
-        return;
-    Strbuf sb = STRBUF_INIT;
-    int lines = 1;
-    size_t col = 0;
-    for (const char *p = value; *p; p++) {
-        if (*p == '\n') {
-            if (++lines > LABEL_LINES) {
-                sb_puts(&sb, "\n\xe2\x80\xa6"); /* an ellipsis */
-                break;
-            }
-            col = 0;
-        } else if (col >= LABEL_LINE_BYTES) {
-            if (((unsigned char)*p & 0xc0) == 0x80)
-                continue; /* the rest of a character already cut */
-            if (col++ == LABEL_LINE_BYTES)
-                sb_puts(&sb, "\xe2\x80\xa6");
-            continue;
-        } else if (((unsigned char)*p & 0xc0) != 0x80) {
-            col++;
-        }
-        sb_add(&sb, p, 1);
-    }
-    set(obj, name, sb.buf);
-    sb_release(&sb);
-}
-
 int pic_cost(const Graph *g)
 {
     int cost = g->nnodes + 2 * g->nedges;
@@ -520,7 +486,7 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
     agattr(root, AGEDGE, (char *)"penwidth", (char *)"1");
     const char *packed;
     const char *engine = budget(root, g, &packed);
-    set_label(root, "label",
+    set(root, "label",
               g->note || packed
                   ? arena_printf(g->a, "%s\n(%s%s%s)", g->title ? g->title : "",
                                  g->note ? g->note : "",
@@ -536,7 +502,7 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
         char name[512];
         snprintf(name, sizeof name, "cluster_%s", c->id);
         made[i] = agsubg(parent, name, 1);
-        set_label(made[i], "label", c->label);
+        set(made[i], "label", c->label);
         set(made[i], "style", c->style ? c->style : "rounded");
         set(made[i], "fillcolor", c->fill);
     }
@@ -545,11 +511,11 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
         Agraph_t *in =
             n->cluster ? find_cluster(root, g, n->cluster, made) : root;
         Agnode_t *an = agnode(in, (char *)n->id, 1);
-        set_label(an, "label", n->label);
+        set(an, "label", n->label);
         set(an, "shape", n->shape);
         set(an, "fillcolor", n->fill);
         set(an, "style", n->style);
-        set_label(an, "tooltip", n->tooltip);
+        set(an, "tooltip", n->tooltip);
         set(an, "URL", n->url);
         if (n->peripheries) {
             char p[16];
@@ -575,7 +541,7 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
         if (!a || !b)
             continue;
         Agedge_t *ae = agedge(root, a, b, NULL, 1);
-        set_label(ae, "label", e->label);
+        set(ae, "label", e->label);
         set(ae, "style", e->style);
         if (e->lhead) {
             char name[512];

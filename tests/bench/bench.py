@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
-"""bench.py BUILD - time `topoc check` against a parse-only baseline.
+"""bench.py BUILD - time `topoc check` and `topoc build` against a
+parse-only baseline.
 
 For synthetic platforms of 1,000 and 10,000 services (tests/bench/gen.py),
-each command runs RUNS times; the table shows the fastest wall time and the
-peak resident memory (from wait4's rusage), and the ratio check / parse."""
-import os, re, shutil, subprocess, sys, time
+in domains of 20 and with one domain holding nearly every service: check
+runs RUNS times (fastest wall time), build BUILD_RUNS times (default 1; a
+build past BENCH_TIMEOUT seconds, default 600, is killed and shown so).
+Peak resident memory comes from wait4's rusage; the slowest single view
+from `build --stats`; files and bytes from the output folder.  Every
+figure stands beside the parse-only floor measured in the same run."""
+import os, re, shutil, subprocess, sys, threading, time
 
 build = sys.argv[1]
 root = os.path.dirname(os.path.abspath(__file__))
@@ -25,19 +30,73 @@ def measure(cmd):
         peak = max(peak, ru.ru_maxrss)
     return best, peak / 1024.0
 
-print(f"{'services':>8} {'files':>6} {'MB':>6} | {'parse-only':>10} {'peak':>7} | "
-      f"{'topoc check':>11} {'peak':>7} | {'ratio':>5}")
-for n in (1000, 10000):
-    spec = os.path.join(build, "bench", f"s{n}")
+def measure_once(cmd, timeout):
+    """wall, CPU (user + sys) and peak of one run, or None when it ran
+    past timeout (then it is killed: a cliff, not a figure)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = []
+    reader = threading.Thread(target=lambda: err.append(p.stderr.read().decode()))
+    reader.start()
+    timer = threading.Timer(timeout, p.kill)
+    timer.start()
+    _, status, ru = os.wait4(p.pid, 0)
+    timer.cancel()
+    wall = time.perf_counter() - t0
+    reader.join()
+    if wall >= timeout:
+        return None
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed:\n{err[0][-2000:]}")
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0, err[0]
+
+def tree(path):
+    files = size = 0
+    for d, _, fs in os.walk(path):
+        files += len(fs)
+        size += sum(os.path.getsize(os.path.join(d, f)) for f in fs)
+    return files, size / 1e6
+
+# The scale table: check and build of synthetic platforms of 1,000 and
+# 10,000 services, in domains of 20 and with one domain holding nearly
+# every service, each beside the parse-only floor of the same specs.
+build_runs = int(os.environ.get("BUILD_RUNS", "1"))
+timeout = float(os.environ.get("BENCH_TIMEOUT", "600"))
+print(f"{'services':>8} {'domains':>7} {'MB':>5} | {'parse-only':>10} | {'check':>6} {'x':>5} "
+      f"{'peak':>6} {'x spec':>6} | {'build':>7} {'x':>5} {'cpu':>6} {'slowest view':>12} "
+      f"{'files':>6} {'MB out':>6} {'peak':>6}")
+sizes = [int(x) for x in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
+for n, domain in [(n, d) for n in sizes for d in (20, 0)]:
+    spec = os.path.join(build, "bench", f"s{n}" + (f"d{domain}" if domain else "one"))
     if not os.path.exists(os.path.join(spec, "platform.yaml")):
-        subprocess.run([sys.executable, os.path.join(root, "gen.py"), str(n), spec], check=True)
-    files = 1 + len(os.listdir(os.path.join(spec, "services")))
-    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(spec) for f in fs) / 1e6
+        subprocess.run([sys.executable, os.path.join(root, "gen.py"), str(n), spec, "3", str(domain)],
+                       check=True)
+    _, size = tree(spec)
     pw, pm = measure([os.path.join(build, "parse-only"), spec])
     cw, cm = measure([os.path.join(build, "topoc"), "check", "-q", spec])
-    print(f"{n:>8} {files:>6} {size:>6.1f} | {pw:>9.3f}s {pm:>5.1f}MB | "
-          f"{cw:>10.3f}s {cm:>5.1f}MB | {cw / pw:>4.2f}x", flush=True)
-print(f"(fastest of {runs} runs; peak = max resident set size)")
+    out = os.path.join(build, "bench", "scale-out")
+    best = None
+    for _ in range(build_runs):
+        shutil.rmtree(out, ignore_errors=True)
+        r = measure_once([os.path.join(build, "topoc"), "build", "-q", "--stats", "-o", out, spec], timeout)
+        if r is None:
+            break
+        best = r if best is None or r[0] < best[0] else best
+    shape = f"of {domain}" if domain else "one"
+    row = (f"{n:>8} {shape:>7} {size:>5.1f} | {pw:>9.3f}s | {cw:>5.2f}s {cw / pw:>4.2f}x "
+           f"{cm:>4.0f}MB {cm / size:>5.1f}x | ")
+    if best is None:
+        row += f"> {timeout:.0f} s: killed"
+    else:
+        bw, cpu, bm, err = best
+        views = [float(t) for t in re.findall(r"layout \S+\s+([0-9.]+) s", err)]
+        files, written = tree(out)
+        row += (f"{bw:>6.1f}s {bw / pw:>4.0f}x {cpu:>5.1f}s {max(views, default=0):>11.3f}s "
+                f"{files:>6} {written:>6.0f} {bm:>4.0f}MB")
+    shutil.rmtree(out, ignore_errors=True)
+    print(row, flush=True)
+print(f"(check: fastest of {runs} runs, build: of {build_runs}; x = against parse-only, "
+      f"x spec = peak / spec bytes; cpu = user + sys of the build; peak = max resident set)")
 
 # The routing checks alone, from `topoc check --stats`, at 100,000 routes
 # per environment (10,000 services with 10 routes each).
