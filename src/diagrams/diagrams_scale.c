@@ -555,6 +555,13 @@ static void domain_uses(Views *v, Graph *g, const EnvModel *e,
     }
 }
 
+/* Whether slot k of a domain's flows (teams, then other domains) is the
+ * node for the rest. */
+static bool is_rest(const Parts *teams, const Parts *doms, int base, int k)
+{
+    return k < base ? k >= teams->shown : k - base >= doms->shown;
+}
+
 void domain_by_team(Views *v, const EnvModel *e, const char *grp,
                     const int *members, int n, Arena *a)
 {
@@ -612,9 +619,18 @@ void domain_by_team(Views *v, const EnvModel *e, const char *grp,
     }
     Flows f = {0};
     domain_flows(v, e, &teams, &doms, members, n, &f, a);
-    int all = flows_tally(&f), base = slots(&teams);
-    for (int i = 0; i < f.n && i < COUNTED_EDGES; i++) {
+    flows_tally(&f);
+    int all = 0, drawn = 0, base = slots(&teams);
+    for (int i = 0; i < f.n; i++) {
         const Flow *x = &f.v[i];
+        /* between the groups drawn: a node for the rest would otherwise
+         * take every edge */
+        if (is_rest(&teams, &doms, base, x->from) ||
+            is_rest(&teams, &doms, base, x->to))
+            continue;
+        all++;
+        if (drawn++ >= COUNTED_EDGES)
+            continue;
         const char *from = x->from < base
                                ? part_id(&g, &teams, x->from, "team")
                                : part_id(&g, &doms, x->from - base, "dom");
@@ -626,7 +642,7 @@ void domain_by_team(Views *v, const EnvModel *e, const char *grp,
     g.note = arena_printf(
         a,
         "aggregated: %d services drawn as %d teams%s;\n%s%d call counts "
-        "between teams and domains",
+        "between the teams and domains drawn",
         n, teams.n,
         teams.restkeys
             ? arena_printf(a, ", the %d smallest in one node", teams.restkeys)
