@@ -176,6 +176,11 @@ if cc "$ROOT/tests/hostile/dot_count.c" -o "$H/dot_count" $(pkg-config --cflags 
     if grep -rqF '::error::forged' "$H/corpus-out/docs/index.html" "$H/corpus-out/production/gateway/azure/edge.json"; then
         ok "hostile corpus-reaches-the-outputs"; else bad "hostile corpus-reaches-the-outputs"; fi
     if declare -F gateway_e2e >/dev/null; then gateway_e2e corpus "$H/corpus-out" production; fi
+    if [ -f "${GW:-}/gateway.pem" ]; then # made by tests/gateway.sh
+        sed "s|crt-base /etc/haproxy/certs|crt-base $GW|" "$H/corpus-out/production/gateway/haproxy/haproxy.cfg" >"$H/haproxy.cfg"
+        if haproxy -c -f "$H/haproxy.cfg" >"$H/haproxy.out" 2>&1; then ok "hostile corpus haproxy -c"
+        else bad "hostile corpus haproxy -c" "$(grep -v 'could not resolve' "$H/haproxy.out" | head -5)"; fi
+    fi
 else
     bad "hostile corpus-builds" "$(head -5 "$H/err" "$H/cc.err")"
 fi

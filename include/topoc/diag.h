@@ -111,5 +111,9 @@ void diag_suppress(Diags *ds, Diag *d, const char *justification);
 /* Sort by file, line, column, order of recording. */
 void diags_sort(Diags *ds);
 void diags_print_text(const Diags *ds, FILE *f, bool color);
+/* A file name as messages show it: control bytes and bytes that are not
+ * UTF-8 as \xHH, and "./" before a leading ':' so that no line of ours
+ * starts with "::" (a GitHub workflow command when CI prints stderr). */
+void diag_quote_path(Strbuf *sb, const char *path);
 
 #endif

@@ -407,22 +407,27 @@ static void print_snippet(FILE *f, const Loc *loc, const Style *st)
     fprintf(f, "%s\n", st->off);
 }
 
-/* A file name as the shell shows it, control bytes escaped; one that
- * starts with ':' gets "./" so that no line of ours starts with "::" (a
- * GitHub workflow command when CI prints stderr). */
-static void print_path(FILE *f, const char *path)
+void diag_quote_path(Strbuf *sb, const char *path)
 {
     if (path[0] == ':')
-        fputs("./", f);
+        sb_puts(sb, "./");
     for (const unsigned char *p = (const unsigned char *)path; *p;) {
         bool control;
         size_t n = char_at(p, &control);
         for (size_t i = 0; i < n; i++, p++)
             if (control)
-                fprintf(f, "\\x%02x", *p);
+                sb_printf(sb, "\\x%02x", *p);
             else
-                fputc(*p, f);
+                sb_putc(sb, (char)*p);
     }
+}
+
+static void print_path(FILE *f, const char *path)
+{
+    Strbuf sb = STRBUF_INIT;
+    diag_quote_path(&sb, path);
+    fputs(sb.buf, f);
+    sb_release(&sb);
 }
 
 static void print_where(FILE *f, const Loc *loc, const Style *st)

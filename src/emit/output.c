@@ -52,7 +52,10 @@ void out_free(Outputs *o)
 
 int out_io_error(const char *path, int err)
 {
-    fprintf(stderr, "topoc: error: %s: %s\n", path, strerror(err));
+    Strbuf sb = STRBUF_INIT;
+    diag_quote_path(&sb, path);
+    fprintf(stderr, "topoc: error: %s: %s\n", sb.buf, strerror(err));
+    sb_release(&sb);
     return -1;
 }
 

@@ -11,6 +11,8 @@
 
 #include "output_owner.h"
 #include "topoc/arena.h"
+#include "topoc/diag.h"
+#include "topoc/util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -104,14 +106,32 @@ static bool listed_dir(const OutList *l, const char *rel)
 
 typedef struct Walk {
     const OutList *owned;
-    Strbuf why;  /* the first foreign entries, for the message */
+    char **foreign; /* "name: why", sorted for the message */
     int nforeign;
 } Walk;
 
 static void foreign(Walk *w, const char *rel, const char *what)
 {
-    if (w->nforeign++ < 5)
-        sb_printf(&w->why, "\n  %s: %s", rel, what);
+    Strbuf sb = STRBUF_INIT;
+    diag_quote_path(&sb, rel); /* names in the folder are anyone's */
+    sb_printf(&sb, ": %s", what);
+    w->foreign = xrealloc(w->foreign,
+                          (size_t)(w->nforeign + 1) * sizeof *w->foreign);
+    w->foreign[w->nforeign++] = sb_detach(&sb, NULL);
+}
+
+/* The first few, in a stable order (readdir's is not). */
+static void foreign_list(Walk *w, Strbuf *why)
+{
+    sort_strings((const char **)w->foreign, w->nforeign);
+    for (int i = 0; i < w->nforeign; i++) {
+        if (i < 5)
+            sb_printf(why, "\n  %s", w->foreign[i]);
+        free(w->foreign[i]);
+    }
+    if (w->nforeign > 5)
+        sb_printf(why, "\n  ... and %d more", w->nforeign - 5);
+    free(w->foreign);
 }
 
 /* Compare the folder's entries (rel is a path under it) with the list. */
@@ -171,21 +191,24 @@ int out_check_owned(const char *dir, OutList *owned, char **text)
     if (*text)
         manifest_parse(*text, owned);
     qsort(owned->v, (size_t)owned->n, sizeof *owned->v, cmp_str);
-    Walk w = {owned, STRBUF_INIT, 0};
+    Walk w = {owned, NULL, 0};
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int rc = dfd < 0 ? -1 : walk_dir(&w, dfd, "");
+    Strbuf why = STRBUF_INIT;
+    bool refused = w.nforeign > 0;
+    foreign_list(&w, &why);
     if (rc != 0)
         out_io_error(dir, errno);
-    else if (w.nforeign) {
+    else if (refused) {
         fprintf(stderr,
                 "topoc: error: %s: refusing to replace an output folder "
-                "that holds what topoc did not write:%s%s\n"
+                "that holds what topoc did not write:%s\n"
                 "help: topoc replaces its output folder whole; move these "
                 "away, or choose an empty or new folder with -o\n",
-                dir, w.why.buf, w.nforeign > 5 ? "\n  ..." : "");
+                dir, why.buf);
         rc = -1;
     }
-    sb_release(&w.why);
+    sb_release(&why);
     return rc;
 }
 

@@ -29,7 +29,10 @@ typedef struct Walk {
 
 static int io_error(const char *path, const char *what)
 {
-    fprintf(stderr, "topoc: error: %s: %s\n", path, what);
+    Strbuf sb = STRBUF_INIT;
+    diag_quote_path(&sb, path);
+    fprintf(stderr, "topoc: error: %s: %s\n", sb.buf, what);
+    sb_release(&sb);
     return -1;
 }
 
