@@ -59,18 +59,20 @@ if [ ! -e "$H/.own.topoc-$dead" ] && [ -d "$H/.own.topoc-999999999x" ]; then
 
 # -- SIGKILL at every rename of a build (before and after it), and at
 #    random moments: the folder holds the old tree or the new one --
+# under make check the sanitizer runtime must come first in LD_PRELOAD
+PRE=$(ldd "$TOPOC" 2>/dev/null | awk '/libasan|libubsan/ { printf "%s ", $3 }')
 if cc -shared -fPIC -O1 "$ROOT/tests/fault/kill_at_rename.c" -o "$H/kar.so" -ldl 2>"$H/cc.err"; then
     "$TOPOC" build "$TUT" -o "$H/old" -q 2>/dev/null
     "$TOPOC" build "$H/noint" -o "$H/new" -q 2>/dev/null
     old=$(tree_sum "$H/old") new=$(tree_sum "$H/new")
     rm -rf "$H/k" && cp -a "$H/old" "$H/k"
-    FAULT_COUNT=$H/count LD_PRELOAD=$H/kar.so "$TOPOC" build "$H/noint" -o "$H/k" -q 2>/dev/null
+    FAULT_COUNT=$H/count LD_PRELOAD="$PRE$H/kar.so" "$TOPOC" build "$H/noint" -o "$H/k" -q 2>/dev/null
     renames=$(cat "$H/count" 2>/dev/null || echo 0)
     fails="" tries=0
     for n in $(seq 1 "$renames"); do
         for when in before after; do
             rm -rf "$H/k" && cp -a "$H/old" "$H/k"
-            FAULT_RENAME=$n FAULT_WHEN=$when LD_PRELOAD=$H/kar.so \
+            FAULT_RENAME=$n FAULT_WHEN=$when LD_PRELOAD="$PRE$H/kar.so" \
                 bash -c '"$0" build "$1" -o "$2" -q 2>/dev/null' "$TOPOC" "$H/noint" "$H/k" 2>/dev/null
             st=$? tries=$((tries + 1))
             now=$(tree_sum "$H/k")

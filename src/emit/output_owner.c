@@ -91,7 +91,8 @@ static int cmp_str(const void *a, const void *b)
 
 static bool listed(const OutList *l, const char *rel)
 {
-    return bsearch(&rel, l->v, (size_t)l->n, sizeof *l->v, cmp_str) != NULL;
+    return l->n > 0 &&
+           bsearch(&rel, l->v, (size_t)l->n, sizeof *l->v, cmp_str) != NULL;
 }
 
 /* Is rel a folder above some listed file? */
@@ -190,7 +191,8 @@ int out_check_owned(const char *dir, OutList *owned, char **text)
     free(mpath);
     if (*text)
         manifest_parse(*text, owned);
-    qsort(owned->v, (size_t)owned->n, sizeof *owned->v, cmp_str);
+    if (owned->n > 1) /* v is NULL without a manifest */
+        qsort(owned->v, (size_t)owned->n, sizeof *owned->v, cmp_str);
     Walk w = {owned, NULL, 0};
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int rc = dfd < 0 ? -1 : walk_dir(&w, dfd, "");
