@@ -60,8 +60,12 @@ GATEWAY_SRC := src/gateway/gateway_routes.c src/gateway/gateway_nginx.c \
              src/gateway/gateway_azure.c src/gateway/gateway_apim.c \
              src/gateway/gateway_templates.c src/gateway/gateway_limits.c \
              src/gateway/gateway_cors.c src/gateway/gateway_nginx_cors.c
-MANIFESTS_SRC := src/manifests/manifests_appservice.c \
-             src/manifests/manifests_kubernetes.c
+MANIFESTS_SRC := src/manifests/manifests_azure.c \
+             src/manifests/manifests_environment.c \
+             src/manifests/manifests_stores.c \
+             src/manifests/manifests_appservice.c \
+             src/manifests/manifests_kubernetes.c \
+             src/manifests/manifests_kube_access.c
 DIAGRAMS_SRC := src/diagrams/diagrams_views.c src/diagrams/diagrams_scale.c \
              src/diagrams/diagrams_render.c \
              src/diagrams/diagrams_docs.c

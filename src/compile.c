@@ -66,7 +66,7 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
     emit_nginx(c->model, &c->outputs);
     emit_azure(c->model, &c->diags, &c->outputs);
     /* the manifests: App Service, Kubernetes */
-    emit_appservice(c->model, &c->outputs);
+    emit_appservice(c->model, &c->diags, &c->outputs);
     emit_kubernetes(c->model, &c->outputs);
     /* the pictures and the docs */
     if (draw(c, NULL, opt) != 0)
@@ -74,6 +74,8 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
     /* the gateway's template targets (HAProxy, the user's own) */
     if (emit_templates(c->model, templates, &c->outputs) != 0)
         return COMPILE_IO;
+    if (c->diags.nerrors > 0) /* an output refused what the spec asks */
+        return COMPILE_ERRORS;
     if (out_commit(&c->outputs, out_dir, 0) != 0)
         return COMPILE_IO;
     return COMPILE_OK;

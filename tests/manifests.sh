@@ -8,21 +8,21 @@ mkdir -p "$MF"
 start=$(date +%s)
 for env in integration production; do
     A="$MF/out/$env/manifests/azure"
-    if out=$(/usr/bin/python3 "$ROOT/tests/azure/arm_validate.py" "$ROOT/../shared/data/arm" "$A/environment.json" "$A"/services/*.json); then
-        ok "manifests azure-arm-schemas $env ($(echo "$out" | grep -c '^ok') resources)"
+    if out=$(/usr/bin/python3 "$ROOT/tests/azure/arm_validate.py" "$ROOT/../shared/data/arm" "$MF/out/$env/main.json" "$A/environment.json" "$A"/services/*.json); then
+        ok "manifests azure-arm-schemas $env ($(echo "$out" | grep -c '^ok') resources valid, $(echo "$out" | grep -c '^skip') of types with no schema in the reference set)"
     else
         bad "manifests azure-arm-schemas $env" "$(echo "$out" | grep FAIL | head -5)"
     fi
     K="$MF/out/$env/manifests/kubernetes"
     if out=$(/usr/bin/python3 "$ROOT/tests/manifests/k8s_validate.py" "$ROOT/../shared/data/k8s/v1.32.2-standalone-strict" "$K/namespace.yaml" "$K"/services/*.yaml); then
-        ok "manifests kubernetes-schemas $env ($(echo "$out" | grep -c '^ok') documents)"
+        ok "manifests kubernetes-schemas $env ($(echo "$out" | grep -c '^ok') documents valid, $(echo "$out" | grep -c '^skip') CRDs with no schema in the reference set)"
     else
         bad "manifests kubernetes-schemas $env" "$(echo "$out" | grep FAIL | head -5)"
     fi
 done
 echo "manifests: schema validation took $(( $(date +%s) - start )) s"
-/usr/bin/python3 "$ROOT/tests/manifests/keys.py" "$MF"/out/*/manifests/azure/environment.json \
-    "$MF"/out/*/manifests/azure/services/*.json >"$MF/keys.txt"
+/usr/bin/python3 "$ROOT/tests/manifests/keys.py" "$MF"/out/*/main.json "$MF"/out/*/main.parameters.json \
+    "$MF"/out/*/manifests/azure/environment.json "$MF"/out/*/manifests/azure/services/*.json >"$MF/keys.txt"
 if extra=$(comm -23 "$MF/keys.txt" "$ROOT/tests/manifests/azure-keys.txt") && [ -z "$extra" ]; then
     ok "manifests azure-keys-in-closed-list"; else bad "manifests azure-keys-in-closed-list" "not in tests/manifests/azure-keys.txt: $extra"; fi
 
@@ -48,7 +48,7 @@ for env, em in model["environments"].items():
     # policy reaches into another namespace
     for (kind, name), d in docs.items():
         if kind == "NetworkPolicy":
-            for rule in d["spec"]["ingress"]:
+            for rule in d["spec"].get("ingress", []):
                 assert all("namespaceSelector" not in p for p in rule["from"]), name
     for caller, s in svcs.items():
         for callee in s["depends-on"]:
@@ -74,11 +74,58 @@ for env, em in model["environments"].items():
         alerts = [x for x in azure[name]["resources"] if x["type"] == "Microsoft.Insights/metricAlerts"]
         assert len(alerts) == len(s["alerts"]), name
         for a in alerts:  # to the owning team's action group
-            assert f"ag-{env}-" in a["properties"]["actions"][0]["actionGroupId"]
+            assert a["properties"]["actions"][0]["actionGroupId"] in \
+                [f"[parameters('actionGroups')['{x['notify']}']]" for x in s["alerts"]], a
     int_min = model["environments"]["integration"]["services"]["companies"]["scaling"]["min"]
     assert int_min == 1 and docs  # the example's override reached the manifests
 PY
 then ok "manifests consistent-with-routes-and-model"; else bad "manifests consistent-with-routes-and-model"; fi
+
+# the deployment of each environment works as a whole: integrity.py reads
+# it as Resource Manager would (tests/manifests/integrity.py says what it
+# asserts), and mutate.py breaks each assertion once to see it fail
+for env in integration production; do
+    if out=$(/usr/bin/python3 "$ROOT/tests/manifests/integrity.py" "$MF/out" "$env"); then
+        ok "manifests azure-integrity $env ($(echo "$out" | tail -1))"
+    else bad "manifests azure-integrity $env" "$(echo "$out" | head -10)"; fi
+done
+if out=$(/usr/bin/python3 "$ROOT/tests/manifests/mutate.py" "$MF/out" production); then
+    ok "manifests integrity-assertions-each-fail-on-a-mutation ($(echo "$out" | grep -c '^ok') mutations)"
+else bad "manifests integrity-assertions-each-fail-on-a-mutation" "$(echo "$out" | grep -v '^ok' | head -10)"; fi
+# Kubernetes: references, selectors, the dependency graph both ways
+for env in integration production; do
+    if out=$(/usr/bin/python3 "$ROOT/tests/manifests/k8s_integrity.py" "$MF/out" "$env"); then
+        ok "manifests kubernetes-integrity $env ($(echo "$out" | tail -1))"
+    else bad "manifests kubernetes-integrity $env" "$(echo "$out" | head -10)"; fi
+done
+for m in $(/usr/bin/python3 "$ROOT/tests/manifests/k8s_integrity.py" "$MF/out" production --mutations); do
+    out=$(/usr/bin/python3 "$ROOT/tests/manifests/k8s_integrity.py" "$MF/out" production --mutate "${m%%:*}")
+    if echo "$out" | grep -q "^FAIL ${m#*:}:"; then ok "manifests kubernetes-integrity fails on mutation ${m%%:*}"
+    else bad "manifests kubernetes-integrity fails on mutation ${m%%:*}" "$out"; fi
+done
+# the synthetic platform of make bench (every service uses a SQL store)
+python3 "$ROOT/tests/bench/gen.py" 60 "$MF/bench" >/dev/null
+if "$TOPOC" build "$MF/bench" -o "$MF/bench-out" -q 2>/dev/null; then
+    for env in integration production; do
+        if out=$(/usr/bin/python3 "$ROOT/tests/manifests/integrity.py" "$MF/bench-out" "$env") &&
+           out=$(/usr/bin/python3 "$ROOT/tests/manifests/k8s_integrity.py" "$MF/bench-out" "$env"); then
+            ok "manifests azure-and-kubernetes-integrity bench-60 $env"
+        else bad "manifests azure-integrity bench-60 $env" "$(echo "$out" | head -10)"; fi
+    done
+else bad "manifests azure-integrity bench-60" "the synthetic platform does not build"; fi
+
+# adding a service changes only its own files and its entry in main.json
+mkdir -p "$MF/added"
+cp -r "$ROOT/specs/." "$MF/added/"
+sed -e 's/^service: accounting-mapper$/service: added-worker/' -e '/^depends-on:/,/^[a-z]/{/^depends-on:/d;/^  - /d}' \
+    "$ROOT/specs/services/accounting-mapper.yaml" >"$MF/added/services/added-worker.yaml"
+"$TOPOC" build "$MF/added" -o "$MF/out3" -q 2>/dev/null
+changed=$(diff -rq "$MF/out" "$MF/out3" | sed -e "s|$MF/out3\?/||g" -e 's/^Only in \([^:]*\): /\1\//' | awk '{print ($1=="Files") ? $2 : $0}' | sort)
+others=$(echo "$changed" | grep -v -e '^model.json$' -e '^[a-z]*/main.json$' -e '/services/added-worker\.[a-z]*$' \
+    -e '^docs/' -e '^diagrams/' -e '^[a-z]*/diagrams/')
+if [ -z "$others" ] && echo "$changed" | grep -q '^production/manifests/azure/services/added-worker.json$'; then
+    ok "manifests adding-a-service-touches-only-its-files"
+else bad "manifests adding-a-service-touches-only-its-files" "$others"; fi
 
 # changing one service's scaling changes only that service's files
 mkdir -p "$MF/changed"

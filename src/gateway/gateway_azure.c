@@ -646,6 +646,14 @@ static void emit_env(const Model *m, const EnvModel *env, Diags *ds,
         jv_set(params, pn, arm_parameter("securestring", "Client CA, base64"));
     }
     JsonVal *root = arm_template(params, resources);
+    /* what the top-level deployment (ENV/main.json) wires to monitoring */
+    JsonVal *outs = jv_obj(), *agw = jv_obj();
+    jv_set(agw, "type", jv_str("string"));
+    jv_set(agw, "value", arm_code(arm_id(&a, "Microsoft.Network/"
+                                             "applicationGateways",
+                                         z.agw, NULL)));
+    jv_set(outs, "applicationGatewayId", agw);
+    jv_set(root, "outputs", outs);
     Strbuf sb = STRBUF_INIT;
     arm_write(root, &sb);
     jv_free(root);

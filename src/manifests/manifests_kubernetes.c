@@ -1,15 +1,23 @@
 /* manifests_kubernetes.c - where the platform grows: ENV/manifests/kubernetes/.
  *
- *   namespace.yaml          the environment's namespace, and a NetworkPolicy
- *                           that denies all ingress by default
- *   services/SERVICE.yaml   Deployment, Service, HorizontalPodAutoscaler
+ *   namespace.yaml          the environment's namespace, and NetworkPolicies
+ *                           that deny all ingress and all egress but DNS
+ *   services/SERVICE.yaml   ServiceAccount (workload identity), the
+ *                           SecretProviderClass that mounts its Key Vault
+ *                           secrets (Secrets Store CSI driver, synced to a
+ *                           Secret its env reads), a ConfigMap locating its
+ *                           stores, Deployment, Service, HPA
  *                           (autoscaling/v2), PodDisruptionBudget (in
- *                           production), and the NetworkPolicy that lets in
- *                           only the gateway (for public routes) and the
- *                           services that depend on this one
+ *                           production), and two NetworkPolicies: ingress
+ *                           from the gateway (public routes) and from the
+ *                           services that depend on it; egress to what it
+ *                           depends on, to the private endpoints of its
+ *                           stores, and to the internet only for a connector
  *
  * Policies select pods only, never namespaces, so nothing crosses from
- * another environment's namespace.  Written from JSON trees as YAML with
+ * another environment's namespace.  Installation values (the tenant, each
+ * service's identity client id) are ${VARIABLES} for envsubst; README
+ * says how to apply.  Written from JSON trees as YAML with
  * every string quoted (json.c), in sorted key order: deterministic, and one
  * file per service.
  */
@@ -17,19 +25,14 @@
 #include "topoc/json.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"
+#include "manifests_kube.h"
 
 #include <stdio.h>
 #include <string.h>
 
-typedef struct Kube {
-    const Model *m;
-    const EnvModel *env;
-    Arena *a;
-    const char *ns;
-} Kube;
 
 
-static JsonVal *labels(Kube *k, const Service *s)
+JsonVal *kube_labels(Kube *k, const Service *s)
 {
     JsonVal *l = jv_obj();
     jv_set(l, "app.kubernetes.io/name", jv_str(s->name.s));
@@ -40,15 +43,15 @@ static JsonVal *labels(Kube *k, const Service *s)
     return l;
 }
 
-static JsonVal *selector(const char *name)
+JsonVal *kube_selector(const char *name)
 {
     JsonVal *l = jv_obj();
     jv_set(l, "app.kubernetes.io/name", jv_str(name));
     return l;
 }
 
-static JsonVal *doc(Kube *k, const char *api, const char *kind,
-                    const char *name, JsonVal *lbl)
+JsonVal *kube_doc(Kube *k, const char *api, const char *kind,
+                  const char *name, JsonVal *lbl)
 {
     JsonVal *d = jv_obj(), *meta = jv_obj();
     jv_set(d, "apiVersion", jv_str(api));
@@ -117,14 +120,29 @@ static JsonVal *deployment(Kube *k, const Service *s)
     for (int i = 0; i < s->secrets.n; i++) { /* from the Key Vault sync */
         const Secret *sec = s->secrets.v[i];
         JsonVal *e = jv_obj(), *from = jv_obj(), *ref = jv_obj();
-        jv_set(ref, "name", jv_str("key-vault"));
-        jv_set(ref, "key", jv_str(sec->key_vault_secret.s));
+        jv_set(ref, "name", jv_str(arena_printf(k->a, "%s-secrets", s->name.s)));
+        jv_set(ref, "key", jv_str(sec->name.s));
         jv_set(from, "secretKeyRef", ref);
         jv_set(e, "name", jv_str(sec->name.s));
         jv_set(e, "valueFrom", from);
         jv_push(env, e);
     }
     jv_set(c, "env", env);
+    if (s->stores.n) { /* where its stores are */
+        JsonVal *ef = jv_arr(), *src = jv_obj(), *cm = jv_obj();
+        jv_set(cm, "name", jv_str(arena_printf(k->a, "%s-stores", s->name.s)));
+        jv_set(src, "configMapRef", cm);
+        jv_push(ef, src);
+        jv_set(c, "envFrom", ef);
+    }
+    if (s->secrets.n) {
+        JsonVal *mounts = jv_arr(), *m = jv_obj();
+        jv_set(m, "name", jv_str("key-vault"));
+        jv_set(m, "mountPath", jv_str("/mnt/secrets-store"));
+        jv_set(m, "readOnly", jv_bool(true));
+        jv_push(mounts, m);
+        jv_set(c, "volumeMounts", mounts);
+    }
     JsonVal *sc = jv_obj();
     jv_set(sc, "runAsNonRoot", jv_bool(true));
     jv_set(sc, "allowPrivilegeEscalation", jv_bool(false));
@@ -135,10 +153,25 @@ static JsonVal *deployment(Kube *k, const Service *s)
             *strategy = jv_obj(), *ru = jv_obj();
     jv_push(containers, c);
     jv_set(pspec, "containers", containers);
-    jv_set(tmeta, "labels", labels(k, s));
+    jv_set(pspec, "serviceAccountName", jv_str(s->name.s));
+    if (s->secrets.n) { /* the CSI driver mounts (and syncs) the secrets */
+        JsonVal *vols = jv_arr(), *v = jv_obj(), *csi = jv_obj(), *va = jv_obj();
+        jv_set(va, "secretProviderClass",
+               jv_str(arena_printf(k->a, "%s-key-vault", s->name.s)));
+        jv_set(csi, "driver", jv_str("secrets-store.csi.k8s.io"));
+        jv_set(csi, "readOnly", jv_bool(true));
+        jv_set(csi, "volumeAttributes", va);
+        jv_set(v, "name", jv_str("key-vault"));
+        jv_set(v, "csi", csi);
+        jv_push(vols, v);
+        jv_set(pspec, "volumes", vols);
+    }
+    JsonVal *plabels = kube_labels(k, s);
+    jv_set(plabels, "azure.workload.identity/use", jv_str("true"));
+    jv_set(tmeta, "labels", plabels);
     jv_set(tmpl, "metadata", tmeta);
     jv_set(tmpl, "spec", pspec);
-    jv_set(sel, "matchLabels", selector(s->name.s));
+    jv_set(sel, "matchLabels", kube_selector(s->name.s));
     jv_set(spec, "selector", sel);
     if (!autoscaled(s)) /* an autoscaler owns replicas otherwise */
         jv_set(spec, "replicas", jv_int(s->scaling->min.v));
@@ -148,7 +181,7 @@ static JsonVal *deployment(Kube *k, const Service *s)
     jv_set(strategy, "rollingUpdate", ru);
     jv_set(spec, "strategy", strategy);
     jv_set(spec, "template", tmpl);
-    JsonVal *d = doc(k, "apps/v1", "Deployment", s->name.s, labels(k, s));
+    JsonVal *d = kube_doc(k, "apps/v1", "Deployment", s->name.s, kube_labels(k, s));
     jv_set(d, "spec", spec);
     return d;
 }
@@ -161,9 +194,9 @@ static JsonVal *service(Kube *k, const Service *s)
     jv_set(p, "targetPort", jv_str("http"));
     jv_push(ports, p);
     jv_set(spec, "type", jv_str("ClusterIP"));
-    jv_set(spec, "selector", selector(s->name.s));
+    jv_set(spec, "selector", kube_selector(s->name.s));
     jv_set(spec, "ports", ports);
-    JsonVal *d = doc(k, "v1", "Service", s->name.s, labels(k, s));
+    JsonVal *d = kube_doc(k, "v1", "Service", s->name.s, kube_labels(k, s));
     jv_set(d, "spec", spec);
     return d;
 }
@@ -215,8 +248,8 @@ static JsonVal *autoscaler(Kube *k, const Service *s)
     jv_set(down, "stabilizationWindowSeconds", jv_int(cooldown));
     jv_set(behavior, "scaleDown", down);
     jv_set(spec, "behavior", behavior);
-    JsonVal *d = doc(k, "autoscaling/v2", "HorizontalPodAutoscaler",
-                     s->name.s, labels(k, s));
+    JsonVal *d = kube_doc(k, "autoscaling/v2", "HorizontalPodAutoscaler",
+                     s->name.s, kube_labels(k, s));
     jv_set(d, "spec", spec);
     return d;
 }
@@ -224,11 +257,11 @@ static JsonVal *autoscaler(Kube *k, const Service *s)
 static JsonVal *disruption_budget(Kube *k, const Service *s)
 {
     JsonVal *spec = jv_obj(), *sel = jv_obj();
-    jv_set(sel, "matchLabels", selector(s->name.s));
+    jv_set(sel, "matchLabels", kube_selector(s->name.s));
     jv_set(spec, "selector", sel);
     jv_set(spec, "maxUnavailable", jv_int(1));
-    JsonVal *d = doc(k, "policy/v1", "PodDisruptionBudget", s->name.s,
-                     labels(k, s));
+    JsonVal *d = kube_doc(k, "policy/v1", "PodDisruptionBudget", s->name.s,
+                     kube_labels(k, s));
     jv_set(d, "spec", spec);
     return d;
 }
@@ -251,14 +284,14 @@ static JsonVal *network_policy(Kube *k, const Service *s)
             if (!streq(d->depends_on.v[j].s, s->name.s))
                 continue;
             JsonVal *peer = jv_obj(), *ps = jv_obj();
-            jv_set(ps, "matchLabels", selector(d->name.s));
+            jv_set(ps, "matchLabels", kube_selector(d->name.s));
             jv_set(peer, "podSelector", ps);
             jv_push(from, peer);
         }
     }
     JsonVal *spec = jv_obj(), *sel = jv_obj(), *types = jv_arr(),
             *ingress = jv_arr();
-    jv_set(sel, "matchLabels", selector(s->name.s));
+    jv_set(sel, "matchLabels", kube_selector(s->name.s));
     jv_set(spec, "podSelector", sel);
     jv_push(types, jv_str("Ingress"));
     jv_set(spec, "policyTypes", types);
@@ -274,9 +307,9 @@ static JsonVal *network_policy(Kube *k, const Service *s)
         jv_free(from);
     }
     jv_set(spec, "ingress", ingress);
-    JsonVal *d = doc(k, "networking.k8s.io/v1", "NetworkPolicy",
+    JsonVal *d = kube_doc(k, "networking.k8s.io/v1", "NetworkPolicy",
                      arena_printf(k->a, "%s-ingress", s->name.s),
-                     labels(k, s));
+                     kube_labels(k, s));
     jv_set(d, "spec", spec);
     return d;
 }
@@ -292,9 +325,9 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
     JsonVal *nl = jv_obj();
     jv_set(nl, "topoc.io/platform", jv_str(m->platform->name.s));
     jv_set(nl, "topoc.io/environment", jv_str(env->env->name.s));
-    add_doc(&sb, doc(&k, "v1", "Namespace", ns, nl));
+    add_doc(&sb, kube_doc(&k, "v1", "Namespace", ns, nl));
     k.ns = ns;
-    JsonVal *deny = doc(&k, "networking.k8s.io/v1", "NetworkPolicy",
+    JsonVal *deny = kube_doc(&k, "networking.k8s.io/v1", "NetworkPolicy",
                         "default-deny-ingress", NULL);
     JsonVal *spec = jv_obj(), *types = jv_arr();
     jv_set(spec, "podSelector", jv_obj());
@@ -302,11 +335,17 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
     jv_set(spec, "policyTypes", types);
     jv_set(deny, "spec", spec);
     add_doc(&sb, deny);
+    add_doc(&sb, kube_default_deny_egress(&k));
     out_add(o, arena_printf(&a, "%s/manifests/kubernetes/namespace.yaml",
                             env->env->name.s),
             &sb);
     for (int i = 0; i < env->nservices; i++) {
         const Service *s = env->services[i];
+        add_doc(&sb, kube_service_account(&k, s));
+        if (s->secrets.n)
+            add_doc(&sb, kube_secret_provider(&k, s, mf_vault_name(&a, m, env)));
+        if (s->stores.n)
+            add_doc(&sb, kube_stores_config(&k, s));
         add_doc(&sb, deployment(&k, s));
         add_doc(&sb, service(&k, s));
         if (autoscaled(s))
@@ -314,6 +353,7 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
         if (streq(env->env->name.s, "production") && s->scaling->min.v >= 2)
             add_doc(&sb, disruption_budget(&k, s));
         add_doc(&sb, network_policy(&k, s));
+        add_doc(&sb, kube_egress_policy(&k, s));
         out_add(o,
                 arena_printf(&a, "%s/manifests/kubernetes/services/%s.yaml",
                              env->env->name.s, s->name.s),

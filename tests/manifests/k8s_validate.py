@@ -14,6 +14,11 @@ for path in sys.argv[2:]:
         name = f"{d['kind'].lower()}-{group.split('.')[0] + '-' if group else ''}{version}.json"
         schema_file = os.path.join(root, name)
         where = f"{os.path.relpath(path)} {d['kind']} {d['metadata']['name']}"
+        if d["kind"] == "SecretProviderClass" and not os.path.exists(schema_file):
+            # a CRD of the Secrets Store CSI driver: no official schema in
+            # the reference set; k8s_integrity.py checks what it refers to
+            print(f"skip {where}: a CRD with no schema in the reference set")
+            continue
         if not os.path.exists(schema_file):
             print(f"FAIL {where}: no schema {name}")
             failed += 1

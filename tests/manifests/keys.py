@@ -8,9 +8,17 @@ def walk(v, path):
     if isinstance(v, dict):
         for k, x in v.items():
             # user-named maps: their keys are data, not Azure's vocabulary
+            # (tags, parameters, identities, app settings, output values)
             if path and path[-1] in ("tags", "parameters", "userAssignedIdentities"):
                 continue
+            if path and path[-1] == "properties" and path[-2:-1] == ["@appsettings"]:
+                continue
+            if "outputs" in path and "value" in path:
+                continue
             keys.add(k)
+            if k == "properties" and v.get("type") == "Microsoft.Web/sites/config":
+                walk(x, path + ["@appsettings", k])
+                continue
             walk(x, path + [k])
     elif isinstance(v, list):
         for x in v:

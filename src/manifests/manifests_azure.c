@@ -1,0 +1,471 @@
+/* manifests_azure.c - one Azure deployment per environment.
+ *
+ *   ENV/main.json             the top-level template: a linked deployment
+ *                             (templateLink.relativePath) for the
+ *                             environment, the edge and each service, in
+ *                             dependency order, each fed from the
+ *                             environment's outputs
+ *   ENV/main.parameters.json  what an operator supplies (Entra admin group,
+ *                             certificate name, client CAs...)
+ *   ENV/deploy.sh             the one command: packs main.json and its
+ *                             linked files into a template spec and deploys
+ *                             it to a resource group
+ *
+ * The linked templates (manifests/azure/environment.json, services/NAME.json,
+ * gateway/azure/edge.json) never guess another template's names: what one
+ * needs from another arrives as a parameter.  Names are derived here, once.
+ * Also the shapes every template shares: tags, role assignments,
+ * diagnostic settings.
+ */
+#include "manifests_azure.h"
+#include "topoc/regions.h"
+#include "topoc/routing.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+JsonVal *mf_location(void) { return arm_code("[parameters('location')]"); }
+const char *mf_platform(const Mf *f) { return f->m->platform->name.s; }
+const char *mf_env(const Mf *f) { return f->env->env->name.s; }
+
+static const char *nm(Mf *f, const char *prefix, size_t max, bool hyphens)
+{
+    return az_name(f->a, arena_printf(f->a, "%s-%s-%s", prefix, mf_platform(f),
+                                       mf_env(f)),
+                    max, hyphens);
+}
+
+const char *mf_vault(Mf *f)
+{
+    return env_vault_name(f->a, f->m, f->env->env);
+}
+const char *mf_vault_name(Arena *a, const Model *m, const EnvModel *e)
+{
+    Mf f = {m, e, NULL, a};
+    return mf_vault(&f);
+}
+const char *mf_vnet(Mf *f) { return nm(f, "vnet", 64, true); }
+const char *mf_workspace(Mf *f) { return nm(f, "log", 63, true); }
+const char *mf_insights(Mf *f) { return nm(f, "appi", 255, true); }
+/* the same derivation as the edge's (gateway_azure.c) */
+const char *mf_apim(Mf *f)
+{
+    return arena_printf(f->a, "apim-%s-%s", mf_platform(f), mf_env(f));
+}
+const char *mf_edge_identity(Mf *f) { return nm(f, "id-edge", 128, true); }
+
+const char *mf_store_type(const Store *s)
+{
+    if (streq(s->kind.s, "sql"))
+        return "Microsoft.Sql/servers";
+    if (streq(s->kind.s, "key-vault"))
+        return "Microsoft.KeyVault/vaults";
+    if (streq(s->kind.s, "cache"))
+        return "Microsoft.Cache/redis";
+    return "Microsoft.Storage/storageAccounts";
+}
+
+const char *mf_store_name(Arena *a, const Store *s)
+{
+    return store_azure_name(a, s);
+}
+
+const char *mf_store_resource(Mf *f, const Store *s)
+{
+    return mf_store_name(f->a, s);
+}
+
+const char *mf_store_endpoint(Arena *a, const Store *s)
+{
+    const char *host = arena_printf(a, "%s%s", store_azure_name(a, s),
+                                    store_host_suffix(s));
+    if (streq(s->kind.s, "sql") || streq(s->kind.s, "cache"))
+        return host;
+    return arena_printf(a, "https://%s/", host);
+}
+
+const char *mf_site(Mf *f, const Service *s)
+{
+    const char *host = backend_host(f->a, f->m, f->env, s);
+    return arena_strndup(f->a, host, strcspn(host, "."));
+}
+
+const char *mf_inner(Mf *f, const char *expr)
+{
+    return arena_strndup(f->a, expr + 1, strlen(expr) - 2);
+}
+
+const char *mf_upper(Mf *f, const char *name)
+{
+    char *u = arena_strdup(f->a, name);
+    for (char *p = u; *p; p++)
+        *p = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
+    return u;
+}
+
+JsonVal *mf_tags(Mf *f, const char *service, const char *team)
+{
+    JsonVal *t = jv_obj();
+    jv_set(t, "platform", jv_str(mf_platform(f)));
+    jv_set(t, "environment", jv_str(mf_env(f)));
+    if (service)
+        jv_set(t, "service", jv_str(service));
+    if (team)
+        jv_set(t, "team", jv_str(team));
+    return t;
+}
+
+JsonVal *mf_resource(const char *type, const char *version, const char *name,
+                     JsonVal *location, JsonVal *tags)
+{
+    JsonVal *r = jv_obj();
+    jv_set(r, "type", jv_str(type));
+    jv_set(r, "apiVersion", jv_str(version));
+    jv_set(r, "name", jv_str(name));
+    jv_set(r, "location", location);
+    jv_set(r, "tags", tags);
+    return r;
+}
+
+JsonVal *mf_deps1(const char *expr)
+{
+    JsonVal *d = jv_arr();
+    jv_push(d, arm_code(expr));
+    return d;
+}
+
+JsonVal *mf_template(Mf *f, JsonVal *resources)
+{
+    JsonVal *params = jv_obj(), *loc = jv_obj(), *allowed = jv_arr();
+    const char **ar;
+    int nar = residency_regions(f->a, f->m->platform->residency, &ar);
+    for (int i = 0; i < nar; i++)
+        jv_push(allowed, jv_str(ar[i]));
+    jv_set(loc, "type", jv_str("string"));
+    jv_set(loc, "defaultValue", jv_str(f->env->env->region.s));
+    jv_set(loc, "allowedValues", allowed);
+    jv_set(params, "location", loc);
+    return arm_template(params, resources);
+}
+
+void mf_write(Mf *f, JsonVal *root, const char *file, Outputs *o)
+{
+    Strbuf sb = STRBUF_INIT;
+    arm_write(root, &sb);
+    jv_free(root);
+    out_add(o, arena_printf(f->a, "%s/%s", mf_env(f), file), &sb);
+}
+
+/* ---- roles ---- */
+
+const Role ROLE_KV_SECRETS_USER = {"Key Vault Secrets User",
+                                   "4633458b-17de-408a-b874-0445c86b69e6"};
+static const Role KV_SECRETS_OFFICER = {"Key Vault Secrets Officer",
+                                        "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"};
+static const Role BLOB_READER = {"Storage Blob Data Reader",
+                                 "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"};
+static const Role BLOB_CONTRIBUTOR = {"Storage Blob Data Contributor",
+                                      "ba92f5b4-2d11-453d-a403-e96b0029c9fe"};
+static const Role QUEUE_PROCESSOR = {"Storage Queue Data Message Processor",
+                                     "8a0f0c08-91a1-4084-bc3d-661d67233fed"};
+static const Role QUEUE_SENDER = {"Storage Queue Data Message Sender",
+                                  "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a"};
+static const Role QUEUE_CONTRIBUTOR = {"Storage Queue Data Contributor",
+                                       "974c5e8b-45b9-4653-ba55-5f855dd0fb88"};
+static const Role REDIS_CONTRIBUTOR = {"Redis Cache Contributor",
+                                       "e0f68234-74aa-48ed-b826-c38b57376e17"};
+
+const Role *mf_store_role(const Store *s, const char *access)
+{
+    bool read = streq(access, "read"), write = streq(access, "write");
+    if (streq(s->kind.s, "key-vault"))
+        return read ? &ROLE_KV_SECRETS_USER : &KV_SECRETS_OFFICER;
+    if (streq(s->kind.s, "blob"))
+        return read ? &BLOB_READER : &BLOB_CONTRIBUTOR;
+    if (streq(s->kind.s, "queue"))
+        return read ? &QUEUE_PROCESSOR
+                    : write ? &QUEUE_SENDER : &QUEUE_CONTRIBUTOR;
+    if (streq(s->kind.s, "cache"))
+        return &REDIS_CONTRIBUTOR; /* data access is Entra, below */
+    return NULL;                   /* sql: a contained user (SERVICE.sql) */
+}
+
+JsonVal *mf_role(Mf *f, const Role *role, const char *scope_id,
+                 const char *principal, const char *principal_seed,
+                 JsonVal *deps)
+{
+    /* scope_id and principal_seed are expression texts "[...]": their
+     * insides go into guid() so the name is stable across deployments */
+    const char *scope_in = mf_inner(f, scope_id);
+    const char *seed_in = mf_inner(f, principal_seed);
+    JsonVal *r = jv_obj(), *p = jv_obj();
+    jv_set(r, "type", jv_str("Microsoft.Authorization/roleAssignments"));
+    jv_set(r, "apiVersion", jv_str(ROLES));
+    jv_set(r, "name", arm_code(arena_printf(f->a, "[guid(%s, %s, '%s')]",
+                                            scope_in, seed_in, role->guid)));
+    jv_set(r, "scope", arm_code(scope_id));
+    jv_set(p, "roleDefinitionId",
+           arm_code(arena_printf(
+               f->a,
+               "[subscriptionResourceId('Microsoft.Authorization/"
+               "roleDefinitions', '%s')]",
+               role->guid)));
+    jv_set(p, "principalId", arm_code(principal));
+    jv_set(p, "principalType", jv_str("ServicePrincipal"));
+    jv_set(p, "description", jv_str(role->name));
+    jv_set(r, "properties", p);
+    jv_set(r, "dependsOn", deps);
+    return r;
+}
+
+JsonVal *mf_diagnostics(Mf *f, const char *target_id, const char *workspace_id,
+                        bool logs, bool metrics, const char *dep)
+{
+    (void)f;
+    JsonVal *r = jv_obj(), *p = jv_obj();
+    jv_set(r, "type", jv_str("Microsoft.Insights/diagnosticSettings"));
+    jv_set(r, "apiVersion", jv_str(INSIGHTS_DIAG));
+    jv_set(r, "name", jv_str("to-log-analytics"));
+    jv_set(r, "scope", arm_code(target_id));
+    jv_set(p, "workspaceId", arm_code(workspace_id));
+    if (logs) {
+        JsonVal *l = jv_arr(), *g = jv_obj();
+        jv_set(g, "categoryGroup", jv_str("allLogs"));
+        jv_set(g, "enabled", jv_bool(true));
+        jv_push(l, g);
+        jv_set(p, "logs", l);
+    }
+    if (metrics) {
+        JsonVal *m = jv_arr(), *c = jv_obj();
+        jv_set(c, "category", jv_str("AllMetrics"));
+        jv_set(c, "enabled", jv_bool(true));
+        jv_push(m, c);
+        jv_set(p, "metrics", m);
+    }
+    jv_set(r, "properties", p);
+    if (dep)
+        jv_set(r, "dependsOn", mf_deps1(dep));
+    return r;
+}
+
+/* ---- the top-level deployment ---- */
+
+static const char *env_out(Mf *f, const char *name)
+{
+    return arena_printf(f->a,
+                        "[reference(resourceId('Microsoft.Resources/"
+                        "deployments', 'environment'), '%s').outputs.%s.value]",
+                        DEPLOYMENTS, name);
+}
+
+static JsonVal *pval(JsonVal *v)
+{
+    JsonVal *o = jv_obj();
+    jv_set(o, "value", v);
+    return o;
+}
+
+static JsonVal *deployment(Mf *f, const char *name, const char *path,
+                           JsonVal *params, bool after_env, bool located)
+{
+    (void)f;
+    JsonVal *r = jv_obj(), *p = jv_obj(), *link = jv_obj(), *eo = jv_obj();
+    jv_set(r, "type", jv_str("Microsoft.Resources/deployments"));
+    jv_set(r, "apiVersion", jv_str(DEPLOYMENTS));
+    jv_set(r, "name", jv_str(name));
+    jv_set(link, "relativePath", jv_str(path));
+    jv_set(p, "templateLink", link);
+    jv_set(p, "mode", jv_str("Incremental"));
+    jv_set(eo, "scope", jv_str("inner"));
+    jv_set(p, "expressionEvaluationOptions", eo);
+    if (located)
+        jv_set(params, "location", pval(mf_location()));
+    jv_set(p, "parameters", params);
+    jv_set(r, "properties", p);
+    if (after_env)
+        jv_set(r, "dependsOn",
+               mf_deps1("[resourceId('Microsoft.Resources/deployments', "
+                        "'environment')]"));
+    return r;
+}
+
+static const char *ca_param(Mf *f, const char *ca)
+{
+    char *p = arena_printf(f->a, "clientCa_%s", ca);
+    for (char *c = p; *c; c++)
+        if (*c == '-')
+            *c = '_';
+    return p;
+}
+
+/* Parameters an operator supplies: name, type, description, default (NULL:
+ * none, the parameter file carries a placeholder). */
+typedef struct OpParam {
+    const char *name, *type, *description, *dflt;
+} OpParam;
+
+static int operator_params(Mf *f, OpParam *v)
+{
+    int n = 0;
+    const Platform *pl = f->m->platform;
+    const char *email = "";
+    if (pl->teams.n && ((const Team *)pl->teams.v[0])->email.n)
+        email = ((const Team *)pl->teams.v[0])->email.v[0].s;
+    v[n++] = (OpParam){"sqlAdminGroupName", "string",
+                       "Entra group that administers the SQL servers", NULL};
+    v[n++] = (OpParam){"sqlAdminGroupObjectId", "string",
+                       "Object id of that Entra group", NULL};
+    v[n++] = (OpParam){"certificateName", "string",
+                       "Key Vault secret holding the edge's TLS certificate "
+                       "(PFX), in the environment's vault",
+                       "edge-tls"};
+    v[n++] = (OpParam){"apimPublisherEmail", "string",
+                       "API Management publisher email (default: the first "
+                       "team's)",
+                       email};
+    v[n++] = (OpParam){"apimPublisherName", "string",
+                       "API Management publisher name", pl->name.s};
+    return n;
+}
+
+static void main_parameters(Mf *f, JsonVal *params, JsonVal *file)
+{
+    OpParam op[8];
+    int n = operator_params(f, op);
+    for (int i = 0; i < n; i++) {
+        JsonVal *p = arm_parameter(op[i].type, op[i].description);
+        if (op[i].dflt)
+            jv_set(p, "defaultValue", jv_str(op[i].dflt));
+        else
+            jv_set(file, op[i].name,
+                   pval(jv_str(arena_printf(f->a, "<%s>", op[i].name))));
+        jv_set(params, op[i].name, p);
+    }
+    const Gateway *gw = f->m->platform->edge->gateway;
+    for (int i = 0; gw && i < gw->client_certificates.n; i++) {
+        const char *pn =
+            ca_param(f, ((const ClientCert *)gw->client_certificates.v[i])->ca.s);
+        jv_set(params, pn,
+               arm_parameter("securestring", "Client CA (base64 DER) for "
+                                             "mutual TLS at the edge"));
+        jv_set(file, pn, pval(jv_str(arena_printf(f->a, "<%s>", pn))));
+    }
+}
+
+static JsonVal *edge_deployment(Mf *f)
+{
+    JsonVal *ep = jv_obj();
+    static const char *const outs[][2] = {
+        {"gatewaySubnetId", "gatewaySubnetId"},
+        {"publicIpAddressId", "publicIpAddressId"},
+        {"identityId", "edgeIdentityId"}};
+    for (size_t i = 0; i < sizeof outs / sizeof *outs; i++)
+        jv_set(ep, outs[i][0], pval(arm_code(env_out(f, outs[i][1]))));
+    jv_set(ep, "certificateSecretId",
+           pval(arm_code(arena_printf(
+               f->a, "[format('{0}secrets/{1}/', reference(resourceId("
+                     "'Microsoft.Resources/deployments', 'environment'), "
+                     "'%s').outputs.vaultUri.value, parameters('certificateName'))]",
+               DEPLOYMENTS))));
+    const Gateway *gw = f->m->platform->edge->gateway;
+    for (int i = 0; gw && i < gw->client_certificates.n; i++) {
+        const char *pn =
+            ca_param(f, ((const ClientCert *)gw->client_certificates.v[i])->ca.s);
+        jv_set(ep, pn, pval(arm_code(arm_param(f->a, pn))));
+    }
+    /* edge.json fixes its own location: it takes none */
+    return deployment(f, "edge", "gateway/azure/edge.json", ep, true, false);
+}
+
+static void top_level(Mf *f, Outputs *o)
+{
+    JsonVal *res = jv_arr(), *file = jv_obj();
+    JsonVal *envp = jv_obj();
+    static const char *const pass[] = {"sqlAdminGroupName",
+                                       "sqlAdminGroupObjectId",
+                                       "apimPublisherEmail",
+                                       "apimPublisherName"};
+    for (size_t i = 0; i < sizeof pass / sizeof *pass; i++)
+        jv_set(envp, pass[i], pval(arm_code(arm_param(f->a, pass[i]))));
+    jv_push(res, deployment(f, "environment", "manifests/azure/environment.json",
+                            envp, false, true));
+    jv_push(res, edge_deployment(f));
+    /* the App Gateway's logs: it is created by the edge's deployment */
+    jv_push(res, mf_diagnostics(
+                     f,
+                     arena_printf(f->a,
+                                  "[reference(resourceId('Microsoft.Resources/"
+                                  "deployments', 'edge'), '%s').outputs."
+                                  "applicationGatewayId.value]",
+                                  DEPLOYMENTS),
+                     env_out(f, "workspaceId"), true, true,
+                     "[resourceId('Microsoft.Resources/deployments', 'edge')]"));
+    for (int i = 0; i < f->env->nservices; i++) {
+        const Service *s = f->env->services[i];
+        JsonVal *sp = jv_obj();
+        static const char *const outs[] = {
+            "appsSubnetId", "peSubnetId", "sitesDnsZoneId", "workspaceId",
+            "appInsightsId", "vaultName", "vaultUri", "stores",
+            "actionGroups"};
+        for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
+            jv_set(sp, outs[k], pval(arm_code(env_out(f, outs[k]))));
+        jv_push(res, deployment(f, arena_printf(f->a, "service-%s", s->name.s),
+                                arena_printf(f->a,
+                                             "manifests/azure/services/%s.json",
+                                             s->name.s),
+                                sp, true, true));
+    }
+    JsonVal *root = mf_template(f, res);
+    main_parameters(f, (JsonVal *)jv_get(root, "parameters"), file);
+    mf_write(f, root, "main.json", o);
+    JsonVal *pf = jv_obj();
+    jv_set(pf, "$schema", jv_str("https://schema.management.azure.com/schemas/"
+                                 "2019-04-01/deploymentParameters.json#"));
+    jv_set(pf, "contentVersion", jv_str("1.0.0.0"));
+    jv_set(pf, "parameters", file);
+    mf_write(f, pf, "main.parameters.json", o);
+}
+
+static void deploy_script(Mf *f, Outputs *o)
+{
+    Strbuf sb = STRBUF_INIT;
+    sb_printf(&sb,
+              "#!/bin/sh\n"
+              "# deploy.sh RESOURCE_GROUP [PARAMETERS] - deploys the %s "
+              "environment of\n# %s: main.json and the templates it links, "
+              "packed as a template spec\n# (relativePath links resolve "
+              "inside it), with main.parameters.json\n# (fill in its "
+              "<placeholders> first).  Needs the Azure CLI, logged in, with\n"
+              "# Owner or User Access Administrator on the resource group "
+              "(the\n# deployment creates role assignments).  Written by "
+              "topoc.\nset -eu\n"
+              "rg=${1:?usage: deploy.sh RESOURCE_GROUP [PARAMETERS]}\n"
+              "here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+              "params=${2:-$here/main.parameters.json}\n"
+              "version=$(date -u +%%Y%%m%%d%%H%%M%%S)\n"
+              "id=$(az ts create --resource-group \"$rg\" --name topoc-%s-%s "
+              "--version \"$version\" \\\n"
+              "    --template-file \"$here/main.json\" --yes --query id -o tsv)\n"
+              "az deployment group create --resource-group \"$rg\" "
+              "--name topoc-%s \\\n"
+              "    --template-spec \"$id\" --parameters \"@$params\"\n",
+              mf_env(f), mf_platform(f), mf_platform(f), mf_env(f),
+              mf_env(f));
+    out_add(o, arena_printf(f->a, "%s/deploy.sh", mf_env(f)), &sb);
+}
+
+void emit_appservice(const Model *m, Diags *ds, Outputs *o)
+{
+    for (int i = 0; i < m->nenvs; i++) {
+        Arena a;
+        arena_init(&a);
+        Mf f = {m, &m->envs[i], ds, &a};
+        mf_environment(&f, o);
+        for (int k = 0; k < m->envs[i].nservices; k++)
+            mf_service(&f, m->envs[i].services[k], o);
+        top_level(&f, o);
+        deploy_script(&f, o);
+        arena_free(&a);
+    }
+}

@@ -1,0 +1,503 @@
+#!/usr/bin/python3
+"""integrity.py OUT ENV - reads ENV's Azure deployment (OUT/ENV/main.json and
+every template it links) as Resource Manager would, and checks that the
+result is a working system for the spec in OUT/model.json.  Written
+independently of topoc's emitters: it knows ARM's rules and the spec's
+meaning, not how topoc builds its files.
+
+Each failure is printed as 'FAIL <assertion>: what'; the exit status is 1
+when any failed.  tests/manifests/mutate.py shows that every assertion
+fails on an output broken on purpose.
+
+Assertions:
+  expr-evaluates     every expression evaluates (known functions, declared
+                     parameters and variables, deployments that have run)
+  id-resolves        every resource id a resource reads (properties, scope,
+                     reference()) is a resource of the deployment, or a
+                     built-in role definition
+  depends-resolves   every dependsOn is a resource of the same template
+  depends-acyclic    no dependsOn cycle, in any template
+  params-fed         each linked template exists; every parameter without a
+                     default is fed and nothing undeclared is
+  reference-ordered  a deployment reading another's outputs depends on it
+  roles-match-spec   the role assignments are exactly those the spec
+                     implies: Key Vault Secrets User on the vault for a
+                     service with secrets and for the edge's certificate, a
+                     data role per store use by access; nothing more
+  kv-refs-backed     every @Microsoft.KeyVault reference names a vault the
+                     app's identity may read
+  stores-configured  every store a service uses is in its app settings (and
+                     a contained SQL user is scripted for SQL stores)
+  private-endpoints  every resource with public access off has a private
+                     endpoint in the environment's VNet, registered in a
+                     private DNS zone linked to that VNet
+  regions            every located resource is in an allowed region
+  diagnostics        every resource of a type with diagnostic settings
+                     sends them to a workspace of the deployment
+  apps-monitored     every Web App is connected to Application Insights
+  children-have-parents  every child resource's parent is declared
+"""
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from arm_eval import Context, EvalError, Sym, SymObj, RG, resource_id  # noqa: E402
+
+ROLES = {  # built-in role GUIDs (Azure's published list)
+    "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
+    "b86a8fe4-44ce-4948-aee5-eccb2c155cd7": "Key Vault Secrets Officer",
+    "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1": "Storage Blob Data Reader",
+    "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor",
+    "8a0f0c08-91a1-4084-bc3d-661d67233fed": "Storage Queue Data Message Processor",
+    "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a": "Storage Queue Data Message Sender",
+    "974c5e8b-45b9-4653-ba55-5f855dd0fb88": "Storage Queue Data Contributor",
+}
+# what a store use implies, by kind and access (the spec's meaning)
+IMPLIED = {
+    ("key-vault", "read"): "Key Vault Secrets User",
+    ("key-vault", "write"): "Key Vault Secrets Officer",
+    ("key-vault", "read-write"): "Key Vault Secrets Officer",
+    ("blob", "read"): "Storage Blob Data Reader",
+    ("blob", "write"): "Storage Blob Data Contributor",
+    ("blob", "read-write"): "Storage Blob Data Contributor",
+    ("queue", "read"): "Storage Queue Data Message Processor",
+    ("queue", "write"): "Storage Queue Data Message Sender",
+    ("queue", "read-write"): "Storage Queue Data Contributor",
+    ("cache", "read"): "redis:Data Reader",
+    ("cache", "write"): "redis:Data Contributor",
+    ("cache", "read-write"): "redis:Data Contributor",
+}
+# resource types that support diagnostic settings (Azure Monitor's
+# supported-logs/metrics lists), and the global ones
+DIAGNOSABLE = {
+    "microsoft.keyvault/vaults", "microsoft.sql/servers/databases",
+    "microsoft.storage/storageaccounts", "microsoft.web/sites",
+    "microsoft.web/serverfarms", "microsoft.network/applicationgateways",
+    "microsoft.apimanagement/service", "microsoft.network/virtualnetworks",
+    "microsoft.network/networksecuritygroups",
+    "microsoft.network/publicipaddresses", "microsoft.insights/autoscalesettings",
+    "microsoft.operationalinsights/workspaces", "microsoft.cache/redis",
+}
+GLOBAL_TYPES = {"microsoft.insights/actiongroups", "microsoft.insights/metricalerts",
+                "microsoft.network/privatednszones",
+                "microsoft.network/privatednszones/virtualnetworklinks"}
+
+failures = []
+
+
+def fail(assertion, what):
+    failures.append((assertion, what))
+
+
+def lower(s):
+    return s.lower() if isinstance(s, str) else s
+
+
+class Res:
+    def __init__(self, tmpl, raw, ctx):
+        self.tmpl, self.raw = tmpl, raw
+        self.type = raw["type"]
+        self.name = ev(ctx, raw["name"], f"{tmpl}: name") or "?"
+        self.scope = ev(ctx, raw["scope"], f"{tmpl}: scope") if "scope" in raw else None
+        if self.scope:
+            segs = self.type.split("/")
+            self.id = resource_id(self.scope, self.type, [self.name]) if len(segs) == 2 else None
+        else:
+            try:
+                self.id = resource_id(RG, self.type, self.name.split("/"))
+            except EvalError as e:
+                fail("expr-evaluates", f"{tmpl}: {self.type} {self.name}: {e}")
+                self.id = None
+        where = f"{tmpl}: {self.type} {self.name}"
+        self.props = ev(ctx, raw.get("properties", {}), where) or {}
+        self.location = ev(ctx, raw.get("location"), where)
+        self.identity = ev(ctx, raw.get("identity"), where)
+        self.tags = raw.get("tags", {})
+        self.deps = [ev(ctx, d, where) for d in raw.get("dependsOn", [])]
+        self.sku = raw.get("sku")
+
+
+def ev(ctx, value, where):
+    try:
+        return ctx.evaluate(value)
+    except EvalError as e:
+        fail("expr-evaluates", f"{where}: {e}")
+        return None
+
+
+def strings(v):
+    if isinstance(v, dict):
+        for x in v.values():
+            yield from strings(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from strings(x)
+    elif isinstance(v, str):
+        yield v
+
+
+def acyclic(edges, where):
+    state = {}
+
+    def visit(n, path):
+        if state.get(n) == 1:
+            fail("depends-acyclic", f"{where}: cycle {' -> '.join(path + [n])}")
+            return
+        if state.get(n) == 2:
+            return
+        state[n] = 1
+        for m in edges.get(n, []):
+            visit(m, path + [n])
+        state[n] = 2
+
+    for n in list(edges):
+        visit(n, [])
+
+
+class Deployment:
+    def __init__(self, root):
+        self.root = root
+        self.resources = []      # every Res, all templates
+        self.outputs = {}        # deployment name -> outputs
+        self.templates = {}      # path -> raw
+
+    def load(self, rel):
+        path = os.path.join(self.root, rel)
+        if not os.path.isfile(path):
+            return None
+        raw = json.load(open(path))
+        self.templates[rel] = raw
+        return raw
+
+    def run(self, rel, params_in, name):
+        """Evaluate template REL with fed parameter values."""
+        raw = self.load(rel)
+        declared = raw.get("parameters", {})
+        params = {}
+        for p, d in declared.items():
+            if p in params_in:
+                params[p] = params_in[p]
+            elif "defaultValue" in d:
+                params[p] = d["defaultValue"]
+            else:
+                fail("params-fed", f"{name}: parameter '{p}' of {rel} is not fed")
+            if p in params and "allowedValues" in d and params[p] not in d["allowedValues"]:
+                fail("params-fed", f"{name}: {p}={params[p]!r} not allowed")
+        for p in params_in:
+            if p not in declared:
+                fail("params-fed", f"{name}: {rel} declares no parameter '{p}'")
+        ctx = Context(params, raw.get("variables", {}), self.outputs)
+        mine = []
+        deployments = [r for r in raw["resources"] if r["type"] == "Microsoft.Resources/deployments"]
+        # (the linked deployments first: this template's own resources may
+        # read their outputs, and none of theirs reads these)
+        self.run_deployments(rel, deployments, ctx, mine)
+        for r in raw["resources"]:
+            if r["type"] != "Microsoft.Resources/deployments":
+                mine.append(Res(rel, r, ctx))
+        self.resources += [r for r in mine if not isinstance(r, DeployRes)]
+        self.check_depends(rel, mine)
+        outs = {}
+        for k, o in raw.get("outputs", {}).items():
+            outs[k] = {"value": ev(ctx, o["value"], f"{rel}: output {k}")}
+        return outs
+
+    def run_deployments(self, rel, deployments, ctx, mine):
+        order, done = [], set()
+        names = {d["name"] for d in deployments}
+        deps = {}
+        for d in deployments:
+            ds = set()
+            for x in d.get("dependsOn", []):
+                v = ev(ctx, x, f"{rel}: {d['name']}")
+                if isinstance(v, str):
+                    ds.add(v.rsplit("/", 1)[-1])
+            deps[d["name"]] = ds
+            reads = set(re.findall(r"deployments', '([^']+)'", json.dumps(d.get("properties", {}))))
+            for r in reads - ds - {d["name"]}:
+                fail("reference-ordered", f"{rel}: {d['name']} reads {r}'s outputs without depending on it")
+            for x in ds - names:
+                fail("depends-resolves", f"{rel}: {d['name']} depends on unknown deployment {x}")
+        acyclic({k: sorted(v & names) for k, v in deps.items()}, rel)
+        while len(order) < len(deployments):
+            ready = [d for d in deployments if d["name"] not in done and deps[d["name"]] & names <= done]
+            if not ready:
+                return
+            for d in ready:
+                done.add(d["name"])
+                order.append(d)
+                props = d["properties"]
+                link = props.get("templateLink", {}).get("relativePath")
+                target = os.path.normpath(os.path.join(os.path.dirname(rel), link or ""))
+                if not link or not os.path.isfile(os.path.join(self.root, target)):
+                    fail("params-fed", f"{rel}: {d['name']} links a missing template {link}")
+                    continue
+                fed = {k: ev(ctx, v.get("value"), f"{rel}: {d['name']}.{k}")
+                       for k, v in props.get("parameters", {}).items()}
+                self.outputs[d["name"]] = self.run(target, fed, d["name"])
+                mine.append(DeployRes(d["name"]))
+
+    def check_depends(self, rel, mine):
+        ids = {lower(r.id) for r in mine if r.id}
+        edges = {}
+        for r in mine:
+            if isinstance(r, DeployRes):
+                continue
+            for d in r.deps:
+                if lower(d) not in ids:
+                    fail("depends-resolves", f"{rel}: {r.type} {r.name} depends on {d}, not in this template")
+            edges[lower(r.id)] = [lower(d) for d in r.deps]
+        acyclic(edges, rel)
+
+
+class DeployRes:
+    def __init__(self, name):
+        self.name, self.type = name, "Microsoft.Resources/deployments"
+        self.id = resource_id(RG, self.type, [name])
+        self.deps, self.props, self.tags, self.location = [], {}, {}, None
+        self.tmpl, self.scope, self.identity = "main.json", None, None
+
+
+def declared_ids(dep):
+    """Resources, and the child resources ARM creates from a parent's
+    inline collections (a VNet's subnets)."""
+    ids = {lower(r.id) for r in dep.resources if r.id}
+    for r in dep.resources:
+        if r.type == "Microsoft.Network/virtualNetworks":
+            for sn in r.props.get("subnets", []):
+                ids.add(lower(f"{r.id}/subnets/{sn['name']}"))
+    return ids
+
+
+def check_ids(dep):
+    ids = declared_ids(dep)
+    for r in dep.resources:
+        if isinstance(r, DeployRes):
+            continue
+        vals = list(strings(r.props)) + ([r.scope] if r.scope else []) + \
+            [k for k in (r.identity or {}).get("userAssignedIdentities", {})]
+        for s in vals:
+            rid = s.rid if isinstance(s, SymObj) else s
+            if not isinstance(rid, str) or not rid.startswith("/subscriptions/"):
+                continue
+            if "/providers/Microsoft.Authorization/roleDefinitions/" in rid and "/resourceGroups/" not in rid:
+                if rid.rsplit("/", 1)[-1] not in ROLES:
+                    fail("id-resolves", f"{r.tmpl}: {r.name}: unknown role definition {rid}")
+                continue
+            if r.id and lower(rid).startswith(lower(r.id) + "/"):
+                # a part of this resource: its collection must hold the name
+                coll, _, part = rid[len(r.id) + 1:].partition("/")
+                if not any(x.get("name") == part for x in r.props.get(coll, []) if isinstance(x, dict)):
+                    fail("id-resolves", f"{r.tmpl}: {r.type} {r.name} reads its own {coll}/{part}, which it lacks")
+                continue
+            if lower(rid) not in ids:
+                fail("id-resolves", f"{r.tmpl}: {r.type} {r.name} reads {rid}, which no template declares")
+
+
+def principal_of(v):
+    """The resource whose identity a principalId expression reads."""
+    if isinstance(v, SymObj) and re.search(r"\)\.(identity\.)?principalId$", v):
+        return lower(v.rid)
+    return None
+
+
+def grants(dep):
+    out = set()
+    for r in dep.resources:
+        if r.type == "Microsoft.Authorization/roleAssignments":
+            role = ROLES.get(str(r.props.get("roleDefinitionId", "")).rsplit("/", 1)[-1], "?")
+            out.add((principal_of(r.props.get("principalId")), role, lower(r.scope)))
+        elif r.type == "Microsoft.Cache/redis/accessPolicyAssignments":
+            parent = lower(resource_id(RG, "Microsoft.Cache/redis", [r.name.split("/")[0]]))
+            out.add((principal_of(r.props.get("objectId")), "redis:" + r.props.get("accessPolicyName", "?"), parent))
+    return out
+
+
+def by_tag(dep, rtype, key, value):
+    return [r for r in dep.resources if r.type.lower() == rtype.lower() and r.tags.get(key) == value]
+
+
+def app_settings(dep, site):
+    for r in dep.resources:
+        if r.type == "Microsoft.Web/sites/config" and r.name == f"{site.name}/appsettings":
+            return r.props
+    return (site.props.get("siteConfig") or {}).get("appSettings") or {}
+
+
+def check_roles(dep, model, env, out_dir):
+    em = model["environments"][env]
+    have = grants(dep)
+    want = set()
+    vault_by_name = {r.name: lower(r.id) for r in dep.resources if r.type == "Microsoft.KeyVault/vaults"}
+    for name, s in em["services"].items():
+        sites = by_tag(dep, "Microsoft.Web/sites", "service", name)
+        if len(sites) != 1:
+            fail("roles-match-spec", f"service {name}: {len(sites)} Web Apps")
+            continue
+        site = sites[0]
+        if (site.identity or {}).get("type") not in ("SystemAssigned", "SystemAssigned, UserAssigned"):
+            fail("roles-match-spec", f"service {name}: no system-assigned identity")
+        sid = lower(site.id)
+        settings = app_settings(dep, site)
+        refs = [v for v in settings.values() if isinstance(v, str) and v.startswith("@Microsoft.KeyVault(")]
+        if len(refs) != len(s["secrets"]):
+            fail("kv-refs-backed", f"service {name}: {len(s['secrets'])} secrets, {len(refs)} Key Vault references")
+        for v in refs:
+            m = re.match(r"@Microsoft\.KeyVault\(VaultName=([^;]+);SecretName=([^)]+)\)$", v)
+            vid = vault_by_name.get(m.group(1)) if m else None
+            if not vid:
+                fail("kv-refs-backed", f"service {name}: {v} names no vault of the deployment")
+                continue
+            want.add((sid, "Key Vault Secrets User", vid))
+            if (sid, "Key Vault Secrets User", vid) not in have:
+                fail("kv-refs-backed", f"service {name}: {v} but no Key Vault Secrets User on that vault")
+        sql = ""
+        for u in s["stores"]:
+            st = em["stores"][u["store"]]
+            targets = [r for r in dep.resources if r.tags.get("store") == u["store"] and
+                       r.type.count("/") == 1]
+            if len(targets) != 1:
+                fail("stores-configured", f"{name}: store {u['store']} is {len(targets)} resources")
+                continue
+            tid = lower(targets[0].id)
+            hosts = [v for v in settings.values() if isinstance(v, SymObj) and lower(v.rid) == tid]
+            if not hosts:
+                fail("stores-configured", f"service {name}: no app setting locates store {u['store']}")
+            role = IMPLIED.get((st["kind"], u["access"]))
+            if role:
+                want.add((sid, role, tid))
+            elif st["kind"] == "sql":
+                if not sql:
+                    p = f"{out_dir}/{env}/manifests/azure/services/{name}.sql"
+                    sql = open(p).read() if os.path.exists(p) else ""
+                if f"CREATE USER [{site.name}] FROM EXTERNAL PROVIDER" not in sql or \
+                        f"-- {name} in {env}: server {targets[0].name}." not in sql:
+                    fail("stores-configured", f"service {name}: no contained user scripted in {targets[0].name}")
+    # the edge reads its certificate with its user-assigned identity
+    for agw in (r for r in dep.resources if r.type == "Microsoft.Network/applicationGateways"):
+        uais = [lower(k) for k in (agw.identity or {}).get("userAssignedIdentities", {})]
+        for c in agw.props.get("sslCertificates", []):
+            sec = c.get("properties", {}).get("keyVaultSecretId")
+            m = re.match(r"ref\(([^)]*)\)\.vaultUri", str(sec))
+            if not m or len(uais) != 1:
+                fail("roles-match-spec", f"App Gateway certificate {sec!r} is not read from a vault of the deployment")
+                continue
+            want.add((uais[0], "Key Vault Secrets User", lower(m.group(1))))
+    for g in sorted(have - want, key=str):
+        fail("roles-match-spec", f"a role the spec does not imply: {g}")
+    for g in sorted(want - have, key=str):
+        fail("roles-match-spec", f"a role the spec implies is missing: {g}")
+
+
+def check_network(dep, model, env):
+    vnets = [r for r in dep.resources if r.type == "Microsoft.Network/virtualNetworks"]
+    if len(vnets) != 1:
+        fail("private-endpoints", f"{len(vnets)} virtual networks")
+        return
+    vnet = vnets[0]
+    subnets = {lower(resource_id(RG, "Microsoft.Network/virtualNetworks/subnets", [vnet.name, s["name"]]))
+               for s in vnet.props.get("subnets", [])}
+    links = {}
+    for r in dep.resources:
+        if r.type == "Microsoft.Network/privateDnsZones/virtualNetworkLinks":
+            if lower(r.props.get("virtualNetwork", {}).get("id")) == lower(vnet.id):
+                links[r.name.split("/")[0]] = True
+    zone_groups = {}
+    for r in dep.resources:
+        if r.type == "Microsoft.Network/privateEndpoints/privateDnsZoneGroups":
+            zs = [c["properties"]["privateDnsZoneId"] for c in r.props.get("privateDnsZoneConfigs", [])]
+            zone_groups[r.name.split("/")[0]] = [str(z).rsplit("/", 1)[-1] for z in zs]
+    pes = {}
+    for r in dep.resources:
+        if r.type == "Microsoft.Network/privateEndpoints":
+            for c in r.props.get("privateLinkServiceConnections", []):
+                pes.setdefault(lower(c["properties"]["privateLinkServiceId"]), []).append(r)
+    for r in dep.resources:
+        if r.props.get("publicNetworkAccess") != "Disabled":
+            continue
+        ok = False
+        for pe in pes.get(lower(r.id), []):
+            if lower(pe.props.get("subnet", {}).get("id")) not in subnets:
+                continue
+            if any(links.get(z) for z in zone_groups.get(pe.name, [])):
+                ok = True
+        if not ok:
+            fail("private-endpoints", f"{r.type} {r.name}: public access off and no private endpoint "
+                                      f"in {vnet.name} registered in a linked private DNS zone")
+
+
+def check_regions(dep, model):
+    allowed = set(model["platform"]["residency"]["allowed-regions"])
+    for r in dep.resources:
+        if r.location is None or isinstance(r, DeployRes):
+            continue
+        if r.type.lower() in GLOBAL_TYPES:
+            if str(r.location).lower() != "global":
+                fail("regions", f"{r.type} {r.name} in {r.location}, expected global")
+        elif r.location not in allowed:
+            fail("regions", f"{r.type} {r.name} in {r.location}, not in {sorted(allowed)}")
+
+
+def check_diagnostics(dep):
+    workspaces = {lower(r.id) for r in dep.resources if r.type == "Microsoft.OperationalInsights/workspaces"}
+    covered = {}
+    for r in dep.resources:
+        if r.type == "Microsoft.Insights/diagnosticSettings":
+            if lower(r.props.get("workspaceId")) not in workspaces:
+                fail("diagnostics", f"diagnostic setting on {r.scope} sends to no workspace of the deployment")
+            if not r.props.get("logs") and not r.props.get("metrics"):
+                fail("diagnostics", f"diagnostic setting on {r.scope} sends nothing")
+            covered[lower(r.scope)] = True
+    for r in dep.resources:
+        if r.type.lower() in DIAGNOSABLE and not covered.get(lower(r.id)):
+            fail("diagnostics", f"{r.type} {r.name} has no diagnostic settings")
+
+
+def check_monitored(dep):
+    comps = {lower(r.id) for r in dep.resources if r.type == "Microsoft.Insights/components"}
+    for site in (r for r in dep.resources if r.type == "Microsoft.Web/sites"):
+        v = app_settings(dep, site).get("APPLICATIONINSIGHTS_CONNECTION_STRING")
+        if not (isinstance(v, SymObj) and lower(v.rid) in comps and v.endswith(".ConnectionString")):
+            fail("apps-monitored", f"Web App {site.name} is not connected to Application Insights")
+
+
+def check_parents(dep):
+    ids = {lower(r.id) for r in dep.resources if r.id}
+    for r in dep.resources:
+        segs = r.type.split("/")
+        if r.scope or len(segs) <= 2 or not r.id:
+            continue
+        parent = resource_id(RG, "/".join(segs[:-1]), r.name.split("/")[:-1])
+        if lower(parent) not in ids:
+            fail("children-have-parents", f"{r.type} {r.name}: parent {parent} is not declared")
+
+
+def main():
+    out, env = sys.argv[1], sys.argv[2]
+    model = json.load(open(f"{out}/model.json"))
+    dep = Deployment(f"{out}/{env}")
+    if not os.path.isfile(f"{out}/{env}/main.json"):
+        fail("params-fed", f"no {env}/main.json")
+    else:
+        pf = f"{out}/{env}/main.parameters.json"
+        fed = {k: v["value"] for k, v in json.load(open(pf))["parameters"].items()} \
+            if os.path.isfile(pf) else {}
+        dep.run("main.json", fed, "main")
+        check_ids(dep)
+        check_roles(dep, model, env, out)
+        check_network(dep, model, env)
+        check_regions(dep, model)
+        check_diagnostics(dep)
+        check_monitored(dep)
+        check_parents(dep)
+    for a, what in failures:
+        print(f"FAIL {a}: {what}")
+    n = len(dep.resources)
+    print(f"{env}: {n} resources in {len(dep.templates)} templates, {len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,231 @@
+#!/usr/bin/python3
+"""mutate.py OUT ENV - every assertion of integrity.py fails on an output
+broken on purpose.  For each mutation: copy OUT's ENV deployment, break one
+thing, run the checker, and expect 'FAIL <assertion>'.  Prints
+'ok <assertion>: <mutation>' or 'FAIL ...'; exit 1 if any mutation went
+unnoticed, or if an assertion has no mutation."""
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+out, env = sys.argv[1], sys.argv[2]
+
+
+def load(root, rel):
+    return json.load(open(os.path.join(root, env, rel)))
+
+
+def save(root, rel, doc):
+    json.dump(doc, open(os.path.join(root, env, rel), "w"), indent=1)
+
+
+def services(root):
+    return sorted(glob.glob(os.path.join(root, env, "manifests/azure/services/*.json")))
+
+
+def first(doc, rtype, pred=lambda r: True):
+    return next(r for r in doc["resources"] if r["type"] == rtype and pred(r))
+
+
+def with_secrets(root):
+    """A service template with a Key Vault reference."""
+    for p in services(root):
+        d = json.load(open(p))
+        cfg = first(d, "Microsoft.Web/sites/config")
+        if any("@Microsoft.KeyVault" in v for v in cfg["properties"].values()):
+            return os.path.relpath(p, os.path.join(root, env)), d
+    raise SystemExit("no service with secrets in this output")
+
+
+def with_store(root, kind_pattern):
+    for p in services(root):
+        d = json.load(open(p))
+        if re.search(kind_pattern, json.dumps(d)):
+            return os.path.relpath(p, os.path.join(root, env)), d
+    raise SystemExit(f"no service matching {kind_pattern}")
+
+
+# --- the mutations: (assertion, what, function(root)) ---
+
+def m_expr(root):
+    d = load(root, "manifests/azure/environment.json")
+    first(d, "Microsoft.Network/virtualNetworks")["location"] = "[resourceGroupLocation()]"
+    save(root, "manifests/azure/environment.json", d)
+
+
+def m_id(root):
+    rel = os.path.relpath(services(root)[0], os.path.join(root, env))
+    d = load(root, rel)
+    first(d, "Microsoft.Web/sites")["properties"]["serverFarmId"] = \
+        "[resourceId('Microsoft.Web/serverfarms', 'no-such-plan')]"
+    save(root, rel, d)
+
+
+def m_depends(root):
+    rel = os.path.relpath(services(root)[0], os.path.join(root, env))
+    d = load(root, rel)
+    first(d, "Microsoft.Web/sites")["dependsOn"].append(
+        "[resourceId('Microsoft.KeyVault/vaults', 'elsewhere')]")
+    save(root, rel, d)
+
+
+def m_cycle(root):
+    rel = os.path.relpath(services(root)[0], os.path.join(root, env))
+    d = load(root, rel)
+    site = first(d, "Microsoft.Web/sites")
+    plan = first(d, "Microsoft.Web/serverfarms")
+    plan["dependsOn"] = [f"[resourceId('Microsoft.Web/sites', '{site['name']}')]"]
+    save(root, rel, d)
+
+
+def m_params(root):
+    d = load(root, "main.json")
+    dep = next(r for r in d["resources"] if r["name"].startswith("service-"))
+    del dep["properties"]["parameters"]["stores"]
+    save(root, "main.json", d)
+
+
+def m_order(root):
+    d = load(root, "main.json")
+    dep = next(r for r in d["resources"] if r["name"].startswith("service-"))
+    del dep["dependsOn"]
+    save(root, "main.json", d)
+
+
+def m_role_missing(root):
+    rel, d = with_store(root, r"Storage (Blob|Queue) Data")
+    d["resources"] = [r for r in d["resources"] if not (
+        r["type"] == "Microsoft.Authorization/roleAssignments" and "Storage" in r["properties"]["description"])]
+    save(root, rel, d)
+
+
+def m_role_extra(root):
+    rel, d = with_store(root, r"Storage Blob Data Reader")
+    ra = first(d, "Microsoft.Authorization/roleAssignments",
+               lambda r: r["properties"]["description"] == "Storage Blob Data Reader")
+    ra["properties"]["roleDefinitionId"] = ra["properties"]["roleDefinitionId"].replace(
+        "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", "ba92f5b4-2d11-453d-a403-e96b0029c9fe")
+    save(root, rel, d)
+
+
+def m_kvref(root):
+    rel, d = with_secrets(root)
+    cfg = first(d, "Microsoft.Web/sites/config")
+    k = next(k for k, v in cfg["properties"].items() if "@Microsoft.KeyVault" in v)
+    cfg["properties"][k] = cfg["properties"][k].replace("parameters('vaultName')", "'kv-unknown'")
+    save(root, rel, d)
+
+
+def m_store_setting(root):
+    rel, d = with_store(root, r"STORE_[A-Z_]*_HOST")
+    cfg = first(d, "Microsoft.Web/sites/config")
+    k = next(k for k in cfg["properties"] if k.startswith("STORE_") and k.endswith("_HOST"))
+    del cfg["properties"][k]
+    save(root, rel, d)
+
+
+def m_private_endpoint(root):
+    d = load(root, "manifests/azure/environment.json")
+    pe = first(d, "Microsoft.Network/privateEndpoints",
+               lambda r: "Microsoft.KeyVault" in json.dumps(r["properties"]))
+    d["resources"] = [r for r in d["resources"] if r is not pe and not r["name"].startswith(pe["name"] + "/")]
+    save(root, "manifests/azure/environment.json", d)
+
+
+def m_dns_link(root):
+    d = load(root, "manifests/azure/environment.json")
+    d["resources"] = [r for r in d["resources"] if not (
+        r["type"].endswith("virtualNetworkLinks") and r["name"].startswith("privatelink.vaultcore"))]
+    save(root, "manifests/azure/environment.json", d)
+
+
+def m_region(root):
+    d = load(root, "manifests/azure/environment.json")
+    first(d, "Microsoft.KeyVault/vaults")["location"] = "westeurope"
+    save(root, "manifests/azure/environment.json", d)
+
+
+def m_diagnostics(root):
+    d = load(root, "manifests/azure/environment.json")
+    d["resources"] = [r for r in d["resources"] if not (
+        r["type"] == "Microsoft.Insights/diagnosticSettings" and "KeyVault" in r.get("scope", ""))]
+    save(root, "manifests/azure/environment.json", d)
+
+
+def m_monitored(root):
+    rel = os.path.relpath(services(root)[0], os.path.join(root, env))
+    d = load(root, rel)
+    del first(d, "Microsoft.Web/sites/config")["properties"]["APPLICATIONINSIGHTS_CONNECTION_STRING"]
+    save(root, rel, d)
+
+
+def m_parent(root):
+    d = load(root, "manifests/azure/environment.json")
+    first(d, "Microsoft.ApiManagement/service")["name"] = "apim-renamed"
+    save(root, "manifests/azure/environment.json", d)
+
+
+def m_escape(root):
+    """a spec string left unescaped would be evaluated: the checker sees
+    a function no template should call"""
+    rel = os.path.relpath(services(root)[0], os.path.join(root, env))
+    d = load(root, rel)
+    first(d, "Microsoft.Web/sites/config")["properties"]["X"] = "[listKeys('x', '2019-06-01')]"
+    save(root, rel, d)
+
+
+MUTATIONS = [
+    ("expr-evaluates", "an unknown function", m_expr),
+    ("expr-evaluates", "an unescaped spec string", m_escape),
+    ("id-resolves", "a Web App on a plan no template declares", m_id),
+    ("depends-resolves", "a dependsOn outside the template", m_depends),
+    ("depends-acyclic", "plan and site depend on each other", m_cycle),
+    ("params-fed", "a service deployment without its stores", m_params),
+    ("reference-ordered", "a service deployment not after the environment", m_order),
+    ("roles-match-spec", "a storage data role removed", m_role_missing),
+    ("roles-match-spec", "a reader made contributor", m_role_extra),
+    ("kv-refs-backed", "a Key Vault reference to a vault nobody granted", m_kvref),
+    ("stores-configured", "a store's app setting removed", m_store_setting),
+    ("private-endpoints", "a vault's private endpoint removed", m_private_endpoint),
+    ("private-endpoints", "a private DNS zone not linked to the VNet", m_dns_link),
+    ("regions", "a vault in westeurope", m_region),
+    ("diagnostics", "a vault's diagnostic settings removed", m_diagnostics),
+    ("apps-monitored", "a Web App without Application Insights", m_monitored),
+    ("children-have-parents", "APIM's APIs without their service", m_parent),
+]
+
+
+def main():
+    doc = open(os.path.join(HERE, "integrity.py")).read()
+    declared = set(re.findall(r"^  ([a-z-]+)  +\S", doc.split('"""')[1], re.M))
+    bad = 0
+    for a in sorted(declared - {m[0] for m in MUTATIONS}):
+        print(f"FAIL {a}: no mutation shows it can fail")
+        bad += 1
+    for assertion, what, fn in MUTATIONS:
+        root = tempfile.mkdtemp()
+        try:
+            shutil.copy(os.path.join(out, "model.json"), root)
+            shutil.copytree(os.path.join(out, env), os.path.join(root, env),
+                            ignore=shutil.ignore_patterns("diagrams", "nginx", "haproxy", "kubernetes"))
+            fn(root)
+            r = subprocess.run([sys.executable, os.path.join(HERE, "integrity.py"), root, env],
+                               capture_output=True, text=True)
+            if r.returncode == 1 and f"FAIL {assertion}:" in r.stdout:
+                print(f"ok {assertion}: {what}")
+            else:
+                print(f"FAIL {assertion}: '{what}' went unnoticed\n{r.stdout[-600:]}{r.stderr[-600:]}")
+                bad += 1
+        finally:
+            shutil.rmtree(root)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
