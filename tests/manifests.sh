@@ -104,15 +104,15 @@ for m in $(/usr/bin/python3 "$ROOT/tests/manifests/k8s_integrity.py" "$MF/out" p
     else bad "manifests kubernetes-integrity fails on mutation ${m%%:*}" "$out"; fi
 done
 # the synthetic platform of make bench (every service uses a SQL store)
-python3 "$ROOT/tests/bench/gen.py" 60 "$MF/bench" >/dev/null
+python3 "$ROOT/tests/bench/gen.py" 20 "$MF/bench" >/dev/null
 if "$TOPOC" build "$MF/bench" -o "$MF/bench-out" -q 2>/dev/null; then
     for env in integration production; do
         if out=$(/usr/bin/python3 "$ROOT/tests/manifests/integrity.py" "$MF/bench-out" "$env") &&
            out=$(/usr/bin/python3 "$ROOT/tests/manifests/k8s_integrity.py" "$MF/bench-out" "$env"); then
-            ok "manifests azure-and-kubernetes-integrity bench-60 $env"
-        else bad "manifests azure-integrity bench-60 $env" "$(echo "$out" | head -10)"; fi
+            ok "manifests azure-and-kubernetes-integrity bench-20 $env"
+        else bad "manifests azure-integrity bench-20 $env" "$(echo "$out" | head -10)"; fi
     done
-else bad "manifests azure-integrity bench-60" "the synthetic platform does not build"; fi
+else bad "manifests azure-integrity bench-20" "the synthetic platform does not build"; fi
 
 # adding a service changes only its own files and its entry in main.json
 mkdir -p "$MF/added"

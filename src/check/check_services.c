@@ -104,7 +104,16 @@ static void scaling(Checker *ck, const EnvModel *e, const Service *s)
                                "min is above max",
                                s->name.s, sc->min.v, sc->max.v),
                   "lower min or raise max");
-    if (streq(e->env->name.s, "production") && sc->min.v < 2)
+    if (sc->min.v == 0 && sc->max.v > 0) /* not also production-min */
+        diag_help(ds,
+                  check_report(ck, "scaling-min-zero", sc->min.loc,
+                               target(ck, s),
+                               "'%s' may scale to 0 instances, which no "
+                               "deployment target honours",
+                               s->name.s),
+                  "App Service and Kubernetes keep at least 1 instance: set "
+                  "min to 1 or more");
+    else if (streq(e->env->name.s, "production") && sc->min.v < 2)
         diag_help(ds,
                   check_report(ck, "scaling-production-min", sc->min.loc,
                                arena_printf(check_arena(ck),

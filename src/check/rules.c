@@ -235,6 +235,10 @@ const Rule rules[] = {
      "connector-source-unowned.)"},
     {"scaling-min-max", "scaling", E, "minimum instances above the maximum",
      "scaling.min must not exceed scaling.max."},
+    {"scaling-min-zero", "scaling", E, "a service that may scale to zero",
+     "No deployment target honours scaling.min: 0: an App Service plan and "
+     "a Kubernetes HorizontalPodAutoscaler keep at least one instance, so "
+     "the manifests would run one while the spec says none."},
     {"scaling-production-min", "scaling", E,
      "production with fewer than 2 instances",
      "A production service keeps at least 2 instances so that one failure or "
