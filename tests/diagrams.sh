@@ -60,7 +60,7 @@ cp "$ROOT/specs/platform.yaml" "$DG/s2/" && cp "$ROOT"/specs/services/*.yaml "$D
 sed 's/^service: billing$/service: billing-export/; s/billing:4.3.2/billing-export:1.0.0/' \
     "$ROOT/specs/services/billing.yaml" >"$DG/s2/services/billing-export.yaml"
 "$TOPOC" build "$DG/s2" -o "$DG/b" -q 2>/dev/null
-changed=$(cd "$DG" && diff -rq a b 2>&1 | grep -v 'gateway\|manifests\|model.json\|haproxy\|\.topoc-output' |
+changed=$(cd "$DG" && diff -rq a b 2>&1 | grep -v 'gateway\|manifests\|model.json\|main.json\|haproxy\|\.topoc-output' |
     sed -E 's#^Files a/([^ ]+) and b/[^ ]+ differ#\1#; s#^Only in b/([^:]+): (.*)#\1/\2 (new)#' | sort | tr '\n' ' ')
 want=""
 for env in integration production; do
