@@ -429,7 +429,8 @@ def check_network(dep, model, env):
 
 
 def check_regions(dep, model):
-    allowed = set(model["platform"]["residency"]["allowed-regions"])
+    # (none listed: the default geography, the United Kingdom)
+    allowed = set(model["platform"]["residency"]["allowed-regions"]) or {"uksouth", "ukwest"}
     for r in dep.resources:
         if r.location is None or isinstance(r, DeployRes):
             continue
