@@ -28,7 +28,7 @@ DEB_TOOLS := python3:python3 clang:clang xmllint:libxml2-utils \
              /etc/ssl/certs/ca-certificates.crt:ca-certificates \
              /usr/lib/nginx/modules/ngx_http_modsecurity_module.so:libnginx-mod-http-modsecurity \
              /usr/share/modsecurity-crs/rules:modsecurity-crs \
-             chromium:chromium
+             chromium:chromium node:nodejs npm:npm
 
 WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \
@@ -71,9 +71,12 @@ DIAGRAMS_SRC := src/diagrams/diagrams_views.c src/diagrams/diagrams_scale.c \
              src/diagrams/diagrams_docs.c
 REPORT_SRC := src/report/report_json.c src/report/report_sarif.c \
              src/report/report_junit.c src/report/report_github.c
+REVIEW_SRC := src/review/review_schema.c
+# specs/README.md's key tables as C, for the JSON Schema's descriptions
+GEN_SRC   := $(BUILD)/gen/spec_docs.c
 LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(CHECK_SRC) $(EMIT_SRC) \
              $(GATEWAY_SRC) $(MANIFESTS_SRC) $(DIAGRAMS_SRC) $(REPORT_SRC) \
-             src/compile.c
+             $(REVIEW_SRC) $(GEN_SRC) src/compile.c
 MAIN_SRC  := src/main.c
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 
@@ -120,6 +123,11 @@ $(BUILD)/obj/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
+$(GEN_SRC): specs/README.md src/review/spec_docs.awk
+	@mkdir -p $(dir $@)
+	awk -f src/review/spec_docs.awk specs/README.md >$@.tmp && mv $@.tmp $@
+$(call objs,$(BUILD),$(GEN_SRC)): ALL_CFLAGS += -Isrc/review
+
 $(BUILD)/topoc: $(call objs,$(BUILD),$(LIB_SRC) $(MAIN_SRC))
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
@@ -142,8 +150,18 @@ demo: $(BUILD)/topoc
 	@find out -type f ! -name .gitignore | sed 's|/[^/]*$$||' | cut -d/ -f1-3 | \
 	  sort | uniq -c | awk '{ printf "  %4d file%s in %s/\n", $$1, $$1 == 1 ? "" : "s", $$2 }'
 
+# yaml-language-server, the editors' consumer of `topoc schema --format
+# json-schema`, for tests/schema.sh: pinned, into the build folder.
+YLS_VERSION := 1.19.2
+YLS := $(BUILD)/yls/node_modules/yaml-language-server/package.json
+$(YLS):
+	@echo "deps: npm install yaml-language-server@$(YLS_VERSION) into $(BUILD)/yls"
+	@mkdir -p $(BUILD)/yls
+	@npm install --prefix $(BUILD)/yls --no-audit --no-fund --ignore-scripts \
+	  --save-exact --loglevel=error yaml-language-server@$(YLS_VERSION) >/dev/null
+
 test: test-deps $(BUILD)/topoc $(BUILD)/unit $(BUILD)/mustache-spec \
-      $(BUILD)/cross-engine
+      $(BUILD)/cross-engine $(YLS)
 	@tests/run.sh $(BUILD)
 
 # Sanitizers get a build folder of their own.
@@ -151,14 +169,15 @@ check: test-deps
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  build/asan/topoc build/asan/unit build/asan/mustache-spec \
-	  build/asan/cross-engine
+	  build/asan/cross-engine \
+	  build/asan/yls/node_modules/yaml-language-server/package.json
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh build/asan
 
 bench: test-deps $(BUILD)/topoc $(BUILD)/parse-only
 	@tests/bench/bench.sh $(BUILD)
 
-fuzz: test-deps
+fuzz: test-deps $(GEN_SRC)
 	@echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' | \
 	  clang -x c -fsanitize=fuzzer - -o /dev/null 2>/dev/null || \
 	  $(MAKE) -s --no-print-directory apt-install PKGS_TO_INSTALL=libclang-rt-14-dev
@@ -166,7 +185,7 @@ fuzz: test-deps
 	clang -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
 	  -DTOPOC_SOURCE_TEMPLATES='"$(CURDIR)/templates"' \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  $(shell pkg-config --cflags $(PKGS)) tests/fuzz/fuzz_load.c $(LIB_SRC) $(shell pkg-config --libs $(PKGS)) \
+	  $(shell pkg-config --cflags $(PKGS)) -Isrc/review tests/fuzz/fuzz_load.c $(LIB_SRC) $(shell pkg-config --libs $(PKGS)) \
 	  -o $(BUILD)/fuzz/fuzz_load
 	@mkdir -p $(BUILD)/fuzz/corpus
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \

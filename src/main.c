@@ -3,6 +3,7 @@
  * The only file that exits. */
 #include "topoc/compile.h"
 #include "topoc/report.h"
+#include "topoc/review.h"
 #include "topoc/util.h"
 #include "topoc/schema.h"
 
@@ -22,7 +23,7 @@ enum { EXIT_CLEAN = 0, EXIT_SPEC = 1, EXIT_USAGE = 2 };
 static const char usage_text[] =
     "usage: topoc check [options] SPEC...\n"
     "       topoc build [options] SPEC... [-o DIR]\n"
-    "       topoc schema | rules | explain RULE\n"
+    "       topoc schema [--format json-schema [KIND]] | rules | explain RULE\n"
     "\n"
     "Validate a platform spec and compile it into configuration.\n"
     "SPEC is a spec directory (platform.yaml plus service files) or files.\n"
@@ -30,7 +31,10 @@ static const char usage_text[] =
     "commands:\n"
     "  check            validate the spec and report every problem\n"
     "  build            validate, then write outputs (nothing on error)\n"
-    "  schema           list every key of the spec language\n"
+    "  schema           list every key of the spec language; with\n"
+    "                   --format json-schema, a JSON Schema (draft-07) of\n"
+    "                   a document KIND (platform, service, waivers) or\n"
+    "                   of any document, for editors\n"
     "  rules            list every rule with its id and default severity\n"
     "  explain RULE     what a rule checks and why\n"
     "\n"
@@ -60,9 +64,12 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-enum { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_JUNIT, FMT_GITHUB, MAX_REPORTS = 8 };
-static const char *const format_names[] = {"text", "json", "sarif", "junit",
-                                           "github"};
+enum {
+    FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_JUNIT, FMT_GITHUB, FMT_JSON_SCHEMA,
+    FMT_MARKDOWN, NFORMATS, MAX_REPORTS = 8
+};
+static const char *const format_names[NFORMATS] = {
+    "text", "json", "sarif", "junit", "github", "json-schema", "markdown"};
 
 typedef struct Report {
     int fmt;
@@ -179,12 +186,12 @@ static int add_report(Opts *o, const char *arg)
     const char *eq = strchr(arg, '=');
     size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
     int fmt = -1;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < NFORMATS; i++)
         if (strlen(format_names[i]) == n && !strncmp(arg, format_names[i], n))
             fmt = i;
     if (fmt < 0)
-        return usage_error("unknown format '%s' (text, json, sarif, junit "
-                           "or github)",
+        return usage_error("unknown format '%s' (text, json, sarif, junit, "
+                           "github, json-schema or markdown)",
                            arg);
     if (eq && !eq[1])
         return usage_error("--format %s: the file name is missing", arg);
@@ -225,6 +232,74 @@ static int run(const char *cmd, char *const *paths, int n, const Opts *o)
     return r == COMPILE_OK ? EXIT_CLEAN
            : r == COMPILE_ERRORS ? EXIT_SPEC
                                  : EXIT_USAGE;
+}
+
+/* The formats each command can write; any other is refused, never
+ * silently replaced by text. */
+static bool formats_refused(const char *cmd, const Opts *o)
+{
+    unsigned ok = 1u << FMT_TEXT;
+    const char *which = "text";
+    if (!strcmp(cmd, "check") || !strcmp(cmd, "build")) {
+        ok = (1u << FMT_JSON_SCHEMA) - 1;
+        which = "text, json, sarif, junit or github";
+    } else if (!strcmp(cmd, "schema")) {
+        ok |= 1u << FMT_JSON_SCHEMA;
+        which = "text or json-schema";
+    }
+    for (int i = 0; i < o->nreports; i++) {
+        const Report *r = &o->reports[i];
+        if (!(ok & (1u << r->fmt))) {
+            fprintf(stderr, "topoc: error: %s writes %s, not %s\n", cmd, which,
+                    format_names[r->fmt]);
+            return true;
+        }
+        if (r->file && strcmp(cmd, "check") && strcmp(cmd, "build")) {
+            fprintf(stderr, "topoc: error: %s writes to stdout; redirect it "
+                            "instead of --format %s=%s\n",
+                    cmd, format_names[r->fmt], r->file);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The output format a review command was asked for (one at most). */
+static int single_format(const Opts *o)
+{
+    int fmt = FMT_TEXT;
+    for (int i = 0; i < o->nreports; i++)
+        if (o->reports[i].fmt != FMT_TEXT)
+            fmt = o->reports[i].fmt;
+    return fmt;
+}
+
+/* schema: the keys as text, or a JSON Schema of KIND (default: any
+ * document). */
+static int schema(const Opts *o, const char *kind, int n)
+{
+    Strbuf sb = STRBUF_INIT;
+    int rc = EXIT_CLEAN;
+    if (single_format(o) == FMT_JSON_SCHEMA) {
+        if (n > 1 || review_json_schema(kind, &sb) != 0)
+            rc = usage_error("schema: which document kind? '%s' (platform, "
+                             "service or waivers; none for any)",
+                             kind);
+    } else if (n > 0) {
+        rc = usage_error("schema: '%s': a kind goes with --format "
+                         "json-schema",
+                         kind);
+    } else {
+        sb_puts(&sb, "# platform document\n");
+        schema_print(&schema_platform, "", &sb);
+        sb_puts(&sb, "# service document\n");
+        schema_print(&schema_service, "", &sb);
+        sb_puts(&sb, "# waivers document\n");
+        schema_print(&schema_waivers, "", &sb);
+    }
+    fwrite(sb.buf, 1, sb.len, stdout);
+    sb_release(&sb);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -315,7 +390,9 @@ int main(int argc, char **argv)
     char *const *paths = argv + optind;
     int n = argc - optind;
     int rc;
-    if (strcmp(cmd, "rules") == 0) {
+    if (formats_refused(cmd, &o)) {
+        rc = EXIT_USAGE;
+    } else if (strcmp(cmd, "rules") == 0) {
         for (int i = 0; i < nrules; i++)
             printf("%-30s %-8s %-12s %s\n", rules[i].id,
                    rules[i].severity == RSEV_ERROR ? "error" : "warning",
@@ -324,16 +401,7 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "explain") == 0) {
         rc = explain(n ? paths[0] : NULL);
     } else if (strcmp(cmd, "schema") == 0) {
-        Strbuf sb = STRBUF_INIT;
-        sb_puts(&sb, "# platform document\n");
-        schema_print(&schema_platform, "", &sb);
-        sb_puts(&sb, "# service document\n");
-        schema_print(&schema_service, "", &sb);
-        sb_puts(&sb, "# waivers document\n");
-        schema_print(&schema_waivers, "", &sb);
-        fwrite(sb.buf, 1, sb.len, stdout);
-        sb_release(&sb);
-        rc = EXIT_CLEAN;
+        rc = schema(&o, n ? paths[0] : NULL, n);
     } else if (strcmp(cmd, "check") && strcmp(cmd, "build")) {
         rc = usage_error("unknown command '%s' (check, build, schema, rules "
                          "or explain)",

@@ -216,6 +216,10 @@ done
 # shellcheck source=tests/diagrams.sh
 . "$ROOT/tests/diagrams.sh"
 
+# ---- 8b. the spec language as JSON Schema, for editors ----
+# shellcheck source=tests/schema.sh
+. "$ROOT/tests/schema.sh"
+
 # ---- 9. the whole tool ----
 # shellcheck source=tests/cli.sh
 . "$ROOT/tests/cli.sh"
