@@ -12,6 +12,7 @@ void compile_init(Compilation *c)
     diags_init(&c->diags, &c->arena);
     c->model = NULL;
     c->outputs = (Outputs){0};
+    c->in_memory = false;
 }
 
 void compile_free(Compilation *c)
@@ -76,7 +77,7 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
         return COMPILE_IO;
     if (c->diags.nerrors > 0) /* an output refused what the spec asks */
         return COMPILE_ERRORS;
-    if (out_commit(&c->outputs, out_dir, 0) != 0)
+    if (!c->in_memory && out_commit(&c->outputs, out_dir, 0) != 0)
         return COMPILE_IO;
     return COMPILE_OK;
 }

@@ -4,6 +4,7 @@
 #include "topoc/compile.h"
 #include "topoc/report.h"
 #include "topoc/review.h"
+#include "topoc/routing.h"
 #include "topoc/util.h"
 #include "topoc/schema.h"
 
@@ -22,7 +23,8 @@ enum { EXIT_CLEAN = 0, EXIT_SPEC = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
     "usage: topoc check [options] SPEC...\n"
-    "       topoc build [options] SPEC... [-o DIR]\n"
+    "       topoc build [options] SPEC... [-o DIR] [--check]\n"
+    "       topoc route [--env ENV] [--format json] SPEC... METHOD URL...\n"
     "       topoc schema [--format json-schema [KIND]] | rules | explain RULE\n"
     "\n"
     "Validate a platform spec and compile it into configuration.\n"
@@ -30,7 +32,11 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  check            validate the spec and report every problem\n"
-    "  build            validate, then write outputs (nothing on error)\n"
+    "  build            validate, then write outputs (nothing on error);\n"
+    "                   with --check, write nothing: list the files in DIR\n"
+    "                   that are stale, missing or extra (exit 1 if any)\n"
+    "  route            which route, service, backend and WAF policy take\n"
+    "                   METHOD URL, and why each route tried before did not\n"
     "  schema           list every key of the spec language; with\n"
     "                   --format json-schema, a JSON Schema (draft-07) of\n"
     "                   a document KIND (platform, service, waivers) or\n"
@@ -40,6 +46,8 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  -o, --output DIR     where build writes (default: out)\n"
+    "      --env ENV        route: the environment (default: the one whose\n"
+    "                       routes serve the URL's host)\n"
     "      --templates DIR  more template targets (DIR/TARGET/*.mustache);\n"
     "                       they replace built-in targets of the same name\n"
     "      --format FMT[=FILE]  diagnostics as text (default), json, sarif,\n"
@@ -77,8 +85,8 @@ typedef struct Report {
 } Report;
 
 typedef struct Opts {
-    const char *out, *templates;
-    bool quiet;
+    const char *out, *templates, *env;
+    bool quiet, up_to_date; /* build --check */
     Report reports[MAX_REPORTS];
     int nreports;
     int color; /* -1 auto, 0 never, 1 always */
@@ -113,7 +121,7 @@ static void summary(const Compilation *c, const char *cmd, const Opts *o)
         return;
     printf("topoc: platform '%s': %d environments, %d services, %d files",
            m->platform->name.s, m->nenvs, m->nservices, c->inputs.nfiles);
-    if (strcmp(cmd, "build") == 0 || o->check.highlight)
+    if ((strcmp(cmd, "build") == 0 && !o->up_to_date) || o->check.highlight)
         printf(" -> %d files in %s/", c->outputs.n, o->out);
     printf("\n");
 }
@@ -215,11 +223,24 @@ static int flush_std(int rc)
     return rc;
 }
 
+static int single_format(const Opts *o);
+
+/* build --check: the outputs a build would write against o->out. */
+static int up_to_date(const Compilation *c, const Opts *o)
+{
+    Strbuf sb = STRBUF_INIT;
+    int rc = review_build_check(&c->outputs, o->out, &sb);
+    fwrite(sb.buf, 1, sb.len, rc < 0 ? stderr : stdout);
+    sb_release(&sb);
+    return rc < 0 ? EXIT_USAGE : rc;
+}
+
 static int run(const char *cmd, char *const *paths, int n, const Opts *o)
 {
     Compilation c;
     compile_init(&c);
     bool build = strcmp(cmd, "build") == 0;
+    c.in_memory = o->up_to_date;
     CompileResult r =
         compile(&c, paths, n, build || o->check.highlight ? o->out : NULL,
                 o->templates, &o->check);
@@ -228,10 +249,90 @@ static int run(const char *cmd, char *const *paths, int n, const Opts *o)
         r = COMPILE_IO;
     if (r != COMPILE_IO)
         summary(&c, cmd, o);
+    int rc = r == COMPILE_OK ? EXIT_CLEAN
+             : r == COMPILE_ERRORS ? EXIT_SPEC
+                                   : EXIT_USAGE;
+    if (r == COMPILE_OK && o->up_to_date)
+        rc = up_to_date(&c, o);
     compile_free(&c);
-    return r == COMPILE_OK ? EXIT_CLEAN
-           : r == COMPILE_ERRORS ? EXIT_SPEC
-                                 : EXIT_USAGE;
+    return rc;
+}
+
+/* A model to ask questions of: the spec read without input errors (the
+ * rules' findings are reported, but do not stop route or diff). */
+static bool model_usable(const Compilation *c)
+{
+    if (!c->model)
+        return false;
+    for (int i = 0; i < c->diags.n; i++)
+        if (c->diags.v[i]->sev == SEV_ERROR && !c->diags.v[i]->target)
+            return false;
+    return true;
+}
+
+static bool is_method(const char *s)
+{
+    for (int k = 0; k < 7; k++)
+        if (strcmp(s, route_method_names[k]) == 0)
+            return true;
+    return false;
+}
+
+/* Answer each METHOD URL pair; JSON: one object, or an array of them. */
+static int answer_routes(Compilation *c, char *const *req, int n,
+                         const Opts *o)
+{
+    bool json = single_format(o) == FMT_JSON, many = n > 2;
+    int rc = EXIT_CLEAN;
+    if (json && many)
+        fputs("[\n", stdout);
+    for (int i = 0; i + 1 < n; i += 2) {
+        Strbuf sb = STRBUF_INIT;
+        int r = review_route(&c->arena, c->model, o->env, req[i], req[i + 1],
+                             json ? RFMT_JSON : RFMT_TEXT, &sb);
+        if (r < 0) {
+            fwrite(sb.buf, 1, sb.len, stderr);
+            rc = EXIT_USAGE;
+        } else {
+            if (json && many && i > 0)
+                fputs(",\n", stdout);
+            fwrite(sb.buf, 1, sb.len, stdout);
+            if (r > 0 && rc == EXIT_CLEAN)
+                rc = EXIT_SPEC;
+        }
+        sb_release(&sb);
+    }
+    if (json && many)
+        fputs("]\n", stdout);
+    return rc;
+}
+
+/* route [--env ENV] SPEC... METHOD URL [METHOD URL]... */
+static int route(char *const *args, int n, const Opts *o)
+{
+    int nspec = 0;
+    while (nspec < n && !is_method(args[nspec]))
+        nspec++;
+    if (nspec == 0 || nspec == n || (n - nspec) % 2)
+        return usage_error("%s", "route: give SPEC, then METHOD URL pairs "
+                                 "(topoc route specs GET "
+                                 "https://api.example.com/x)");
+    Compilation c;
+    compile_init(&c);
+    compile(&c, args, nspec, NULL, NULL, &o->check);
+    diags_sort(&c.diags);
+    int rc = EXIT_SPEC;
+    if (!model_usable(&c)) {
+        write_reports(&c.diags, o);
+    } else {
+        if (c.diags.nerrors && !o->quiet)
+            fprintf(stderr, "topoc: the spec has %d error%s (topoc check); "
+                            "answering from it anyway\n",
+                    c.diags.nerrors, c.diags.nerrors == 1 ? "" : "s");
+        rc = answer_routes(&c, args + nspec, n - nspec, o);
+    }
+    compile_free(&c);
+    return rc;
 }
 
 /* The formats each command can write; any other is refused, never
@@ -246,6 +347,9 @@ static bool formats_refused(const char *cmd, const Opts *o)
     } else if (!strcmp(cmd, "schema")) {
         ok |= 1u << FMT_JSON_SCHEMA;
         which = "text or json-schema";
+    } else if (!strcmp(cmd, "route")) {
+        ok |= 1u << FMT_JSON;
+        which = "text or json";
     }
     for (int i = 0; i < o->nreports; i++) {
         const Report *r = &o->reports[i];
@@ -314,6 +418,8 @@ int main(int argc, char **argv)
         {"stats", no_argument, NULL, 'S'},
         {"highlight", no_argument, NULL, 'H'},
         {"templates", required_argument, NULL, 't'},
+        {"check", no_argument, NULL, 'C'},
+        {"env", required_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -355,6 +461,12 @@ int main(int argc, char **argv)
             break;
         case 't':
             o.templates = optarg;
+            break;
+        case 'C':
+            o.up_to_date = true;
+            break;
+        case 'E':
+            o.env = optarg;
             break;
         case 'T':
             if (strlen(optarg) != 10 || optarg[4] != '-' || optarg[7] != '-')
@@ -402,6 +514,12 @@ int main(int argc, char **argv)
         rc = explain(n ? paths[0] : NULL);
     } else if (strcmp(cmd, "schema") == 0) {
         rc = schema(&o, n ? paths[0] : NULL, n);
+    } else if (strcmp(cmd, "route") == 0) {
+        rc = route(paths, n, &o);
+    } else if (o.up_to_date && strcmp(cmd, "build") != 0) {
+        rc = usage_error("--check compares a build with DIR: use 'topoc "
+                         "build --check -o DIR%s'",
+                         "");
     } else if (strcmp(cmd, "check") && strcmp(cmd, "build")) {
         rc = usage_error("unknown command '%s' (check, build, schema, rules "
                          "or explain)",

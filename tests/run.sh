@@ -227,5 +227,9 @@ done
 # shellcheck source=tests/hostile.sh
 . "$ROOT/tests/hostile.sh"
 
+# ---- 10. the review workflow: build --check, route, diff ----
+# shellcheck source=tests/review.sh
+. "$ROOT/tests/review.sh"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

@@ -22,6 +22,8 @@ typedef struct Compilation {
     Inputs inputs;
     Model *model;
     Outputs outputs;
+    bool in_memory; /* build: emit into outputs, write nothing (build
+                       --check, diff) */
 } Compilation;
 
 typedef enum {

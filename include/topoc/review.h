@@ -21,4 +21,21 @@
  * Returns -1 for an unknown kind. */
 int review_json_schema(const char *kind, Strbuf *out);
 
+/* build --check: compare the files a build would write (o) with dir.
+ * Lists stale, missing and extra files in report.  Returns 0 when dir is
+ * up to date, 1 when it differs, -1 when dir cannot be read (after
+ * reporting why). */
+int review_build_check(const Outputs *o, const char *dir, Strbuf *report);
+
+typedef enum { RFMT_TEXT, RFMT_JSON, RFMT_MARKDOWN } ReviewFormat;
+
+/* route: which route of environment env (NULL: the first) takes METHOD
+ * URL, its service, backend and WAF policy, and why each route tried
+ * before it did not match.  Returns 0 when a route takes it, 1 when none
+ * does, -1 for a bad request (an unknown environment, method or URL; why
+ * is in out). */
+int review_route(Arena *a, const Model *m, const char *env,
+                 const char *method, const char *url, ReviewFormat fmt,
+                 Strbuf *out);
+
 #endif

@@ -1,0 +1,91 @@
+# tests/review.sh - the review workflow: build --check, route, diff;
+# sourced by tests/run.sh (TOPOC, ROOT, TMP, ok, bad).  The golden outputs
+# of route and diff are cases in tests/cases/ (route-*, diff-*).
+
+# rexpect NAME STATUS CMD...: CMD exits with STATUS
+rexpect() {
+    local name=$1 want=$2
+    shift 2
+    timeout 120 "$@" >"$TMP/review.out" 2>"$TMP/review.err"
+    local got=$?
+    if [ "$got" = "$want" ]; then ok "review $name"; else
+        bad "review $name" "exit status $got, expected $want
+$(head -20 "$TMP/review.err")"
+    fi
+}
+
+# -- build --check: clean, stale, missing, extra; nothing written --
+BC=$TMP/build-check
+mkdir -p "$BC"
+cp -a "$ROOT/specs/tutorial" "$BC/spec"
+(cd "$BC" && "$TOPOC" build spec -o out -q) || bad "build-check: the tutorial does not build"
+echo "keep me" >"$BC/out/NOTES.md" # outside what a build writes: left alone
+(cd "$BC" && "$TOPOC" build --check spec -o out -q >"$TMP/bc.out" 2>&1)
+status=$?
+if [ "$status" = 0 ] && grep -q "^topoc: out is up to date" "$TMP/bc.out"; then
+    ok "build-check clean"; else bad "build-check clean" "status $status; $(cat "$TMP/bc.out")"; fi
+echo "# edited by hand" >>"$BC/out/production/gateway/routes.json"
+rm "$BC/out/integration/gateway/haproxy/haproxy.cfg"
+echo stray >"$BC/out/production/gateway/old-routes.json"
+mkdir -p "$BC/out/docs/old" && echo stray >"$BC/out/docs/old/index.html"
+snapshot() { (cd "$BC/out" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+snapshot >"$TMP/bc.before"
+(cd "$BC" && "$TOPOC" build --check spec -o out -q >"$TMP/bc.out" 2>&1)
+status=$?
+cat >"$TMP/bc.want" <<'TXT'
+missing integration/gateway/haproxy/haproxy.cfg
+stale   production/gateway/routes.json
+extra   docs/old/index.html
+extra   production/gateway/old-routes.json
+topoc: out is out of date: 1 stale, 1 missing, 2 extra; rebuild it with 'topoc build -o out'
+TXT
+if [ "$status" = 1 ] && diff -u "$TMP/bc.want" "$TMP/bc.out" >"$TMP/bc.diff"; then
+    ok "build-check stale, missing, extra"; else bad "build-check stale, missing, extra" "status $status; $(cat "$TMP/bc.diff")"; fi
+snapshot >"$TMP/bc.after"
+if cmp -s "$TMP/bc.before" "$TMP/bc.after" && [ -z "$(find "$BC" -name '.topoc-*' -o -name '*.tmp*')" ]; then
+    ok "build-check writes nothing"; else bad "build-check writes nothing"; fi
+(cd "$BC" && "$TOPOC" build spec -o out -q && "$TOPOC" build --check spec -o out -q >/dev/null 2>&1)
+status=$?
+if [ "$status" = 0 ] && [ -f "$BC/out/NOTES.md" ]; then ok "build-check clean after a build"; else bad "build-check clean after a build" "status $status"; fi
+(cd "$BC" && "$TOPOC" build --check spec -o nowhere -q >"$TMP/bc.out" 2>&1)
+status=$?
+if [ "$status" = 2 ] && [ ! -e "$BC/nowhere" ]; then ok "build-check missing dir is trouble"; else bad "build-check missing dir is trouble" "status $status"; fi
+(cd "$BC" && "$TOPOC" build --check "$ROOT/tests/rules/route-shadowed/fail.yaml" -o out -q >"$TMP/bc.out" 2>"$TMP/bc.err")
+status=$?
+if [ "$status" = 1 ] && grep -q 'route-shadowed' "$TMP/bc.err" && [ ! -s "$TMP/bc.out" ]; then
+    ok "build-check spec errors"; else bad "build-check spec errors" "status $status"; fi
+rexpect check-flag-only-for-build 2 "$TOPOC" check --check "$ROOT/specs/tutorial"
+
+# -- route: every route of the example answers with itself for its sample
+#    URL (routes.json), with the same matcher as the gateways --
+RT=$TMP/route
+(cd "$ROOT" && "$TOPOC" build specs -o "$RT" -q 2>/dev/null) || bad "route: the example does not build"
+if out=$(python3 - "$TOPOC" "$ROOT/specs" "$RT" <<'PY'
+import json, subprocess, sys
+topoc, spec, out = sys.argv[1:4]
+problems, count = [], 0
+for env in ["integration", "production"]:
+    table = json.load(open("%s/%s/gateway/routes.json" % (out, env)))["routes"]
+    args, want = [], []
+    for i, r in enumerate(table):
+        if "sample" in r:
+            args += [r["methods"][0], "https://%s%s" % (r["host"], r["sample"])]
+            want.append(i + 1)
+    p = subprocess.run([topoc, "route", "--env", env, "--format", "json", "-q", spec] + args,
+                       capture_output=True, text=True)
+    for w, g in zip(want, json.loads(p.stdout)):
+        count += 1
+        got = g.get("route", {})
+        if got.get("index") != w or got.get("path") != table[w - 1]["path"]:
+            problems.append("%s %s: route %d answered by %s" % (env, g["request"]["url"], w, got))
+    if len(want) < 100:
+        problems.append("%s: only %d samples" % (env, len(want)))
+print("%d samples" % count)
+print("\n".join(problems[:10]))
+sys.exit(1 if problems else 0)
+PY
+); then ok "route every example route answers its sample ($out)"; else bad "route every example route answers its sample" "$out"; fi
+rexpect route-bad-method 2 "$TOPOC" route "$ROOT/specs/tutorial" FETCH https://api.books.example/orders/1
+rexpect route-not-a-url 2 "$TOPOC" route "$ROOT/specs/tutorial" GET /orders/1
+rexpect route-unknown-env 2 "$TOPOC" route --env staging "$ROOT/specs/tutorial" GET https://api.books.example/orders/1
+rexpect route-no-route-404 1 "$TOPOC" route "$ROOT/specs/tutorial" GET https://api.books.example/nothing
