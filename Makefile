@@ -72,7 +72,8 @@ DIAGRAMS_SRC := src/diagrams/diagrams_views.c src/diagrams/diagrams_scale.c \
 REPORT_SRC := src/report/report_json.c src/report/report_sarif.c \
              src/report/report_junit.c src/report/report_github.c
 REVIEW_SRC := src/review/review_schema.c src/review/review_check.c \
-             src/review/review_route.c
+             src/review/review_route.c src/review/review_diff.c \
+             src/review/review_diff_out.c
 # specs/README.md's key tables as C, for the JSON Schema's descriptions
 GEN_SRC   := $(BUILD)/gen/spec_docs.c
 LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(CHECK_SRC) $(EMIT_SRC) \

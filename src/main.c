@@ -25,6 +25,7 @@ static const char usage_text[] =
     "usage: topoc check [options] SPEC...\n"
     "       topoc build [options] SPEC... [-o DIR] [--check]\n"
     "       topoc route [--env ENV] [--format json] SPEC... METHOD URL...\n"
+    "       topoc diff [--format text|markdown|json] OLD NEW\n"
     "       topoc schema [--format json-schema [KIND]] | rules | explain RULE\n"
     "\n"
     "Validate a platform spec and compile it into configuration.\n"
@@ -35,6 +36,8 @@ static const char usage_text[] =
     "  build            validate, then write outputs (nothing on error);\n"
     "                   with --check, write nothing: list the files in DIR\n"
     "                   that are stale, missing or extra (exit 1 if any)\n"
+    "  diff             what changes from spec OLD to spec NEW, per\n"
+    "                   environment (exit 0 none, 1 changes, 2 trouble)\n"
     "  route            which route, service, backend and WAF policy take\n"
     "                   METHOD URL, and why each route tried before did not\n"
     "  schema           list every key of the spec language; with\n"
@@ -335,6 +338,42 @@ static int route(char *const *args, int n, const Opts *o)
     return rc;
 }
 
+/* diff OLD NEW: both compiled and built in memory; 2 when either cannot
+ * be read into a model. */
+static int diff(char *const *args, int n, const Opts *o)
+{
+    if (n != 2)
+        return usage_error("%s", "diff: give two spec directories, OLD and "
+                                 "NEW (see README: Reviewing a change)");
+    Compilation c[2];
+    int rc = EXIT_USAGE;
+    bool usable = true;
+    for (int i = 0; i < 2; i++) {
+        compile_init(&c[i]);
+        c[i].in_memory = true;
+        compile(&c[i], args + i, 1, "(memory)", o->templates, &o->check);
+        diags_sort(&c[i].diags);
+        if (!model_usable(&c[i])) {
+            write_reports(&c[i].diags, o);
+            usable = false;
+        }
+    }
+    if (usable) {
+        int fmt = single_format(o);
+        Strbuf sb = STRBUF_INIT;
+        rc = review_diff(&c[0], &c[1],
+                         fmt == FMT_JSON       ? RFMT_JSON
+                         : fmt == FMT_MARKDOWN ? RFMT_MARKDOWN
+                                               : RFMT_TEXT,
+                         &sb);
+        fwrite(sb.buf, 1, sb.len, stdout);
+        sb_release(&sb);
+    }
+    compile_free(&c[0]);
+    compile_free(&c[1]);
+    return rc;
+}
+
 /* The formats each command can write; any other is refused, never
  * silently replaced by text. */
 static bool formats_refused(const char *cmd, const Opts *o)
@@ -350,6 +389,9 @@ static bool formats_refused(const char *cmd, const Opts *o)
     } else if (!strcmp(cmd, "route")) {
         ok |= 1u << FMT_JSON;
         which = "text or json";
+    } else if (!strcmp(cmd, "diff")) {
+        ok |= 1u << FMT_JSON | 1u << FMT_MARKDOWN;
+        which = "text, markdown or json";
     }
     for (int i = 0; i < o->nreports; i++) {
         const Report *r = &o->reports[i];
@@ -516,6 +558,8 @@ int main(int argc, char **argv)
         rc = schema(&o, n ? paths[0] : NULL, n);
     } else if (strcmp(cmd, "route") == 0) {
         rc = route(paths, n, &o);
+    } else if (strcmp(cmd, "diff") == 0) {
+        rc = diff(paths, n, &o);
     } else if (o.up_to_date && strcmp(cmd, "build") != 0) {
         rc = usage_error("--check compares a build with DIR: use 'topoc "
                          "build --check -o DIR%s'",

@@ -89,3 +89,37 @@ rexpect route-bad-method 2 "$TOPOC" route "$ROOT/specs/tutorial" FETCH https://a
 rexpect route-not-a-url 2 "$TOPOC" route "$ROOT/specs/tutorial" GET /orders/1
 rexpect route-unknown-env 2 "$TOPOC" route --env staging "$ROOT/specs/tutorial" GET https://api.books.example/orders/1
 rexpect route-no-route-404 1 "$TOPOC" route "$ROOT/specs/tutorial" GET https://api.books.example/nothing
+
+# -- diff: golden outputs are tests/cases/diff-*; here what goldens cannot
+#    say: byte-identical runs, the JSON parses and agrees with the text,
+#    the Markdown's folds are balanced, formats it cannot write --
+DC=$ROOT/tests/cases/diff-classes
+(cd "$DC" && "$TOPOC" diff --format json old new >"$TMP/diff1.json" 2>/dev/null)
+(cd "$DC" && "$TOPOC" diff --format json old new >"$TMP/diff2.json" 2>/dev/null)
+if cmp -s "$TMP/diff1.json" "$TMP/diff2.json"; then ok "diff deterministic"; else bad "diff deterministic"; fi
+(cd "$DC" && "$TOPOC" diff old new >"$TMP/diff.txt" 2>/dev/null)
+(cd "$DC" && "$TOPOC" diff --format markdown old new >"$TMP/diff.md" 2>/dev/null)
+if out=$(python3 - "$TMP/diff1.json" "$TMP/diff.txt" "$TMP/diff.md" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read().splitlines()
+md = open(sys.argv[3]).read()
+problems = []
+want = {"services", "routes", "traffic", "waf", "rate-limits", "scaling", "alerts",
+        "dependencies", "store-uses", "findings", "files"}
+if not want <= set(d["summary"]):
+    problems.append("classes missing: %s" % sorted(want - set(d["summary"])))
+items = [l for l in text if l.startswith("  ")]
+if len(items) != len(d["changes"]):
+    problems.append("text has %d changes, JSON %d" % (len(items), len(d["changes"])))
+for c in d["changes"]:
+    if c["class"] == "traffic" and not c["witness"].startswith(("GET ", "POST ", "PUT ")):
+        problems.append("traffic move without a witness: %s" % c)
+if md.count("<details>") != md.count("</details>") or md.count("<details>") < 4:
+    problems.append("markdown folds: %d open, %d closed" % (md.count("<details>"), md.count("</details>")))
+print("\n".join(problems))
+sys.exit(1 if problems else 0)
+PY
+); then ok "diff formats agree"; else bad "diff formats agree" "$out"; fi
+rexpect diff-one-side 2 "$TOPOC" diff "$DC/old"
+rexpect diff-refuses-sarif 2 "$TOPOC" diff --format sarif "$DC/old" "$DC/new"

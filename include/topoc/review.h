@@ -38,4 +38,11 @@ int review_route(Arena *a, const Model *m, const char *env,
                  const char *method, const char *url, ReviewFormat fmt,
                  Strbuf *out);
 
+/* diff: what changes between two compiled specs, per environment.  Both
+ * compilations have been checked and, if they had no errors, built into
+ * their Outputs (not written).  Returns 0 when nothing changes, 1 when
+ * something does. */
+int review_diff(Compilation *old, Compilation *new, ReviewFormat fmt,
+                Strbuf *out);
+
 #endif

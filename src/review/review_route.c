@@ -16,6 +16,8 @@
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
+#include "review_internal.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -173,10 +175,38 @@ static const char *reason(Ctx *c, const RouteEntry *e, const RouteEntry *won)
     return s;
 }
 
-static bool takes(Ctx *c, const RouteEntry *e, bool edge)
+void matcher_init(Matcher *mt, Arena *a, const EnvModel *env)
 {
-    return strcmp(e->r->fqdn.s, c->q.host) == 0 && (e->methods & c->q.bit) &&
-           !(edge && e->r->internal.v) && path_matches(c, e, true);
+    *mt = (Matcher){.a = a, .ps = patterns_new(), .env = env};
+    mt->v = routing_table(a, env, &mt->n);
+    mt->re = arena_alloc(a, ((size_t)mt->n + 1) * sizeof *mt->re);
+    for (int i = 0; i < mt->n; i++) {
+        Strbuf re = STRBUF_INIT;
+        route_regex_full(&mt->v[i], &re);
+        char err[256];
+        size_t off;
+        mt->re[i] = pattern_compile(mt->ps, re.buf, PAT_ANCHORED, err,
+                                    sizeof err, &off);
+        sb_release(&re);
+    }
+}
+
+void matcher_free(Matcher *mt)
+{
+    patterns_free(mt->ps);
+}
+
+const RouteEntry *matcher_take(Matcher *mt, const char *host, unsigned bit,
+                               const char *path, bool edge)
+{
+    for (int i = 0; i < mt->n; i++) {
+        const RouteEntry *e = &mt->v[i];
+        if (strcmp(e->r->fqdn.s, host) == 0 && (e->methods & bit) &&
+            !(edge && e->r->internal.v) && mt->re[i] &&
+            pattern_match(mt->re[i], path, strlen(path)) == PATTERN_MATCH)
+            return e;
+    }
+    return NULL;
 }
 
 static JsonVal *route_json(Ctx *c, const RouteEntry *e)
@@ -259,15 +289,12 @@ static const char *blocked_by(Ctx *c)
     return NULL;
 }
 
-static JsonVal *answer(Ctx *c, int *taken)
+static JsonVal *answer(Ctx *c, Matcher *mt, int *taken)
 {
-    const RouteEntry *won = NULL, *edge = NULL;
-    for (int i = 0; i < c->n && !won; i++)
-        if (takes(c, &c->v[i], false))
-            won = &c->v[i];
-    for (int i = 0; i < c->n && !edge; i++)
-        if (takes(c, &c->v[i], true))
-            edge = &c->v[i];
+    const RouteEntry *won = matcher_take(mt, c->q.host, c->q.bit, c->q.path,
+                                         false);
+    const RouteEntry *edge = matcher_take(mt, c->q.host, c->q.bit,
+                                          c->q.path, true);
     JsonVal *o = jv_obj(), *req = jv_obj();
     jv_set(req, "method", jv_str(c->q.method));
     jv_set(req, "url", jv_str(c->q.url));
@@ -424,9 +451,13 @@ int review_route(Arena *a, const Model *m, const char *env,
     if (!c.env)
         return -1;
     c.ps = patterns_new();
-    c.v = routing_table(a, c.env, &c.n);
+    Matcher mt;
+    matcher_init(&mt, a, c.env);
+    c.v = mt.v;
+    c.n = mt.n;
     int taken;
-    JsonVal *o = answer(&c, &taken);
+    JsonVal *o = answer(&c, &mt, &taken);
+    matcher_free(&mt);
     if (fmt == RFMT_JSON)
         jv_write(o, out);
     else

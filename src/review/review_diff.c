@@ -1,0 +1,534 @@
+/* review_diff.c - `topoc diff OLD NEW`: what a change to the spec changes,
+ * per environment, as a list a reviewer reads (not a text diff).
+ *
+ * The two resolved models are compared field by field through the schema
+ * tables (the same tables that decode them), so every key of the language
+ * is covered without a list to keep in step.  List entries are matched by
+ * their natural key (an alert or rate limit by name, a store use by store,
+ * a scale rule by metric), so reordering a list is no change.  Each change
+ * gets a class: services, routes, traffic, waf, rate-limits, scaling,
+ * alerts, dependencies, store-uses, platform, findings, files.
+ *
+ * Traffic moves come from the routing analysis: for a path each route of
+ * either side matches (route_witness), the old and the new routing tables
+ * are asked which route takes it, per method; a different service is a
+ * move, and that METHOD URL is its witness.
+ *
+ * The changes are collected as one JSON tree (the JSON format); text and
+ * Markdown are rendered from it (review_diff_out.c).  Order is the
+ * environments' order, then the tables' order: deterministic.
+ */
+#include "topoc/json.h"
+#include "topoc/review.h"
+#include "topoc/schema.h"
+#include "topoc/util.h"
+
+#include "review_diff.h"
+#include "review_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- the item list ---- */
+
+static void item(Diff *d, const char *cls, const char *change,
+                 const char *subject, const char *detail, JsonVal *extra)
+{
+    JsonVal *o = extra ? extra : jv_obj();
+    jv_set(o, "class", jv_str(cls));
+    jv_set(o, "change", jv_str(change));
+    jv_set(o, "subject", jv_str(subject));
+    if (detail && *detail)
+        jv_set(o, "detail", jv_str(detail));
+    jv_push(d->items, o);
+}
+
+/* ---- values as text ---- */
+
+static bool scalar_type(FieldType t)
+{
+    return t != F_STRLIST && t != F_OBJ && t != F_LIST && t != F_MAP &&
+           t != F_KV && t != F_OVERRIDES;
+}
+
+static const char *scalar_text(Arena *a, const Field *f, const void *obj)
+{
+    const void *slot = (const char *)obj + f->off;
+    switch (f->type) {
+    case F_INT:
+    case F_BYTES:
+    case F_DURATION:
+    case F_CPU: {
+        const Int *v = slot;
+        return v->set ? arena_printf(a, "%lld", v->v) : NULL;
+    }
+    case F_BOOL: {
+        const Bool *v = slot;
+        return v->set ? (v->v ? "true" : "false") : NULL;
+    }
+    default:
+        return ((const Str *)slot)->s;
+    }
+}
+
+/* The key of a list entry: a route by host and path, anything else by
+ * its first field. */
+static const char *entry_key(Arena *a, const Schema *s, const void *obj)
+{
+    const Field *path = schema_field(s, "path"), *host = schema_field(s,
+                                                                       "host");
+    if (path && host && path->type == F_PATH)
+        return arena_printf(a, "%s%s", scalar_text(a, host, obj),
+                            scalar_text(a, path, obj));
+    const char *k = scalar_type(s->fields[0].type)
+                        ? scalar_text(a, &s->fields[0], obj)
+                        : NULL;
+    return k ? k : "?";
+}
+
+/* ---- the struct walker ---- */
+
+typedef void Sink(Diff *d, const char *path, const char *change,
+                  const char *old, const char *new, void *ctx);
+
+typedef struct Walk {
+    Diff *d;
+    Sink *sink;
+    void *ctx;
+    const char *const *skip; /* top-level keys to leave out */
+} Walk;
+
+static void walk_obj(Walk *w, const Schema *s, const void *a, const void *b,
+                     const char *path, int depth);
+
+static bool skipped(const Walk *w, const char *key, int depth)
+{
+    for (const char *const *k = w->skip; depth == 0 && k && *k; k++)
+        if (strcmp(*k, key) == 0)
+            return true;
+    return false;
+}
+
+static bool in_strlist(const StrList *l, const char *s)
+{
+    for (int i = 0; i < l->n; i++)
+        if (streq(l->v[i].s, s))
+            return true;
+    return false;
+}
+
+static void walk_strlist(Walk *w, const StrList *a, const StrList *b,
+                         const char *path)
+{
+    for (int i = 0; i < a->n; i++)
+        if (!in_strlist(b, a->v[i].s))
+            w->sink(w->d, path, "removed", a->v[i].s, NULL, w->ctx);
+    for (int i = 0; i < b->n; i++)
+        if (!in_strlist(a, b->v[i].s))
+            w->sink(w->d, path, "added", NULL, b->v[i].s, w->ctx);
+}
+
+static const void *find_entry(Arena *ar, const Schema *s, const List *l,
+                              const char *key)
+{
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(entry_key(ar, s, l->v[i]), key) == 0)
+            return l->v[i];
+    return NULL;
+}
+
+static void walk_list(Walk *w, const Schema *s, const List *a, const List *b,
+                      const char *path, int depth)
+{
+    Arena *ar = w->d->a;
+    for (int i = 0; i < a->n; i++) {
+        const char *k = entry_key(ar, s, a->v[i]);
+        const void *other = find_entry(ar, s, b, k);
+        const char *p = arena_printf(ar, "%s[%s]", path, k);
+        if (!other)
+            w->sink(w->d, p, "removed", k, NULL, w->ctx);
+        else
+            walk_obj(w, s, a->v[i], other, p, depth + 1);
+    }
+    for (int i = 0; i < b->n; i++) {
+        const char *k = entry_key(ar, s, b->v[i]);
+        if (!find_entry(ar, s, a, k))
+            w->sink(w->d, arena_printf(ar, "%s[%s]", path, k), "added", NULL,
+                    k, w->ctx);
+    }
+}
+
+static const char *kv_get(const List *l, const char *key)
+{
+    for (int i = 0; i < l->n; i++) {
+        const KeyVal *kv = l->v[i];
+        if (streq(kv->key.s, key))
+            return kv->value.s;
+    }
+    return NULL;
+}
+
+static void walk_kv(Walk *w, const List *a, const List *b, const char *path)
+{
+    Arena *ar = w->d->a;
+    for (int i = 0; i < a->n; i++) {
+        const KeyVal *kv = a->v[i];
+        const char *nv = kv_get(b, kv->key.s);
+        const char *p = arena_printf(ar, "%s.%s", path, kv->key.s);
+        if (!streq(nv, kv->value.s))
+            w->sink(w->d, p, nv ? "changed" : "removed", kv->value.s, nv,
+                    w->ctx);
+    }
+    for (int i = 0; i < b->n; i++) {
+        const KeyVal *kv = b->v[i];
+        if (!kv_get(a, kv->key.s))
+            w->sink(w->d, arena_printf(ar, "%s.%s", path, kv->key.s),
+                    "added", NULL, kv->value.s, w->ctx);
+    }
+}
+
+static void walk_field(Walk *w, const Field *f, const void *a, const void *b,
+                       const char *path, int depth)
+{
+    const void *sa = (const char *)a + f->off, *sb = (const char *)b + f->off;
+    switch (f->type) {
+    case F_STRLIST:
+        walk_strlist(w, sa, sb, path);
+        break;
+    case F_OBJ: {
+        const void *pa = *(const void *const *)sa;
+        const void *pb = *(const void *const *)sb;
+        if (pa && pb)
+            walk_obj(w, f->sub, pa, pb, path, depth + 1);
+        else if (pa || pb)
+            w->sink(w->d, path, pa ? "removed" : "added", NULL, NULL, w->ctx);
+        break;
+    }
+    case F_LIST:
+    case F_MAP:
+        walk_list(w, f->sub, sa, sb, path, depth);
+        break;
+    case F_KV:
+        walk_kv(w, sa, sb, path);
+        break;
+    case F_OVERRIDES:
+        break; /* already applied to the resolved instances */
+    default: {
+        const char *x = scalar_text(w->d->a, f, a);
+        const char *y = scalar_text(w->d->a, f, b);
+        if (!streq(x, y))
+            w->sink(w->d, path, "changed", x, y, w->ctx);
+    }
+    }
+}
+
+static void walk_obj(Walk *w, const Schema *s, const void *a, const void *b,
+                     const char *path, int depth)
+{
+    for (int i = 0; i < s->nfields; i++) {
+        const Field *f = &s->fields[i];
+        if ((f->flags & FL_COMPUTED) || (f->flags & FL_KEY) ||
+            skipped(w, f->key, depth))
+            continue;
+        const char *p =
+            *path ? arena_printf(w->d->a, "%s.%s", path, f->key) : f->key;
+        walk_field(w, f, a, b, p, depth);
+    }
+}
+
+/* "old -> new", "added X", "removed X" */
+static const char *change_text(Arena *a, const char *path, const char *change,
+                               const char *old, const char *new)
+{
+    if (!strcmp(change, "changed"))
+        return arena_printf(a, "%s: %s -> %s", path, old ? old : "(unset)",
+                            new ? new : "(unset)");
+    const char *v = old ? old : new;
+    if (v && !strchr(path, '['))
+        return arena_printf(a, "%s %s: %s", change, path, v);
+    return arena_printf(a, "%s %s", change, path);
+}
+
+static JsonVal *change_json(const char *path, const char *old,
+                            const char *new)
+{
+    JsonVal *o = jv_obj();
+    jv_set(o, "path", jv_str(path));
+    if (old)
+        jv_set(o, "old", jv_str(old));
+    if (new)
+        jv_set(o, "new", jv_str(new));
+    return o;
+}
+
+/* ---- services ---- */
+
+typedef struct SvcCtx {
+    const char *env, *service;
+} SvcCtx;
+
+static const char *service_class(const char *path)
+{
+    static const struct {
+        const char *key, *cls;
+    } classes[] = {{"scaling", "scaling"},       {"alerts", "alerts"},
+                   {"depends-on", "dependencies"}, {"stores", "store-uses"},
+                   {"egress", "dependencies"}};
+    size_t n = strcspn(path, ".[");
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
+        if (strlen(classes[i].key) == n && !strncmp(path, classes[i].key, n))
+            return classes[i].cls;
+    return "services";
+}
+
+static void service_sink(Diff *d, const char *path, const char *change,
+                         const char *old, const char *new, void *ctx)
+{
+    const SvcCtx *sc = ctx;
+    JsonVal *o = change_json(path, old, new);
+    jv_set(o, "environment", jv_str(sc->env));
+    jv_set(o, "service", jv_str(sc->service));
+    item(d, service_class(path), change, sc->service,
+         change_text(d->a, path, change, old, new), o);
+}
+
+static void diff_services(Diff *d, const EnvModel *a, const EnvModel *b)
+{
+    static const char *const skip[] = {"routes", NULL};
+    const char *env = b->env->name.s;
+    int i = 0, k = 0;
+    while (i < a->nservices || k < b->nservices) {
+        const Service *x = i < a->nservices ? a->services[i] : NULL;
+        const Service *y = k < b->nservices ? b->services[k] : NULL;
+        int c = !x ? 1 : !y ? -1 : strcmp(x->name.s, y->name.s);
+        JsonVal *o = jv_obj();
+        jv_set(o, "environment", jv_str(env));
+        if (c < 0) {
+            jv_set(o, "service", jv_str(x->name.s));
+            item(d, "services", "removed", x->name.s, NULL, o);
+            i++;
+        } else if (c > 0) {
+            jv_set(o, "service", jv_str(y->name.s));
+            item(d, "services", "added", y->name.s, NULL, o);
+            k++;
+        } else {
+            jv_free(o);
+            SvcCtx sc = {env, y->name.s};
+            Walk w = {d, service_sink, &sc, skip};
+            walk_obj(&w, &schema_service, x, y, "", 0);
+            i++, k++;
+        }
+    }
+}
+
+/* ---- the platform: WAF, rate limits, the rest ---- */
+
+static void platform_sink(Diff *d, const char *path, const char *change,
+                          const char *old, const char *new, void *ctx)
+{
+    (void)ctx;
+    const char *cls = !strncmp(path, "edge.waf.rate-limits", 20)
+                          ? "rate-limits"
+                      : !strncmp(path, "edge.waf", 8) ? "waf"
+                                                      : "platform";
+    item(d, cls, change, "platform", change_text(d->a, path, change, old, new),
+         change_json(path, old, new));
+}
+
+static void store_sink(Diff *d, const char *path, const char *change,
+                       const char *old, const char *new, void *ctx)
+{
+    const SvcCtx *sc = ctx;
+    JsonVal *o = change_json(path, old, new);
+    jv_set(o, "environment", jv_str(sc->env));
+    item(d, "platform", change, sc->service,
+         change_text(d->a, path, change, old, new), o);
+}
+
+static void diff_stores(Diff *d, const EnvModel *a, const EnvModel *b)
+{
+    for (int i = 0; i < b->nstores; i++) {
+        const Store *y = b->stores[i], *x = NULL;
+        for (int k = 0; k < a->nstores && !x; k++)
+            if (streq(a->stores[k]->name.s, y->name.s))
+                x = a->stores[k];
+        if (!x) {
+            item(d, "platform", "added", arena_printf(d->a, "store %s",
+                                                      y->name.s),
+                 NULL, NULL);
+            continue;
+        }
+        SvcCtx sc = {b->env->name.s, arena_printf(d->a, "store %s",
+                                                  y->name.s)};
+        Walk w = {d, store_sink, &sc, NULL};
+        walk_obj(&w, &schema_store, x, y, "", 0);
+    }
+    for (int k = 0; k < a->nstores; k++) {
+        bool kept = false;
+        for (int i = 0; i < b->nstores && !kept; i++)
+            kept = streq(a->stores[k]->name.s, b->stores[i]->name.s);
+        if (!kept)
+            item(d, "platform", "removed",
+                 arena_printf(d->a, "store %s", a->stores[k]->name.s), NULL,
+                 NULL);
+    }
+}
+
+/* The platform document, but stores per environment (diff_stores). */
+void diff_platform(Diff *d, const Model *a, const Model *b)
+{
+    static const char *const skip[] = {"stores", NULL};
+    Walk w = {d, platform_sink, NULL, skip};
+    walk_obj(&w, &schema_platform, a->platform, b->platform, "", 0);
+}
+
+/* ---- routes and traffic ---- */
+
+static const char *route_subject(Arena *a, const RouteEntry *e)
+{
+    Strbuf m = STRBUF_INIT;
+    route_methods_text(e->methods, &m);
+    const char *s = arena_printf(a, "%s %s%s", m.buf, e->r->fqdn.s,
+                                 e->r->path.s);
+    sb_release(&m);
+    return s;
+}
+
+static JsonVal *route_json(const char *env, const RouteEntry *e)
+{
+    JsonVal *o = jv_obj();
+    jv_set(o, "environment", jv_str(env));
+    jv_set(o, "host", jv_str(e->r->fqdn.s));
+    jv_set(o, "path", jv_str(e->r->path.s));
+    jv_set(o, "service", jv_str(e->svc->name.s));
+    return o;
+}
+
+static const RouteEntry *same_route(const Matcher *m, const RouteEntry *e,
+                                    bool same_service)
+{
+    for (int i = 0; i < m->n; i++) {
+        const RouteEntry *o = &m->v[i];
+        if (streq(o->r->fqdn.s, e->r->fqdn.s) &&
+            streq(o->r->path.s, e->r->path.s) &&
+            streq(o->svc->name.s, e->svc->name.s) == same_service)
+            return o;
+    }
+    return NULL;
+}
+
+typedef struct RouteCtx {
+    const char *env;
+    const RouteEntry *e;
+} RouteCtx;
+
+static void route_sink(Diff *d, const char *path, const char *change,
+                       const char *old, const char *new, void *ctx)
+{
+    const RouteCtx *rc = ctx;
+    JsonVal *o = route_json(rc->env, rc->e);
+    jv_set(o, "field", change_json(path, old, new));
+    item(d, "routes", "changed", route_subject(d->a, rc->e),
+         arena_printf(d->a, "%s: %s", rc->e->svc->name.s,
+                      change_text(d->a, path, change, old, new)),
+         o);
+}
+
+static void diff_routes(Diff *d, const char *env, Matcher *a, Matcher *b)
+{
+    const Schema *rs = schema_field(&schema_service, "routes")->sub;
+    for (int i = 0; i < a->n; i++) {
+        const RouteEntry *x = &a->v[i];
+        if (same_route(b, x, true))
+            continue;
+        const RouteEntry *y = same_route(b, x, false);
+        JsonVal *o = route_json(env, x);
+        if (y) {
+            jv_set(o, "from", jv_str(x->svc->name.s));
+            jv_set(o, "to", jv_str(y->svc->name.s));
+            item(d, "routes", "retargeted", route_subject(d->a, x),
+                 arena_printf(d->a, "%s -> %s", x->svc->name.s,
+                              y->svc->name.s),
+                 o);
+        } else {
+            item(d, "routes", "removed", route_subject(d->a, x),
+                 arena_printf(d->a, "was %s", x->svc->name.s), o);
+        }
+    }
+    for (int i = 0; i < b->n; i++) {
+        const RouteEntry *y = &b->v[i], *x = same_route(a, y, true);
+        if (x) {
+            RouteCtx rc = {env, y};
+            Walk w = {d, route_sink, &rc, NULL};
+            walk_obj(&w, rs, x->r, y->r, "", 0);
+        } else if (!same_route(a, y, false)) {
+            item(d, "routes", "added", route_subject(d->a, y),
+                 arena_printf(d->a, "-> %s", y->svc->name.s),
+                 route_json(env, y));
+        }
+    }
+}
+
+/* One witness per pair of routes between which traffic moves. */
+static bool seen_move(Diff *d, const RouteEntry *from, const RouteEntry *to)
+{
+    const char *key = arena_printf(d->a, "%s %s%s|%s %s%s",
+                                   from->svc->name.s, from->r->fqdn.s,
+                                   from->r->path.s, to->svc->name.s,
+                                   to->r->fqdn.s, to->r->path.s);
+    for (int i = 0; i < d->nmoves; i++)
+        if (!strcmp(d->moves[i], key))
+            return true;
+    if (d->nmoves < MAX_MOVES)
+        d->moves[d->nmoves++] = key;
+    return false;
+}
+
+static void probe(Diff *d, const char *env, Matcher *a, Matcher *b,
+                  const RouteEntry *e)
+{
+    Strbuf path = STRBUF_INIT;
+    route_witness(e, e, &path);
+    for (unsigned k = 0; k < 7; k++) {
+        if (!(e->methods & (1u << k)))
+            continue;
+        const RouteEntry *x = matcher_take(a, e->r->fqdn.s, 1u << k,
+                                           path.buf, false);
+        const RouteEntry *y = matcher_take(b, e->r->fqdn.s, 1u << k,
+                                           path.buf, false);
+        if (!x || !y || streq(x->svc->name.s, y->svc->name.s) ||
+            seen_move(d, x, y))
+            continue;
+        const char *url = arena_printf(d->a, "%s https://%s%s",
+                                       route_method_names[k], e->r->fqdn.s,
+                                       path.buf);
+        JsonVal *o = jv_obj();
+        jv_set(o, "environment", jv_str(env));
+        jv_set(o, "witness", jv_str(url));
+        jv_set(o, "from", route_json(env, x));
+        jv_set(o, "to", route_json(env, y));
+        item(d, "traffic", "moved", url,
+             arena_printf(d->a, "%s (%s) -> %s (%s)", x->svc->name.s,
+                          x->r->path.s, y->svc->name.s, y->r->path.s),
+             o);
+    }
+    sb_release(&path);
+}
+
+void diff_env_models(Diff *d, const EnvModel *a, const EnvModel *b)
+{
+    diff_services(d, a, b);
+    diff_stores(d, a, b);
+    Matcher ma, mb;
+    matcher_init(&ma, d->a, a);
+    matcher_init(&mb, d->a, b);
+    const char *env = b->env->name.s;
+    diff_routes(d, env, &ma, &mb);
+    d->nmoves = 0;
+    for (int i = 0; i < ma.n; i++)
+        probe(d, env, &ma, &mb, &ma.v[i]);
+    for (int i = 0; i < mb.n; i++)
+        probe(d, env, &ma, &mb, &mb.v[i]);
+    matcher_free(&ma);
+    matcher_free(&mb);
+}

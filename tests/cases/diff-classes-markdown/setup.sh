@@ -1,0 +1,1 @@
+cp -a "$ROOT/tests/cases/diff-classes/old" "$ROOT/tests/cases/diff-classes/new" .

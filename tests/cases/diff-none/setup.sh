@@ -1,0 +1,2 @@
+cp -a "$ROOT/specs/tutorial" old
+cp -a "$ROOT/specs/tutorial" new
