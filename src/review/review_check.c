@@ -7,7 +7,9 @@
  * lies inside a unit the build replaces whole (a top-level entry it writes:
  * model.json, ENV/, diagrams/, docs/), because the next build would delete
  * it; what lies outside those units (a .gitignore, a README) a build leaves
- * alone, so it is not reported.
+ * alone, so it is not reported.  A folder that carries topoc's ownership
+ * manifest (.topoc-output) is topoc's whole: there every file but the
+ * manifest itself is compared.
  */
 #include "topoc/review.h"
 
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct Found {
     char **v;
@@ -73,9 +76,13 @@ static int file_cmp(const void *a, const void *b)
     return strcmp(((const OutFile *)a)->path, ((const OutFile *)b)->path);
 }
 
+static const char manifest[] = ".topoc-output";
+
 /* Is path inside a unit (a top-level entry) the build writes? */
-static bool owned(const Outputs *o, const char *path)
+static bool owned(const Outputs *o, const char *path, bool whole)
 {
+    if (whole)
+        return strcmp(path, manifest) != 0;
     size_t unit = strcspn(path, "/");
     for (int i = 0; i < o->n; i++) {
         size_t u = strcspn(o->v[i].path, "/");
@@ -147,6 +154,9 @@ int review_build_check(const Outputs *o, const char *dir, Strbuf *report)
             absent ? missing++ : stale++;
         }
     }
+    char mpath[8192];
+    snprintf(mpath, sizeof mpath, "%s/%s", dir, manifest);
+    bool whole = access(mpath, F_OK) == 0;
     Found found = {0};
     if (rc == 0 && walk(dir, "", &found) != 0) {
         sb_printf(report, "topoc: error: %s: cannot list: %s\n", dir,
@@ -156,7 +166,7 @@ int review_build_check(const Outputs *o, const char *dir, Strbuf *report)
     qsort(found.v, (size_t)found.n, sizeof *found.v, str_cmp);
     for (int i = 0; i < found.n; i++) {
         OutFile key = {.path = found.v[i]};
-        if (rc == 0 && owned(o, found.v[i]) &&
+        if (rc == 0 && owned(o, found.v[i], whole) &&
             !bsearch(&key, files, (size_t)o->n, sizeof *files, file_cmp)) {
             sb_printf(report, "%-8s%s\n", "extra", found.v[i]);
             extra++;
