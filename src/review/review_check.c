@@ -163,7 +163,8 @@ int review_build_check(const Outputs *o, const char *dir, Strbuf *report)
                   strerror(errno));
         rc = -1;
     }
-    qsort(found.v, (size_t)found.n, sizeof *found.v, str_cmp);
+    if (found.n > 1) /* found.v is NULL when there are none */
+        qsort(found.v, (size_t)found.n, sizeof *found.v, str_cmp);
     for (int i = 0; i < found.n; i++) {
         OutFile key = {.path = found.v[i]};
         if (rc == 0 && owned(o, found.v[i], whole) &&

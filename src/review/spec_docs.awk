@@ -30,7 +30,10 @@ BEGIN {
     next
 }
 kind != "" && /^\| `/ {
-    n = split($0, c, "|")
+    row = $0
+    gsub(/\\\|/, "\001", row)   # an escaped pipe inside a cell
+    n = split(row, c, "|")
+    for (i = 1; i <= n; i++) gsub(/\001/, "|", c[i])
     if (n < 7) next
     key = trim(c[2]); gsub(/`/, "", key)
     meaning = trim(c[5]); gsub(/`/, "'", meaning); sub(/ \(below\)/, "", meaning)
