@@ -47,9 +47,10 @@ status=$?
 if [ "$status" = 1 ] && diff -u "$TMP/bc.want" "$TMP/bc.out" >"$TMP/bc.diff"; then
     ok "build-check stale, missing, extra"; else bad "build-check stale, missing, extra" "status $status; $(cat "$TMP/bc.diff")"; fi
 snapshot >"$TMP/bc.after"
-if cmp -s "$TMP/bc.before" "$TMP/bc.after" && [ -z "$(find "$BC" -name '.topoc-*' -o -name '*.tmp*')" ]; then
+if cmp -s "$TMP/bc.before" "$TMP/bc.after" && [ -z "$(find "$BC" -name '*.topoc-[0-9]*' -o -name '*.tmp*')" ]; then
     ok "build-check writes nothing"; else bad "build-check writes nothing"; fi
-rm "$BC/out/NOTES.md"
+# a build refuses to replace a folder holding files it did not write
+rm -r "$BC/out/NOTES.md" "$BC/out/docs/old" "$BC/out/production/gateway/old-routes.json"
 (cd "$BC" && "$TOPOC" build spec -o out -q && "$TOPOC" build --check spec -o out -q >/dev/null 2>&1)
 status=$?
 if [ "$status" = 0 ]; then ok "build-check clean after a build"; else bad "build-check clean after a build" "status $status"; fi
