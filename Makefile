@@ -28,7 +28,7 @@ DEB_TOOLS := python3:python3 clang:clang xmllint:libxml2-utils \
              /etc/ssl/certs/ca-certificates.crt:ca-certificates \
              /usr/lib/nginx/modules/ngx_http_modsecurity_module.so:libnginx-mod-http-modsecurity \
              /usr/share/modsecurity-crs/rules:modsecurity-crs \
-             chromium:chromium node:nodejs npm:npm
+             chromium:chromium node:nodejs npm:npm mkdocs:mkdocs
 
 WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \
@@ -67,8 +67,10 @@ MANIFESTS_SRC := src/manifests/manifests_azure.c \
              src/manifests/manifests_kubernetes.c \
              src/manifests/manifests_kube_access.c
 DIAGRAMS_SRC := src/diagrams/diagrams_views.c src/diagrams/diagrams_scale.c \
-             src/diagrams/diagrams_render.c \
-             src/diagrams/diagrams_docs.c
+             src/diagrams/diagrams_render.c
+DOCS_SRC  := src/docs/docs_site.c src/docs/docs_writer.c \
+             src/docs/docs_pages.c src/docs/docs_catalogues.c \
+             src/docs/docs_structurizr.c
 REPORT_SRC := src/report/report_json.c src/report/report_sarif.c \
              src/report/report_junit.c src/report/report_github.c
 REVIEW_SRC := src/review/review_schema.c src/review/review_check.c \
@@ -77,8 +79,8 @@ REVIEW_SRC := src/review/review_schema.c src/review/review_check.c \
 # specs/README.md's key tables as C, for the JSON Schema's descriptions
 GEN_SRC   := $(BUILD)/gen/spec_docs.c
 LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(CHECK_SRC) $(EMIT_SRC) \
-             $(GATEWAY_SRC) $(MANIFESTS_SRC) $(DIAGRAMS_SRC) $(REPORT_SRC) \
-             $(REVIEW_SRC) $(GEN_SRC) src/compile.c
+             $(GATEWAY_SRC) $(MANIFESTS_SRC) $(DIAGRAMS_SRC) $(DOCS_SRC) \
+             $(REPORT_SRC) $(REVIEW_SRC) $(GEN_SRC) src/compile.c
 MAIN_SRC  := src/main.c
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 

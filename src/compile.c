@@ -1,6 +1,7 @@
 /* compile.c - the pipeline, top to bottom (see compile.h). */
 #include "topoc/compile.h"
 #include "topoc/diagrams.h"
+#include "topoc/docs.h"
 #include "topoc/gateway.h"
 #include "topoc/manifests.h"
 
@@ -31,7 +32,7 @@ static int draw(Compilation *c, const Diags *red, const CheckOptions *opt)
     fputs(stats.buf, stderr);
     sb_release(&stats);
     if (rc == 0)
-        emit_docs(c->model, &c->outputs);
+        emit_docs(c->model, &c->diags, &c->outputs);
     return rc;
 }
 

@@ -215,6 +215,8 @@ done
 # ---- 8. diagrams and the docs catalogue ----
 # shellcheck source=tests/diagrams.sh
 . "$ROOT/tests/diagrams.sh"
+# shellcheck source=tests/docs.sh
+. "$ROOT/tests/docs.sh"
 
 # ---- 8b. the spec language as JSON Schema, for editors ----
 # shellcheck source=tests/schema.sh

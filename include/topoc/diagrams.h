@@ -1,5 +1,5 @@
-/* diagrams.h - the pictures of the topology and the docs catalogue that
- * shows them (src/diagrams/).  The views build plain graphs (graph.h);
+/* diagrams.h - the pictures of the topology (src/diagrams/); the docs
+ * that show them are src/docs/ (docs.h).  The views build plain graphs (graph.h);
  * diagrams_render.c is the only file that lays them out with Graphviz.
  */
 #ifndef TOPOC_DIAGRAMS_H
@@ -12,7 +12,5 @@
  * given.  Returns -1 after reporting a layout error. */
 int emit_diagrams(const Model *m, const Diags *highlight, Outputs *o,
                   Strbuf *stats);
-/* docs/index.html: the catalogue of pictures and services. */
-void emit_docs(const Model *m, Outputs *o);
 
 #endif

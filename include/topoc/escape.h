@@ -20,6 +20,14 @@ void escape_json_text(Strbuf *out, const char *s, size_t n); /* json */
 void escape_yaml_text(Strbuf *out, const char *s, size_t n); /* yaml */
 void escape_xml(Strbuf *out, const char *s, size_t n);       /* xml */
 void escape_text(Strbuf *out, const char *s, size_t n);      /* text */
+/* .md text read by Python-Markdown (MkDocs) and by MDX (Docusaurus): every
+ * ASCII punctuation byte that either gives a meaning to ('{' opens a JSX
+ * expression, '<' a tag, '|' a table cell, ':x' a directive, '*'
+ * emphasis, '#' or '-' at the start of out's line a heading or a list)
+ * becomes a numeric character reference, which both print as the byte;
+ * line breaks become spaces, so a value stays on its line (a table row).
+ * (The docs, not a template escaping.) */
+void escape_markdown(Strbuf *out, const char *s, size_t n);
 /* The escaping of that name, or NULL. */
 MustacheEscape escape_named(const char *name);
 #define ESCAPE_NAMES "haproxy, json, yaml, xml or text"

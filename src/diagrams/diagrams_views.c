@@ -1,8 +1,8 @@
 /* diagrams_views.c - the diagrams room's main file (src/diagrams/): from
  * the resolved model (and, with check --highlight, the findings), the
- * pictures of the topology and the docs catalogue that shows them.  The
- * views (this file) build plain graphs (graph.h); diagrams_render.c lays
- * them out with Graphviz; diagrams_docs.c writes the catalogue.
+ * pictures of the topology, which the docs (src/docs/) show.  The views
+ * (this file) build plain graphs (graph.h); diagrams_render.c lays them
+ * out with Graphviz.
  *
  *   ENV/diagrams/network.{dot,svg,png}   clients -> WAF -> gateway ->
  *        services grouped by domain -> stores; connectors -> sources, which
@@ -12,8 +12,6 @@
  *   ENV/diagrams/domains/GROUP.{dot,svg,png}   a domain and its neighbours,
  *        with route labels
  *   ENV/diagrams/services/SERVICE.{dot,svg}    a service's neighbourhood
- *   docs/index.html                       the catalogue: every picture, and
- *        per service its team, routes, scaling, dependencies and instances
  *
  * Pictures read left to right, clusters are at most three deep, and every
  * picture has a legend.  With check --highlight, what the findings point

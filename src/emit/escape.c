@@ -1,6 +1,7 @@
 /* escape.c - quoting for every output format (see escape.h). */
 #include "topoc/escape.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,25 @@ void escape_xml(Strbuf *out, const char *s, size_t n)
             else
                 sb_putc(out, (char)c);
         }
+    }
+}
+
+void escape_markdown(Strbuf *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool line_start = out->len == 0 || out->buf[out->len - 1] == '\n';
+        bool directive = c == ':' && i + 1 < n &&
+                         (isalnum((unsigned char)s[i + 1]) || s[i + 1] == ':');
+        if (c == '\n' || c == '\r' || c == '\t')
+            sb_putc(out, ' ');
+        else if (c < 0x20 || c == 0x7f)
+            sb_printf(out, "&#%d;", 0x2400 + (c == 0x7f ? 0x21 : c));
+        else if (strchr("\\`*_{}[]<>|&~", c) || directive ||
+                 (line_start && strchr("#+-.!=", c))) /* a heading, a list */
+            sb_printf(out, "&#%d;", c);
+        else
+            sb_putc(out, (char)c);
     }
 }
 

@@ -127,8 +127,22 @@ static int top_names(const Outputs *o, int depth, char ***out)
         memcpy(v[n], o->v[i].path, len);
         v[n++][len] = '\0';
     }
+    /* a unit inside another (docs/env under docs, which has files of its
+     * own at this depth) moves with it */
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+        bool inside = false;
+        for (int j = 0; j < n && !inside; j++) {
+            size_t l = strlen(v[j]);
+            inside = j != i && !strncmp(v[i], v[j], l) && v[i][l] == '/';
+        }
+        if (inside)
+            free(v[i]);
+        else
+            v[kept++] = v[i];
+    }
     *out = v;
-    return n;
+    return kept;
 }
 
 static char *path_join(const char *a, const char *b)

@@ -4,6 +4,7 @@
 #include "topoc/build.h"
 #include "topoc/graph.h"
 #include "topoc/json.h"
+#include "topoc/escape.h"
 #include "topoc/load.h"
 #include "topoc/report.h"
 #include "topoc/schema.h"
@@ -308,6 +309,33 @@ static void test_layout_budget(void)
     sb_release(&dot);
     sb_release(&svg);
     arena_free(&a);
+/* Markdown for MkDocs and MDX: nothing a value holds opens a tag, an
+ * expression, a cell, a directive, a heading or a second line. */
+static void test_escape_markdown(void)
+{
+    static const char *const cases[][2] = {
+        {"a<b>{c}|d", "a&#60;b&#62;&#123;c&#125;&#124;d"},
+        {"re:Invent, none: x", "re&#58;Invent, none: x"},
+        {"# x\n- y", "&#35; x - y"},
+        {"[x](javascript:y) `z` *w* _v_ ~u~ &amp;",
+         "&#91;x&#93;(javascript&#58;y) &#96;z&#96; &#42;w&#42; &#95;v&#95; "
+         "&#126;u&#126; &#38;amp;"},
+        {"a\x01" "b", "a&#9217;b"},
+        {"Usage-based billing.", "Usage-based billing."},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Strbuf sb = STRBUF_INIT;
+        escape_markdown(&sb, cases[i][0], strlen(cases[i][0]));
+        if (strcmp(sb.buf, cases[i][1]) != 0)
+            fprintf(stderr, "  got %s\n", sb.buf);
+        CHECK(strcmp(sb.buf, cases[i][1]) == 0);
+        sb_release(&sb);
+    }
+    Strbuf sb = STRBUF_INIT; /* '.' starts a line only at the start */
+    sb_puts(&sb, "x");
+    escape_markdown(&sb, ".", 1);
+    CHECK(strcmp(sb.buf, "x.") == 0);
+    sb_release(&sb);
 }
 
 int main(void)
@@ -326,6 +354,7 @@ int main(void)
         {"decode-units", test_decode_units},
         {"diag-hostile-text", test_diag_hostile_text},
         {"layout-budget", test_layout_budget},
+        {"escape-markdown", test_escape_markdown},
     };
     int nfailed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
