@@ -309,6 +309,8 @@ static void test_layout_budget(void)
     sb_release(&dot);
     sb_release(&svg);
     arena_free(&a);
+}
+
 /* Markdown for MkDocs and MDX: nothing a value holds opens a tag, an
  * expression, a cell, a directive, a heading or a second line. */
 static void test_escape_markdown(void)
