@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -329,12 +330,21 @@ int out_commit(const Outputs *o, const char *dir, int depth)
     if (rc == 0 && asprintf(&staging, "%s/.%s.topoc-%ld", parent, base,
                             (long)getpid()) < 0)
         abort();
+    int lock = -1;
     if (rc == 0) {
         out_rm_rf(staging);
         if (mkdir(staging, exists ? st.st_mode & 07777 : 0777) != 0)
             rc = out_io_error(staging, errno);
         else if (exists)
             chmod(staging, st.st_mode & 07777);
+    }
+    /* The staging folder is locked while this build lives: a later build
+     * removes it only when the lock is free (a process id alone can be
+     * reused before anyone looks). */
+    if (rc == 0) {
+        lock = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (lock < 0 || flock(lock, LOCK_EX) != 0)
+            rc = out_io_error(staging, errno);
     }
     if (rc == 0)
         rc = stage(o, staging);
@@ -346,6 +356,8 @@ int out_commit(const Outputs *o, const char *dir, int depth)
         fprintf(stderr, "topoc: %s was left as it was\n", dir);
     if (staging)
         out_rm_rf(staging);
+    if (lock >= 0)
+        close(lock);
     free(staging);
     free(old.v);
     free(text);

@@ -18,10 +18,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -214,9 +214,11 @@ int out_check_owned(const char *dir, OutList *owned, char **text)
     return rc;
 }
 
-/* Staging folders beside dir are named .BASE.topoc-PID; one whose process
- * is gone was left by a build that was killed: remove it, but only if it
- * holds topoc's manifest (the first file a staging folder gets). */
+/* Staging folders beside dir are named .BASE.topoc-PID and locked (flock)
+ * by the build that writes them; one whose lock is free was left by a build
+ * that was killed: remove it, but only if it holds topoc's manifest (the
+ * first file a staging folder gets).  The lock, not the process id, says
+ * whether its build lives: ids are reused. */
 void out_clean_stale(const char *parent, const char *base)
 {
     DIR *d = opendir(parent);
@@ -231,19 +233,25 @@ void out_clean_stale(const char *parent, const char *base)
             continue;
         char *end = NULL;
         long pid = strtol(n + 1 + bl + 7, &end, 10);
-        if (pid <= 0 || *end || pid == (long)getpid() ||
-            kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if (pid <= 0 || *end || pid == (long)getpid())
             continue;
         char *p = NULL;
-        if (asprintf(&p, "%s/%s/%s", parent, n, out_manifest_name) < 0)
+        if (asprintf(&p, "%s/%s", parent, n) < 0)
+            abort();
+        int fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        bool alive = fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0;
+        char *m = NULL;
+        if (asprintf(&m, "%s/%s", p, out_manifest_name) < 0)
             abort();
         struct stat st;
-        bool ours = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
-        p[strlen(p) - sizeof out_manifest_name] = '\0';
-        if (ours)
+        bool ours = lstat(m, &st) == 0 && S_ISREG(st.st_mode);
+        if (!alive && ours)
             out_rm_rf(p);
-        else
+        else if (!alive)
             rmdir(p); /* killed before its manifest: empty */
+        if (fd >= 0)
+            close(fd); /* after the removal: no build can take it meanwhile */
+        free(m);
         free(p);
     }
     closedir(d);
