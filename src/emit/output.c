@@ -130,18 +130,22 @@ static int top_names(const Outputs *o, int depth, char ***out)
     }
     /* a unit inside another (docs/env under docs, which has files of its
      * own at this depth) moves with it */
-    int kept = 0;
+    bool *inside = xmalloc((size_t)n + 1);
     for (int i = 0; i < n; i++) {
-        bool inside = false;
-        for (int j = 0; j < n && !inside; j++) {
+        inside[i] = false;
+        for (int j = 0; j < n && !inside[i]; j++) {
             size_t l = strlen(v[j]);
-            inside = j != i && !strncmp(v[i], v[j], l) && v[i][l] == '/';
+            inside[i] = j != i && !strncmp(v[i], v[j], l) && v[i][l] == '/';
         }
-        if (inside)
+    }
+    int kept = 0; /* decided before any is freed or moved */
+    for (int i = 0; i < n; i++) {
+        if (inside[i])
             free(v[i]);
         else
             v[kept++] = v[i];
     }
+    free(inside);
     *out = v;
     return kept;
 }
