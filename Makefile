@@ -203,6 +203,11 @@ install: $(BUILD)/topoc
 	cd templates && find . -type f \( -name '*.mustache' -o -name escaping \) | while read -r f; do \
 	  install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/topoc/templates/$$f"; done
 
+# out/ is in the repository as an empty output folder that topoc owns: its
+# manifest lists no file, so the first build may replace it
 clean:
 	rm -rf build
 	rm -rf out
+	mkdir -p out
+	git checkout -- out/.topoc-output 2>/dev/null || \
+	  printf '# written by topoc: this folder is replaced whole by each build, and\n# topoc refuses to replace it if it holds anything not listed here\n' >out/.topoc-output

@@ -216,9 +216,8 @@ int out_check_owned(const char *dir, OutList *owned, char **text)
 
 /* Staging folders beside dir are named .BASE.topoc-PID and locked (flock)
  * by the build that writes them; one whose lock is free was left by a build
- * that was killed: remove it, but only if it holds topoc's manifest (the
- * first file a staging folder gets).  The lock, not the process id, says
- * whether its build lives: ids are reused. */
+ * that was killed: remove it.  The lock, not the process id, says whether
+ * its build lives: ids are reused. */
 void out_clean_stale(const char *parent, const char *base)
 {
     DIR *d = opendir(parent);
@@ -240,18 +239,14 @@ void out_clean_stale(const char *parent, const char *base)
             abort();
         int fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         bool alive = fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0;
-        char *m = NULL;
-        if (asprintf(&m, "%s/%s", p, out_manifest_name) < 0)
-            abort();
-        struct stat st;
-        bool ours = lstat(m, &st) == 0 && S_ISREG(st.st_mode);
-        if (!alive && ours)
+        /* Only topoc names a folder .BASE.topoc-PID, and a killed build
+         * may have left it without its manifest (killed while removing
+         * the old tree it held after the swap): the name and the free lock
+         * say whose it is. */
+        if (!alive)
             out_rm_rf(p);
-        else if (!alive)
-            rmdir(p); /* killed before its manifest: empty */
         if (fd >= 0)
             close(fd); /* after the removal: no build can take it meanwhile */
-        free(m);
         free(p);
     }
     closedir(d);
