@@ -118,6 +118,7 @@ run_case() {
         if [ -d "$src/expect" ]; then
             rm -rf "$src/expect"; cp -a "$work/out" "$src/expect"
             find "$src/expect" \( -name '*.svg' -o -name '*.png' \) -delete
+            find "$src/expect" -mindepth 1 -type d -empty -delete
         fi
     fi
     local why=""
@@ -130,6 +131,11 @@ $(cat "$TMP/diff")"
     if [ -z "$why" ] && [ -f "$src/expect.out" ] && ! diff -u "$src/expect.out" "$TMP/out" >"$TMP/diff"; then
         why="stdout differs:
 $(cat "$TMP/diff")"
+    fi
+    # folders that hold only pictures are not in git: prune them as well
+    if [ -d "$src/expect" ] && [ -d "$work/out" ]; then
+        find "$work/out" \( -name '*.svg' -o -name '*.png' \) -delete
+        find "$work/out" -mindepth 1 -type d -empty -delete
     fi
     if [ -z "$why" ] && [ -d "$src/expect" ] && ! diff -r -x '*.svg' -x '*.png' -x .topoc-output "$src/expect" "$work/out" >"$TMP/diff" 2>&1; then
         why="output tree differs:
