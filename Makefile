@@ -32,6 +32,7 @@ DEB_TOOLS := python3:python3 clang:clang xmllint:libxml2-utils \
 
 WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \
+            -Werror=implicit-function-declaration \
             -Wno-missing-field-initializers # schema tables leave trailing fields 0
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
@@ -164,8 +165,11 @@ $(YLS):
 	@npm install --prefix $(BUILD)/yls --no-audit --no-fund --ignore-scripts \
 	  --save-exact --loglevel=error yaml-language-server@$(YLS_VERSION) >/dev/null
 
+# The fuzz harness is compiled (not linked) by every test build too, so a
+# change to the pipeline's interface cannot leave `make fuzz` broken.
+FUZZ_OBJ = $(call objs,$(BUILD),tests/fuzz/fuzz_load.c)
 test: test-deps $(BUILD)/topoc $(BUILD)/unit $(BUILD)/mustache-spec \
-      $(BUILD)/cross-engine $(YLS)
+      $(BUILD)/cross-engine $(FUZZ_OBJ) $(YLS)
 	@tests/run.sh $(BUILD)
 
 # Sanitizers get a build folder of their own.
@@ -173,7 +177,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  build/asan/topoc build/asan/unit build/asan/mustache-spec \
-	  build/asan/cross-engine \
+	  build/asan/cross-engine $(call objs,build/asan,tests/fuzz/fuzz_load.c) \
 	  build/asan/yls/node_modules/yaml-language-server/package.json
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh build/asan

@@ -11,9 +11,11 @@ void compile_init(Compilation *c)
 {
     arena_init(&c->arena);
     diags_init(&c->diags, &c->arena);
+    c->inputs = (Inputs){0};
     c->model = NULL;
     c->outputs = (Outputs){0};
     c->in_memory = false;
+    c->no_views = false;
 }
 
 void compile_free(Compilation *c)
@@ -52,6 +54,12 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
 {
     if (load_inputs(&c->arena, &c->diags, paths, npaths, &c->inputs) != 0)
         return COMPILE_IO;
+    return compile_inputs(c, out_dir, templates, opt);
+}
+
+CompileResult compile_inputs(Compilation *c, const char *out_dir,
+                             const char *templates, const CheckOptions *opt)
+{
     c->model = model_build(&c->arena, &c->diags, &c->inputs);
     if (c->diags.nerrors > 0 || !c->model)
         return COMPILE_ERRORS;
@@ -71,7 +79,7 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
     emit_appservice(c->model, &c->diags, &c->outputs);
     emit_kubernetes(c->model, &c->outputs);
     /* the pictures and the docs */
-    if (draw(c, NULL, opt) != 0)
+    if (!c->no_views && draw(c, NULL, opt) != 0)
         return COMPILE_IO;
     /* the gateway's template targets (HAProxy, the user's own) */
     if (emit_templates(c->model, templates, &c->outputs) != 0)

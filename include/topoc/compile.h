@@ -24,6 +24,8 @@ typedef struct Compilation {
     Outputs outputs;
     bool in_memory; /* build: emit into outputs, write nothing (build
                        --check, diff) */
+    bool no_views;  /* build: no pictures and no docs (the fuzzer, for
+                       models too big to lay out within its time-out) */
 } Compilation;
 
 typedef enum {
@@ -42,5 +44,8 @@ void compile_free(Compilation *c);
 CompileResult compile(Compilation *c, char *const *paths, int npaths,
                       const char *out_dir, const char *templates,
                       const CheckOptions *opt);
+/* The same from documents already in c->inputs (load_source: the fuzzer). */
+CompileResult compile_inputs(Compilation *c, const char *out_dir,
+                             const char *templates, const CheckOptions *opt);
 
 #endif

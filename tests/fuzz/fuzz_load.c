@@ -1,18 +1,11 @@
 /* fuzz_load.c - libFuzzer harness: one spec file in memory through the
- * whole pipeline (load_source -> model_build -> check_model), then, for a
- * valid model, every emitter (model.json, routes, nginx, the Azure edge,
- * App Service, Kubernetes, the template targets, the docs) and the
- * pictures, laid out with Graphviz (bounded: only for models small enough
- * to lay out in well under the time-out), and the reports.  Any crash,
+ * pipeline the CLI runs (compile_inputs: build, check and, for a valid
+ * model, every emitter, the pictures laid out with Graphviz for small
+ * documents), then the reports.  Any crash,
  * sanitizer report, leak or time-out is a bug; diagnostics are not.  So is
  * an output its consumer could not read: every .json output must parse as
  * JSON and every .yaml output as YAML (the spec text in them is data). */
-#include "topoc/build.h"
-#include "topoc/check.h"
-#include "topoc/diagrams.h"
-#include "topoc/emit.h"
-#include "topoc/gateway.h"
-#include "topoc/manifests.h"
+#include "topoc/compile.h"
 #include "topoc/report.h"
 
 #include <stdint.h>
@@ -22,7 +15,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-enum { MAX_PICTURE_SERVICES = 12 };
+/* Graphviz lays out pictures only for documents this small: a bigger one
+ * could hold hundreds of services, too many to lay out under the
+ * sanitizers within the time-out. */
+enum { MAX_PICTURE_BYTES = 8192 };
 
 static bool ends_with(const char *s, const char *suf)
 {
@@ -62,49 +58,27 @@ static void read_back(const Outputs *o)
     }
 }
 
-static void emit_all(const Model *m, Diags *ds)
-{
-    Outputs o = {0};
-    emit_model(m, &o);
-    emit_gateway(m, &o);
-    emit_nginx(m, &o);
-    emit_azure(m, ds, &o);
-    emit_appservice(m, &o);
-    emit_kubernetes(m, &o);
-    emit_templates(m, NULL, &o);
-    if (m->nservices <= MAX_PICTURE_SERVICES && emit_diagrams(m, NULL, &o,
-                                                              NULL) == 0)
-        emit_docs(m, &o);
-    read_back(&o);
-    out_free(&o);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    Arena a;
-    Diags ds;
-    Inputs in = {0};
-    arena_init(&a);
-    diags_init(&ds, &a);
-    char *text = arena_alloc(&a, size + 1);
+    /* the pipeline the CLI runs (compile.c), on one in-memory document */
+    Compilation c;
+    compile_init(&c);
+    c.in_memory = true;
+    char *text = arena_alloc(&c.arena, size + 1);
     memcpy(text, data, size);
     Source src = {"fuzz.yaml", text, size, NULL, 0};
-    load_source(&a, &ds, &src, false, &in);
-    Model *m = model_build(&a, &ds, &in);
-    if (m && ds.nerrors == 0) {
-        CheckOptions opt = {.today = "2026-11-21"};
-        check_model(&a, &ds, m, &opt);
-        if (ds.nerrors == 0)
-            emit_all(m, &ds);
-    }
-    diags_sort(&ds);
+    load_source(&c.arena, &c.diags, &src, false, &c.inputs);
+    CheckOptions opt = {.today = "2026-11-21"};
+    c.no_views = size > MAX_PICTURE_BYTES;
+    if (compile_inputs(&c, "fuzz-out", NULL, &opt) == COMPILE_OK)
+        read_back(&c.outputs);
+    diags_sort(&c.diags);
     Strbuf sb = STRBUF_INIT;
-    report_json(&ds, &sb); /* exercises every diagnostic's text */
-    report_sarif(&ds, "fuzz", &sb);
-    report_junit(&ds, &sb);
-    report_github(&ds, &sb);
+    report_json(&c.diags, &sb); /* exercises every diagnostic's text */
+    report_sarif(&c.diags, "fuzz", &sb);
+    report_junit(&c.diags, &sb);
+    report_github(&c.diags, &sb);
     sb_release(&sb);
-    diags_free(&ds);
-    arena_free(&a);
+    compile_free(&c);
     return 0;
 }
