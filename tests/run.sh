@@ -19,8 +19,14 @@
 #      topoc runs inside the case folder so paths in messages stay short.
 #      UPDATE=1 rewrites the expectations: review that diff like code.
 #   3. behaviour of the whole tool (tests/cli.sh)
+#
+# tests/run.sh BUILD PART... runs only those parts, for a quick loop while
+# working: unit, cases, rules, or a file of tests/ (gateway.sh, cli.sh...).
 set -u
 BUILD=${1:-build}
+shift || true
+PARTS=" $* "
+want() { [ "$PARTS" = "  " ] || case "$PARTS" in *" $1 "*) true ;; *) false ;; esac; }
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TOPOC=$(cd "$ROOT/$BUILD" 2>/dev/null && pwd)/topoc
 [ -x "$TOPOC" ] || { echo "run.sh: no $TOPOC; run make first" >&2; exit 2; }
@@ -33,7 +39,7 @@ ok() { PASS=$((PASS + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   $1"; return 0; }
 bad() { FAIL=$((FAIL + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/     /' | head -40; return 0; }
 
 # ---- 1. unit tests ----
-if [ -x "$ROOT/$BUILD/unit" ]; then
+if want unit && [ -x "$ROOT/$BUILD/unit" ]; then
     while IFS= read -r line; do
         case "$line" in
         "ok "*) ok "unit: ${line#ok }" ;;
@@ -49,7 +55,7 @@ fi
 
 # ---- 1b. the Mustache spec suite (core files) for the template engine ----
 SPEC_DIR=$ROOT/../shared/data/mustache-spec
-if [ -x "$ROOT/$BUILD/mustache-spec" ]; then
+if want unit && [ -x "$ROOT/$BUILD/mustache-spec" ]; then
     while IFS= read -r line; do
         case "$line" in
         "ok "*) ok "mustache: ${line#ok }" ;;
@@ -62,7 +68,7 @@ fi
 
 # ---- 1c. constraints: the checker's automaton against PCRE2 as the
 # gateways compile it, on the example's constraints and a generated corpus ----
-if [ -x "$ROOT/$BUILD/cross-engine" ]; then
+if want unit && [ -x "$ROOT/$BUILD/cross-engine" ]; then
     mapfile -t CONSTRAINTS < <(python3 - "$ROOT/specs" <<'PY'
 import glob, os, sys, yaml
 seen = set()
@@ -147,7 +153,7 @@ $(head -40 "$TMP/diff")"
     fi
     if [ -z "$why" ]; then ok "case $name"; else bad "case $name" "$why"; fi
 }
-for c in "$ROOT"/tests/cases/*/; do
+want cases && for c in "$ROOT"/tests/cases/*/; do
     run_case "${c%/}"
 done
 
@@ -196,48 +202,48 @@ run_rule() {
     fi
 }
 ids=$("$TOPOC" rules | awk '{print $1}')
-for id in $ids; do run_rule "$id"; done
-for dir in "$ROOT"/tests/rules/*/; do
+want rules && for id in $ids; do run_rule "$id"; done
+want rules && for dir in "$ROOT"/tests/rules/*/; do
     id=$(basename "$dir")
     if echo "$ids" | grep -qx -- "$id"; then :; else bad "rule $id: tests/rules/$id has no rule in topoc rules"; fi
 done
 
 # ---- 4. reports for machines, checked by the real validators ----
 # shellcheck source=tests/reports.sh
-. "$ROOT/tests/reports.sh"
+want reports.sh && . "$ROOT/tests/reports.sh"
 
 # ---- 5. the gateway, for real ----
 # shellcheck source=tests/gateway.sh
-. "$ROOT/tests/gateway.sh"
+want gateway.sh && . "$ROOT/tests/gateway.sh"
 
 # ---- 6. the Azure edge against the official ARM schemas ----
 # shellcheck source=tests/azure.sh
-. "$ROOT/tests/azure.sh"
+want azure.sh && . "$ROOT/tests/azure.sh"
 
 # ---- 7. deployment manifests against their schemas, and consistency ----
 # shellcheck source=tests/manifests.sh
-. "$ROOT/tests/manifests.sh"
+want manifests.sh && . "$ROOT/tests/manifests.sh"
 
 # ---- 8. diagrams and the docs catalogue ----
 # shellcheck source=tests/diagrams.sh
-. "$ROOT/tests/diagrams.sh"
+want diagrams.sh && . "$ROOT/tests/diagrams.sh"
 # shellcheck source=tests/docs.sh
-. "$ROOT/tests/docs.sh"
+want docs.sh && . "$ROOT/tests/docs.sh"
 
 # ---- 8b. the spec language as JSON Schema, for editors ----
 # shellcheck source=tests/schema.sh
-. "$ROOT/tests/schema.sh"
+want schema.sh && . "$ROOT/tests/schema.sh"
 
 # ---- 9. the whole tool ----
 # shellcheck source=tests/cli.sh
-. "$ROOT/tests/cli.sh"
+want cli.sh && . "$ROOT/tests/cli.sh"
 
 # shellcheck source=tests/hostile.sh
-. "$ROOT/tests/hostile.sh"
+want hostile.sh && . "$ROOT/tests/hostile.sh"
 
 # ---- 10. the review workflow: build --check, route, diff ----
 # shellcheck source=tests/review.sh
-. "$ROOT/tests/review.sh"
+want review.sh && . "$ROOT/tests/review.sh"
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
