@@ -52,6 +52,13 @@ const Model *check_model_of(Checker *ck);
  * value changed in one environment points there and names it. */
 const char *check_override_env(const Service *s, Loc loc);
 const char *check_store_override_env(const Store *s, Loc loc);
+/* For a finding about a service's value at loc: " in ENV" when an override
+ * set it, else ""; and its waiver target, "ENV/service/NAME[/REST]" when an
+ * override set it (so each environment's is waived alone), else
+ * "service/NAME[/REST]" (rest may be NULL). */
+const char *check_in_env(Checker *ck, const Service *s, Loc loc);
+const char *check_service_target(Checker *ck, const Service *s, Loc loc,
+                                 const char *rest);
 struct PatternSet *check_patterns(Checker *ck); /* freed after checking */
 
 void check_environments(Checker *ck);

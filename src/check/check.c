@@ -139,6 +139,21 @@ const char *check_store_override_env(const Store *s, Loc l)
     return override_env(s->overrides, s->env, l);
 }
 
+const char *check_in_env(Checker *ck, const Service *s, Loc at)
+{
+    const char *env = check_override_env(s, at);
+    return env ? arena_printf(ck->a, " in %s", env) : "";
+}
+
+const char *check_service_target(Checker *ck, const Service *s, Loc at,
+                                 const char *rest)
+{
+    const char *env = check_override_env(s, at);
+    return arena_printf(ck->a, "%s%sservice/%s%s%s", env ? env : "",
+                        env ? "/" : "", s->name.s, rest ? "/" : "",
+                        rest ? rest : "");
+}
+
 static const char *const severity_words[] = {"error", "warning", "off"};
 
 static const char **rule_ids(Checker *ck)

@@ -13,21 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *svc_target(Checker *ck, const Service *s, Loc at)
-{
-    const char *env = check_override_env(s, at);
-    return env ? arena_printf(check_arena(ck), "%s/service/%s", env,
-                              s->name.s)
-               : arena_printf(check_arena(ck), "service/%s", s->name.s);
-}
-
-/* " in ENV" when the value was set in ENV's override, else "". */
-static const char *in_env(Checker *ck, const Service *s, Loc at)
-{
-    const char *env = check_override_env(s, at);
-    return env ? arena_printf(check_arena(ck), " in %s", env) : "";
-}
-
 /* 'ingress: none' with public routes: the gateway still sends the
  * internet's requests to a service its owner believes is closed. */
 static void ingress_none(Checker *ck, const Service *s)
@@ -42,10 +27,10 @@ static void ingress_none(Checker *ck, const Service *s)
             first = r;
     }
     Diag *d = check_report(ck, "ingress-none-routed", s->ingress.loc,
-                           svc_target(ck, s, s->ingress.loc),
+                           check_service_target(ck, s, s->ingress.loc, NULL),
                            "'%s' has 'ingress: none'%s but %d public "
                            "route%s: the gateway still routes to it",
-                           s->name.s, in_env(ck, s, s->ingress.loc), n,
+                           s->name.s, check_in_env(ck, s, s->ingress.loc), n,
                            n == 1 ? "" : "s");
     diag_note(check_diags(ck), d, first->path.loc,
               "the gateway routes %s%s to it", first->path.s,
@@ -86,10 +71,10 @@ static void host_full_name(Checker *ck, const Service *s)
         size_t rel = strlen(r->host.s) - strlen(d->domain.s) - 1;
         Diag *diag = check_report(
             ck, "route-host-fqdn", r->host.loc,
-            svc_target(ck, s, r->host.loc),
+            check_service_target(ck, s, r->host.loc, NULL),
             "route host '%s' of '%s'%s is a full name: in %s it would be "
             "%s.%s",
-            r->host.s, s->name.s, in_env(ck, s, r->host.loc),
+            r->host.s, s->name.s, check_in_env(ck, s, r->host.loc),
             d->name.s, r->host.s, d->domain.s);
         diag_note(check_diags(ck), diag, d->domain.loc,
                   "route hosts are relative to the environment's domain, "

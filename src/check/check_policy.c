@@ -14,7 +14,9 @@ typedef struct Policing {
     bool limit_reported;
 } Policing;
 
-static void judge(Policing *pc, const Str *value, const char *target)
+/* where: " in ENV" when an environment's override set the value, or "". */
+static void judge(Policing *pc, const Str *value, const char *where,
+                  const char *target)
 {
     if (!value->s || pc->limit_reported)
         return; /* a pattern that hit the limit once is retired */
@@ -39,9 +41,10 @@ static void judge(Policing *pc, const Str *value, const char *target)
         return;
     }
     Diag *d = check_report(pc->ck, "policy-violation", value->loc, target,
-                           r->message.s ? "%s: '%s' (policy '%s')"
-                                        : "%s'%s' does not match policy '%s'",
-                           r->message.s ? r->message.s : "", value->s,
+                           r->message.s ? "%s: '%s'%s (policy '%s')"
+                                        : "%s'%s'%s does not match policy "
+                                          "'%s'",
+                           r->message.s ? r->message.s : "", value->s, where,
                            r->name.s);
     diag_note(ds, d, r->pattern.loc, "policy '%s' requires /%s/", r->name.s,
               r->pattern.s);
@@ -62,12 +65,12 @@ static void apply(Policing *pc)
     const char *base = arena_printf(a, "policy/%s", r->name.s);
     if (!strcmp(kind, "service-name"))
         for (int i = 0; i < m->nservices; i++)
-            judge(pc, &m->services[i]->name,
+            judge(pc, &m->services[i]->name, "",
                   arena_printf(a, "%s/%s", base, m->services[i]->name.s));
     if (!strcmp(kind, "team-name"))
         for (int i = 0; i < m->platform->teams.n; i++) {
             const Team *t = m->platform->teams.v[i];
-            judge(pc, &t->name, arena_printf(a, "%s/%s", base, t->name.s));
+            judge(pc, &t->name, "", arena_printf(a, "%s/%s", base, t->name.s));
         }
     for (int i = 0; i < m->nenvs; i++) {
         const EnvModel *e = &m->envs[i];
@@ -76,21 +79,26 @@ static void apply(Policing *pc)
         if (!strcmp(kind, "store-resource-name"))
             for (int k = 0; k < e->nstores; k++)
                 judge(pc, &e->stores[k]->resource_name,
+                      check_store_override_env(
+                          e->stores[k], e->stores[k]->resource_name.loc)
+                          ? arena_printf(a, " in %s", e->env->name.s)
+                          : "",
                       arena_printf(a, "%s/%s", base,
                                    e->stores[k]->resource_name.s));
         for (int k = 0; k < e->nservices; k++) {
             const Service *s = e->services[k];
             if (!strcmp(kind, "image"))
                 judge(pc, &s->runtime->image,
+                      check_in_env(pc->ck, s, s->runtime->image.loc),
                       arena_printf(a, "%s/%s/%s", base, e->env->name.s,
                                    s->name.s));
             for (int j = 0; j < s->routes.n; j++) {
                 const Route *rt = s->routes.v[j];
                 if (!strcmp(kind, "hostname"))
-                    judge(pc, &rt->fqdn,
+                    judge(pc, &rt->fqdn, check_in_env(pc->ck, s, rt->host.loc),
                           arena_printf(a, "%s/%s", base, rt->fqdn.s));
                 if (!strcmp(kind, "route-path"))
-                    judge(pc, &rt->path,
+                    judge(pc, &rt->path, check_in_env(pc->ck, s, rt->path.loc),
                           arena_printf(a, "%s/%s", base, rt->path.s));
             }
         }

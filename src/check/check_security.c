@@ -224,39 +224,48 @@ static const char *unsafe_exclusion(const WafExclusion *x, bool *by_var)
     return NULL;
 }
 
-static void waf_exclusions(Checker *ck)
+/* Per instance: an override may add an exclusion in one environment. */
+static void waf_exclusions(Checker *ck, const Service *s)
 {
-    const Model *m = check_model_of(ck);
-    for (int i = 0; i < m->nservices; i++) {
-        const Service *s = m->services[i];
-        for (int k = 0; k < s->routes.n; k++) {
-            const Route *r = s->routes.v[k];
-            for (int j = 0; r->waf && j < r->waf->exclusions.n; j++) {
-                const WafExclusion *x = r->waf->exclusions.v[j];
-                bool by_var;
-                const char *why = unsafe_exclusion(x, &by_var);
-                if (!why)
-                    continue;
-                Diag *d = check_report(
-                    ck, "waf-exclusion-unsafe",
-                    by_var ? x->variable.loc : x->rule.loc,
-                    arena_printf(check_arena(ck), "service/%s/routes/%d",
-                                 s->name.s, k + 1),
-                    "this exclusion from rule %lld turns off request-body "
-                    "inspection on %s of '%s': it disables %s",
-                    x->rule.v, r->path.s, s->name.s, why);
-                diag_help(check_diags(ck), d,
-                          "delete it; let large bodies through with the "
-                          "route's limits (waf.max-body-size, "
-                          "waf.max-json-args), or exclude one rule from one "
-                          "argument (variable: ARGS:name)");
-            }
+    for (int k = 0; k < s->routes.n; k++) {
+        const Route *r = s->routes.v[k];
+        for (int j = 0; r->waf && j < r->waf->exclusions.n; j++) {
+            const WafExclusion *x = r->waf->exclusions.v[j];
+            bool by_var;
+            const char *why = unsafe_exclusion(x, &by_var);
+            if (!why)
+                continue;
+            Loc at = by_var ? x->variable.loc : x->rule.loc;
+            Diag *d = check_report(
+                ck, "waf-exclusion-unsafe", at,
+                check_service_target(ck, s, at,
+                                     arena_printf(check_arena(ck),
+                                                  "routes/%d", k + 1)),
+                "this exclusion from rule %lld turns off request-body "
+                "inspection on %s of '%s'%s: it disables %s",
+                x->rule.v, r->path.s, s->name.s, check_in_env(ck, s, at),
+                why);
+            diag_help(check_diags(ck), d,
+                      "delete it; let large bodies through with the "
+                      "route's limits (waf.max-body-size, "
+                      "waf.max-json-args), or exclude one rule from one "
+                      "argument (variable: ARGS:name)");
         }
     }
 }
 
+static const char *cors_target(Checker *ck, const Service *s, int route,
+                               Loc at)
+{
+    if (!s)
+        return "edge/gateway/cors";
+    return check_service_target(
+        ck, s, at, arena_printf(check_arena(ck), "routes/%d", route));
+}
+
 /* A CORS policy browsers would refuse, or one that cannot match. */
-static void cors_policy(Checker *ck, const Cors *c, const char *target)
+static void cors_policy(Checker *ck, const Cors *c, const Service *s,
+                        int route)
 {
     for (int i = 0; i < c->origins.n; i++) {
         const Str *o = &c->origins.v[i];
@@ -275,8 +284,11 @@ static void cors_policy(Checker *ck, const Cors *c, const char *target)
         }
         if (why)
             diag_help(check_diags(ck),
-                      check_report(ck, "cors-invalid", o->loc, target,
-                                   "CORS origin '%s' is %s", o->s, why),
+                      check_report(ck, "cors-invalid", o->loc,
+                                   cors_target(ck, s, route, o->loc),
+                                   "CORS origin '%s'%s is %s", o->s,
+                                   s ? check_in_env(ck, s, o->loc) : "",
+                                   why),
                       "list the origins that may call it, e.g. "
                       "https://app.example.com or app");
     }
@@ -300,16 +312,17 @@ void check_security(Checker *ck)
               arena_printf(a, "team/%s", t->name.s));
     }
     gateway(ck);
-    waf_exclusions(ck);
     for (int i = 0; i < p->edge->gateway->cors.n; i++)
-        cors_policy(ck, p->edge->gateway->cors.v[i], "edge/gateway/cors");
-    for (int i = 0; i < m->nservices; i++)
-        for (int k = 0; k < m->services[i]->routes.n; k++) {
-            const Route *r = m->services[i]->routes.v[k];
-            if (r->cors)
-                cors_policy(ck, r->cors,
-                            arena_printf(a, "service/%s/routes/%d",
-                                         m->services[i]->name.s, k + 1));
+        cors_policy(ck, p->edge->gateway->cors.v[i], NULL, 0);
+    for (int i = 0; i < m->nenvs; i++) /* base values fold into one */
+        for (int j = 0; j < m->envs[i].nservices; j++) {
+            const Service *s = m->envs[i].services[j];
+            waf_exclusions(ck, s);
+            for (int k = 0; k < s->routes.n; k++) {
+                const Route *r = s->routes.v[k];
+                if (r->cors)
+                    cors_policy(ck, r->cors, s, k + 1);
+            }
         }
     Secrets sp;
     compile_secrets(ck, &sp);

@@ -25,8 +25,6 @@ static void connectors(Checker *ck)
 {
     const Model *m = check_model_of(ck);
     const Platform *p = m->platform;
-    static const char *const four[] = {"authentication", "authorization",
-                                       "fetch", "mapping"};
     /* connectors sorted by their source: one pass finds owners */
     const Service **conn = arena_alloc(check_arena(ck),
                                        ((size_t)m->nservices + 1) *
@@ -67,50 +65,72 @@ static void connectors(Checker *ck)
                   "'connector: {source: %s}', or remove the source",
                   src->name.s);
     }
-    for (int k = 0; k < m->nservices; k++) {
-        const Service *s = m->services[k];
-        if (!s->connector)
-            continue;
-        Strbuf missing = STRBUF_INIT;
-        for (int r = 0; r < 4; r++) {
-            bool has = false;
-            for (int h = 0; h < s->connector->handles.n; h++)
-                has = has || streq(s->connector->handles.v[h].s, four[r]);
-            if (!has)
-                sb_printf(&missing, "%s%s", missing.len ? ", " : "", four[r]);
-        }
-        if (missing.len)
-            diag_help(check_diags(ck),
-                      check_report(ck, "connector-responsibilities",
-                                   s->connector->handles.loc, target(ck, s),
-                                   "connector '%s' does not handle: %s",
-                                   s->name.s, missing.buf),
-                      "a connector handles authentication, authorization, "
-                      "fetch and mapping for its source");
-        sb_release(&missing);
-    }
 }
 
-/* Rules on one instance's scaling and alerts. */
-static void scaling(Checker *ck, const EnvModel *e, const Service *s)
+/* A connector handles all four duties for its source (per instance: an
+ * override may change what it handles). */
+static void responsibilities(Checker *ck, const Service *s)
+{
+    static const char *const four[] = {"authentication", "authorization",
+                                       "fetch", "mapping"};
+    if (!s->connector)
+        return;
+    Strbuf missing = STRBUF_INIT;
+    for (int r = 0; r < 4; r++) {
+        bool has = false;
+        for (int h = 0; h < s->connector->handles.n; h++)
+            has = has || streq(s->connector->handles.v[h].s, four[r]);
+        if (!has)
+            sb_printf(&missing, "%s%s", missing.len ? ", " : "", four[r]);
+    }
+    Loc at = s->connector->handles.loc;
+    if (missing.len)
+        diag_help(check_diags(ck),
+                  check_report(ck, "connector-responsibilities", at,
+                               check_service_target(ck, s, at, NULL),
+                               "connector '%s'%s does not handle: %s",
+                               s->name.s, check_in_env(ck, s, at),
+                               missing.buf),
+                  "a connector handles authentication, authorization, "
+                  "fetch and mapping for its source");
+    sb_release(&missing);
+}
+
+/* Where a scaling finding about the instance's bounds belongs: the first
+ * of the values that an override set, else at. */
+static Loc bound_loc(const Service *s, Loc at, const Int *a, const Int *b)
+{
+    if (check_override_env(s, a->loc))
+        return a->loc;
+    if (b && check_override_env(s, b->loc))
+        return b->loc;
+    return at;
+}
+
+/* Rules on one instance's scaling bounds.  A value set in an environment's
+ * override is blamed there, and the finding names the environment. */
+static void scaling_bounds(Checker *ck, const EnvModel *e, const Service *s)
 {
     const Scaling *sc = s->scaling;
     Diags *ds = check_diags(ck);
-    if (sc->min.v > sc->max.v)
+    if (sc->min.v > sc->max.v) {
+        Loc at = bound_loc(s, sc->min.loc, &sc->min, &sc->max);
         diag_help(ds,
-                  check_report(ck, "scaling-min-max", sc->min.loc,
-                               target(ck, s),
-                               "'%s' scales from %lld to %lld instances: "
+                  check_report(ck, "scaling-min-max", at,
+                               check_service_target(ck, s, at, NULL),
+                               "'%s' scales from %lld to %lld instances%s: "
                                "min is above max",
-                               s->name.s, sc->min.v, sc->max.v),
+                               s->name.s, sc->min.v, sc->max.v,
+                               check_in_env(ck, s, at)),
                   "lower min or raise max");
+    }
     if (sc->min.v == 0 && sc->max.v > 0) /* not also production-min */
         diag_help(ds,
                   check_report(ck, "scaling-min-zero", sc->min.loc,
-                               target(ck, s),
-                               "'%s' may scale to 0 instances, which no "
+                               check_service_target(ck, s, sc->min.loc, NULL),
+                               "'%s' may scale to 0 instances%s, which no "
                                "deployment target honours",
-                               s->name.s),
+                               s->name.s, check_in_env(ck, s, sc->min.loc)),
                   "App Service and Kubernetes keep at least 1 instance: set "
                   "min to 1 or more");
     else if (streq(e->env->name.s, "production") && sc->min.v < 2)
@@ -124,44 +144,61 @@ static void scaling(Checker *ck, const EnvModel *e, const Service *s)
                                sc->min.v == 1 ? "" : "s"),
                   "keep at least 2 instances, or waive the rule with a "
                   "reason");
-    if (sc->rules.n == 0 && sc->min.v != sc->max.v)
+    if (sc->rules.n == 0 && sc->min.v != sc->max.v) {
+        Loc at = check_override_env(s, sc->rules.loc) /* 'rules: []' */
+                     ? sc->rules.loc
+                     : bound_loc(s, sc->loc, &sc->max, &sc->min);
         diag_help(ds,
-                  check_report(ck, "scaling-no-rule", sc->loc, target(ck, s),
-                               "'%s' has no scale-out rule", s->name.s),
+                  check_report(ck, "scaling-no-rule", at,
+                               check_service_target(ck, s, at, NULL),
+                               "'%s' has no scale-out rule%s", s->name.s,
+                               check_in_env(ck, s, at)),
                   "add scaling.rules, e.g. {metric: cpu, above: 70, "
                   "below: 30}");
+    }
     for (int i = 0; i < sc->rules.n; i++) {
         const ScaleRule *r = sc->rules.v[i];
         if (r->below.set && r->below.v >= r->above.v) {
-            Diag *d = check_report(ck, "scaling-rule-inverted", r->below.loc,
-                                   target(ck, s),
-                                   "scale-in at %lld is not below "
-                                   "scale-out at %lld",
-                                   r->below.v, r->above.v);
+            Diag *d = check_report(
+                ck, "scaling-rule-inverted", r->below.loc,
+                check_service_target(ck, s, r->below.loc, NULL),
+                "scale-in at %lld is not below scale-out at %lld%s",
+                r->below.v, r->above.v, check_in_env(ck, s, r->below.loc));
             diag_note(ds, d, r->above.loc, "scale-out threshold");
             diag_help(ds, d, "set 'below' well under 'above'");
         }
     }
-    if (s->alerts.n == 0)
+}
+
+/* Rules on one instance's alerts; 'alerts: []' in an override is blamed
+ * there. */
+static void alerts(Checker *ck, const Service *s)
+{
+    Diags *ds = check_diags(ck);
+    if (s->alerts.n == 0) {
+        Loc at = check_override_env(s, s->alerts.loc) ? s->alerts.loc
+                                                      : s->name.loc;
         diag_help(ds,
-                  check_report(ck, "alert-missing", s->name.loc,
-                               target(ck, s), "'%s' has no alert",
-                               s->name.s),
+                  check_report(ck, "alert-missing", at,
+                               check_service_target(ck, s, at, NULL),
+                               "'%s' has no alert%s", s->name.s,
+                               check_in_env(ck, s, at)),
                   "add alerts, e.g. {name: load-spike, metric: requests, "
                   "dynamic: medium}");
+    }
     for (int i = 0; i < s->alerts.n; i++) {
         const Alert *al = s->alerts.v[i];
         bool fixed = al->above.set, dyn = al->dynamic.s != NULL;
         if (fixed != dyn)
             continue;
+        Loc at = fixed ? al->dynamic.loc : al->name.loc;
         diag_help(ds,
-                  check_report(ck, "alert-threshold",
-                               fixed ? al->dynamic.loc : al->name.loc,
-                               target(ck, s),
-                               fixed ? "alert '%s' has both a fixed and a "
-                                       "dynamic threshold"
-                                     : "alert '%s' has no threshold",
-                               al->name.s),
+                  check_report(ck, "alert-threshold", at,
+                               check_service_target(ck, s, at, NULL),
+                               fixed ? "alert '%s'%s has both a fixed and "
+                                       "a dynamic threshold"
+                                     : "alert '%s'%s has no threshold",
+                               al->name.s, check_in_env(ck, s, at)),
                   "write either 'above: N' or 'dynamic: low|medium|high'");
     }
 }
@@ -171,6 +208,10 @@ void check_services(Checker *ck)
     const Model *m = check_model_of(ck);
     connectors(ck);
     for (int i = 0; i < m->nenvs; i++)
-        for (int k = 0; k < m->envs[i].nservices; k++)
-            scaling(ck, &m->envs[i], m->envs[i].services[k]);
+        for (int k = 0; k < m->envs[i].nservices; k++) {
+            const Service *s = m->envs[i].services[k];
+            scaling_bounds(ck, &m->envs[i], s);
+            alerts(ck, s);
+            responsibilities(ck, s);
+        }
 }
