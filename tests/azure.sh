@@ -56,3 +56,66 @@ done
 if grep -q "note: App Gateway cannot route /companies/{companyId}/accessToken by its template: it becomes '/companies/\*'" "$AZ/example.notes" &&
    grep -q "^  /apiKeys  *-> /apiKeys  *-> api-keys$" "$AZ/example/production/gateway/azure/appgw-paths.txt"; then
     ok "azure appgw-path-notes"; else bad "azure appgw-path-notes" "$(head -3 "$AZ/example.notes")"; fi
+
+# The WAF policy keeps every rule of the spec, in the order the other edges
+# evaluate them, and names each place where App Gateway cannot do what the
+# spec asks (a warning where Azure would let through what nginx refuses).
+W=$AZ/waf-differences
+cp -r "$ROOT/tests/gateway/spec" "$W"
+python3 - "$W" <<'PY'
+import sys
+p = sys.argv[1] + "/platform.yaml"
+s = open(p).read()
+limits = "".join(f"      - {{name: limit-{i}, requests: {10 * i}, per: 1m, paths: [/limited]}}\n"
+                 for i in range(1, 8))
+s = s.replace("    rate-limits:\n", "    rate-limits:\n" + limits +
+              "      - {name: per-key, requests: 100, per: 1m, by: api-key}\n", 1)
+s = s.replace("        priority: 10\n", "        priority: 100\n", 1)
+s = s.replace("    custom-rules:\n", "    custom-rules:\n      - {name: first, priority: 1, action: log, "
+              "variable: request-method, operator: equals, values: [TRACE]}\n", 1)
+s = s.replace("    mode: prevention\n", "    mode: prevention\n    limits: {max-body-size: 4KB}\n", 1)
+open(p, "w").write(s)
+p = sys.argv[1] + "/services/orders.yaml"
+s = open(p).read()
+s = s.replace("          variable: ARGS:q\n", "          variable: ARGS:q\n"
+              "        - rule: 942100\n          variable: REQUEST_HEADERS:X-Query\n", 1)
+open(p, "w").write(s)
+PY
+if "$TOPOC" build "$W" -o "$W.out" 2>"$W.err" >/dev/null &&
+   python3 - "$W.out/production/gateway/azure/edge.json" "$W.err" <<'PY'
+import json, sys
+res = json.load(open(sys.argv[1]))["resources"]
+waf = next(r for r in res if r["type"].endswith("WebApplicationFirewallPolicies"))["properties"]
+rules = [(c["priority"], c["name"]) for c in waf["customRules"]]
+prios = [p for p, _ in rules]
+assert prios == list(range(1, len(rules) + 1)), rules      # distinct, 1.., in order
+assert [n for _, n in rules] == ["DenyListedClients", "BlockInternalPaths"] + \
+    [f"Limit{i}" for i in range(1, 8)] + ["PerKey", "Limited", "First", "BlockScanners"], rules
+assert waf["policySettings"]["maxRequestBodySizeInKb"] == 8
+ex = waf["managedRules"]["exclusions"]
+assert [e["selector"] for e in ex] == ["q"], ex
+err = open(sys.argv[2]).read()
+for want in ["warning: App Gateway's WAF cannot count requests per API key: the Azure edge counts rate limit 'per-key' per client address [appgw-waf]",
+             "warning: App Gateway's WAF inspects bodies of 8 KB to 2048 KB: the Azure edge's body limit is 8 KB [appgw-waf]",
+             "warning: App Gateway's exclusions hold for every route: the Azure edge skips rule 942100 on argument 'q' of every route, not only /search [appgw-waf]",
+             "note: App Gateway cannot express this exclusion: the Azure edge keeps rule 942100 for /search [appgw-waf]",
+             "note: App Gateway counts rate limit 'limited' as 1 request per 5-minute window, not as a bucket of 5 refilled at 5 per 3600s [appgw-waf]"]:
+    assert err.count(want) == 1, (want, err)
+PY
+then ok "azure waf-keeps-every-rule-and-names-differences"
+else bad "azure waf-keeps-every-rule-and-names-differences" "$(cat "$W.err" | head -20)"; fi
+# the same spec with more custom rules than App Gateway holds is refused
+python3 - "$W/platform.yaml" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+extra = "".join(f"      - {{name: r{i}, priority: 50, action: log, variable: request-uri, operator: contains, values: [x{i}]}}\n"
+                for i in range(95))
+s = s.replace("    custom-rules:\n", "    custom-rules:\n" + extra, 1)
+open(p, "w").write(s)
+PY
+"$TOPOC" build "$W" -o "$W.out2" 2>"$W.err2" >/dev/null; st=$?
+if [ "$st" = 1 ] && [ ! -e "$W.out2" ] &&
+   grep -q "error: the Azure edge needs 108 WAF custom rules (IP lists, internal paths, rate limits and custom rules); App Gateway allows at most 100 \[invalid-value\]" "$W.err2"; then
+    ok "azure waf-too-many-rules-refused"
+else bad "azure waf-too-many-rules-refused" "status $st: $(grep error "$W.err2" | head -3)"; fi

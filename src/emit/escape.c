@@ -31,17 +31,26 @@ void escape_pcre(Strbuf *sb, const char *re, const char *unsafe)
     }
 }
 
-void escape_json_text(Strbuf *out, const char *s, size_t n)
+/* The shape most formats share: each byte of `special` gets a backslash
+ * before it, a control character is written with `control` (a printf
+ * format of the byte), everything else is itself. */
+static void backslashed(Strbuf *out, const char *s, size_t n,
+                        const char *special, const char *control)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
+        if (c && strchr(special, c))
             sb_printf(out, "\\%c", c);
         else if (c < 0x20 || c == 0x7f)
-            sb_printf(out, "\\u%04x", c);
+            sb_printf(out, control, c);
         else
             sb_putc(out, (char)c);
     }
+}
+
+void escape_json_text(Strbuf *out, const char *s, size_t n)
+{
+    backslashed(out, s, n, "\"\\", "\\u%04x");
 }
 
 /* XML 1.0 cannot carry C0 controls other than tab, LF and CR at all, not
@@ -91,15 +100,7 @@ void escape_markdown(Strbuf *out, const char *s, size_t n)
  * itself, and \xHH is a byte; '$' is literal outside double quotes. */
 void escape_haproxy(Strbuf *out, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\\' || c == ' ' || c == '#' || c == '\'' || c == '"')
-            sb_printf(out, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            sb_printf(out, "\\x%02x", c);
-        else
-            sb_putc(out, (char)c);
-    }
+    backslashed(out, s, n, "\\ #'\"", "\\x%02x");
 }
 
 /* The content of a double-quoted YAML scalar ("{{value}}"): YAML's own
@@ -124,13 +125,7 @@ void escape_yaml_text(Strbuf *out, const char *s, size_t n)
  * character; those are shown as \xHH. */
 void escape_text(Strbuf *out, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f)
-            sb_printf(out, "\\x%02x", c);
-        else
-            sb_putc(out, (char)c);
-    }
+    backslashed(out, s, n, "", "\\x%02x");
 }
 
 static const struct {
