@@ -114,6 +114,26 @@ if "$TOPOC" build "$MF/bench" -o "$MF/bench-out" -q 2>/dev/null; then
     done
 else bad "manifests azure-integrity bench-20" "the synthetic platform does not build"; fi
 
+# environments.NAME.plan: a shared plan (integration) and the default
+# per-service plans (production) both deploy, valid and whole; a shared
+# plan's app on the wrong number of workers is noticed
+mkdir -p "$MF/shared"
+cp "$ROOT/tests/rules/plan-shared-autoscale/pass.yaml" "$MF/shared/platform.yaml"
+if "$TOPOC" build "$MF/shared" -o "$MF/shared-out" -q 2>/dev/null; then
+    A="$MF/shared-out/integration/manifests/azure"
+    if out=$(/usr/bin/python3 "$ROOT/tests/azure/arm_validate.py" "$ROOT/../shared/data/arm" \
+            "$MF/shared-out/integration/main.json" "$A/environment.json" "$A"/services/*.json 2>/dev/null) &&
+       grep -q '"perSiteScaling": true' "$A/environment.json" &&
+       out=$(/usr/bin/python3 "$ROOT/tests/manifests/integrity.py" "$MF/shared-out" integration) &&
+       out=$(/usr/bin/python3 "$ROOT/tests/manifests/integrity.py" "$MF/shared-out" production); then
+        ok "manifests shared-plan-valid-and-whole"
+    else bad "manifests shared-plan-valid-and-whole" "$(echo "$out" | grep FAIL | head -5)"; fi
+    sed -i 's/"numberOfWorkers": 2/"numberOfWorkers": 3/' "$A/services/web.json"
+    if /usr/bin/python3 "$ROOT/tests/manifests/integrity.py" "$MF/shared-out" integration | grep -q '^FAIL plan-matches-spec: Web App'; then
+        ok "manifests integrity fails on a shared plan's app on the wrong workers"
+    else bad "manifests integrity fails on a shared plan's app on the wrong workers"; fi
+else bad "manifests shared-plan-valid-and-whole" "the shared-plan platform does not build"; fi
+
 # adding a service changes only its own files and its entry in main.json
 mkdir -p "$MF/added"
 cp -r "$ROOT/specs/." "$MF/added/"

@@ -71,10 +71,21 @@ typedef struct Residency {
     List global_services; /* GlobalService */
 } Residency;
 
+/* The App Service plan(s) of an environment: one per service, or one
+ * shared by all (per-app scaling).  Defaults depend on the environment,
+ * so resolve fills sku and instances when the spec does not. */
+typedef struct Plan {
+    Loc loc;
+    Str sku;
+    Bool shared;
+    Int instances; /* the shared plan's instance count */
+} Plan;
+
 typedef struct Environment {
     Loc loc;
     Str name, region, failover_region, address_space, domain;
     StrList peered_with;
+    Plan *plan;
     int index; /* position in Platform.environments */
 } Environment;
 

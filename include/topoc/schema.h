@@ -76,6 +76,21 @@ struct Schema {
 extern const Schema schema_platform, schema_service, schema_store,
     schema_waivers;
 
+/* App Service plans: what a SKU of schema_plan_skus is.  The tier as ARM
+ * writes it, the most instances it scales to, whether it autoscales and
+ * whether it can be zone-redundant (Azure's App Service limits). */
+typedef struct PlanSku {
+    const char *tier;
+    int max_instances;
+    bool autoscale, zones;
+} PlanSku;
+extern const char *const schema_plan_skus[];
+PlanSku schema_plan_sku(const char *sku);
+/* The default SKU and shared-plan instances of an environment: production
+ * is sized for load and zones, every other environment smaller. */
+const char *schema_plan_default_sku(const char *env);
+long long schema_plan_default_instances(const char *env);
+
 /* Decode a map node into a new struct of s->size bytes (NULL if n is not a
  * map, after reporting it).  Defaults fill absent keys. */
 void *schema_decode(Arena *a, Diags *ds, const Schema *s, const Node *n);

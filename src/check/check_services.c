@@ -3,6 +3,7 @@
  * (target service/NAME), whatever the number of environments; what differs
  * per environment is reported per instance (target ENV/service/NAME). */
 #include "topoc/check.h"
+#include "topoc/schema.h"
 #include "topoc/util.h"
 
 #include <stdlib.h>
@@ -105,6 +106,70 @@ static Loc bound_loc(const Service *s, Loc at, const Int *a, const Int *b)
     if (b && check_override_env(s, b->loc))
         return b->loc;
     return at;
+}
+
+/* Where the plan's size comes from: the spec, or the environment's
+ * default (a value the decoder or resolve filled has an empty span). */
+static void plan_note(Diags *ds, Diag *d, const EnvModel *e)
+{
+    const Plan *pl = e->env->plan;
+    const Str *what = pl->shared.v ? NULL : &pl->sku;
+    Loc at = pl->shared.v ? pl->instances.loc : pl->sku.loc;
+    if (what)
+        diag_note(ds, d, at, "%s's plan is %s%s", e->env->name.s, pl->sku.s,
+                  at.len ? "" : " by default (environments.NAME.plan.sku)");
+    else
+        diag_note(ds, d, at, "%s's shared plan runs %lld instance%s%s",
+                  e->env->name.s, pl->instances.v,
+                  pl->instances.v == 1 ? "" : "s",
+                  at.len ? "" : " by default (environments.NAME.plan.instances)");
+}
+
+/* Does the service's scaling fit the environment's App Service plan
+ * (environments.NAME.plan)?  What does not fit is refused, never emitted
+ * as something else. */
+static void plan_fit(Checker *ck, const EnvModel *e, const Service *s)
+{
+    const Scaling *sc = s->scaling;
+    const Plan *pl = e->env->plan;
+    PlanSku k = schema_plan_sku(pl->sku.s);
+    Diags *ds = check_diags(ck);
+    const char *tgt = arena_printf(check_arena(ck), "%s/service/%s",
+                                   e->env->name.s, s->name.s);
+    bool scales = sc->rules.n && sc->min.v != sc->max.v;
+    Diag *d = NULL;
+    if (scales && pl->shared.v) {
+        d = check_report(ck, "plan-shared-autoscale", sc->loc, tgt,
+                         "'%s' autoscales, but %s's services share one "
+                         "App Service plan, which scales only as a whole",
+                         s->name.s, e->env->name.s);
+        diag_note(ds, d, pl->shared.loc, "the plan is shared here");
+        diag_help(ds, d, "set scaling.min equal to scaling.max for %s, or "
+                         "give each service its own plan (plan.shared: "
+                         "false)", e->env->name.s);
+    } else if (scales && !k.autoscale) {
+        d = check_report(ck, "plan-tier-scaling", sc->loc, tgt,
+                         "'%s' autoscales, but %s's plan %s (%s) has no "
+                         "autoscale", s->name.s, e->env->name.s, pl->sku.s,
+                         k.tier);
+        plan_note(ds, d, e);
+        diag_help(ds, d, "choose a Standard or Premium SKU, or set "
+                         "scaling.min equal to scaling.max");
+    }
+    long long most = pl->shared.v && pl->instances.v < k.max_instances
+                         ? pl->instances.v : k.max_instances;
+    long long want = scales ? sc->max.v : sc->min.v;
+    if (!d && want > most) {
+        d = check_report(ck, "plan-tier-scaling", scales ? sc->max.loc
+                                                        : sc->min.loc, tgt,
+                         "'%s' needs %lld instances, but %s's %splan (%s) "
+                         "runs at most %lld", s->name.s, want,
+                         e->env->name.s, pl->shared.v ? "shared " : "",
+                         pl->sku.s, most);
+        plan_note(ds, d, e);
+        diag_help(ds, d, "lower the service's scaling, or choose a larger "
+                         "plan");
+    }
 }
 
 /* Rules on one instance's scaling bounds.  A value set in an environment's
@@ -213,5 +278,6 @@ void check_services(Checker *ck)
             scaling_bounds(ck, &m->envs[i], s);
             alerts(ck, s);
             responsibilities(ck, s);
+            plan_fit(ck, &m->envs[i], s);
         }
 }

@@ -244,6 +244,17 @@ const Rule rules[] = {
      "A production service keeps at least 2 instances so that one failure or "
      "deployment does not take it down. Waive it for a service that cannot "
      "run twice."},
+    {"plan-shared-autoscale", "scaling", E,
+     "an autoscaling service on a shared App Service plan",
+     "When an environment's services share one App Service plan "
+     "(environments.NAME.plan.shared), the plan scales as a whole and each "
+     "app runs a fixed number of workers: a service's own scale rules "
+     "cannot be honoured there."},
+    {"plan-tier-scaling", "scaling", E,
+     "scaling the App Service plan cannot deliver",
+     "Basic plans do not autoscale; a Basic plan runs at most 3 instances, "
+     "Standard 10, Premium 30, and a shared plan its plan.instances. A "
+     "service's scaling must fit its environment's plan."},
     {"scaling-no-rule", "scaling", E, "a service without a scale-out rule",
      "Services scale out under load; each needs at least one scaling rule "
      "(unless min equals max)."},

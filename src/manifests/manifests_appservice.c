@@ -21,6 +21,7 @@
  */
 #include "manifests_azure.h"
 #include "topoc/routing.h"
+#include "topoc/schema.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -257,17 +258,25 @@ static void sql_users(Mf *f, const Service *s, Outputs *o)
         sb_release(&sb);
 }
 
-static JsonVal *plan(Mf *f, const Service *s, const char *name)
+/* An App Service plan of the environment's SKU (environments.NAME.plan):
+ * zone-redundant in production where the tier allows it; PER_SITE when
+ * services share it, each app then running on its own number of workers. */
+JsonVal *mf_plan(Mf *f, const char *name, JsonVal *tags, long long capacity,
+                 bool per_site)
 {
-    const Scaling *sc = s->scaling;
+    const Plan *pl = f->env->env->plan;
+    PlanSku k = schema_plan_sku(pl->sku.s);
     JsonVal *pp = jv_obj(), *sku = jv_obj();
     jv_set(pp, "reserved", jv_bool(true)); /* Linux */
-    jv_set(pp, "zoneRedundant", jv_bool(streq(mf_env(f), "production")));
-    jv_set(sku, "name", jv_str("P1v3"));
-    jv_set(sku, "tier", jv_str("PremiumV3"));
-    jv_set(sku, "capacity", jv_int(sc->min.v));
+    jv_set(pp, "zoneRedundant",
+           jv_bool(k.zones && streq(mf_env(f), "production")));
+    if (per_site)
+        jv_set(pp, "perSiteScaling", jv_bool(true));
+    jv_set(sku, "name", jv_str(pl->sku.s));
+    jv_set(sku, "tier", jv_str(k.tier));
+    jv_set(sku, "capacity", jv_int(capacity));
     JsonVal *pr = mf_resource("Microsoft.Web/serverfarms", WEB, name,
-                              mf_location(), mf_tags(f, s->name.s, s->team.s));
+                              mf_location(), tags);
     jv_set(pr, "kind", jv_str("linux"));
     jv_set(pr, "sku", sku);
     jv_set(pr, "properties", pp);
@@ -275,9 +284,11 @@ static JsonVal *plan(Mf *f, const Service *s, const char *name)
 }
 
 static JsonVal *site(Mf *f, const Service *s, const char *name,
-                     const char *plan_id)
+                     const char *plan_id, bool shared)
 {
     JsonVal *cfg = jv_obj();
+    if (shared) /* per-app scaling on the environment's plan */
+        jv_set(cfg, "numberOfWorkers", jv_int(s->scaling->min.v));
     jv_set(cfg, "linuxFxVersion",
            jv_str(arena_printf(f->a, "DOCKER|%s", s->runtime->image.s)));
     jv_set(cfg, "healthCheckPath", jv_str(s->runtime->health_path.s));
@@ -302,7 +313,8 @@ static JsonVal *site(Mf *f, const Service *s, const char *name,
     jv_set(sr, "kind", jv_str("app,linux,container"));
     jv_set(sr, "identity", id);
     jv_set(sr, "properties", sp);
-    jv_set(sr, "dependsOn", mf_deps1(plan_id));
+    if (!shared) /* else the plan is the environment's, deployed before */
+        jv_set(sr, "dependsOn", mf_deps1(plan_id));
     return sr;
 }
 
@@ -338,7 +350,7 @@ static JsonVal *autoscale(Mf *f, const Service *s, const char *site_name,
 
 static JsonVal *alert(Mf *f, const Service *s, const Alert *al,
                       const char *site_name, const char *plan_id,
-                      const char *site_id)
+                      const char *site_id, bool shared)
 {
     Metric m = metric(alert_metrics, al->metric.s);
     JsonVal *c = jv_obj(), *all = jv_arr(), *crit = jv_obj();
@@ -395,12 +407,15 @@ static JsonVal *alert(Mf *f, const Service *s, const Alert *al,
                                           al->name.s),
                              jv_str("global"), mf_tags(f, s->name.s, s->team.s));
     jv_set(r, "properties", p);
-    jv_set(r, "dependsOn", mf_deps1(m.on_plan ? plan_id : site_id));
+    jv_set(r, "dependsOn", mf_deps1(m.on_plan && !shared ? plan_id : site_id));
     return r;
 }
 
-static void service_params(JsonVal *p)
+static void service_params(JsonVal *p, bool shared)
 {
+    if (shared)
+        jv_set(p, "planId", arm_parameter("string", "the environment's "
+                                                    "shared App Service plan"));
     static const char *const ps[][3] = {
         {"appsSubnetId", "string", "the apps subnet (VNet integration)"},
         {"peSubnetId", "string", "the private endpoints subnet"},
@@ -417,19 +432,24 @@ static void service_params(JsonVal *p)
 
 void mf_service(Mf *f, const Service *s, Outputs *o)
 {
+    bool shared = f->env->env->plan->shared.v;
     const char *plan_name = arena_printf(f->a, "plan-%s-%s-%s",
                                          mf_platform(f), mf_env(f), s->name.s);
     const char *site_name = mf_site(f, s);
-    const char *plan_id = arm_id(f->a, "Microsoft.Web/serverfarms", plan_name,
-                                 NULL);
+    const char *plan_id = shared ? "[parameters('planId')]"
+                                 : arm_id(f->a, "Microsoft.Web/serverfarms",
+                                          plan_name, NULL);
     const char *site_id = arm_id(f->a, "Microsoft.Web/sites", site_name, NULL);
     const char *law = "[parameters('workspaceId')]";
     const Scaling *sc = s->scaling;
     JsonVal *res = jv_arr(), *wait = jv_arr();
 
-    jv_push(res, plan(f, s, plan_name));
-    jv_push(res, mf_diagnostics(f, plan_id, law, false, true, plan_id));
-    jv_push(res, site(f, s, site_name, plan_id));
+    if (!shared) {
+        jv_push(res, mf_plan(f, plan_name, mf_tags(f, s->name.s, s->team.s),
+                             sc->min.v, false));
+        jv_push(res, mf_diagnostics(f, plan_id, law, false, true, plan_id));
+    }
+    jv_push(res, site(f, s, site_name, plan_id, shared));
     jv_push(res, mf_diagnostics(f, site_id, law, true, true, site_id));
     mf_private_endpoint(f, res, "Microsoft.Web/sites", site_name, "sites",
                         "[parameters('peSubnetId')]",
@@ -443,7 +463,8 @@ void mf_service(Mf *f, const Service *s, Outputs *o)
     jv_push(wait, arm_code(site_id));
     jv_set(cfg, "dependsOn", wait);
     jv_push(res, cfg);
-    if (sc->rules.n && sc->min.v != sc->max.v) {
+    /* (a shared plan scales as a whole: check refuses rules there) */
+    if (!shared && sc->rules.n && sc->min.v != sc->max.v) {
         const char *aid = arm_id(f->a, "Microsoft.Insights/autoscalesettings",
                                  arena_printf(f->a, "autoscale-%s", site_name),
                                  NULL);
@@ -451,9 +472,10 @@ void mf_service(Mf *f, const Service *s, Outputs *o)
         jv_push(res, mf_diagnostics(f, aid, law, true, true, aid));
     }
     for (int i = 0; i < s->alerts.n; i++)
-        jv_push(res, alert(f, s, s->alerts.v[i], site_name, plan_id, site_id));
+        jv_push(res, alert(f, s, s->alerts.v[i], site_name, plan_id, site_id,
+                           shared));
     JsonVal *root = mf_template(f, res);
-    service_params((JsonVal *)jv_get(root, "parameters"));
+    service_params((JsonVal *)jv_get(root, "parameters"), shared);
     mf_write(f, root, arena_printf(f->a, "manifests/azure/services/%s.json",
                                    s->name.s),
              o);

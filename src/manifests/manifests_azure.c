@@ -410,6 +410,8 @@ static void top_level(Mf *f, Outputs *o)
             "actionGroups"};
         for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
             jv_set(sp, outs[k], pval(arm_code(env_out(f, outs[k]))));
+        if (f->env->env->plan->shared.v)
+            jv_set(sp, "planId", pval(arm_code(env_out(f, "planId"))));
         jv_push(res, deployment(f, arena_printf(f->a, "service-%s", s->name.s),
                                 arena_printf(f->a,
                                              "manifests/azure/services/%s.json",

@@ -100,5 +100,9 @@ JsonVal *mf_diagnostics(Mf *f, const char *target_id, const char *workspace_id,
 /* The files: environment.json, services/NAME.json, main.json. */
 void mf_environment(Mf *f, Outputs *o);
 void mf_service(Mf *f, const Service *s, Outputs *o);
+/* An App Service plan NAME of the environment's SKU with CAPACITY
+ * instances; PER_SITE for the plan services share. */
+JsonVal *mf_plan(Mf *f, const char *name, JsonVal *tags, long long capacity,
+                 bool per_site);
 
 #endif

@@ -479,6 +479,8 @@ static void output(JsonVal *outs, const char *name, const char *type,
     jv_set(outs, name, o);
 }
 
+static const char *shared_plan_id(Mf *f);
+
 static void outputs(Mf *f, JsonVal *outs)
 {
     output(outs, "appsSubnetId", "string", arm_code(subnet_id(f, "apps")));
@@ -516,6 +518,31 @@ static void outputs(Mf *f, JsonVal *outs)
                                NULL)));
     }
     output(outs, "actionGroups", "object", ags);
+    if (f->env->env->plan->shared.v)
+        output(outs, "planId", "string", arm_code(shared_plan_id(f)));
+}
+
+static const char *shared_plan_name(Mf *f)
+{
+    return arena_printf(f->a, "plan-%s-%s", mf_platform(f), mf_env(f));
+}
+
+static const char *shared_plan_id(Mf *f)
+{
+    return arm_id(f->a, "Microsoft.Web/serverfarms", shared_plan_name(f), NULL);
+}
+
+/* environments.NAME.plan.shared: one plan for every service, sized by
+ * plan.instances, each app on its own scaling.min workers (per-app
+ * scaling), so adding a service still changes nothing here. */
+static void shared_plan(Mf *f, JsonVal *res)
+{
+    if (!f->env->env->plan->shared.v)
+        return;
+    const char *id = shared_plan_id(f);
+    jv_push(res, mf_plan(f, shared_plan_name(f), mf_tags(f, NULL, NULL),
+                         f->env->env->plan->instances.v, true));
+    jv_push(res, mf_diagnostics(f, id, law_id(f), false, true, id));
 }
 
 void mf_environment(Mf *f, Outputs *o)
@@ -542,6 +569,7 @@ void mf_environment(Mf *f, Outputs *o)
     mf_stores(f, res, outs);
     apim(f, res);
     edge(f, res);
+    shared_plan(f, res);
     for (int i = 0; i < f->m->platform->teams.n; i++)
         jv_push(res, action_group(f, f->m->platform->teams.v[i]));
     outputs(f, outs);

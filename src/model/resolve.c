@@ -495,6 +495,32 @@ static void check_single_env(Ctx *c, const Service *s)
                     "under 'environments:' in the platform file");
 }
 
+/* The plan's defaults depend on the environment (schema.h), so they are
+ * filled here rather than by the decoder's fixed defaults. */
+static void plan_defaults(Arena *a, Diags *ds, Environment *e)
+{
+    if (!e->plan) {
+        e->plan = arena_alloc(a, sizeof *e->plan);
+        e->plan->loc = e->loc;
+    }
+    Plan *pl = e->plan;
+    Loc at = pl->loc;
+    at.len = 0; /* a default, as the decoder marks them */
+    if (!pl->sku.s)
+        pl->sku = (Str){schema_plan_default_sku(e->name.s), at};
+    if (pl->instances.set && !pl->shared.v) { /* never silently dropped */
+        Diag *d = diag_error(ds, pl->instances.loc, "invalid-value",
+                             "'instances' sizes a shared plan, but %s's "
+                             "services each have their own",
+                             e->name.s);
+        diag_help(ds, d, "remove 'instances' (each service's plan runs its "
+                         "scaling.min), or set 'shared: true'");
+    }
+    if (!pl->instances.set)
+        pl->instances = (Int){schema_plan_default_instances(e->name.s), at,
+                              true};
+}
+
 Model *model_build(Arena *a, Diags *ds, const Inputs *in)
 {
     Model *m = arena_alloc(a, sizeof *m);
@@ -517,8 +543,11 @@ Model *model_build(Arena *a, Diags *ds, const Inputs *in)
     if (!m->platform)
         return NULL;
     Platform *p = m->platform;
-    for (int i = 0; i < p->environments.n; i++)
-        ((Environment *)p->environments.v[i])->index = i;
+    for (int i = 0; i < p->environments.n; i++) {
+        Environment *e = p->environments.v[i];
+        e->index = i;
+        plan_defaults(a, ds, e);
+    }
     sort_named(&p->teams);
     sort_named(&p->sources);
     sort_named(&p->stores);

@@ -8,6 +8,7 @@
 #include "topoc/regions.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -81,6 +82,42 @@ static const Schema residency_schema = {"residency", sizeof(Residency),
                                         residency_fields,
                                         N(residency_fields)};
 
+/* App Service plan SKUs for Linux containers (Basic, Standard, Premium v3
+ * and its memory-optimised row); manifests_appservice.c knows their tiers */
+const char *const schema_plan_skus[] = {
+    "B1",   "B2",   "B3",   "S1",    "S2",    "S3",    "P0v3",  "P1v3",
+    "P2v3", "P3v3", "P1mv3", "P2mv3", "P3mv3", "P4mv3", "P5mv3", NULL};
+
+PlanSku schema_plan_sku(const char *sku)
+{
+    if (sku && sku[0] == 'B')
+        return (PlanSku){"Basic", 3, false, false};
+    if (sku && sku[0] == 'S')
+        return (PlanSku){"Standard", 10, true, false};
+    if (sku && strstr(sku, "mv3"))
+        return (PlanSku){"PremiumMV3", 30, true, true};
+    return (PlanSku){"PremiumV3", 30, true, true};
+}
+
+const char *schema_plan_default_sku(const char *env)
+{
+    return env && strcmp(env, "production") == 0 ? "P1v3" : "P0v3";
+}
+
+long long schema_plan_default_instances(const char *env)
+{
+    return env && strcmp(env, "production") == 0 ? 3 : 1;
+}
+
+static const Field plan_fields[] = {
+    {"sku", F_ENUM, offsetof(Plan, sku), 0, .values = schema_plan_skus},
+    {"shared", F_BOOL, offsetof(Plan, shared), 0, .dflt = "false"},
+    {"instances", F_INT, offsetof(Plan, instances), 0, .min = 1,
+     .max = 30},
+};
+static const Schema plan_schema = {"plan", sizeof(Plan), plan_fields,
+                                   N(plan_fields)};
+
 static const Field environment_fields[] = {
     {"name", F_NAME, offsetof(Environment, name), FL_KEY},
     {"region", F_REGION, offsetof(Environment, region), FL_REQUIRED},
@@ -90,6 +127,7 @@ static const Field environment_fields[] = {
     {"domain", F_DOMAIN, offsetof(Environment, domain), FL_REQUIRED},
     {"peered-with", F_STRLIST, offsetof(Environment, peered_with), 0,
      .item = F_NAME},
+    {"plan", F_OBJ, offsetof(Environment, plan), 0, &plan_schema},
 };
 static const Schema environment_schema = {"environment",
                                           sizeof(Environment),

@@ -36,6 +36,12 @@ Assertions:
                      sends them to a workspace of the deployment
   apps-monitored     every Web App is connected to Application Insights
   children-have-parents  every child resource's parent is declared
+  plan-matches-spec  the App Service plans are the spec's
+                     (environments.NAME.plan): its SKU and tier; one plan per
+                     service sized by scaling.min, or one shared plan of
+                     plan.instances with per-app scaling on scaling.min
+                     workers and no autoscale; no autoscale maximum above
+                     the tier's limit
 """
 import json
 import os
@@ -475,6 +481,64 @@ def check_parents(dep):
             fail("children-have-parents", f"{r.type} {r.name}: parent {parent} is not declared")
 
 
+# App Service plan tiers: the tier ARM expects for a SKU, and the most
+# instances a plan of it runs (Azure's App Service limits)
+def tier_of(sku):
+    if re.fullmatch(r"B[1-3]", sku):
+        return "Basic", 3
+    if re.fullmatch(r"S[1-3]", sku):
+        return "Standard", 10
+    if re.fullmatch(r"P[0-3]v3", sku):
+        return "PremiumV3", 30
+    if re.fullmatch(r"P[1-5]mv3", sku):
+        return "PremiumMV3", 30
+    return None, 0
+
+
+def check_plans(dep, model, env):
+    spec = model["environments"][env]["plan"]
+    plans = {lower(r.id): r for r in dep.resources if r.type == "Microsoft.Web/serverfarms"}
+    tier, most = tier_of(spec["sku"])
+    for p in plans.values():
+        sku = p.sku or {}
+        if sku.get("name") != spec["sku"] or sku.get("tier") != tier:
+            fail("plan-matches-spec", f"plan {p.name} is {sku.get('name')}/{sku.get('tier')}, "
+                                      f"the spec says {spec['sku']}/{tier}")
+    on = {}
+    for name, s in model["environments"][env]["services"].items():
+        for site in by_tag(dep, "Microsoft.Web/sites", "service", name):
+            pid = lower(site.props.get("serverFarmId"))
+            if pid not in plans:
+                fail("plan-matches-spec", f"Web App {site.name} runs on no plan of the deployment")
+                continue
+            on.setdefault(pid, []).append((site, s))
+    for pid, sites in on.items():
+        plan = plans[pid]
+        cap = (plan.sku or {}).get("capacity")
+        if spec["shared"]:
+            if len(plans) != 1 or plan.props.get("perSiteScaling") is not True or cap != spec["instances"]:
+                fail("plan-matches-spec", f"plan {plan.name}: not one shared per-app-scaling plan of "
+                                          f"{spec['instances']} instances")
+            for site, s in sites:
+                w = (site.props.get("siteConfig") or {}).get("numberOfWorkers")
+                if w != s["scaling"]["min"]:
+                    fail("plan-matches-spec", f"Web App {site.name} on {w} workers, scaling.min is "
+                                              f"{s['scaling']['min']}")
+        elif len(sites) != 1 or cap != sites[0][1]["scaling"]["min"]:
+            fail("plan-matches-spec", f"plan {plan.name} holds {len(sites)} Web Apps at capacity {cap}: "
+                                      "the spec gives each service its own plan of scaling.min")
+    for r in dep.resources:
+        if r.type != "Microsoft.Insights/autoscalesettings":
+            continue
+        target = lower(r.props.get("targetResourceUri"))
+        if spec["shared"] and target in plans:
+            fail("plan-matches-spec", f"{r.name} autoscales the shared plan")
+        for prof in r.props.get("profiles", []):
+            if int(prof["capacity"]["maximum"]) > most:
+                fail("plan-matches-spec", f"{r.name} scales to {prof['capacity']['maximum']}, "
+                                          f"a {tier} plan to {most}")
+
+
 def main():
     out, env = sys.argv[1], sys.argv[2]
     model = json.load(open(f"{out}/model.json"))
@@ -493,6 +557,7 @@ def main():
         check_diagnostics(dep)
         check_monitored(dep)
         check_parents(dep)
+        check_plans(dep, model, env)
     for a, what in failures:
         print(f"FAIL {a}: {what}")
     n = len(dep.resources)

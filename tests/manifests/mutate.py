@@ -180,6 +180,22 @@ def m_escape(root):
     save(root, rel, d)
 
 
+def m_plan_sku(root):
+    rel = os.path.relpath(services(root)[0], os.path.join(root, env))
+    d = load(root, rel)
+    first(d, "Microsoft.Web/serverfarms")["sku"]["name"] = "S1"
+    save(root, rel, d)
+
+
+def m_plan_shared(root):
+    """two services on one plan where the spec gives each its own"""
+    a, b = [os.path.relpath(p, os.path.join(root, env)) for p in services(root)[:2]]
+    da, db = load(root, a), load(root, b)
+    first(db, "Microsoft.Web/sites")["properties"]["serverFarmId"] = \
+        first(da, "Microsoft.Web/sites")["properties"]["serverFarmId"]
+    save(root, b, db)
+
+
 MUTATIONS = [
     ("expr-evaluates", "an unknown function", m_expr),
     ("expr-evaluates", "an unescaped spec string", m_escape),
@@ -198,6 +214,8 @@ MUTATIONS = [
     ("diagnostics", "a vault's diagnostic settings removed", m_diagnostics),
     ("apps-monitored", "a Web App without Application Insights", m_monitored),
     ("children-have-parents", "APIM's APIs without their service", m_parent),
+    ("plan-matches-spec", "a plan of another SKU", m_plan_sku),
+    ("plan-matches-spec", "two services on one plan", m_plan_shared),
 ]
 
 
