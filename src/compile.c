@@ -82,7 +82,7 @@ CompileResult compile_inputs(Compilation *c, const char *out_dir,
     if (!c->no_views && draw(c, NULL, opt) != 0)
         return COMPILE_IO;
     /* the gateway's template targets (HAProxy, the user's own) */
-    if (emit_templates(c->model, templates, &c->outputs) != 0)
+    if (emit_templates(c->model, templates, &c->diags, &c->outputs) != 0)
         return COMPILE_IO;
     if (c->diags.nerrors > 0) /* an output refused what the spec asks */
         return COMPILE_ERRORS;

@@ -101,6 +101,10 @@ for want in ["warning: App Gateway's WAF cannot count requests per API key: the 
              "note: App Gateway cannot express this exclusion: the Azure edge keeps rule 942100 for /search [appgw-waf]",
              "note: App Gateway counts rate limit 'limited' as 1 request per 5-minute window, not as a bucket of 5 refilled at 5 per 3600s [appgw-waf]"]:
     assert err.count(want) == 1, (want, err)
+# HAProxy's three counters hold the first three limits; the rest are named
+assert "rate limit 'limit-3': HAProxy" not in err, err
+for name in ["limit-4", "limit-7", "per-key", "limited"]:
+    assert err.count(f"warning: the HAProxy target does not enforce rate limit '{name}'") == 1, (name, err)
 PY
 then ok "azure waf-keeps-every-rule-and-names-differences"
 else bad "azure waf-keeps-every-rule-and-names-differences" "$(cat "$W.err" | head -20)"; fi

@@ -33,6 +33,7 @@ TOPOC=$(cd "$ROOT/$BUILD" 2>/dev/null && pwd)/topoc
 export TOPOC ROOT NO_COLOR=1
 PASS=0 FAIL=0
 TMP=$(mktemp -d)
+chmod 755 "$TMP" # nginx's workers and the as-nobody cases read below it
 trap 'rm -rf "$TMP"' EXIT
 
 ok() { PASS=$((PASS + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   $1"; return 0; }

@@ -17,6 +17,7 @@ void emit_nginx(const Model *m, Outputs *o);
 void emit_azure(const Model *m, Diags *ds, Outputs *o);
 /* ENV/gateway/TARGET/: every template target (built-in templates/, plus
  * user_dir if given).  Returns -1 after reporting a broken template. */
-int emit_templates(const Model *m, const char *user_dir, Outputs *o);
+int emit_templates(const Model *m, const char *user_dir, Diags *ds,
+                   Outputs *o);
 
 #endif

@@ -461,6 +461,32 @@ static MustacheEscape target_escaping(const char *tdir)
     return fn;
 }
 
+/* The built-in HAProxy target enforces what three counters can hold; each
+ * rate limit past them is a warning at the limit (the config names it in
+ * a comment). */
+static void haproxy_unenforced(const Model *m, Diags *ds)
+{
+    const Waf *w = m->platform->edge->waf;
+    int sc = 0;
+    for (int i = 0; i < w->rate_limits.n; i++) {
+        const RateLimit *rl = w->rate_limits.v[i];
+        int need = 1 + (rate_limit_burst(rl) < rl->requests.v);
+        if (sc + need <= MAX_COUNTERS) {
+            sc += need;
+            continue;
+        }
+        Diag *d = diag_warning(ds, rl->loc, "haproxy-rate-limit",
+                               "the HAProxy target does not enforce rate "
+                               "limit '%s': HAProxy 2.6 tracks %d counters "
+                               "per request and the limits before it use "
+                               "them (a burst smaller than 'requests' takes "
+                               "two)",
+                               rl->name.s, MAX_COUNTERS);
+        diag_help(ds, d, "nginx and the Azure edge enforce it; merge limits "
+                         "that share a period, or leave 'burst' out");
+    }
+}
+
 static int render_target(const Model *m, const char *dir, const char *target,
                          Outputs *o)
 {
@@ -521,7 +547,8 @@ static int render_target(const Model *m, const char *dir, const char *target,
     return rc;
 }
 
-int emit_templates(const Model *m, const char *user_dir, Outputs *o)
+int emit_templates(const Model *m, const char *user_dir, Diags *ds,
+                   Outputs *o)
 {
     char builtin[PATH_MAX];
     bool have_builtin = builtin_dir(builtin, sizeof builtin);
@@ -538,8 +565,11 @@ int emit_templates(const Model *m, const char *user_dir, Outputs *o)
         bool replaced = false;
         for (int k = 0; k < nmine; k++)
             replaced = replaced || strcmp(mine[k], ours[i]) == 0;
-        if (!replaced)
-            rc = render_target(m, builtin, ours[i], o);
+        if (replaced)
+            continue;
+        rc = render_target(m, builtin, ours[i], o);
+        if (!strcmp(ours[i], "haproxy"))
+            haproxy_unenforced(m, ds);
     }
     for (int k = 0; k < nmine && rc == 0; k++)
         rc = render_target(m, user_dir, mine[k], o);
