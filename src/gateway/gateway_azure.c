@@ -423,22 +423,39 @@ static int rule_cmp(const void *a, const void *b)
     return strcmp(x->pattern, y->pattern);
 }
 
-/* The path rules of routes [lo, hi) (one host), in first-match order. */
+typedef struct Pat {
+    const char *p;
+    bool exact;
+    int i; /* the route's index in z->v */
+} Pat;
+
+static int pat_cmp(const void *a, const void *b)
+{
+    const Pat *x = a, *y = b;
+    int c = strcmp(x->p, y->p);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The path rules of routes [lo, hi) (one host), in first-match order:
+ * the routes' patterns sorted, so that equal ones are neighbours. */
 static PathRule *path_rules(Az *z, int lo, int hi, int *n)
 {
+    Pat *pats = arena_alloc(z->a, (size_t)(hi - lo + 1) * sizeof *pats);
+    for (int i = lo; i < hi; i++) {
+        Pat *t = &pats[i - lo];
+        t->p = appgw_pattern(z, &z->v[i], &t->exact);
+        t->i = i;
+    }
+    qsort(pats, (size_t)(hi - lo), sizeof *pats, pat_cmp);
     PathRule *v = arena_alloc(z->a, (size_t)(hi - lo + 1) * sizeof *v);
     *n = 0;
-    for (int i = lo; i < hi; i++) {
-        bool exact;
-        const char *p = appgw_pattern(z, &z->v[i], &exact);
-        int k = 0;
-        while (k < *n && strcmp(v[k].pattern, p))
-            k++;
-        if (k == *n)
-            v[(*n)++] = (PathRule){p, z->v[i].svc, &z->v[i], 0, exact};
-        else if (v[k].svc != z->v[i].svc)
-            v[k].svc = NULL;
-        v[k].nroutes++;
+    for (int k = 0; k < hi - lo; k++) {
+        const RouteEntry *e = &z->v[pats[k].i];
+        if (k == 0 || strcmp(pats[k].p, pats[k - 1].p))
+            v[(*n)++] = (PathRule){pats[k].p, e->svc, e, 0, pats[k].exact};
+        else if (v[*n - 1].svc != e->svc)
+            v[*n - 1].svc = NULL;
+        v[*n - 1].nroutes++;
     }
     qsort(v, (size_t)*n, sizeof *v, rule_cmp);
     return v;
@@ -590,14 +607,13 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
                           pr->first->r->path.s, pr->pattern, pr->nroutes);
         }
         for (int i = lo; i < hi; i++) {
-            bool exact;
-            const char *p = appgw_pattern(z, &z->v[i], &exact);
-            const PathRule *pr = NULL;
-            for (int k = 0; k < nrules && !pr; k++)
-                if (!strcmp(prs[k].pattern, p))
-                    pr = &prs[k];
+            PathRule key = {0};
+            key.pattern = appgw_pattern(z, &z->v[i], &key.exact);
+            const PathRule *pr = bsearch(&key, prs, (size_t)nrules,
+                                         sizeof *prs, rule_cmp);
             sb_printf(report, "  %-70s -> %-40s -> %s\n", z->v[i].r->path.s,
-                      p, pr->svc ? pr->svc->name.s : "API Management");
+                      key.pattern,
+                      pr->svc ? pr->svc->name.s : "API Management");
         }
         jv_set(pm, "pathRules", prl);
         jv_push(maps, named(map, pm));
