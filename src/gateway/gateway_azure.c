@@ -1,8 +1,6 @@
 /* gateway_azure.c - the edge on Azure: ENV/gateway/azure/edge.json, one ARM
  * deployment template with
- *   - the Application Gateway WAF policy (managed rule set, mode, limits,
- *     custom rules for IP lists, internal paths, rate limits and the
- *     platform's own rules, exclusions);
+ *   - the Application Gateway WAF policy (gateway_azure_waf.c);
  *   - the Application Gateway WAF_v2: a listener per host, HTTP->HTTPS
  *     redirects, backend pools, URL path maps in first-match order;
  *   - API Management (gateway_apim.c).
@@ -21,15 +19,11 @@
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gateway_azure.h"
-#include "gateway_limits.h"
-
-#define NRP_VERSION "2025-07-01"
 
 static JsonVal *ref(Az *z, const char *type, const char *a, const char *b)
 {
@@ -54,335 +48,13 @@ static JsonVal *named(const char *name, JsonVal *props)
     return o;
 }
 
-static JsonVal *tags(Az *z)
+JsonVal *azure_tags(Az *z)
 {
     JsonVal *t = jv_obj();
     jv_set(t, "platform", jv_str(z->m->platform->name.s));
     jv_set(t, "environment", jv_str(z->env->env->name.s));
     jv_set(t, "managed-by", jv_str("topoc"));
     return t;
-}
-
-/* "block-scanners" -> "BlockScanners": WAF rule names are alphanumeric. */
-static const char *camel(Az *z, const char *name)
-{
-    char *out = arena_alloc(z->a, strlen(name) + 1);
-    size_t k = 0;
-    for (const char *p = name; *p; p++) {
-        if (*p == '-')
-            continue;
-        out[k++] = (char)(p == name || p[-1] == '-' ? toupper((unsigned char)*p)
-                                                      : *p);
-    }
-    return out;
-}
-
-static JsonVal *condition(const char *variable, const char *selector,
-                          const char *op, JsonVal *values, bool negate)
-{
-    JsonVal *c = jv_obj(), *vars = jv_arr(), *var = jv_obj();
-    jv_set(var, "variableName", jv_str(variable));
-    if (selector)
-        jv_set(var, "selector", jv_str(selector));
-    jv_push(vars, var);
-    jv_set(c, "matchVariables", vars);
-    jv_set(c, "operator", jv_str(op));
-    if (negate)
-        jv_set(c, "negationConditon", jv_bool(true)); /* the schema's spelling */
-    jv_set(c, "matchValues", values);
-    return c;
-}
-
-static JsonVal *rule(const char *name, int priority, const char *type,
-                     const char *action, JsonVal *cond)
-{
-    JsonVal *r = jv_obj(), *conds = jv_arr();
-    jv_set(r, "name", jv_str(name));
-    jv_set(r, "priority", jv_int(priority));
-    jv_set(r, "ruleType", jv_str(type));
-    jv_set(r, "action", jv_str(action));
-    jv_push(conds, cond);
-    jv_set(r, "matchConditions", conds);
-    return r;
-}
-
-/* CRS 3.2 rule groups by rule id hundreds. */
-static const char *crs_group(long long id)
-{
-    static const struct {
-        int prefix;
-        const char *group;
-    } groups[] = {
-        {913, "REQUEST-913-SCANNER-DETECTION"},
-        {920, "REQUEST-920-PROTOCOL-ENFORCEMENT"},
-        {921, "REQUEST-921-PROTOCOL-ATTACK"},
-        {930, "REQUEST-930-APPLICATION-ATTACK-LFI"},
-        {931, "REQUEST-931-APPLICATION-ATTACK-RFI"},
-        {932, "REQUEST-932-APPLICATION-ATTACK-RCE"},
-        {933, "REQUEST-933-APPLICATION-ATTACK-PHP"},
-        {941, "REQUEST-941-APPLICATION-ATTACK-XSS"},
-        {942, "REQUEST-942-APPLICATION-ATTACK-SQLI"},
-        {943, "REQUEST-943-APPLICATION-ATTACK-SESSION-FIXATION"},
-        {944, "REQUEST-944-APPLICATION-ATTACK-JAVA"},
-    };
-    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
-        if (id / 1000 == groups[i].prefix)
-            return groups[i].group;
-    return NULL;
-}
-
-/* App Gateway's WAF policy limits, and what it says where its limits
- * differ from the spec's: a note where the Azure edge is stricter, a
- * warning where it lets through what the spec refuses. */
-enum { APPGW_MIN_BODY_KB = 8, APPGW_MAX_BODY_KB = 2048, APPGW_MAX_RULES = 100 };
-
-static JsonVal *waf_settings(Az *z)
-{
-    const Waf *w = z->m->platform->edge->waf;
-    const Int *body = &w->limits->max_body_size;
-    JsonVal *settings = jv_obj();
-    jv_set(settings, "state", jv_str("Enabled"));
-    jv_set(settings, "mode", jv_str(streq(w->mode.s, "detection")
-                                        ? "Detection" : "Prevention"));
-    jv_set(settings, "requestBodyCheck", jv_bool(true));
-    long long kb = body->v / 1024;
-    if (kb < APPGW_MIN_BODY_KB || kb > APPGW_MAX_BODY_KB) {
-        bool looser = kb < APPGW_MIN_BODY_KB;
-        kb = looser ? APPGW_MIN_BODY_KB : APPGW_MAX_BODY_KB;
-        Diag *d = (looser ? diag_warning : diag_info)(
-            z->ds, body->loc, "appgw-waf",
-            "App Gateway's WAF inspects bodies of %d KB to %d KB: the "
-            "Azure edge's body limit is %lld KB",
-            APPGW_MIN_BODY_KB, APPGW_MAX_BODY_KB, kb);
-        diag_help(z->ds, d, "nginx and HAProxy enforce the spec's limit; "
-                            "choose a limit between 8KB and 2MB for the "
-                            "edges to agree");
-    }
-    jv_set(settings, "maxRequestBodySizeInKb", jv_int(kb));
-    long long mb = w->limits->max_file_size.v >> 20;
-    jv_set(settings, "fileUploadLimitInMb", jv_int(mb < 1 ? 1 : mb));
-    return settings;
-}
-
-static JsonVal *path_regexes(Az *z, const StrList *paths)
-{
-    JsonVal *v = jv_arr();
-    for (int i = 0; i < paths->n; i++) {
-        Strbuf re = STRBUF_INIT;
-        path_regex(z->a, &paths->v[i], &re);
-        jv_push(v, jv_str(re.buf));
-        sb_release(&re);
-    }
-    return v;
-}
-
-/* App Gateway counts requests in windows of one or five minutes, grouped
- * by client address (or geography): no bucket and no API keys. */
-static JsonVal *rate_rule(Az *z, const RateLimit *rl, int priority)
-{
-    JsonVal *paths = rl->paths.n ? path_regexes(z, &rl->paths) : jv_arr();
-    if (!rl->paths.n)
-        jv_push(paths, jv_str("^/"));
-    JsonVal *r = rule(camel(z, rl->name.s), priority, "RateLimitRule",
-                      "Block",
-                      condition("RequestUri", NULL, "Regex", paths, false));
-    bool one = rl->period.v <= 60;
-    long long per = one ? rl->requests.v * 60 / rl->period.v
-                        : rl->requests.v * 300 / rl->period.v;
-    jv_set(r, "rateLimitDuration", jv_str(one ? "OneMin" : "FiveMins"));
-    jv_set(r, "rateLimitThreshold", jv_int(per < 1 ? 1 : per));
-    JsonVal *groups = jv_arr(), *g = jv_obj(), *vars = jv_arr(),
-            *var = jv_obj();
-    jv_set(var, "variableName", jv_str("ClientAddr"));
-    jv_push(vars, var);
-    jv_set(g, "groupByVariables", vars);
-    jv_push(groups, g);
-    jv_set(r, "groupByUserSession", groups);
-    if (streq(rl->key.s, "api-key")) {
-        Diag *d = diag_warning(z->ds, rl->key.loc, "appgw-waf",
-                               "App Gateway's WAF cannot count requests per "
-                               "API key: the Azure edge counts rate limit "
-                               "'%s' per client address",
-                               rl->name.s);
-        diag_help(z->ds, d, "nginx and HAProxy count per API key; use "
-                            "'by: client-ip' for the edges to agree");
-    }
-    if (rate_limit_burst(rl) != rl->requests.v ||
-        (rl->period.v != 60 && rl->period.v != 300))
-        diag_info(z->ds, rl->burst.set ? rl->burst.loc : rl->period.loc,
-                  "appgw-waf",
-                  "App Gateway counts rate limit '%s' as %lld request%s per "
-                  "%s window, not as a bucket of %lld refilled at %lld per "
-                  "%llds",
-                  rl->name.s, per < 1 ? 1 : per, per > 1 ? "s" : "",
-                  one ? "1-minute" : "5-minute",
-                  rate_limit_burst(rl), rl->requests.v, rl->period.v);
-    return r;
-}
-
-static JsonVal *custom_rule(Az *z, const CustomRule *cr, int priority)
-{
-    static const char *const vars[][2] = {
-        {"remote-addr", "RemoteAddr"},     {"request-method", "RequestMethod"},
-        {"request-uri", "RequestUri"},     {"query-string", "QueryString"},
-        {"request-header", "RequestHeaders"},
-        {"request-cookie", "RequestCookies"}, {"post-args", "PostArgs"}};
-    static const char *const ops[][2] = {
-        {"equals", "Equal"},       {"contains", "Contains"},
-        {"begins-with", "BeginsWith"}, {"ends-with", "EndsWith"},
-        {"regex", "Regex"},        {"ip-match", "IPMatch"}};
-    const char *var = "RequestUri", *op = "Contains";
-    for (size_t k = 0; k < sizeof vars / sizeof *vars; k++)
-        if (streq(cr->variable.s, vars[k][0]))
-            var = vars[k][1];
-    for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
-        if (streq(cr->operator.s, ops[k][0]))
-            op = ops[k][1];
-    const char *action = streq(cr->action.s, "block")   ? "Block"
-                         : streq(cr->action.s, "allow") ? "Allow"
-                                                        : "Log";
-    return rule(camel(z, cr->name.s), priority, "MatchRule", action,
-                condition(var, cr->selector.s, op, json_strlist(&cr->values),
-                          cr->negate.v));
-}
-
-static int by_priority(const void *a, const void *b)
-{
-    const CustomRule *x = *(const CustomRule *const *)a,
-                     *y = *(const CustomRule *const *)b;
-    if (x->priority.v != y->priority.v)
-        return x->priority.v < y->priority.v ? -1 : 1;
-    return strcmp(x->name.s, y->name.s);
-}
-
-/* The custom rules in the order the other edges evaluate them: the IP
- * lists, the internal paths, the rate limits, then the platform's own
- * rules by their priority.  App Gateway wants distinct priorities of 1 to
- * 100, so they are numbered in that order, every rule kept. */
-static JsonVal *custom_rules(Az *z)
-{
-    const Waf *w = z->m->platform->edge->waf;
-    JsonVal *rules = jv_arr();
-    int prio = 0;
-    if (w->deny_ips.n)
-        jv_push(rules, rule("DenyListedClients", ++prio, "MatchRule", "Block",
-                            condition("RemoteAddr", NULL, "IPMatch",
-                                      json_strlist(&w->deny_ips), false)));
-    if (w->allow_ips.n)
-        jv_push(rules, rule("AllowListedClientsOnly", ++prio, "MatchRule",
-                            "Block",
-                            condition("RemoteAddr", NULL, "IPMatch",
-                                      json_strlist(&w->allow_ips), true)));
-    const StrList *ip = &z->m->platform->policy->internal_paths;
-    if (ip->n)
-        jv_push(rules, rule("BlockInternalPaths", ++prio, "MatchRule", "Block",
-                            condition("RequestUri", NULL, "Regex",
-                                      path_regexes(z, ip), false)));
-    for (int i = 0; i < w->rate_limits.n; i++)
-        jv_push(rules, rate_rule(z, w->rate_limits.v[i], ++prio));
-    const CustomRule **own = arena_alloc(
-        z->a, ((size_t)w->custom_rules.n + 1) * sizeof *own);
-    for (int i = 0; i < w->custom_rules.n; i++)
-        own[i] = w->custom_rules.v[i];
-    qsort(own, (size_t)w->custom_rules.n, sizeof *own, by_priority);
-    for (int i = 0; i < w->custom_rules.n; i++)
-        jv_push(rules, custom_rule(z, own[i], ++prio));
-    if (prio > APPGW_MAX_RULES) {
-        Diag *d = diag_error(z->ds, w->loc, "invalid-value",
-                             "the Azure edge needs %d WAF custom rules (IP "
-                             "lists, internal paths, rate limits and custom "
-                             "rules); App Gateway allows at most %d",
-                             prio, APPGW_MAX_RULES);
-        diag_help(z->ds, d, "merge custom rules that share a variable and "
-                            "an operator (each takes a list of values)");
-    }
-    return rules;
-}
-
-/* A route's exclusion of an argument from a managed rule.  App Gateway's
- * exclusions hold for the whole policy, every route of the edge; other
- * variables have no App Gateway equivalent. */
-static JsonVal *exclusion(Az *z, const WafExclusion *x, const Route *r)
-{
-    const ManagedRules *mr = z->m->platform->edge->waf->managed_rules;
-    const char *group = crs_group(x->rule.v);
-    if (!x->variable.s || !group || streq(mr->set.s, "microsoft-default") ||
-        strncmp(x->variable.s, "ARGS:", 5) != 0) {
-        Loc at = x->variable.s ? x->variable.loc : x->rule.loc;
-        Diag *d = diag_info(z->ds, at, "appgw-waf",
-                            "App Gateway cannot express this exclusion: "
-                            "the Azure edge keeps rule %lld for %s",
-                            x->rule.v, r->path.s);
-        diag_help(z->ds, d, "App Gateway excludes only arguments "
-                            "('ARGS:NAME') from the OWASP rule groups");
-        return NULL;
-    }
-    Diag *d = diag_warning(z->ds, x->variable.loc, "appgw-waf",
-                           "App Gateway's exclusions hold for every route: "
-                           "the Azure edge skips rule %lld on argument '%s' "
-                           "of every route, not only %s",
-                           x->rule.v, x->variable.s + 5, r->path.s);
-    diag_help(z->ds, d, "nginx and HAProxy scope it to this route; rename "
-                        "the argument or tune the rule where it is "
-                        "unique to this route");
-    JsonVal *e = jv_obj(), *mrs = jv_arr(), *mset = jv_obj(),
-            *grps = jv_arr(), *grp = jv_obj(), *rl = jv_arr(), *id = jv_obj();
-    char num[32];
-    snprintf(num, sizeof num, "%lld", x->rule.v);
-    jv_set(id, "ruleId", jv_str(num));
-    jv_push(rl, id);
-    jv_set(grp, "ruleGroupName", jv_str(group));
-    jv_set(grp, "rules", rl);
-    jv_push(grps, grp);
-    jv_set(mset, "ruleSetType", jv_str("OWASP"));
-    jv_set(mset, "ruleSetVersion", jv_str(mr->version.s));
-    jv_set(mset, "ruleGroups", grps);
-    jv_push(mrs, mset);
-    jv_set(e, "matchVariable", jv_str("RequestArgNames"));
-    jv_set(e, "selectorMatchOperator", jv_str("Equals"));
-    jv_set(e, "selector", jv_str(x->variable.s + 5));
-    jv_set(e, "exclusionManagedRuleSets", mrs);
-    return e;
-}
-
-static JsonVal *managed_rules(Az *z)
-{
-    const ManagedRules *mr = z->m->platform->edge->waf->managed_rules;
-    bool ms = streq(mr->set.s, "microsoft-default");
-    JsonVal *sets = jv_arr(), *set = jv_obj();
-    jv_set(set, "ruleSetType", jv_str(ms ? "Microsoft_DefaultRuleSet" : "OWASP"));
-    jv_set(set, "ruleSetVersion", jv_str(ms ? "2.1" : mr->version.s));
-    jv_push(sets, set);
-    JsonVal *excl = jv_arr();
-    for (int i = 0; i < z->n; i++) {
-        const RouteWaf *rw = z->v[i].r->waf;
-        for (int k = 0; rw && k < rw->exclusions.n; k++) {
-            JsonVal *e = exclusion(z, rw->exclusions.v[k], z->v[i].r);
-            if (e)
-                jv_push(excl, e);
-        }
-    }
-    JsonVal *managed = jv_obj();
-    jv_set(managed, "managedRuleSets", sets);
-    jv_set(managed, "exclusions", excl);
-    return managed;
-}
-
-static JsonVal *waf_policy(Az *z)
-{
-    JsonVal *props = jv_obj();
-    jv_set(props, "policySettings", waf_settings(z));
-    jv_set(props, "customRules", custom_rules(z));
-    jv_set(props, "managedRules", managed_rules(z));
-    JsonVal *res = jv_obj();
-    jv_set(res, "type", jv_str("Microsoft.Network/"
-                               "ApplicationGatewayWebApplicationFirewallPolicies"));
-    jv_set(res, "apiVersion", jv_str(NRP_VERSION));
-    jv_set(res, "name", jv_str(z->wafp));
-    jv_set(res, "location", jv_str(z->env->env->region.s));
-    jv_set(res, "tags", tags(z));
-    jv_set(res, "properties", props);
-    return res;
 }
 
 /* ---- App Gateway paths ---- */
@@ -482,19 +154,22 @@ static JsonVal *listener(Az *z, const char *port, const char *protocol,
     return l;
 }
 
-static JsonVal *app_gateway(Az *z, Strbuf *report)
+/* The App Gateway's parts, built host by host. */
+typedef struct Agw {
+    JsonVal *pools, *listeners, *redirects, *maps, *routing, *rewrites,
+        *trusted, *profiles;
+} Agw;
+
+/* One pool for API Management, one per service with a public route. */
+static void backend_pools(Az *z, Agw *g)
 {
-    const Gateway *gw = z->m->platform->edge->gateway;
-    JsonVal *pools = jv_arr(), *listeners = jv_arr(), *redirects = jv_arr(),
-            *maps = jv_arr(), *routing = jv_arr(), *rewrites = jv_arr(),
-            *trusted = jv_arr(), *profiles = jv_arr();
     char apim_host[256];
     snprintf(apim_host, sizeof apim_host, "%s.azure-api.net", z->apim);
     JsonVal *addrs = jv_arr(), *addr = jv_obj(), *pp = jv_obj();
     jv_set(addr, "fqdn", jv_str(apim_host));
     jv_push(addrs, addr);
     jv_set(pp, "backendAddresses", addrs);
-    jv_push(pools, named("pool-api-management", pp));
+    jv_push(g->pools, named("pool-api-management", pp));
     for (int i = 0; i < z->env->nservices; i++) {
         const Service *s = z->env->services[i];
         if (!has_public_route(s))
@@ -506,8 +181,15 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
         jv_set(ad, "fqdn", jv_str(host));
         jv_push(as, ad);
         jv_set(p, "backendAddresses", as);
-        jv_push(pools, named(name, p));
+        jv_push(g->pools, named(name, p));
     }
+}
+
+/* Client certificates: a trusted CA (a parameter) and an SSL profile per
+ * host that asks for one. */
+static void client_certificates(Az *z, Agw *g)
+{
+    const Gateway *gw = z->m->platform->edge->gateway;
     for (int i = 0; i < gw->client_certificates.n; i++) {
         const ClientCert *cc = gw->client_certificates.v[i];
         char param[160], name[160];
@@ -517,120 +199,144 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
                 *p = '_';
         JsonVal *tp = jv_obj();
         jv_set(tp, "data", arm_code(arm_param(z->a, param)));
-        jv_push(trusted, named(cc->ca.s, tp));
+        jv_push(g->trusted, named(cc->ca.s, tp));
         snprintf(name, sizeof name, "mtls-%s", cc->host.s);
         JsonVal *prof = jv_obj(), *tl = jv_arr(), *auth = jv_obj();
         jv_push(tl, sub(z, "trustedClientCertificates", cc->ca.s));
         jv_set(prof, "trustedClientCertificates", tl);
         jv_set(auth, "verifyClientCertIssuerDN", jv_bool(true));
         jv_set(prof, "clientAuthConfiguration", auth);
-        jv_push(profiles, named(name, prof));
+        jv_push(g->profiles, named(name, prof));
     }
-    int nhost = 0;
-    for (int lo = 0; lo < z->n; nhost++) {
-        int hi = lo + 1;
-        while (hi < z->n && !strcmp(z->v[hi].r->fqdn.s, z->v[lo].r->fqdn.s))
-            hi++;
-        const Route *r0 = z->v[lo].r;
-        char lb[200], https[220], http[220], redir[220], map[220], rw[220];
-        azure_edge_label(lb, sizeof lb, r0->fqdn.s);
-        snprintf(https, sizeof https, "https-%s", lb);
-        snprintf(http, sizeof http, "http-%s", lb);
-        snprintf(redir, sizeof redir, "to-https-%s", lb);
-        snprintf(map, sizeof map, "paths-%s", lb);
-        snprintf(rw, sizeof rw, "to-api-management-%s", lb);
-        /* listeners */
-        JsonVal *hl = listener(z, "https", "Https", r0->fqdn.s);
-        jv_set(hl, "requireServerNameIndication", jv_bool(true));
-        jv_set(hl, "sslCertificate", sub(z, "sslCertificates", "gateway"));
-        for (int i = 0; i < gw->client_certificates.n; i++) {
-            const ClientCert *cc = gw->client_certificates.v[i];
-            if (streq(cc->host.s, r0->host.s)) {
-                char pn[160];
-                snprintf(pn, sizeof pn, "mtls-%s", cc->host.s);
-                jv_set(hl, "sslProfile", sub(z, "sslProfiles", pn));
-            }
+}
+
+/* A host's HTTPS listener (with its client-certificate profile), its
+ * HTTP listener and the redirect from one to the other. */
+static void host_listeners(Az *z, Agw *g, const Route *r0, const char *https,
+                           const char *http, const char *redir)
+{
+    const Gateway *gw = z->m->platform->edge->gateway;
+    JsonVal *hl = listener(z, "https", "Https", r0->fqdn.s);
+    jv_set(hl, "requireServerNameIndication", jv_bool(true));
+    jv_set(hl, "sslCertificate", sub(z, "sslCertificates", "gateway"));
+    for (int i = 0; i < gw->client_certificates.n; i++) {
+        const ClientCert *cc = gw->client_certificates.v[i];
+        if (streq(cc->host.s, r0->host.s)) {
+            char pn[160];
+            snprintf(pn, sizeof pn, "mtls-%s", cc->host.s);
+            jv_set(hl, "sslProfile", sub(z, "sslProfiles", pn));
         }
-        jv_push(listeners, named(https, hl));
-        jv_push(listeners,
-                named(http, listener(z, "http", "Http", r0->fqdn.s)));
-        JsonVal *rd = jv_obj();
-        jv_set(rd, "redirectType", jv_str("Permanent"));
-        jv_set(rd, "targetListener", sub(z, "httpListeners", https));
-        jv_set(rd, "includePath", jv_bool(true));
-        jv_set(rd, "includeQueryString", jv_bool(true));
-        jv_push(redirects, named(redir, rd));
-        /* API Management serves this host's APIs under /<label> */
-        JsonVal *rwp = jv_obj(), *rules = jv_arr(), *rule_ = jv_obj(),
-                *actions = jv_obj(), *url = jv_obj();
-        char path[240];
-        snprintf(path, sizeof path, "/%s{var_uri_path}", lb);
-        jv_set(url, "modifiedPath", jv_str(path));
-        jv_set(url, "reroute", jv_bool(false));
-        jv_set(actions, "urlConfiguration", url);
-        jv_set(rule_, "name", jv_str("prefix-api-path"));
-        jv_set(rule_, "ruleSequence", jv_int(100));
-        jv_set(rule_, "actionSet", actions);
-        jv_push(rules, rule_);
-        jv_set(rwp, "rewriteRules", rules);
-        jv_push(rewrites, named(rw, rwp));
-        /* the path map, in first-match order */
-        int nrules;
-        PathRule *prs = path_rules(z, lo, hi, &nrules);
-        JsonVal *pm = jv_obj(), *prl = jv_arr();
-        jv_set(pm, "defaultBackendAddressPool",
-               sub(z, "backendAddressPools", "pool-api-management"));
-        jv_set(pm, "defaultBackendHttpSettings",
+    }
+    jv_push(g->listeners, named(https, hl));
+    jv_push(g->listeners, named(http, listener(z, "http", "Http", r0->fqdn.s)));
+    JsonVal *rd = jv_obj();
+    jv_set(rd, "redirectType", jv_str("Permanent"));
+    jv_set(rd, "targetListener", sub(z, "httpListeners", https));
+    jv_set(rd, "includePath", jv_bool(true));
+    jv_set(rd, "includeQueryString", jv_bool(true));
+    jv_push(g->redirects, named(redir, rd));
+}
+
+/* API Management serves a host's APIs under /<label>. */
+static void host_rewrite(Agw *g, const char *lb, const char *rw)
+{
+    JsonVal *rwp = jv_obj(), *rules = jv_arr(), *rule_ = jv_obj(),
+            *actions = jv_obj(), *url = jv_obj();
+    char path[240];
+    snprintf(path, sizeof path, "/%s{var_uri_path}", lb);
+    jv_set(url, "modifiedPath", jv_str(path));
+    jv_set(url, "reroute", jv_bool(false));
+    jv_set(actions, "urlConfiguration", url);
+    jv_set(rule_, "name", jv_str("prefix-api-path"));
+    jv_set(rule_, "ruleSequence", jv_int(100));
+    jv_set(rule_, "actionSet", actions);
+    jv_push(rules, rule_);
+    jv_set(rwp, "rewriteRules", rules);
+    jv_push(g->rewrites, named(rw, rwp));
+}
+
+/* The path map of routes [lo, hi) (one host), in first-match order, and
+ * what each template becomes in the report. */
+static JsonVal *host_path_map(Az *z, int lo, int hi, const char *rw,
+                              Strbuf *report)
+{
+    int nrules;
+    PathRule *prs = path_rules(z, lo, hi, &nrules);
+    JsonVal *pm = jv_obj(), *prl = jv_arr();
+    jv_set(pm, "defaultBackendAddressPool",
+           sub(z, "backendAddressPools", "pool-api-management"));
+    jv_set(pm, "defaultBackendHttpSettings",
+           sub(z, "backendHttpSettingsCollection", "https-to-backend"));
+    jv_set(pm, "defaultRewriteRuleSet", sub(z, "rewriteRuleSets", rw));
+    sb_printf(report, "\n%s\n", z->v[lo].r->fqdn.s);
+    for (int k = 0; k < nrules; k++) {
+        const PathRule *pr = &prs[k];
+        char pool[128], name[64];
+        snprintf(pool, sizeof pool, "pool-%s",
+                 pr->svc ? pr->svc->name.s : "api-management");
+        snprintf(name, sizeof name, "rule-%d", k + 1);
+        JsonVal *rp = jv_obj(), *paths = jv_arr();
+        jv_push(paths, jv_str(pr->pattern));
+        jv_set(rp, "paths", paths);
+        jv_set(rp, "backendAddressPool", sub(z, "backendAddressPools", pool));
+        jv_set(rp, "backendHttpSettings",
                sub(z, "backendHttpSettingsCollection", "https-to-backend"));
-        jv_set(pm, "defaultRewriteRuleSet", sub(z, "rewriteRuleSets", rw));
-        sb_printf(report, "\n%s\n", r0->fqdn.s);
-        for (int k = 0; k < nrules; k++) {
-            const PathRule *pr = &prs[k];
-            char pool[128], name[64];
-            snprintf(pool, sizeof pool, "pool-%s",
-                     pr->svc ? pr->svc->name.s : "api-management");
-            snprintf(name, sizeof name, "rule-%d", k + 1);
-            JsonVal *rp = jv_obj(), *paths = jv_arr();
-            jv_push(paths, jv_str(pr->pattern));
-            jv_set(rp, "paths", paths);
-            jv_set(rp, "backendAddressPool", sub(z, "backendAddressPools", pool));
-            jv_set(rp, "backendHttpSettings",
-                   sub(z, "backendHttpSettingsCollection", "https-to-backend"));
-            if (!pr->svc)
-                jv_set(rp, "rewriteRuleSet", sub(z, "rewriteRuleSets", rw));
-            jv_push(prl, named(name, rp));
-            if (!pr->svc)
-                diag_info(z->ds, pr->first->r->path.loc, "appgw-path",
-                          "App Gateway cannot route %s by its template: it "
-                          "becomes '%s', shared by %d routes of several "
-                          "services, so API Management routes them",
-                          pr->first->r->path.s, pr->pattern, pr->nroutes);
-        }
-        for (int i = lo; i < hi; i++) {
-            PathRule key = {0};
-            key.pattern = appgw_pattern(z, &z->v[i], &key.exact);
-            const PathRule *pr = bsearch(&key, prs, (size_t)nrules,
-                                         sizeof *prs, rule_cmp);
-            sb_printf(report, "  %-70s -> %-40s -> %s\n", z->v[i].r->path.s,
-                      key.pattern,
-                      pr->svc ? pr->svc->name.s : "API Management");
-        }
-        jv_set(pm, "pathRules", prl);
-        jv_push(maps, named(map, pm));
-        JsonVal *rr = jv_obj(), *rh = jv_obj();
-        jv_set(rr, "ruleType", jv_str("PathBasedRouting"));
-        jv_set(rr, "priority", jv_int(10 + 2 * nhost));
-        jv_set(rr, "httpListener", sub(z, "httpListeners", https));
-        jv_set(rr, "urlPathMap", sub(z, "urlPathMaps", map));
-        jv_push(routing, named(https, rr));
-        jv_set(rh, "ruleType", jv_str("Basic"));
-        jv_set(rh, "priority", jv_int(11 + 2 * nhost));
-        jv_set(rh, "httpListener", sub(z, "httpListeners", http));
-        jv_set(rh, "redirectConfiguration",
-               sub(z, "redirectConfigurations", redir));
-        jv_push(routing, named(http, rh));
-        lo = hi;
+        if (!pr->svc)
+            jv_set(rp, "rewriteRuleSet", sub(z, "rewriteRuleSets", rw));
+        jv_push(prl, named(name, rp));
+        if (!pr->svc)
+            diag_info(z->ds, pr->first->r->path.loc, "appgw-path",
+                      "App Gateway cannot route %s by its template: it "
+                      "becomes '%s', shared by %d routes of several "
+                      "services, so API Management routes them",
+                      pr->first->r->path.s, pr->pattern, pr->nroutes);
     }
+    for (int i = lo; i < hi; i++) {
+        PathRule key = {0};
+        key.pattern = appgw_pattern(z, &z->v[i], &key.exact);
+        const PathRule *pr = bsearch(&key, prs, (size_t)nrules,
+                                     sizeof *prs, rule_cmp);
+        sb_printf(report, "  %-70s -> %-40s -> %s\n", z->v[i].r->path.s,
+                  key.pattern,
+                  pr->svc ? pr->svc->name.s : "API Management");
+    }
+    jv_set(pm, "pathRules", prl);
+    return pm;
+}
+
+/* Everything App Gateway needs for the host of routes [lo, hi). */
+static void host(Az *z, Agw *g, int lo, int hi, int nhost, Strbuf *report)
+{
+    const Route *r0 = z->v[lo].r;
+    char lb[200], https[220], http[220], redir[220], map[220], rw[220];
+    azure_edge_label(lb, sizeof lb, r0->fqdn.s);
+    snprintf(https, sizeof https, "https-%s", lb);
+    snprintf(http, sizeof http, "http-%s", lb);
+    snprintf(redir, sizeof redir, "to-https-%s", lb);
+    snprintf(map, sizeof map, "paths-%s", lb);
+    snprintf(rw, sizeof rw, "to-api-management-%s", lb);
+    host_listeners(z, g, r0, https, http, redir);
+    host_rewrite(g, lb, rw);
+    jv_push(g->maps, named(map, host_path_map(z, lo, hi, rw, report)));
+    JsonVal *rr = jv_obj(), *rh = jv_obj();
+    jv_set(rr, "ruleType", jv_str("PathBasedRouting"));
+    jv_set(rr, "priority", jv_int(10 + 2 * nhost));
+    jv_set(rr, "httpListener", sub(z, "httpListeners", https));
+    jv_set(rr, "urlPathMap", sub(z, "urlPathMaps", map));
+    jv_push(g->routing, named(https, rr));
+    jv_set(rh, "ruleType", jv_str("Basic"));
+    jv_set(rh, "priority", jv_int(11 + 2 * nhost));
+    jv_set(rh, "httpListener", sub(z, "httpListeners", http));
+    jv_set(rh, "redirectConfiguration",
+           sub(z, "redirectConfigurations", redir));
+    jv_push(g->routing, named(http, rh));
+}
+
+/* The gateway's own settings: SKU, TLS, its subnet and public address,
+ * ports, certificate, backend settings. */
+static JsonVal *gateway_settings(Az *z)
+{
+    const Gateway *gw = z->m->platform->edge->gateway;
     JsonVal *p = jv_obj();
     JsonVal *sku = jv_obj();
     jv_set(sku, "name", jv_str("WAF_v2"));
@@ -641,9 +347,6 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     jv_set(auto_, "maxCapacity", jv_int(10));
     jv_set(p, "autoscaleConfiguration", auto_);
     jv_set(p, "enableHttp2", jv_bool(true));
-    const char *fwid = arm_id(
-        z->a, "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
-        z->wafp, NULL);
     jv_set(p, "firewallPolicy",
            ref(z, "Microsoft.Network/"
                   "ApplicationGatewayWebApplicationFirewallPolicies",
@@ -677,12 +380,29 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     jv_set(cp, "keyVaultSecretId", arm_code(arm_param(z->a, "certificateSecretId")));
     jv_push(certs, named("gateway", cp));
     jv_set(p, "sslCertificates", certs);
-    if (jv_len(trusted)) {
-        jv_set(p, "trustedClientCertificates", trusted);
-        jv_set(p, "sslProfiles", profiles);
+    return p;
+}
+
+static JsonVal *app_gateway(Az *z, Strbuf *report)
+{
+    Agw g = {jv_arr(), jv_arr(), jv_arr(), jv_arr(),
+             jv_arr(), jv_arr(), jv_arr(), jv_arr()};
+    backend_pools(z, &g);
+    client_certificates(z, &g);
+    int nhost = 0;
+    for (int lo = 0, hi; lo < z->n; lo = hi, nhost++) {
+        hi = lo + 1;
+        while (hi < z->n && !strcmp(z->v[hi].r->fqdn.s, z->v[lo].r->fqdn.s))
+            hi++;
+        host(z, &g, lo, hi, nhost, report);
+    }
+    JsonVal *p = gateway_settings(z);
+    if (jv_len(g.trusted)) {
+        jv_set(p, "trustedClientCertificates", g.trusted);
+        jv_set(p, "sslProfiles", g.profiles);
     } else {
-        jv_free(trusted);
-        jv_free(profiles);
+        jv_free(g.trusted);
+        jv_free(g.profiles);
     }
     JsonVal *hs = jv_arr(), *hp = jv_obj();
     jv_set(hp, "port", jv_int(443));
@@ -691,26 +411,28 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     jv_set(hp, "requestTimeout", jv_int(30));
     jv_push(hs, named("https-to-backend", hp));
     jv_set(p, "backendHttpSettingsCollection", hs);
-    jv_set(p, "backendAddressPools", pools);
-    jv_set(p, "httpListeners", listeners);
-    jv_set(p, "redirectConfigurations", redirects);
-    jv_set(p, "rewriteRuleSets", rewrites);
-    jv_set(p, "urlPathMaps", maps);
-    jv_set(p, "requestRoutingRules", routing);
+    jv_set(p, "backendAddressPools", g.pools);
+    jv_set(p, "httpListeners", g.listeners);
+    jv_set(p, "redirectConfigurations", g.redirects);
+    jv_set(p, "rewriteRuleSets", g.rewrites);
+    jv_set(p, "urlPathMaps", g.maps);
+    jv_set(p, "requestRoutingRules", g.routing);
 
     JsonVal *res = jv_obj();
     jv_set(res, "type", jv_str("Microsoft.Network/applicationGateways"));
     jv_set(res, "apiVersion", jv_str(NRP_VERSION));
     jv_set(res, "name", jv_str(z->agw));
     jv_set(res, "location", jv_str(z->env->env->region.s));
-    jv_set(res, "tags", tags(z));
+    jv_set(res, "tags", azure_tags(z));
     JsonVal *id = jv_obj(), *uai = jv_obj();
     jv_set(id, "type", jv_str("UserAssigned"));
     arm_set_code_key(uai, arm_param(z->a, "identityId"), jv_obj());
     jv_set(id, "userAssignedIdentities", uai);
     jv_set(res, "identity", id);
     JsonVal *deps = jv_arr();
-    jv_push(deps, arm_code(fwid));
+    jv_push(deps, arm_code(arm_id(
+        z->a, "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+        z->wafp, NULL)));
     jv_set(res, "dependsOn", deps);
     jv_set(res, "properties", p);
     return res;
@@ -744,7 +466,7 @@ static void emit_env(const Model *m, const EnvModel *env, Diags *ds,
               "routes on the full template.\n",
               env->env->name.s);
     JsonVal *resources = jv_arr();
-    jv_push(resources, waf_policy(&z));
+    jv_push(resources, azure_waf_policy(&z));
     jv_push(resources, app_gateway(&z, &report));
     azure_apim(&z, resources);
 

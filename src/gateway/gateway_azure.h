@@ -17,6 +17,12 @@ typedef struct Az {
     char agw[128], wafp[128], apim[128];
 } Az;
 
+#define NRP_VERSION "2025-07-01" /* Microsoft.Network's API version */
+
+/* The tags every resource of the edge carries. */
+JsonVal *azure_tags(Az *z);
+/* The Application Gateway WAF policy (gateway_azure_waf.c). */
+JsonVal *azure_waf_policy(Az *z);
 /* "api.example.com" -> "api-example-com": a host as a resource name. */
 void azure_edge_label(char *out, size_t n, const char *host);
 /* API Management: backends, an API per host, operations and policies. */
