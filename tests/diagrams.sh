@@ -42,6 +42,33 @@ if echo "$out" | grep -q "^FAIL integration network: left to right" &&
     echo "$out" | grep -q "^ok   production network: left to right"; then
     ok "diagrams layout-check-catches-a-bad-picture"; else bad "diagrams layout-check-catches-a-bad-picture" "$out"; fi
 
+# the checker sees a store edge drawn from where the data is not used (its
+# start moved into the gateway) and a legend without a sample the picture
+# uses (the data store's)
+$PY - "$DG/a" "$DG/w" <<'PY'
+import re, shutil, sys
+a, w = sys.argv[1:3]
+shutil.copytree(a, w)
+net = f"{w}/integration/diagrams/network.svg"
+svg = open(net).read()
+svg = re.sub(r'(<title>svc:[^<]*&#45;&gt;store:[^<]*</title>.*?<path [^>]* d=")M[0-9.]+,-?[0-9.]+',
+             r"\1M531.41,-100", svg, count=1, flags=re.S)
+svg = svg.replace(">data store</text>", ">?</text>", 1)
+open(net, "w").write(svg)
+PY
+out=$($PY "$ROOT/tests/diagrams/svg_layout.py" "$DG/w")
+if echo "$out" | grep -q "^FAIL integration network: .* store uses drawn" &&
+    echo "$out" | grep -q "^FAIL legends show .*integration/diagrams/network.svg', 'data store'" &&
+    echo "$out" | grep -q "^ok   production network: .* store uses drawn"; then
+    ok "diagrams store-edge-and-legend-checks-catch-a-bad-picture"
+else bad "diagrams store-edge-and-legend-checks-catch-a-bad-picture" "$(echo "$out" | grep -v '^ok')"; fi
+rm -rf "$DG/w"
+# a platform small enough to draw its calls between services: each one an
+# edge (the example platform's are too many: its caption says where they are)
+"$TOPOC" build "$ROOT/specs/tutorial" -o "$DG/t" -q 2>/dev/null
+if out=$($PY "$ROOT/tests/diagrams/svg_layout.py" "$DG/t") && echo "$out" | grep -q "^ok   production network: 1 calls between services drawn"; then
+    ok "diagrams tutorial-layout ($(echo "$out" | grep -c '^ok') checks)"; else bad "diagrams tutorial-layout" "$(echo "$out" | grep -v '^ok')"; fi
+
 # a domain's route labels: at most 4 routes per edge, the rest counted on a
 # line of their own
 more=$(cat "$DG"/a/*/diagrams/domains/*.dot | grep -c '^(+[0-9]* more)')

@@ -14,20 +14,46 @@
 #include "topoc/arena.h"
 #include "topoc/strbuf.h"
 
+/* What a node or an edge stands for, as the legend explains it.  The
+ * legend shows a sample for each one a picture uses and no other.  A view
+ * says it where the look alone would not (a service's double border means
+ * autoscaled; a group's means many services); a node or edge that does
+ * not say is classified by its look (pic_legend_node, pic_legend_edge). */
+enum {
+    LEG_WAF = 1u << 0,
+    LEG_GATEWAY = 1u << 1,
+    LEG_SERVICE = 1u << 2,    /* a service of a fixed size */
+    LEG_AUTOSCALED = 1u << 3, /* a service showing min..max: double border */
+    LEG_WORKER = 1u << 4,     /* dashed border */
+    LEG_CONNECTOR = 1u << 5,
+    LEG_FRONTEND = 1u << 6,
+    LEG_GROUP = 1u << 7,      /* a domain or team drawn as one node */
+    LEG_STORE = 1u << 8,
+    LEG_SOURCE = 1u << 9,
+    LEG_FINDING = 1u << 10,   /* a node with a finding (red border) */
+    LEG_ROUTES = 1u << 11,    /* requests: the gateway's routes */
+    LEG_CALLS = 1u << 12,     /* a service calls another, or a source */
+    LEG_COUNTED = 1u << 13,   /* calls counted: "N calls" */
+    LEG_DATA = 1u << 14,      /* a service reads or writes a store */
+    LEG_RED_EDGE = 1u << 15   /* a route with a finding */
+};
+
 typedef struct GNode {
     const char *id, *label, *cluster; /* cluster id or NULL */
     const char *shape, *fill, *style, *tooltip, *url;
     const char *rank; /* nodes with the same rank id share a column */
     int peripheries;
     bool red;
+    unsigned legend; /* LEG_*, or 0: by its look */
     int seq; /* creation order, to break ties when sorting */
 } GNode;
 
 typedef struct GEdge {
     const char *from, *to, *label;
     const char *lhead, *ltail; /* clusters the edge stops at / leaves */
-    const char *style;
+    const char *style, *tooltip;
     bool red;
+    unsigned legend; /* LEG_*, or 0: by its look */
     int seq;
 } GEdge;
 
@@ -56,6 +82,10 @@ GCluster *pic_cluster(Graph *g, const char *id, const char *label,
                       const char *parent);
 bool pic_has_node(const Graph *g, const char *id);
 GEdge *pic_find_edge(Graph *g, const char *from, const char *to);
+/* What a node or edge of g stands for (LEG_*): what its view said, or
+ * what its look means. */
+unsigned pic_legend_node(const GNode *n);
+unsigned pic_legend_edge(const Graph *g, const GEdge *e);
 /* Sort nodes and edges by id (clusters keep their order: parents first). */
 void pic_sort(Graph *g);
 

@@ -352,106 +352,194 @@ static Agraph_t *find_cluster(Agraph_t *root, const Graph *g, const char *id,
     return root;
 }
 
-/* The legend: a grid of samples, four columns (ranks, kept in order by
- * invisible edges) by four rows (rank=same per column, flat invisible edges
- * keep the order).  An edge sample runs from its cell to the next one. */
+/* ---- the legend ---- */
+
+static bool is(const char *s, const char *want)
+{
+    return s && strcmp(s, want) == 0;
+}
+
+unsigned pic_legend_node(const GNode *n)
+{
+    unsigned red = n->red ? LEG_FINDING : 0;
+    if (n->legend)
+        return n->legend | red;
+    static const struct {
+        const char *shape;
+        unsigned bit;
+    } looks[] = {{"hexagon", LEG_WAF},   {"component", LEG_GATEWAY},
+                 {"cylinder", LEG_STORE}, {"note", LEG_SOURCE},
+                 {"tab", LEG_FRONTEND}};
+    for (size_t i = 0; i < sizeof looks / sizeof looks[0]; i++)
+        if (is(n->shape, looks[i].shape))
+            return looks[i].bit | red;
+    if ((!n->shape || is(n->shape, "box")) && n->peripheries == 2)
+        return LEG_GROUP | red; /* "NAME\nN services" */
+    return red;
+}
+
+/* Whether a label is a count: "N" or "N call(s)". */
+static bool counted(const char *label)
+{
+    if (!label || !(*label >= '0' && *label <= '9'))
+        return false;
+    while (*label >= '0' && *label <= '9')
+        label++;
+    return !*label || is(label, " call") || is(label, " calls");
+}
+
+unsigned pic_legend_edge(const Graph *g, const GEdge *e)
+{
+    unsigned red = e->red ? LEG_RED_EDGE : 0;
+    if (e->legend)
+        return e->legend | red;
+    if (is(e->style, "invis"))
+        return 0;
+    if (is(e->style, "dashed"))
+        return LEG_DATA | red;
+    if (counted(e->label))
+        return LEG_COUNTED | red;
+    for (int i = 0; i < g->nnodes; i++)
+        if (strcmp(g->nodes[i].id, e->from) == 0)
+            return (is(g->nodes[i].shape, "oval") ||
+                            (pic_legend_node(&g->nodes[i]) & LEG_GATEWAY)
+                        ? LEG_ROUTES
+                        : LEG_CALLS) |
+                   red;
+    return LEG_CALLS | red;
+}
+
+/* A sample for each LEG_* a picture uses, in a grid of up to
+ * LEGEND_COLUMNS columns (ranks, kept in order by invisible edges) and as
+ * many rows as it takes (rank=same per column; flat invisible edges keep
+ * the order).  An edge sample takes two cells: it runs from its cell to
+ * the next one. */
 typedef struct Sample {
+    unsigned bit;
     const char *label, *shape, *style, *fill;
     int peripheries;
     bool red;
-    const char *edge; /* an edge sample with this style, to the next cell */
+    const char *edge; /* an edge sample with this style */
 } Sample;
 
-#define SAMPLE(l, sh, st, f)                                                   \
-    {                                                                          \
-        l, sh, st, f, 1, false, NULL                                           \
-    }
-#define EDGE(l, st, red)                                                       \
-    {                                                                          \
-        l, NULL, NULL, NULL, 0, red, st                                        \
-    }
-#define BLANK                                                                  \
-    {                                                                          \
-        NULL, NULL, NULL, NULL, 0, false, NULL                                 \
-    }
-
-static const Sample legend_grid[4][4] = {
-    {SAMPLE("WAF", "hexagon", "filled", "#f4cccc"),
-     SAMPLE("gateway", "component", "filled", "#fff2cc"),
-     SAMPLE("service\nfixed size", "box", "rounded,filled", "#d9ead3"),
-     {"autoscaled\nmin..max", "box", "rounded,filled", "#d9ead3", 2, false,
-      NULL}},
-    {SAMPLE("worker", "box", "rounded,filled,dashed", "#d9ead3"),
-     SAMPLE("connector", "box", "rounded,filled", "#cfe2f3"),
-     SAMPLE("frontend", "tab", "rounded,filled", "#d9ead3"),
-     SAMPLE("data store", "cylinder", "filled", "#ead1dc")},
-    {SAMPLE("external source", "note", "filled", "#eeeeee"),
-     {"has a finding", "box", "rounded,filled", "#ffffff", 1, true, NULL},
-     EDGE("routes, calls", "solid", false),
-     BLANK},
-    {EDGE("reads, writes", "dashed", false), BLANK,
-     EDGE("finding", "solid", true), BLANK},
+static const Sample samples[] = {
+    {LEG_WAF, "WAF", "hexagon", "filled", "#f4cccc", 1, false, NULL},
+    {LEG_GATEWAY, "gateway", "component", "filled", "#fff2cc", 1, false, NULL},
+    {LEG_SERVICE, "service\nN instances", "box", "rounded,filled", "#d9ead3",
+     1, false, NULL},
+    {LEG_AUTOSCALED, "autoscaled\nmin..max", "box", "rounded,filled",
+     "#d9ead3", 2, false, NULL},
+    {LEG_WORKER, "worker", "box", "rounded,filled,dashed", "#d9ead3", 1, false,
+     NULL},
+    {LEG_CONNECTOR, "connector", "box", "rounded,filled", "#cfe2f3", 1, false,
+     NULL},
+    {LEG_FRONTEND, "frontend", "tab", "rounded,filled", "#d9ead3", 1, false,
+     NULL},
+    {LEG_GROUP, "a group:\nN services", "box", "rounded,filled", "#d9ead3", 2,
+     false, NULL},
+    {LEG_STORE, "data store", "cylinder", "filled", "#ead1dc", 1, false, NULL},
+    {LEG_SOURCE, "external source", "note", "filled", "#eeeeee", 1, false,
+     NULL},
+    {LEG_FINDING, "has a finding", "box", "rounded,filled", "#ffffff", 1, true,
+     NULL},
+    {LEG_ROUTES, "requests, routes", NULL, NULL, NULL, 0, false, "solid"},
+    {LEG_CALLS, "calls", NULL, NULL, NULL, 0, false, "solid"},
+    {LEG_COUNTED, "N calls: how many\nservice calls it stands for", NULL, NULL,
+     NULL, 0, false, "solid"},
+    {LEG_DATA, "reads, writes", NULL, NULL, NULL, 0, false, "dashed"},
+    {LEG_RED_EDGE, "route with a finding", NULL, NULL, NULL, 0, true, "solid"},
 };
+enum { NSAMPLES = sizeof samples / sizeof samples[0], LEGEND_COLUMNS = 4 };
 
-static void legend(Agraph_t *root)
+/* The cells of the grid, row by row: a sample, or NULL (blank, or the end
+ * of an edge sample).  Returns the number of rows. */
+static int legend_cells(unsigned used, const Sample **cell, int *ncols)
 {
+    int n = 0, wanted = 0;
+    for (int i = 0; i < NSAMPLES; i++)
+        if (used & samples[i].bit)
+            wanted += samples[i].edge ? 2 : 1;
+    *ncols = wanted < LEGEND_COLUMNS ? (wanted < 2 ? 2 : wanted)
+                                     : LEGEND_COLUMNS;
+    for (int i = 0; i < NSAMPLES; i++) {
+        if (!(used & samples[i].bit))
+            continue;
+        if (samples[i].edge && n % *ncols == *ncols - 1)
+            cell[n++] = NULL; /* an edge sample stays on one row */
+        cell[n++] = &samples[i];
+        if (samples[i].edge)
+            cell[n++] = NULL;
+    }
+    while (n % *ncols)
+        cell[n++] = NULL;
+    return n / *ncols;
+}
+
+static void sample_node(Agnode_t *n, const Sample *x)
+{
+    set(n, "fontsize", "8");
+    set(n, "height", "0.3");
+    set(n, "margin", "0.06,0.02");
+    if (!x || !x->shape) {
+        set(n, "label", "");
+        set(n, "shape", "point");
+        set(n, "width", "0.05");
+        set(n, "style", "invis");
+        return;
+    }
+    char p[8];
+    snprintf(p, sizeof p, "%d", x->peripheries);
+    set(n, "label", x->label);
+    set(n, "shape", x->shape);
+    set(n, "style", x->style);
+    set(n, "fillcolor", x->fill);
+    set(n, "peripheries", p);
+    if (x->red) {
+        set(n, "color", "#cc0000");
+        set(n, "penwidth", "3");
+    }
+}
+
+static void legend(Agraph_t *root, unsigned used)
+{
+    const Sample *cell[2 * NSAMPLES + 2 * LEGEND_COLUMNS];
+    int ncols, nrows = legend_cells(used, cell, &ncols);
+    if (nrows == 0)
+        return;
     Agraph_t *c = agsubg(root, "cluster_legend", 1);
     set(c, "label", "legend");
     set(c, "style", "dashed");
     set(c, "color", "#999999");
-    Agnode_t *cell[4][4];
+    Agnode_t **made = xmalloc((size_t)(nrows * ncols) * sizeof *made);
     char name[64];
-    for (int col = 0; col < 4; col++) {
+    for (int col = 0; col < ncols; col++) {
         snprintf(name, sizeof name, "legend_column%d", col);
         Agraph_t *same = agsubg(c, name, 1);
         set(same, "rank", "same");
-        for (int row = 0; row < 4; row++) {
-            const Sample *x = &legend_grid[row][col];
+        for (int row = 0; row < nrows; row++) {
+            int k = row * ncols + col;
             snprintf(name, sizeof name, "legend_%d_%d", row, col);
-            Agnode_t *n = cell[row][col] = agnode(same, name, 1);
-            set(n, "fontsize", "8");
-            set(n, "height", "0.3");
-            set(n, "margin", "0.06,0.02");
-            if (x->shape) {
-                char p[8];
-                snprintf(p, sizeof p, "%d", x->peripheries);
-                set(n, "label", x->label);
-                set(n, "shape", x->shape);
-                set(n, "style", x->style);
-                set(n, "fillcolor", x->fill);
-                set(n, "peripheries", p);
-                if (x->red) {
-                    set(n, "color", "#cc0000");
-                    set(n, "penwidth", "3");
-                }
-            } else {
-                set(n, "label", "");
-                set(n, "shape", "point");
-                set(n, "width", "0.05");
-                set(n, "style", "invis");
-            }
-            if (row > 0) { /* in LR, a flat edge a->b puts b above a */
-                Agedge_t *e = agedge(c, n, cell[row - 1][col], NULL, 1);
-                set(e, "style", "invis");
-            }
+            made[k] = agnode(same, name, 1);
+            sample_node(made[k], cell[k]);
+            if (row > 0) /* in LR, a flat edge a->b puts b above a */
+                set(agedge(c, made[k], made[k - ncols], NULL, 1), "style",
+                    "invis");
         }
-        if (col > 0) { /* the columns in order */
-            Agedge_t *e = agedge(c, cell[0][col - 1], cell[0][col], NULL, 1);
-            set(e, "style", "invis");
-        }
+        if (col > 0) /* the columns in order */
+            set(agedge(c, made[col - 1], made[col], NULL, 1), "style",
+                "invis");
     }
-    for (int row = 0; row < 4; row++)
-        for (int col = 0; col + 1 < 4; col++) {
-            const Sample *x = &legend_grid[row][col];
-            if (!x->edge)
-                continue;
-            Agedge_t *e =
-                agedge(c, cell[row][col], cell[row][col + 1], NULL, 1);
-            set(e, "xlabel", x->label); /* no label rank: compact */
-            set(e, "style", x->edge);
-            set(e, "color", x->red ? "#cc0000" : "#555555");
-            set(e, "penwidth", x->red ? "2.5" : "1");
-        }
+    for (int k = 0; k + 1 < nrows * ncols; k++) {
+        const Sample *x = cell[k];
+        if (!x || !x->edge)
+            continue;
+        Agedge_t *e = agedge(c, made[k], made[k + 1], NULL, 1);
+        set(e, "xlabel", x->label); /* no label rank: compact */
+        set(e, "style", x->edge);
+        set(e, "color", x->red ? "#cc0000" : "#555555");
+        set(e, "penwidth", x->red ? "2.5" : "1");
+    }
+    free(made);
 }
 
 int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
@@ -543,6 +631,7 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
         Agedge_t *ae = agedge(root, a, b, NULL, 1);
         set(ae, "label", e->label);
         set(ae, "style", e->style);
+        set(ae, "tooltip", e->tooltip);
         if (e->lhead) {
             char name[512];
             snprintf(name, sizeof name, "cluster_%s", e->lhead);
@@ -559,8 +648,14 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
         }
     }
     free(made);
-    if (g->legend)
-        legend(root);
+    if (g->legend) {
+        unsigned used = 0;
+        for (int i = 0; i < g->nnodes; i++)
+            used |= pic_legend_node(&g->nodes[i]);
+        for (int i = 0; i < g->nedges; i++)
+            used |= pic_legend_edge(g, &g->edges[i]);
+        legend(root, used);
+    }
 
     /* The DOT file is the graph as built, before layout: stable under
      * changes elsewhere, and `dot -Tsvg` of it draws the same picture. */

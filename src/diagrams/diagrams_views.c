@@ -91,8 +91,20 @@ static GNode *service_node(Views *v, Graph *g, const EnvModel *e,
     n->shape = streq(s->kind.s, "frontend") ? "tab" : "box";
     n->style =
         streq(s->kind.s, "worker") ? "rounded,filled,dashed" : "rounded,filled";
-    n->peripheries = s->scaling->min.v != s->scaling->max.v ? 2 : 1;
-    n->tooltip = s->description.s ? s->description.s : s->name.s;
+    const Scaling *sc = s->scaling;
+    bool scaled = sc->min.v != sc->max.v;
+    n->peripheries = scaled ? 2 : 1;
+    n->legend = (scaled ? LEG_AUTOSCALED : LEG_SERVICE) |
+                (conn ? LEG_CONNECTOR : 0) |
+                (streq(s->kind.s, "worker") ? LEG_WORKER : 0) |
+                (streq(s->kind.s, "frontend") ? LEG_FRONTEND : 0);
+    /* what a reader hovering over it wants: who owns it, how many run */
+    n->tooltip = arena_printf(
+        g->a, "%s: team %s, %s instance%s%s%s", s->name.s, s->team.s,
+        scaled ? arena_printf(g->a, "%lld..%lld", sc->min.v, sc->max.v)
+               : arena_printf(g->a, "%lld", sc->min.v),
+        !scaled && sc->min.v == 1 ? "" : "s", s->description.s ? ". " : "",
+        s->description.s ? s->description.s : "");
     n->url = url;
     n->red = view_finding(v, e->env->name.s, "service", s->name.s);
     return n;
@@ -122,7 +134,7 @@ void view_edge_node(Views *v, Graph *g, const char *env, const char *cluster,
         shaped(g, "edge:gateway", "gateway", "component", FILL_GATEWAY, cluster);
     gw->red = view_finding(v, env, "edge", "gateway");
     gw->rank = ranked ? "gateway" : NULL;
-    pic_edge(g, "edge:waf", "edge:gateway");
+    pic_edge(g, "edge:waf", "edge:gateway")->legend = LEG_ROUTES;
 }
 
 static GNode *store_node(Views *v, Graph *g, const char *env, const Store *s,
@@ -175,7 +187,84 @@ static bool uses_store(const Service *s, const char *store)
     return false;
 }
 
+/* A service reads or writes a store: a dashed edge from the service. */
+static void data_edge(Graph *g, const Service *s, const Store *st)
+{
+    const char *access = "uses";
+    for (int i = 0; i < s->stores.n; i++) {
+        const StoreUse *u = s->stores.v[i];
+        if (streq(u->store.s, st->name.s) && u->access.s)
+            access = u->access.s;
+    }
+    GEdge *e = pic_edge(g, arena_printf(g->a, "svc:%s", s->name.s),
+                        arena_printf(g->a, "store:%s", st->name.s));
+    e->style = "dashed";
+    e->legend = LEG_DATA;
+    e->tooltip = arena_printf(g->a, "%s: %s %s", s->name.s, access, st->name.s);
+}
+
 /* ---- the network view of one environment ---- */
+
+/* The stores and the calls of a network view, as far as the layout budget
+ * (PIC_COST_FULL, with room for the few edges still to come) holds them:
+ * an edge from each service to each store it uses, where the data flow
+ * starts, or else one per domain and store from the domain's box (ltail);
+ * then an edge for each call between services, or else a caption saying
+ * where the calls are drawn (the overview, the domain pictures). */
+static void network_flows(Views *v, Graph *g, const char **groups,
+                          int ngroups, const char **tails)
+{
+    const EnvModel *e = v->e;
+    Arena *a = g->a;
+    int uses = 0, calls = 0;
+    for (int i = 0; i < e->nservices; i++) {
+        for (int j = 0; j < e->nstores; j++)
+            uses += uses_store(e->services[i], e->stores[j]->name.s);
+        calls += v->first[i + 1] - v->first[i];
+    }
+    enum { ROOM = 24 };
+    bool each = pic_cost(g) + 2 * uses + ROOM <= PIC_COST_FULL;
+    for (int k = 0; k < ngroups; k++)
+        for (int j = 0; j < e->nstores; j++) {
+            const Store *st = e->stores[j];
+            int n = 0;
+            for (int i = 0; i < e->nservices; i++) {
+                const Service *s = e->services[i];
+                if (!streq(s->group.s, groups[k]) ||
+                    !uses_store(s, st->name.s))
+                    continue;
+                n++;
+                if (each)
+                    data_edge(g, s, st);
+            }
+            if (each || !n)
+                continue;
+            GEdge *se = pic_edge(g, tails[k],
+                                 arena_printf(a, "store:%s", st->name.s));
+            se->ltail = arena_printf(a, "grp:%s", groups[k]);
+            se->style = "dashed";
+            se->legend = LEG_DATA;
+            se->tooltip = arena_printf(a, "%d service%s of %s use%s %s", n,
+                                       n == 1 ? "" : "s", groups[k],
+                                       n == 1 ? "s" : "", st->name.s);
+        }
+    if (calls && pic_cost(g) + 2 * calls + ROOM > PIC_COST_FULL) {
+        /* no count: one more service would change the whole caption */
+        g->note = "too many to draw here: the calls between services are "
+                  "drawn in the overview and the domain pictures";
+        return;
+    }
+    for (int d = 0; d < e->nservices; d++) /* v->caller: by callee */
+        for (int c = v->first[d]; c < v->first[d + 1]; c++) {
+            const char *from = e->services[v->caller[c]]->name.s,
+                       *to = e->services[d]->name.s;
+            GEdge *ce = pic_edge(g, arena_printf(a, "svc:%s", from),
+                                 arena_printf(a, "svc:%s", to));
+            ce->legend = LEG_CALLS;
+            ce->tooltip = arena_printf(a, "%s calls %s", from, to);
+        }
+}
+
 
 static void network(Views *v, const EnvModel *e, Arena *a)
 {
@@ -217,6 +306,7 @@ static void network(Views *v, const EnvModel *e, Arena *a)
         store_node(v, &g, e->env->name.s, e->stores[i], "stores")->rank =
             "stores";
     const char *first_column = NULL, *last_column = NULL;
+    const char **tails = arena_alloc(a, ((size_t)ngroups + 1) * sizeof *tails);
     int widest = 0;
     for (int k = 0; k < ngroups; k++) {
         const char *cluster = arena_printf(a, "grp:%s", groups[k]);
@@ -269,28 +359,23 @@ static void network(Views *v, const EnvModel *e, Arena *a)
                        "note", FILL_SOURCE, NULL)
                     ->rank = "sources";
             }
-            if (!pic_find_edge(&g, tail, id))
-                pic_edge(&g, tail, id)->ltail = cluster;
+            if (!pic_find_edge(&g, tail, id)) {
+                GEdge *ce = pic_edge(&g, tail, id);
+                ce->ltail = cluster; /* from the domain's box */
+                ce->tooltip = arena_printf(a, "connectors of %s fetch from %s "
+                                              "sources",
+                                           groups[k], src->category.s);
+            }
         }
-        /* one edge from the domain to each store its services use */
-        for (int j = 0; j < e->nstores; j++) {
-            bool uses = false;
-            for (int i = 0; i < e->nservices && !uses; i++)
-                uses = streq(e->services[i]->group.s, groups[k]) &&
-                       uses_store(e->services[i], e->stores[j]->name.s);
-            if (!uses)
-                continue;
-            GEdge *se = pic_edge(
-                &g, tail, arena_printf(a, "store:%s", e->stores[j]->name.s));
-            se->ltail = cluster;
-            se->style = "dashed";
-        }
+        tails[k] = tail;
         if (first_public) { /* one edge into the domain, not one per service */
             GEdge *ge = pic_edge(&g, "edge:gateway", first_public);
             ge->lhead = cluster;
             ge->red = red;
+            ge->tooltip = arena_printf(a, "the gateway routes to %s", groups[k]);
         }
     }
+    network_flows(v, &g, groups, ngroups, tails);
     /* invisible edges put the columns in order (each domain chains its
      * own columns above) */
     const char *source = NULL;
@@ -338,12 +423,12 @@ static const char *route_lines(Arena *a, const Service *s, int max)
 static GEdge *count_edge(Graph *g, const char *from, const char *to, int n)
 {
     GEdge *e = pic_find_edge(g, from, to);
-    if (e) {
-        e->label = arena_printf(g->a, "%d", atoi(e->label) + n);
-        return e;
-    }
-    e = pic_edge(g, from, to);
-    e->label = arena_printf(g->a, "%d", n);
+    if (e)
+        n += atoi(e->label);
+    else
+        e = pic_edge(g, from, to);
+    e->label = arena_printf(g->a, "%d call%s", n, n == 1 ? "" : "s");
+    e->legend = LEG_COUNTED;
     return e;
 }
 
@@ -535,7 +620,7 @@ static void neighbourhood(Views *v, Graph *g, const EnvModel *e,
             const char *id = arena_printf(a, "store:%s", e->stores[k]->name.s);
             if (!pic_has_node(g, id))
                 store_node(v, g, e->env->name.s, e->stores[k], NULL);
-            pic_edge(g, n->id, id)->style = "dashed";
+            data_edge(g, s, e->stores[k]);
         }
         const DataSource *src = source_of(v, s);
         if (src) {
@@ -636,6 +721,7 @@ static void overview(Views *v, Arena *a)
                 n->cluster = env;
                 n->fill = connectors == count ? FILL_CONNECTOR : FILL_SERVICE;
                 n->red = red;
+                n->peripheries = 2; /* a group, as in the other pictures */
                 n->url = arena_printf(a, "../%s/diagrams/domains/%s.svg", env,
                                       s->group.s);
                 if (routes)

@@ -19,69 +19,21 @@ rest per environment, and at most 20 counted edges per environment.
 Every picture stays small: at most 120 nodes and 200 edges (the layout
 budget).  Prints one line per check; exit 1 on a failure."""
 import glob, json, os, re, sys
-import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-S = "{http://www.w3.org/2000/svg}"
+from svg_layout import check, cx, inside, overlap
+import svg_layout
+
 out = sys.argv[1]
 model = json.load(open(os.path.join(out, "model.json")))
-failed = 0
-
-
-def check(ok, what):
-    global failed
-    print(("ok   " if ok else "FAIL ") + what)
-    failed += not ok
-
-
-def box(g):
-    xs, ys = [], []
-    for el in g.iter():
-        tag = el.tag[len(S):]
-        if tag == "polygon":
-            for p in el.get("points").split():
-                x, y = p.split(",")
-                xs.append(float(x)); ys.append(float(y))
-        elif tag == "ellipse":
-            cx, cy, rx, ry = (float(el.get(k)) for k in ("cx", "cy", "rx", "ry"))
-            xs += [cx - rx, cx + rx]; ys += [cy - ry, cy + ry]
-        elif tag == "path" and el.get("d"):
-            nums = [float(n) for n in re.findall(r"-?[0-9.]+", el.get("d"))]
-            xs += nums[0::2]; ys += nums[1::2]
-    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
 
 
 def read(path):
-    """nodes {title: (box, text)}, clusters {title: box}, edge titles, caption"""
-    root = ET.parse(path).getroot()
-    nodes, clusters, edges = {}, {}, []
-    for g in root.iter(S + "g"):
-        t = g.find(S + "title")
-        if t is None or t.text.startswith("legend"):
-            continue
-        kind = g.get("class")
-        if kind == "node":
-            text = "\n".join(x.text or "" for x in g.iter(S + "text"))
-            nodes[t.text] = (box(g), text)
-        elif kind == "cluster":
-            clusters[t.text] = box(g)
-        elif kind == "edge":
-            edges.append((t.text, "\n".join(x.text or "" for x in g.iter(S + "text"))))
-    graph = next(g for g in root.iter(S + "g") if g.get("class") == "graph")
-    caption = " ".join(x.text or "" for x in graph.findall(S + "text"))
-    return nodes, clusters, edges, caption
-
-
-def inside(a, b, slack=0.5):
-    return a[0] >= b[0] - slack and a[1] >= b[1] - slack and a[2] <= b[2] + slack and a[3] <= b[3] + slack
-
-
-def overlap(a, b):
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def cx(b):
-    return (b[0] + b[2]) / 2
+    """nodes {title: (box, text)}, clusters {title: box}, [(edge title,
+    label)], caption: svg_layout's reading"""
+    p = svg_layout.read(path)
+    return ({t: (n.box, n.text) for t, n in p.nodes.items()}, p.clusters,
+            [(e.title, e.label) for e in p.edges], p.caption)
 
 
 def count(text):
@@ -126,7 +78,7 @@ for env, em in sorted(model["environments"].items()):
               f"{env} domain {grp}: {len(teams)} team nodes account for {total} of {len(members)} services")
         check(all(inside(b, clusters["cluster_domain"]) for b, _ in teams.values()),
               f"{env} domain {grp}: the teams lie inside the domain's cluster")
-        counted = [e for e, label in edges if re.fullmatch(r"\d+", label.strip() or "x")]
+        counted = [e for e, label in edges if re.fullmatch(r"\d+( calls?)?", label.strip() or "x")]
         check(len(counted) <= 24, f"{env} domain {grp}: {len(counted)} counted edges (at most 24)")
 
 overview = os.path.join(out, "diagrams", "overview.svg")
@@ -134,7 +86,7 @@ nodes, clusters, edges, caption = read(overview)
 if "aggregated" in caption:
     for env in model["environments"]:
         doms = [k for k in nodes if k.startswith(env + ":") and k != env + ":gateway"]
-        counted = [e for e, label in edges if e.startswith(env + ":") and re.fullmatch(r"\d+", label.strip() or "x")]
+        counted = [e for e, label in edges if e.startswith(env + ":") and re.fullmatch(r"\d+( calls?)?", label.strip() or "x")]
         check(len(doms) <= 21 and len(counted) <= 20,
               f"overview {env}: {len(doms)} domain nodes, {len(counted)} counted edges")
 
@@ -144,4 +96,8 @@ for p in glob.glob(os.path.join(out, "**", "*.svg"), recursive=True):
     if len(nodes) > 120 or len(edges) > 200:
         big.append((os.path.relpath(p, out), len(nodes), len(edges)))
 check(not big, f"every picture within 120 nodes and 200 edges {big[:3]}")
-sys.exit(1 if failed else 0)
+svgs = sorted(glob.glob(os.path.join(out, "*", "diagrams", "**", "*.svg"), recursive=True) +
+              glob.glob(os.path.join(out, "diagrams", "*.svg")))
+svg_layout.legends(out, svgs)
+svg_layout.links(out, model, svgs)
+sys.exit(1 if svg_layout.failed else 0)
