@@ -114,13 +114,27 @@ $res2"; fi
 if grep -q '<input id="filter" type="search"[^>]* hidden>' "$DG/a/docs/routes.html" &&
     [ "$(grep -c '^<tr>' "$DG/a/docs/routes.html")" -gt 100 ]; then
     ok "docs filter-degrades-without-script"; else bad "docs filter-degrades-without-script"; fi
-# screenshots, decoded
+# screenshots, decoded (virtual time: the pictures load before the shot)
 for p in index services routes services/billing domains/platform-core; do
-    chrome --window-size=1280,1600 --screenshot="$DD/shot-${p//\//-}.png" "file://$DG/a/docs/$p.html" >/dev/null
+    chrome --window-size=1280,1600 --virtual-time-budget=30000 --screenshot="$DD/shot-${p//\//-}.png" "file://$DG/a/docs/$p.html" >/dev/null
 done
-chrome --window-size=1280,1600 --screenshot="$DD/shot-mkdocs.png" "file://$DD/site/services/billing.html" >/dev/null
-if out=$($PY "$ROOT/tests/diagrams/png_check.py" "$DD"/shot-*.png) && [ "$(echo "$out" | grep -c '1280x1600')" = 6 ]; then
-    ok "docs chromium-screenshots"; else bad "docs chromium-screenshots" "$out"; fi
+chrome --window-size=1280,1600 --virtual-time-budget=30000 --screenshot="$DD/shot-mkdocs.png" "file://$DD/site/services/billing.html" >/dev/null
+# decoded to pixels: every page shows something, and the pages with a
+# picture show the picture (its services' fill, #d9ead3), not only the page
+# around it; a blank page fails
+printf '<!doctype html><title>blank</title>' >"$DD/blank.html"
+out="" out2="" blank=""
+chrome --window-size=1280,1600 --virtual-time-budget=30000 --screenshot="$DD/blank.png" "file://$DD/blank.html" >/dev/null
+if out=$($PY "$ROOT/tests/diagrams/png_check.py" --pixels "$DD"/shot-services.png "$DD"/shot-routes.png) &&
+    out2=$($PY "$ROOT/tests/diagrams/png_check.py" --pixels --colour d9ead3 "$DD"/shot-index.png \
+        "$DD"/shot-services-billing.png "$DD"/shot-domains-platform-core.png "$DD"/shot-mkdocs.png) &&
+    [ "$(printf "%s\n%s\n" "$out" "$out2" | grep -c '^ok .*1280x1600: [0-9]* pixels of ink')" = 6 ] &&
+    blank=$($PY "$ROOT/tests/diagrams/png_check.py" --pixels "$DD/blank.png"; echo "status $?") &&
+    echo "$blank" | grep -q "^FAIL .*blank: " && echo "$blank" | grep -q "status 1"; then
+    ok "docs chromium-screenshots (6 decoded, a blank one caught)"
+else bad "docs chromium-screenshots" "$out
+$out2
+$blank"; fi
 [ -n "${DOCS_SHOTS:-}" ] && cp "$DD"/shot-*.png "$DOCS_SHOTS/"
 
 # Structurizr: the rules its tools enforce beyond the (permissive) schema
