@@ -107,26 +107,62 @@ static bool want_color(int color)
     return isatty(STDERR_FILENO) && !(term && strcmp(term, "dumb") == 0);
 }
 
-static void summary(const Compilation *c, const char *cmd, const Opts *o)
+static const char *plural(int n) { return n == 1 ? "" : "s"; }
+
+/* What was read, from the model, or from the documents when the spec has
+ * errors that stopped the compilation before the model. */
+static void what_was_read(const Compilation *c, Strbuf *sb)
 {
     const Model *m = c->model;
+    const char *platform = m ? m->platform->name.s : NULL;
+    int envs = m ? m->nenvs : 0, services = m ? m->nservices : 0;
+    for (int i = 0; !m && i < c->inputs.ndocs; i++) {
+        const Node *root = c->inputs.docs[i].root;
+        const Node *name = root->kind == NODE_MAP
+                               ? node_get(root, "platform")
+                               : NULL;
+        const Node *e = name ? node_get(root, "environments") : NULL;
+        if (name && !platform && name->kind == NODE_SCALAR) {
+            platform = name->str;
+            envs = e && e->kind == NODE_MAP ? e->n : 0;
+        }
+        services += root->kind == NODE_MAP && node_get(root, "service");
+    }
+    if (platform)
+        sb_printf(sb, "platform '%s': %d environment%s, ", platform, envs,
+                  plural(envs));
+    else
+        sb_puts(sb, "no platform, ");
+    sb_printf(sb, "%d service%s, %d file%s, %d skipped", services,
+              plural(services), c->inputs.nfiles, plural(c->inputs.nfiles),
+              c->inputs.nskipped);
+}
+
+/* The last line says what was read, also when there are errors. */
+static void summary(const Compilation *c, const char *cmd, const Opts *o)
+{
     if (o->quiet)
         return;
+    Strbuf read = STRBUF_INIT;
+    what_was_read(c, &read);
     if (c->diags.nerrors || c->diags.nwarnings || c->diags.nsuppressed) {
         fprintf(stderr, "topoc: %d error%s, %d warning%s", c->diags.nerrors,
-                c->diags.nerrors == 1 ? "" : "s", c->diags.nwarnings,
-                c->diags.nwarnings == 1 ? "" : "s");
+                plural(c->diags.nerrors), c->diags.nwarnings,
+                plural(c->diags.nwarnings));
         if (c->diags.nsuppressed)
             fprintf(stderr, ", %d waived", c->diags.nsuppressed);
+        if (c->diags.nerrors)
+            fprintf(stderr, "; read %s", read.buf);
         fputc('\n', stderr);
     }
-    if (c->diags.nerrors || !m)
-        return;
-    printf("topoc: platform '%s': %d environments, %d services, %d files",
-           m->platform->name.s, m->nenvs, m->nservices, c->inputs.nfiles);
-    if ((strcmp(cmd, "build") == 0 && !o->up_to_date) || o->check.highlight)
-        printf(" -> %d files in %s/", c->outputs.n, o->out);
-    printf("\n");
+    if (!c->diags.nerrors && c->model) {
+        printf("topoc: %s", read.buf);
+        if ((strcmp(cmd, "build") == 0 && !o->up_to_date) ||
+            o->check.highlight)
+            printf(" -> %d files in %s/", c->outputs.n, o->out);
+        printf("\n");
+    }
+    sb_release(&read);
 }
 
 static int explain(const char *id)
@@ -238,11 +274,33 @@ static int up_to_date(const Compilation *c, const Opts *o)
     return rc < 0 ? EXIT_USAGE : rc;
 }
 
+/* An output folder inside a spec folder would be read as spec by the next
+ * check (its Kubernetes documents are YAML): refused before anything. */
+static int output_inside_spec(const char *spec, const char *out)
+{
+    Strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+    diag_quote_path(&a, out);
+    diag_quote_path(&b, spec);
+    fprintf(stderr,
+            "topoc: error: the output folder '%s' is inside the spec "
+            "folder '%s'\nhelp: write it outside the spec (-o elsewhere); "
+            "topoc never reads its own output as spec\n",
+            a.buf, b.buf);
+    sb_release(&a);
+    sb_release(&b);
+    return EXIT_USAGE;
+}
+
 static int run(const char *cmd, char *const *paths, int n, const Opts *o)
 {
+    bool build = strcmp(cmd, "build") == 0;
+    if ((build && !o->up_to_date) || o->check.highlight) {
+        int k = load_output_inside(paths, n, o->out);
+        if (k >= 0)
+            return output_inside_spec(paths[k], o->out);
+    }
     Compilation c;
     compile_init(&c);
-    bool build = strcmp(cmd, "build") == 0;
     c.in_memory = o->up_to_date;
     CompileResult r =
         compile(&c, paths, n, build || o->check.highlight ? o->out : NULL,

@@ -26,12 +26,19 @@ typedef struct Inputs {
     Document *docs;
     int ndocs;
     int nfiles;
-    int nbroken; /* files whose content could not be parsed */
+    int nbroken;                /* files whose content could not be parsed */
+    const Source **broken;      /* those files: names they may declare are
+                                   not reported as unknown (resolve.c) */
+    int nskipped;               /* files and folders not read, each noted */
     int capdocs;
 } Inputs;
 
 int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
                 Inputs *out);
+/* The index of the spec folder among paths that out (an output folder, which
+ * may not exist yet) is or lies inside, else -1: a build must not write
+ * there, or the next check would read its output as spec. */
+int load_output_inside(char *const *paths, int npaths, const char *out);
 /* Check and parse one file already in memory, adding its documents to out
  * (what load_inputs does for each file; also the fuzzing entry point). */
 void load_source(Arena *a, Diags *ds, Source *src, bool too_big,

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@ typedef struct Walk {
     dev_t devs[LOAD_MAX_DIR_DEPTH + 1]; /* the directories we are inside */
     ino_t inos[LOAD_MAX_DIR_DEPTH + 1];
     int depth;
+    int nskipped; /* files and folders not read, each noted */
 } Walk;
 
 static int io_error(const char *path, const char *what)
@@ -42,10 +44,36 @@ static bool has_suffix(const char *s, const char *suf)
     return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
+/* The files a spec folder's walk reads: *.yaml and *.yml, in lower case,
+ * not hidden.  Everything else is named in a note (see skip_reason). */
 static bool is_spec_name(const char *name)
 {
     return name[0] != '.' &&
            (has_suffix(name, ".yaml") || has_suffix(name, ".yml"));
+}
+
+static bool has_suffix_nocase(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcasecmp(s + n - m, suf) == 0;
+}
+
+/* Why a file below a spec folder is not read, and what to do about it. */
+static const char *skip_reason(const char *name, const char **help)
+{
+    size_t n = strlen(name);
+    *help = NULL;
+    if (name[n - 1] == '~' || (name[0] == '#' && name[n - 1] == '#') ||
+        has_suffix(name, ".swp") || has_suffix(name, ".swo") ||
+        has_suffix(name, ".bak") || has_suffix(name, ".orig"))
+        return "an editor's backup or swap file";
+    if (name[0] == '.')
+        return "a hidden file";
+    if (has_suffix_nocase(name, ".yaml") || has_suffix_nocase(name, ".yml")) {
+        *help = "spec files end in lower-case .yaml or .yml: rename it";
+        return "its extension is not lower case";
+    }
+    return "not a spec file (only *.yaml and *.yml are read)";
 }
 
 static void add_file(Walk *w, const char *path)
@@ -70,6 +98,29 @@ static bool is_spec_root(Arena *a, const char *dir)
     return stat(join(a, dir, "platform.yaml"), &st) == 0;
 }
 
+/* topoc's own output tree carries this manifest (src/emit/output_owner.c):
+ * its files are generated, never spec. */
+static bool is_output_tree(Arena *a, const char *dir)
+{
+    struct stat st;
+    return lstat(join(a, dir, ".topoc-output"), &st) == 0;
+}
+
+/* A file or folder below a spec folder that is not read: a note, so that
+ * nothing is skipped silently. */
+static void skip(Walk *w, const char *path, bool dir, const char *why,
+                 const char *help)
+{
+    Source *src = arena_alloc(w->a, sizeof *src);
+    *src = (Source){dir ? arena_printf(w->a, "%s/", path) : path, "", 0,
+                    NULL, 0};
+    Diag *d = diag_info(w->ds, (Loc){src, 0, 0, 0}, "not-read",
+                        "not read: %s", why);
+    if (help)
+        diag_help(w->ds, d, "%s", help);
+    w->nskipped++;
+}
+
 static int walk(Walk *w, const char *path, bool top);
 
 static int walk_dir(Walk *w, const char *path, const struct stat *st)
@@ -83,7 +134,7 @@ static int walk_dir(Walk *w, const char *path, const struct stat *st)
     int n = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
@@ -131,33 +182,65 @@ static bool link_escapes(Walk *w, const char *path)
     return true;
 }
 
+/* A folder below the spec folder that is not walked, and why, or NULL. */
+static const char *skip_dir(Walk *w, const char *path, const char *name,
+                            const char **help)
+{
+    *help = NULL;
+    if (is_output_tree(w->a, path))
+        return "topoc's own output (it holds .topoc-output)";
+    if (name[0] == '.')
+        return "a hidden folder";
+    if (is_spec_root(w->a, path)) {
+        *help = arena_printf(w->a, "a folder with its own platform.yaml is "
+                                   "a separate spec: check it on its own "
+                                   "(topoc check %s)",
+                             path);
+        return "a separate spec";
+    }
+    return NULL;
+}
+
 static int walk(Walk *w, const char *path, bool top)
 {
     struct stat st;
+    const char *base = strrchr(path, '/'), *help = NULL;
+    base = base ? base + 1 : path;
     if (!top && link_escapes(w, path))
         return 0;
     if (stat(path, &st) != 0) {
-        if (errno == ENOENT && !top)
-            return 0; /* a dangling link inside a spec is not ours */
-        return io_error(path, strerror(errno));
+        if (errno != ENOENT || top)
+            return io_error(path, strerror(errno));
+        skip(w, path, false, "a symbolic link to nothing", NULL);
+        return 0; /* a dangling link inside a spec is not ours */
     }
     if (S_ISDIR(st.st_mode)) {
         for (int i = 0; i < w->depth; i++)
             if (w->devs[i] == st.st_dev && w->inos[i] == st.st_ino)
                 return io_error(path, "symbolic link loop (this directory "
                                       "contains itself)");
-        if (!top && is_spec_root(w->a, path))
+        if (top && is_output_tree(w->a, path))
+            return io_error(path, "this is topoc's output (it holds "
+                                  ".topoc-output), not a spec");
+        const char *why = top ? NULL : skip_dir(w, path, base, &help);
+        if (why) {
+            skip(w, path, true, why, help);
             return 0;
+        }
         return walk_dir(w, path, &st);
     }
     if (!S_ISREG(st.st_mode)) {
         if (top)
             return io_error(path, "not a regular file or directory");
+        skip(w, path, false, "not a regular file", NULL);
         return 0;
     }
-    const char *base = strrchr(path, '/');
-    if (top || is_spec_name(base ? base + 1 : path))
+    if (top || is_spec_name(base)) {
         add_file(w, path);
+    } else {
+        const char *why = skip_reason(base, &help);
+        skip(w, path, false, why, help);
+    }
     return 0;
 }
 
@@ -251,13 +334,22 @@ static bool check_content(Diags *ds, const Source *src, bool too_big)
     return true;
 }
 
+static void mark_broken(Arena *a, Inputs *out, const Source *src)
+{
+    size_t n = (size_t)out->nbroken;
+    if ((n & (n - 1)) == 0) /* 0, 1, 2, 4...: the capacity doubles */
+        out->broken = arena_grow(a, out->broken, n, n ? 2 * n : 1,
+                                 sizeof *out->broken);
+    out->broken[out->nbroken++] = src;
+}
+
 void load_source(Arena *a, Diags *ds, Source *src, bool too_big,
                  Inputs *out)
 {
     if (!too_big)
         source_index(a, src);
     if (!check_content(ds, src, too_big)) {
-        out->nbroken++;
+        mark_broken(a, out, src);
         return;
     }
     Document *docs;
@@ -265,7 +357,7 @@ void load_source(Arena *a, Diags *ds, Source *src, bool too_big,
     int before = ds->nerrors;
     load_yaml(a, ds, src, &docs, &n);
     if (ds->nerrors > before)
-        out->nbroken++;
+        mark_broken(a, out, src);
     int kept = 0;
     for (int j = 0; j < n; j++) /* a bare '---' is no document */
         if (docs[j].root->kind != NODE_NULL)
@@ -302,6 +394,7 @@ int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
             return -1;
         }
     }
+    out->nskipped = w.nskipped;
     if (w.n == 0) {
         free(w.files);
         return io_error(paths[0], "no spec files (*.yaml, *.yml) here");
@@ -319,4 +412,54 @@ int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
     }
     free(w.files);
     return rc;
+}
+
+/* The real path of p, which may not exist yet: its longest existing
+ * ancestor resolved, the rest appended.  Returns malloc'd, or NULL. */
+static char *real_future(const char *p)
+{
+    char *r = realpath(p, NULL);
+    if (r || !*p)
+        return r;
+    char *dir = strdup(p);
+    if (!dir)
+        return NULL;
+    char *slash = strrchr(dir, '/');
+    while (slash && slash > dir && slash[1] == '\0') { /* trailing '/' */
+        *slash = '\0';
+        slash = strrchr(dir, '/');
+    }
+    const char *rest = slash ? slash + 1 : dir;
+    if (slash == dir)
+        r = strdup("/");
+    else if (slash) {
+        *slash = '\0';
+        r = real_future(dir);
+    } else
+        r = realpath(".", NULL);
+    char *out = NULL;
+    if (r && asprintf(&out, "%s%s%s", r, strcmp(r, "/") ? "/" : "",
+                      rest) < 0)
+        out = NULL;
+    free(r);
+    free(dir);
+    return out;
+}
+
+int load_output_inside(char *const *paths, int npaths, const char *out)
+{
+    char *o = real_future(out);
+    int found = -1;
+    for (int i = 0; o && i < npaths && found < 0; i++) {
+        struct stat st;
+        char *root = realpath(paths[i], NULL);
+        if (root && stat(root, &st) == 0 && S_ISDIR(st.st_mode)) {
+            size_t n = strlen(root);
+            if (!strncmp(o, root, n) && (o[n] == '/' || !o[n] || n == 1))
+                found = i;
+        }
+        free(root);
+    }
+    free(o);
+    return found;
 }

@@ -17,6 +17,10 @@ typedef struct Ctx {
     const char **env_names; /* for suggestions */
     const char **team_names, **source_names, **store_names, **svc_names;
     long suggest_budget; /* name comparisons left for "did you mean" */
+    const Inputs *in;
+    struct Unchecked *unchecked; /* references not reported, see cascade */
+    int nunchecked;
+    long scan_budget; /* bytes of broken files left to search */
 } Ctx;
 
 /* "Did you mean" compares a wrong name with every declared one.  A hostile
@@ -24,6 +28,9 @@ typedef struct Ctx {
  * 10^10 comparisons, so suggestions stop after this many (deterministic:
  * the same spec always gets the same suggestions). */
 enum { SUGGEST_BUDGET = 20 * 1000 * 1000 };
+/* Likewise, searching broken files for a name stops after this many bytes
+ * (then the reference is reported). */
+enum { SCAN_BUDGET = 200 * 1000 * 1000 };
 
 /* ---- name lookups ---- */
 
@@ -142,9 +149,116 @@ static int count(const char **v)
 }
 
 /* Report an unknown name with a suggestion; `kind` says what was sought. */
+static bool name_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+}
+
+/* Whether a file that could not be read might declare name: a service's
+ * file is named after it, and any declaration (a service, an environment,
+ * a team, a source, a store) writes the name as a word of the file. */
+static bool may_declare(Ctx *c, const Source *src, const char *name)
+{
+    const char *base = strrchr(src->path, '/');
+    base = base ? base + 1 : src->path;
+    size_t n = strlen(name);
+    if (!strncmp(base, name, n) &&
+        (!strcmp(base + n, ".yaml") || !strcmp(base + n, ".yml")))
+        return true;
+    if (!n || c->scan_budget < (long)src->len)
+        return false;
+    c->scan_budget -= (long)src->len;
+    const char *t = src->text, *end = src->text + src->len;
+    while ((t = memmem(t, (size_t)(end - t), name, n))) {
+        bool before = t > src->text && name_char(t[-1]);
+        bool after = t + n < end && name_char(t[n]);
+        if (!before && !after)
+            return true;
+        t++;
+    }
+    return false;
+}
+
+typedef struct Unchecked {
+    int file; /* index in Inputs.broken */
+    Loc at;   /* the reference (the same one recurs per environment) */
+    const char *name;
+} Unchecked;
+
+/* After a syntax error, a reference to a name the broken file may declare
+ * is a cascade, not a finding: it is kept for one note on that file (see
+ * note_unchecked) instead of reported. */
+static bool cascade(Ctx *c, const Str *ref)
+{
+    for (int i = 0; c->in && i < c->in->nbroken; i++) {
+        if (!c->in->broken[i]->text ||
+            !may_declare(c, c->in->broken[i], ref->s))
+            continue;
+        size_t n = (size_t)c->nunchecked;
+        if ((n & (n - 1)) == 0)
+            c->unchecked = arena_grow(c->a, c->unchecked, n, n ? 2 * n : 1,
+                                      sizeof *c->unchecked);
+        c->unchecked[c->nunchecked++] = (Unchecked){i, ref->loc, ref->s};
+        return true;
+    }
+    return false;
+}
+
+static int unchecked_cmp(const void *a, const void *b)
+{
+    const Unchecked *x = a, *y = b;
+    if (x->file != y->file)
+        return x->file - y->file;
+    int r = strcmp(x->at.src ? x->at.src->path : "",
+                   y->at.src ? y->at.src->path : "");
+    if (r)
+        return r;
+    return x->at.line != y->at.line ? x->at.line - y->at.line
+                                    : x->at.col - y->at.col;
+}
+
+/* One note per broken file: how many references (each counted once, not
+ * per environment) wait for it to read, and to which names. */
+static void note_unchecked(Ctx *c)
+{
+    if (c->nunchecked > 1)
+        qsort(c->unchecked, (size_t)c->nunchecked, sizeof *c->unchecked,
+              unchecked_cmp);
+    for (int i = 0; i < c->nunchecked;) {
+        const Unchecked *u = &c->unchecked[i];
+        int n = 0;
+        bool several = false;
+        for (; i < c->nunchecked && c->unchecked[i].file == u->file; i++) {
+            n += !i || unchecked_cmp(&c->unchecked[i - 1],
+                                     &c->unchecked[i]) != 0;
+            several = several || strcmp(c->unchecked[i].name, u->name) != 0;
+        }
+        const char *msg = arena_printf(
+            c->a,
+            "%d reference%s to '%s'%s not checked: this file may declare "
+            "%s, and it could not be read",
+            n, n == 1 ? "" : "s", u->name,
+            several ? " and other names were" : n == 1 ? " was" : " were",
+            several ? "them" : "it");
+        const Source *src = c->in->broken[u->file];
+        Diag *d = NULL; /* the file's first error says why it did not read */
+        for (int k = 0; k < c->ds->n && !d; k++)
+            if (c->ds->v[k]->loc.src == src && c->ds->v[k]->sev == SEV_ERROR)
+                d = c->ds->v[k];
+        if (d)
+            diag_note(c->ds, d, (Loc){0}, "%s", msg);
+        else
+            diag_info(c->ds, (Loc){src, 0, 0, 0}, "unknown-reference", "%s",
+                      msg);
+    }
+}
+
 static void unknown_ref(Ctx *c, const Str *ref, const char *kind,
                         const char **cands, const char *where)
 {
+    if (cascade(c, ref))
+        return;
     Diag *d = diag_error(c->ds, ref->loc, "unknown-reference",
                          "unknown %s '%s'", kind, ref->s);
     int n = cands ? count(cands) : 0;
@@ -524,7 +638,8 @@ static void plan_defaults(Arena *a, Diags *ds, Environment *e)
 Model *model_build(Arena *a, Diags *ds, const Inputs *in)
 {
     Model *m = arena_alloc(a, sizeof *m);
-    Ctx c = {.a = a, .ds = ds, .m = m, .suggest_budget = SUGGEST_BUDGET};
+    Ctx c = {.a = a, .ds = ds, .m = m, .suggest_budget = SUGGEST_BUDGET,
+             .in = in, .scan_budget = SCAN_BUDGET};
     const Node *pnode, **snodes;
     int nsvcs;
     classify(&c, in, &pnode, &snodes, &nsvcs);
@@ -581,5 +696,6 @@ Model *model_build(Arena *a, Diags *ds, const Inputs *in)
         m->envs[i].env = p->environments.v[i];
         resolve_env(&c, &m->envs[i], stores_node);
     }
+    note_unchecked(&c);
     return m;
 }
