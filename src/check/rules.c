@@ -69,7 +69,10 @@ const Rule rules[] = {
      "Service names are unique across the platform."},
     {"unknown-reference", "input", E, "a name that refers to nothing",
      "A team, service, store, source or environment named here is not "
-     "declared."},
+     "declared. When a file of the spec could not be read (a syntax "
+     "error), a name that file may declare (its file name, or a word of "
+     "its text) is not reported: one note under that file's error counts "
+     "the references waiting for it."},
 
     /* ---- environment separation: data never leaves its environment ---- */
     {"env-cross-dependency", "environment", E,
