@@ -1,7 +1,9 @@
 /* check_env.c - environment separation: data never leaves its environment.
  *
  * Dependencies, references in values, shared resources, networks, ingress
- * and egress.  Findings are per instance: target ENV/service/NAME. */
+ * and egress.  Findings are per instance: target ENV/service/NAME; a
+ * finding about a base value is one finding whose targets are the
+ * environments (folded), and one about an override's value names it. */
 #include "topoc/check.h"
 #include "topoc/util.h"
 
@@ -154,9 +156,10 @@ static void ingress_egress(Checker *ck, const EnvModel *e)
             diag_help(check_diags(ck),
                       check_report(ck, "env-ingress-bypass", s->ingress.loc,
                                    svc_target(ck, e->env, s),
-                                   "%s service '%s' is exposed to the "
-                                   "internet without the WAF and gateway",
-                                   e->env->name.s, s->name.s),
+                                   "'%s'%s is exposed to the internet "
+                                   "without the WAF and gateway",
+                                   s->name.s,
+                                   check_in_env(ck, s, s->ingress.loc)),
                       "use 'ingress: gateway' and give it routes");
         bool conn = streq(s->kind.s, "connector");
         for (int k = 0; k < s->egress.n; k++) {
@@ -213,9 +216,11 @@ static void missing_instances(Checker *ck)
                           check_report(ck, "env-missing-instance",
                                        s->scaling->max.loc,
                                        svc_target(ck, e->env, s),
-                                       "'%s' has no instance in %s "
+                                       "'%s' has no instance%s "
                                        "(scaling.max is 0)",
-                                       s->name.s, e->env->name.s),
+                                       s->name.s,
+                                       check_in_env(ck, s,
+                                                    s->scaling->max.loc)),
                           "declare 'single-environment' with a reason "
                           "instead");
         }
