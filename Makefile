@@ -48,7 +48,8 @@ LOAD_SRC  := src/load/node.c src/load/load_spec.c src/load/load_yaml.c
 MODEL_SRC := src/model/schema.c src/model/decode.c src/model/decode_formats.c \
              src/model/resolve.c src/model/routing.c src/model/constraint.c \
              src/model/constraint_fa.c src/model/constraint_amb.c \
-             src/model/route_relate.c src/model/naming.c src/model/regions.c
+             src/model/route_relate.c src/model/route_index.c \
+             src/model/naming.c src/model/regions.c
 CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
              src/check/check_env.c src/check/check_xref.c \
              src/check/check_residency.c \

@@ -79,6 +79,21 @@ void route_witness(const RouteEntry *a, const RouteEntry *b, Strbuf *out);
  * constraint bound the parameter's value, as in routes[].params). */
 void route_regex_full(const RouteEntry *e, Strbuf *out);
 
+/* An index of a table's routes (route_index.c), so that the routes that
+ * may share a path with one route are found without trying every other:
+ * route_index_query fills out with the indices into v, ascending, of a
+ * superset of the routes whose structure (parameters as [^/]+) overlaps
+ * e's; the caller decides on them (route_relate, a regex).  out->v is
+ * malloc'd: free it when done. */
+typedef struct RouteIndex RouteIndex;
+typedef struct RouteSet {
+    int *v;
+    int n, cap;
+} RouteSet;
+RouteIndex *route_index(Arena *a, const RouteEntry *v, int n);
+void route_index_query(const RouteIndex *ix, const RouteEntry *e,
+                       RouteSet *out);
+
 /* The full regex of a bare path template (policy.internal-paths, rate
  * limit paths). */
 void path_regex(Arena *a, const Str *path, Strbuf *out);

@@ -40,6 +40,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct Gen {
@@ -48,6 +49,9 @@ typedef struct Gen {
     Arena *a;
     RouteEntry *v; /* edge routes (not internal), in matching order */
     int n;
+    const char **full; /* per route, route_regex_full */
+    RouteIndex *ix;    /* the current server's routes, from its first */
+    RouteSet near;     /* scratch: the routes that may share its paths */
     Strbuf conf, maps;
     int nloc;
     NginxCorsSeen cors; /* policies whose maps are written */
@@ -89,16 +93,6 @@ static const char *upstream(Gen *g, const Service *s)
 {
     (void)g;
     return s->name.s; /* validated name: [a-z0-9-] */
-}
-
-static bool same_regex(const RouteEntry *a, const RouteEntry *b, Strbuf *x,
-                       Strbuf *y)
-{
-    sb_reset(x);
-    sb_reset(y);
-    route_regex_full(a, x);
-    route_regex_full(b, y);
-    return strcmp(x->buf, y->buf) == 0;
 }
 
 static void method_alternation(unsigned bits, Strbuf *sb)
@@ -181,17 +175,15 @@ static void waf_for_route(const Waf *w, const RouteEntry *e, Strbuf *sb)
 }
 
 /* One location for route i (unless an earlier one has the same regex),
- * with its method map. */
-static void location(Gen *g, int lo, int hi, int i)
+ * with its method map.  The routes that may share its paths come from
+ * the server's index: only they can have the same regex or relate. */
+static void location(Gen *g, int lo, int i)
 {
     const RouteEntry *e = &g->v[i];
-    Strbuf x = STRBUF_INIT, y = STRBUF_INIT;
-    for (int k = lo; k < i; k++)
-        if (same_regex(&g->v[k], e, &x, &y)) {
-            sb_release(&x);
-            sb_release(&y);
+    route_index_query(g->ix, e, &g->near);
+    for (int j = 0; j < g->near.n && lo + g->near.v[j] < i; j++)
+        if (strcmp(g->full[lo + g->near.v[j]], g->full[i]) == 0)
             return; /* that location's map already dispatches this route */
-        }
     /* named after the route, not its position, so that adding a service
      * renames nothing else */
     Strbuf var = STRBUF_INIT;
@@ -203,17 +195,16 @@ static void location(Gen *g, int lo, int hi, int i)
             sb_printf(&var, "_%d", k + 1);
     g->nloc++;
     sb_printf(&g->maps, "    map \"$request_method $uri\" $%s {\n", var.buf);
-    for (int k = i; k < hi; k++) {
+    for (int j = 0; j < g->near.n; j++) {
+        int k = lo + g->near.v[j];
         const RouteEntry *o = &g->v[k];
-        if (k != i && route_relate(e, o) == REL_NONE)
+        if (k < i || (k != i && route_relate(e, o) == REL_NONE))
             continue;
         Strbuf key = STRBUF_INIT;
         sb_puts(&key, "~^");
         method_alternation(o->methods, &key);
         sb_putc(&key, ' ');
-        sb_reset(&x);
-        route_regex_full(o, &x);
-        sb_puts(&key, x.buf + 1); /* without its '^' */
+        sb_puts(&key, g->full[k] + 1); /* without its '^' */
         sb_puts(&g->maps, "        ");
         put_regex(&g->maps, key.buf);
         sb_printf(&g->maps, " %s;\n", upstream(g, o->svc));
@@ -226,9 +217,7 @@ static void location(Gen *g, int lo, int hi, int i)
     sb_printf(&g->conf, "\n    # %s: %s %s\n    location ~ ", e->svc->name.s,
               m.buf, e->r->path.s);
     sb_release(&m);
-    sb_reset(&x);
-    route_regex_full(e, &x);
-    put_regex(&g->conf, x.buf);
+    put_regex(&g->conf, g->full[i]);
     sb_puts(&g->conf, " {\n");
     nginx_cors_location(g->a, g->m, g->env, e->r, var.buf, g->hsts, &g->cors,
                         &g->maps, &g->conf);
@@ -242,8 +231,6 @@ static void location(Gen *g, int lo, int hi, int i)
     waf_for_route(g->m->platform->edge->waf, e, &g->conf);
     sb_puts(&g->conf, "        proxy_pass $topoc_scheme://$topoc_upstream;\n"
                       "    }\n");
-    sb_release(&x);
-    sb_release(&y);
     sb_release(&var);
 }
 
@@ -295,8 +282,9 @@ static void server(Gen *g, int lo, int hi)
                       "        return 414;\n"
                       "    }\n"
                       "    include site/proxy.conf;\n");
+    g->ix = route_index(g->a, g->v + lo, hi - lo);
     for (int i = lo; i < hi; i++)
-        location(g, lo, hi, i);
+        location(g, lo, i);
     no_route(&g->conf);
     sb_puts(&g->conf, "}\n");
 }
@@ -674,6 +662,13 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
             g.v[g.n++] = all[i];
             cors = cors || all[i].r->cors;
         }
+    g.full = arena_alloc(&a, ((size_t)g.n + 1) * sizeof *g.full);
+    for (int i = 0; i < g.n; i++) {
+        Strbuf re = STRBUF_INIT;
+        route_regex_full(&g.v[i], &re);
+        g.full[i] = arena_strdup(&a, re.buf);
+        sb_release(&re);
+    }
     g.cors.v = arena_alloc(&a, ((size_t)n + gw->cors.n + 1) * sizeof *g.cors.v);
     if (cors)
         nginx_cors_preflight_map(&g.maps);
@@ -762,6 +757,7 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
     sb_release(&head);
     sb_release(&g.conf);
     sb_release(&g.maps);
+    free(g.near.v);
     arena_free(&a);
 }
 

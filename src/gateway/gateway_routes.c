@@ -26,21 +26,32 @@
 #include "topoc/util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct Table {
     Arena *a;
     PatternSet *ps;
     RouteEntry *v;
-    Pattern **re; /* per route, the structural regex */
+    Pattern **re; /* per route, the structural regex, compiled when asked */
     int n;
+    RouteIndex **ix; /* per route, the index of its host's routes */
+    int *host_lo;    /* per route, where its host's routes start */
+    RouteSet near;   /* scratch: the routes that may share its paths */
 } Table;
 
-static Pattern *compile(Table *t, const char *re)
+static Pattern *structure(Table *t, int k)
 {
-    char err[256];
-    size_t off;
-    return pattern_compile(t->ps, re, PAT_ANCHORED, err, sizeof err, &off);
+    if (!t->re[k]) {
+        char err[256];
+        size_t off;
+        Strbuf re = STRBUF_INIT;
+        route_regex(&t->v[k], false, &re);
+        t->re[k] = pattern_compile(t->ps, re.buf, PAT_ANCHORED, err,
+                                   sizeof err, &off);
+        sb_release(&re);
+    }
+    return t->re[k];
 }
 
 /* Does v satisfy sg's constraint?  Decided by the checker's automaton of
@@ -54,9 +65,12 @@ static bool value_ok(Table *t, const Seg *sg, const char *v)
 }
 
 /* A URL path route i matches and no earlier route of its host with a
- * common method does; NULL when there is none among the samples. */
+ * common method does; NULL when there is none among the samples.  Only
+ * the routes the index finds can match a path of route i's shape. */
 static const char *sample(Table *t, int i)
 {
+    int lo = t->host_lo[i];
+    route_index_query(t->ix[i], &t->v[i], &t->near);
     static const char *const values[] = {
         "x", "1", "42", "a", "abc", "sample", "x-1", "2024-01-01",
         "00000000-0000-0000-0000-000000000001"};
@@ -77,12 +91,14 @@ static const char *sample(Table *t, int i)
         }
         if (!sb.len)
             sb_putc(&sb, '/');
-        for (int k = 0; k < i && ok; k++) {
-            const RouteEntry *o = &t->v[k];
-            if (strcmp(o->r->host.s, e->r->host.s) ||
-                !(o->methods & e->methods))
+        for (int j = 0; j < t->near.n && ok; j++) {
+            int k = lo + t->near.v[j];
+            if (k >= i)
+                break;
+            if (!(t->v[k].methods & e->methods))
                 continue;
-            ok = pattern_match(t->re[k], sb.buf, sb.len) != PATTERN_MATCH;
+            ok = pattern_match(structure(t, k), sb.buf, sb.len) !=
+                 PATTERN_MATCH;
         }
         if (ok) {
             const char *s = arena_strdup(t->a, sb.buf);
@@ -189,11 +205,18 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
     Table t = {.a = &a, .ps = patterns_new()};
     t.v = routing_table(&a, env, &t.n);
     t.re = arena_alloc(&a, ((size_t)t.n + 1) * sizeof *t.re);
-    for (int i = 0; i < t.n; i++) {
-        Strbuf re = STRBUF_INIT;
-        route_regex(&t.v[i], false, &re);
-        t.re[i] = compile(&t, re.buf);
-        sb_release(&re);
+    t.ix = arena_alloc(&a, ((size_t)t.n + 1) * sizeof *t.ix);
+    t.host_lo = arena_alloc(&a, ((size_t)t.n + 1) * sizeof *t.host_lo);
+    for (int lo = 0; lo < t.n;) { /* the table is sorted by host */
+        int hi = lo + 1;
+        while (hi < t.n && strcmp(t.v[hi].r->host.s, t.v[lo].r->host.s) == 0)
+            hi++;
+        RouteIndex *ix = route_index(&a, t.v + lo, hi - lo);
+        for (int i = lo; i < hi; i++) {
+            t.ix[i] = ix;
+            t.host_lo[i] = lo;
+        }
+        lo = hi;
     }
     JsonVal *routes = jv_arr(), *hosts = jv_arr();
     const char *last_host = NULL;
@@ -252,6 +275,7 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
     snprintf(path, sizeof path, "%s/gateway/routes.json", env->env->name.s);
     out_add(o, path, &sb);
     patterns_free(t.ps);
+    free(t.near.v);
     arena_free(&a);
 }
 

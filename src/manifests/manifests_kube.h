@@ -11,6 +11,9 @@ typedef struct Kube {
     const EnvModel *env;
     Arena *a;
     const char *ns;
+    /* who calls env->services[i]: callers[caller_at[i] .. caller_at[i+1]) */
+    int *caller_at;
+    const Service **callers;
 } Kube;
 
 JsonVal *kube_labels(Kube *k, const Service *s);

@@ -268,8 +268,58 @@ static JsonVal *disruption_budget(Kube *k, const Service *s)
 
 /* Ingress from the gateway (if the service has public routes) and from
  * the services that depend on it, in this namespace only. */
-static JsonVal *network_policy(Kube *k, const Service *s)
+static int service_index(const EnvModel *e, const char *name)
 {
+    int lo = 0, hi = e->nservices;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        int c = strcmp(e->services[mid]->name.s, name);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* Who calls each service, in the order the services are listed: built
+ * once, so that a service's policy does not read every other service's
+ * dependencies (quadratic in services). */
+static void index_callers(Kube *k)
+{
+    const EnvModel *e = k->env;
+    int n = e->nservices, total = 0;
+    int *to = NULL, nto = 0;
+    for (int i = 0; i < n; i++)
+        total += e->services[i]->depends_on.n;
+    to = arena_alloc(k->a, ((size_t)total + 1) * sizeof *to);
+    k->caller_at = arena_alloc(k->a, ((size_t)n + 2) * sizeof *k->caller_at);
+    k->callers = arena_alloc(k->a, ((size_t)total + 1) * sizeof *k->callers);
+    for (int i = 0; i < n; i++) {
+        const Service *d = e->services[i];
+        for (int j = 0; j < d->depends_on.n; j++) {
+            int t = service_index(e, d->depends_on.v[j].s);
+            to[nto++] = t;
+            if (t >= 0)
+                k->caller_at[t + 2]++;
+        }
+    }
+    for (int t = 0; t < n; t++) /* counts at t+2, then starts at t+1 */
+        k->caller_at[t + 2] += k->caller_at[t + 1];
+    nto = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < e->services[i]->depends_on.n; j++) {
+            int t = to[nto++];
+            if (t >= 0)
+                k->callers[k->caller_at[t + 1]++] = e->services[i];
+        }
+}
+
+static JsonVal *network_policy(Kube *k, int si)
+{
+    const Service *s = k->env->services[si];
     JsonVal *from = jv_arr();
     if (has_public_route(s)) {
         JsonVal *peer = jv_obj(), *ps = jv_obj(), *l = jv_obj();
@@ -278,16 +328,11 @@ static JsonVal *network_policy(Kube *k, const Service *s)
         jv_set(peer, "podSelector", ps);
         jv_push(from, peer);
     }
-    for (int i = 0; i < k->env->nservices; i++) {
-        const Service *d = k->env->services[i];
-        for (int j = 0; j < d->depends_on.n; j++) {
-            if (!streq(d->depends_on.v[j].s, s->name.s))
-                continue;
-            JsonVal *peer = jv_obj(), *ps = jv_obj();
-            jv_set(ps, "matchLabels", kube_selector(d->name.s));
-            jv_set(peer, "podSelector", ps);
-            jv_push(from, peer);
-        }
+    for (int i = k->caller_at[si]; i < k->caller_at[si + 1]; i++) {
+        JsonVal *peer = jv_obj(), *ps = jv_obj();
+        jv_set(ps, "matchLabels", kube_selector(k->callers[i]->name.s));
+        jv_set(peer, "podSelector", ps);
+        jv_push(from, peer);
     }
     JsonVal *spec = jv_obj(), *sel = jv_obj(), *types = jv_arr(),
             *ingress = jv_arr();
@@ -318,7 +363,8 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
 {
     Arena a;
     arena_init(&a);
-    Kube k = {m, env, &a, NULL};
+    Kube k = {m, env, &a, NULL, NULL, NULL};
+    index_callers(&k);
     const char *ns = arena_printf(&a, "%s-%s", m->platform->name.s,
                                   env->env->name.s);
     Strbuf sb = STRBUF_INIT;
@@ -352,7 +398,7 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
             add_doc(&sb, autoscaler(&k, s));
         if (streq(env->env->name.s, "production") && s->scaling->min.v >= 2)
             add_doc(&sb, disruption_budget(&k, s));
-        add_doc(&sb, network_policy(&k, s));
+        add_doc(&sb, network_policy(&k, i));
         add_doc(&sb, kube_egress_policy(&k, s));
         out_add(o,
                 arena_printf(&a, "%s/manifests/kubernetes/services/%s.yaml",

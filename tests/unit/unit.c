@@ -7,6 +7,7 @@
 #include "topoc/escape.h"
 #include "topoc/load.h"
 #include "topoc/report.h"
+#include "topoc/routing.h"
 #include "topoc/schema.h"
 #include "topoc/strbuf.h"
 #include "topoc/util.h"
@@ -340,6 +341,83 @@ static void test_escape_markdown(void)
     sb_release(&sb);
 }
 
+/* route_index finds every route that relates to a route, exactly (with
+ * constraints) and structurally (parameters as [^/]+), over every path of
+ * up to three segments from a small alphabet, with and without a final
+ * '**'; and it leaves out routes that differ in a literal. */
+static const char *const index_segs[] = {"a", "b", "1", "{p}", "x{p}",
+                                         "{n}"};
+
+static int index_table(Arena *a, bool constrained, RouteEntry *v)
+{
+    static KeyVal kv = {.key = {"n", {0}}, .value = {"[0-9]+", {0}}};
+    static void *params[] = {&kv};
+    SegCache *cache = segment_cache(a);
+    int n = 0;
+    for (int len = 0; len <= 3; len++) {
+        int combos = 1;
+        for (int k = 0; k < len; k++)
+            combos *= 6;
+        for (int c = 0; c < combos; c++)
+            for (int rest = 0; rest < 2; rest++) {
+                Strbuf sb = STRBUF_INIT;
+                for (int k = 0, x = c; k < len; k++, x /= 6)
+                    sb_printf(&sb, "/%s", index_segs[x % 6]);
+                if (rest)
+                    sb_puts(&sb, "/**");
+                if (!sb.len)
+                    sb_putc(&sb, '/');
+                Route *r = arena_alloc(a, sizeof *r);
+                r->path.s = arena_strdup(a, sb.buf);
+                r->params.v = params;
+                r->params.n = constrained ? 1 : 0;
+                v[n] = (RouteEntry){.r = r, .cache = cache};
+                route_parse(a, &v[n++]);
+                sb_release(&sb);
+            }
+    }
+    return n;
+}
+
+static bool index_has(const RouteSet *s, int j)
+{
+    for (int k = 0; k < s->n; k++)
+        if (s->v[k] == j)
+            return true;
+    return false;
+}
+
+static void test_route_index(void)
+{
+    Arena a;
+    arena_init(&a);
+    RouteSet near = {0};
+    int nfound = 0, npairs = 0;
+    for (int constrained = 0; constrained < 2; constrained++) {
+        RouteEntry *v = arena_alloc(&a, 600 * sizeof *v);
+        int n = index_table(&a, constrained, v);
+        RouteIndex *ix = route_index(&a, v, n);
+        for (int i = 0; i < n; i++) {
+            route_index_query(ix, &v[i], &near);
+            for (int k = 1; k < near.n; k++)
+                CHECK(near.v[k - 1] < near.v[k]);
+            for (int j = 0; j < n; j++)
+                if (route_relate(&v[i], &v[j]) != REL_NONE) {
+                    npairs++;
+                    CHECK(index_has(&near, j));
+                }
+            nfound += near.n;
+            if (strcmp(v[i].r->path.s, "/a/a") == 0)
+                for (int j = 0; j < n; j++)
+                    if (strcmp(v[j].r->path.s, "/b/b") == 0)
+                        CHECK(!index_has(&near, j));
+        }
+    }
+    CHECK(npairs > 0 && nfound < 4 * npairs); /* it prunes */
+    free(near.v);
+    arena_free(&a);
+}
+
 int main(void)
 {
     static const struct {
@@ -357,6 +435,7 @@ int main(void)
         {"diag-hostile-text", test_diag_hostile_text},
         {"layout-budget", test_layout_budget},
         {"escape-markdown", test_escape_markdown},
+        {"route-index", test_route_index},
     };
     int nfailed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {

@@ -1,0 +1,241 @@
+/* route_index.c - which routes of a table may share a path with a route,
+ * found without comparing it with every other route (see routing.h).
+ *
+ * The gateway's emitters ask this per route: nginx's method map lists the
+ * later routes a location's paths may also belong to, and routes.json's
+ * sample must match no earlier route.  Asking every other route makes a
+ * build quadratic in routes (30,000 routes on one host at 10,000
+ * services); most routes differ from each other in a literal segment, so
+ * an index on segments leaves only the few that can relate.
+ *
+ * A trie over segments: a literal segment is an edge labelled with its
+ * text, every parameter segment (whatever its constraint or the text
+ * around it) the node's one wildcard edge; a route ends at a node, or its
+ * '**' hangs on the node where it starts.  A query walks the trie along
+ * the route: a literal follows its own edge and the wildcard, a parameter
+ * every edge, a '**' takes the whole subtree.  What it finds is a superset
+ * of the routes whose structure (parameters as [^/]+) overlaps, so the
+ * caller still decides with route_relate or a regex, on few candidates.
+ */
+#include "topoc/routing.h"
+#include "topoc/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct TNode {
+    const char *lit;   /* the literal edge from the parent, or NULL */
+    int parent;        /* -1 for the root */
+    int wild;          /* child through a parameter, or -1 */
+    int first, next;   /* literal children: first, and next sibling */
+    int ends, rests;   /* routes ending here, or with '**' here (lists) */
+} TNode;
+
+struct RouteIndex {
+    Arena *a;
+    TNode *nodes;
+    int nn, capn;
+    int *slots; /* (parent, literal) -> node, open addressing, -1 empty */
+    int capslots;
+    int *next;  /* per route, the next route in its node's list */
+};
+
+static uint64_t edge_hash(int parent, const char *lit)
+{
+    return fnv1a(lit, strlen(lit), (uint64_t)parent * 1099511628211ull);
+}
+
+static int *edge_slot(const RouteIndex *ix, int *slots, int cap, int parent,
+                      const char *lit)
+{
+    int i = (int)(edge_hash(parent, lit) & (uint64_t)(cap - 1));
+    while (slots[i] >= 0 && (ix->nodes[slots[i]].parent != parent ||
+                             strcmp(ix->nodes[slots[i]].lit, lit) != 0))
+        i = (i + 1) & (cap - 1);
+    return &slots[i];
+}
+
+static void slots_grow(RouteIndex *ix)
+{
+    int nc = ix->capslots * 2;
+    int *v = arena_alloc(ix->a, (size_t)nc * sizeof *v);
+    memset(v, -1, (size_t)nc * sizeof *v);
+    for (int i = 0; i < ix->nn; i++)
+        if (ix->nodes[i].lit)
+            *edge_slot(ix, v, nc, ix->nodes[i].parent, ix->nodes[i].lit) = i;
+    ix->slots = v;
+    ix->capslots = nc;
+}
+
+static int new_node(RouteIndex *ix, int parent, const char *lit)
+{
+    if (ix->nn == ix->capn) {
+        int nc = ix->capn ? ix->capn * 2 : 64;
+        ix->nodes = arena_grow(ix->a, ix->nodes, (size_t)ix->nn, (size_t)nc,
+                               sizeof *ix->nodes);
+        ix->capn = nc;
+    }
+    TNode *t = &ix->nodes[ix->nn];
+    *t = (TNode){lit, parent, -1, -1, -1, -1, -1};
+    return ix->nn++;
+}
+
+/* The child of node p through segment sg, made when missing. */
+static int child(RouteIndex *ix, int p, const Seg *sg)
+{
+    if (sg->kind == SEG_PARAM) {
+        if (ix->nodes[p].wild < 0) {
+            int c = new_node(ix, p, NULL);
+            ix->nodes[p].wild = c;
+        }
+        return ix->nodes[p].wild;
+    }
+    int *slot = edge_slot(ix, ix->slots, ix->capslots, p, sg->lit);
+    if (*slot >= 0)
+        return *slot;
+    if (2 * (ix->nn + 1) > ix->capslots) {
+        slots_grow(ix);
+        slot = edge_slot(ix, ix->slots, ix->capslots, p, sg->lit);
+    }
+    int c = new_node(ix, p, sg->lit);
+    *slot = c;
+    ix->nodes[c].next = ix->nodes[p].first;
+    ix->nodes[p].first = c;
+    return c;
+}
+
+RouteIndex *route_index(Arena *a, const RouteEntry *v, int n)
+{
+    RouteIndex *ix = arena_alloc(a, sizeof *ix);
+    ix->a = a;
+    ix->capslots = 64;
+    ix->slots = arena_alloc(a, (size_t)ix->capslots * sizeof *ix->slots);
+    memset(ix->slots, -1, (size_t)ix->capslots * sizeof *ix->slots);
+    ix->next = arena_alloc(a, ((size_t)n + 1) * sizeof *ix->next);
+    new_node(ix, -1, NULL);
+    for (int r = 0; r < n; r++) {
+        int p = 0;
+        int *list = NULL;
+        for (int k = 0; k < v[r].nsegs && !list; k++) {
+            if (v[r].segs[k].kind == SEG_REST)
+                list = &ix->nodes[p].rests;
+            else
+                p = child(ix, p, &v[r].segs[k]);
+        }
+        if (!list)
+            list = &ix->nodes[p].ends;
+        ix->next[r] = *list;
+        *list = r;
+    }
+    return ix;
+}
+
+static void add_list(const RouteIndex *ix, int head, RouteSet *out)
+{
+    for (int r = head; r >= 0; r = ix->next[r]) {
+        if (out->n == out->cap) {
+            out->cap = out->cap ? out->cap * 2 : 64;
+            out->v = xrealloc(out->v, (size_t)out->cap * sizeof *out->v);
+        }
+        out->v[out->n++] = r;
+    }
+}
+
+/* Every route in the subtree of node t (a '**' covers them all).  The
+ * walk goes down the first child and back up through parents, so a deep
+ * trie (an untrusted spec's long path) needs no stack. */
+static void add_subtree(const RouteIndex *ix, int t, RouteSet *out)
+{
+    int x = t;
+    for (;;) {
+        add_list(ix, ix->nodes[x].ends, out);
+        add_list(ix, ix->nodes[x].rests, out);
+        int down = ix->nodes[x].first >= 0 ? ix->nodes[x].first
+                                           : ix->nodes[x].wild;
+        if (down >= 0) {
+            x = down;
+            continue;
+        }
+        /* up until a node with a sibling still to visit */
+        for (;;) {
+            if (x == t)
+                return;
+            const TNode *c = &ix->nodes[x];
+            const TNode *p = &ix->nodes[c->parent];
+            if (c->lit && c->next >= 0) {
+                x = c->next;
+                break;
+            }
+            if (c->lit && p->wild >= 0) {
+                x = p->wild;
+                break;
+            }
+            x = c->parent;
+        }
+    }
+}
+
+/* The subtree of t without t's own '**' routes (the caller has them). */
+static void add_subtree_below(const RouteIndex *ix, int t, RouteSet *out)
+{
+    add_list(ix, ix->nodes[t].ends, out);
+    for (int c = ix->nodes[t].first; c >= 0; c = ix->nodes[c].next)
+        add_subtree(ix, c, out);
+    if (ix->nodes[t].wild >= 0)
+        add_subtree(ix, ix->nodes[t].wild, out);
+}
+
+static int int_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct Visit {
+    int node, depth;
+} Visit;
+
+static void push(Visit **st, int *n, int *cap, int node, int depth)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 32;
+        *st = xrealloc(*st, (size_t)*cap * sizeof **st);
+    }
+    (*st)[(*n)++] = (Visit){node, depth};
+}
+
+void route_index_query(const RouteIndex *ix, const RouteEntry *e,
+                       RouteSet *out)
+{
+    out->n = 0;
+    Visit *st = NULL;
+    int nst = 0, capst = 0;
+    push(&st, &nst, &capst, 0, 0);
+    while (nst > 0) {
+        Visit at = st[--nst];
+        const TNode *t = &ix->nodes[at.node];
+        add_list(ix, t->rests, out); /* '**' here: any depth from here */
+        if (at.depth == e->nsegs) { /* e ends here, and so must they */
+            add_list(ix, t->ends, out);
+            continue;
+        }
+        if (e->segs[at.depth].kind == SEG_REST) {
+            add_subtree_below(ix, at.node, out);
+            continue;
+        }
+        const Seg *sg = &e->segs[at.depth];
+        if (t->wild >= 0)
+            push(&st, &nst, &capst, t->wild, at.depth + 1);
+        if (sg->kind == SEG_LIT) {
+            int *slot = edge_slot(ix, ix->slots, ix->capslots, at.node,
+                                  sg->lit);
+            if (*slot >= 0)
+                push(&st, &nst, &capst, *slot, at.depth + 1);
+        } else {
+            for (int c = t->first; c >= 0; c = ix->nodes[c].next)
+                push(&st, &nst, &capst, c, at.depth + 1);
+        }
+    }
+    free(st);
+    qsort(out->v, (size_t)out->n, sizeof *out->v, int_cmp);
+}
