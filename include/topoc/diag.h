@@ -31,11 +31,17 @@ typedef struct Source {
  * diagnostics a hostile file provokes. */
 void source_index(Arena *a, Source *src);
 
-/* A position in a Source.  line == 0 means "the file as a whole". */
+/* A position in a Source.  line == 0 means "the file as a whole".
+ * Every node and model field carries one, so it is kept to 16 bytes: a
+ * column fits 24 bits (a spec file is at most 8 MiB, load.h) and the
+ * underline is at most LOC_MAX_LEN characters (longer ones are cut when
+ * made, as the caret line is cut when printed). */
+enum { LOC_MAX_LEN = 255 };
 typedef struct Loc {
     const Source *src;
-    int line, col;
-    int len; /* characters to underline; 0 or 1 gives a single caret */
+    int line;
+    unsigned col : 24;
+    unsigned len : 8; /* characters to underline; 0 or 1 gives a caret */
 } Loc;
 
 typedef enum { SEV_ERROR, SEV_WARNING, SEV_NOTE } Severity;

@@ -59,7 +59,9 @@ static Loc span_loc(const Parser *p, yaml_mark_t s, yaml_mark_t e)
 {
     Loc l = mark_loc(p, s);
     if (e.line == s.line && e.column > s.column)
-        l.len = (int)(e.column - s.column);
+        l.len = e.column - s.column < LOC_MAX_LEN
+                    ? (unsigned)(e.column - s.column)
+                    : LOC_MAX_LEN;
     return l;
 }
 
