@@ -26,10 +26,14 @@ typedef struct OutFile {
 typedef struct Outputs {
     OutFile *v;
     int n, cap;
+    int *slots; /* by path: indices into v, -1 empty (out_find) */
+    int capslots;
 } Outputs;
 
 /* Add a file; takes the strbuf's buffer and leaves it empty. */
 void out_add(Outputs *o, const char *path, Strbuf *content);
+/* The file first added at path, or NULL; valid until the next out_add. */
+const OutFile *out_find(const Outputs *o, const char *path);
 void out_free(Outputs *o);
 /* Write every file under dir, which topoc must own: absent, empty, or
  * holding only what its manifest (.topoc-output) lists; anything else is

@@ -87,24 +87,78 @@ static void host_full_name(Checker *ck, const Service *s)
 
 /* ---- declarations nothing uses ---- */
 
-static bool depended_on(const Model *m, const char *name)
+/* The names some service uses, over every environment: what services
+ * depend on, the stores they use, the teams that own them or receive
+ * their alerts.  Collected once and sorted, so asking about each
+ * declaration is a binary search, not a pass over every service. */
+typedef struct Used {
+    const char **deps, **stores, **teams;
+    int ndeps, nstores, nteams;
+} Used;
+
+static const char **used_list(Arena *a, int cap)
 {
+    return arena_alloc(a, ((size_t)cap + 1) * sizeof(const char *));
+}
+
+static void used_names(Arena *a, const Model *m, Used *u)
+{
+    int nd = 0, ns = 0, nt = 0;
+    for (int i = 0; i < m->nenvs; i++)
+        for (int k = 0; k < m->envs[i].nservices; k++) {
+            const Service *s = m->envs[i].services[k];
+            nd += s->depends_on.n;
+            ns += s->stores.n;
+            nt += 1 + s->alerts.n;
+        }
+    *u = (Used){used_list(a, nd), used_list(a, ns), used_list(a, nt), 0, 0, 0};
     for (int i = 0; i < m->nenvs; i++)
         for (int k = 0; k < m->envs[i].nservices; k++) {
             const Service *s = m->envs[i].services[k];
             for (int j = 0; j < s->depends_on.n; j++)
-                if (streq(s->depends_on.v[j].s, name))
-                    return true;
+                if (s->depends_on.v[j].s)
+                    u->deps[u->ndeps++] = s->depends_on.v[j].s;
+            for (int j = 0; j < s->stores.n; j++) {
+                const char *st = ((const StoreUse *)s->stores.v[j])->store.s;
+                if (st)
+                    u->stores[u->nstores++] = st;
+            }
+            if (s->team.s)
+                u->teams[u->nteams++] = s->team.s;
+            for (int j = 0; j < s->alerts.n; j++) {
+                const char *t = ((const Alert *)s->alerts.v[j])->notify.s;
+                if (t)
+                    u->teams[u->nteams++] = t;
+            }
         }
+    sort_strings(u->deps, u->ndeps);
+    sort_strings(u->stores, u->nstores);
+    sort_strings(u->teams, u->nteams);
+}
+
+static bool used(const char **v, int n, const char *name)
+{
+    int lo = 0, hi = n;
+    while (name && lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        int c = strcmp(v[mid], name);
+        if (c == 0)
+            return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return false;
 }
 
-static void unused_connectors(Checker *ck)
+static void unused_connectors(Checker *ck, const Used *u)
 {
     const Model *m = check_model_of(ck);
     for (int i = 0; i < m->nservices; i++) {
         const Service *s = m->services[i];
-        if (!streq(s->kind.s, "connector") || depended_on(m, s->name.s))
+        if (!streq(s->kind.s, "connector") ||
+            used(u->deps, u->ndeps, s->name.s))
             continue;
         Diag *d = check_report(ck, "connector-unused", s->name.loc,
                                arena_printf(check_arena(ck), "service/%s",
@@ -121,40 +175,14 @@ static void unused_connectors(Checker *ck)
     }
 }
 
-static bool store_used(const Model *m, const char *name)
-{
-    for (int i = 0; i < m->nenvs; i++)
-        for (int k = 0; k < m->envs[i].nservices; k++) {
-            const Service *s = m->envs[i].services[k];
-            for (int j = 0; j < s->stores.n; j++)
-                if (streq(((const StoreUse *)s->stores.v[j])->store.s, name))
-                    return true;
-        }
-    return false;
-}
-
-static bool team_used(const Model *m, const char *name)
-{
-    for (int i = 0; i < m->nenvs; i++)
-        for (int k = 0; k < m->envs[i].nservices; k++) {
-            const Service *s = m->envs[i].services[k];
-            if (streq(s->team.s, name))
-                return true;
-            for (int j = 0; j < s->alerts.n; j++)
-                if (streq(((const Alert *)s->alerts.v[j])->notify.s, name))
-                    return true;
-        }
-    return false;
-}
-
-static void unused_declarations(Checker *ck)
+static void unused_declarations(Checker *ck, const Used *u)
 {
     const Model *m = check_model_of(ck);
     const Platform *p = m->platform;
     Arena *a = check_arena(ck);
     for (int i = 0; i < p->stores.n; i++) {
         const Store *st = p->stores.v[i];
-        if (!store_used(m, st->name.s))
+        if (!used(u->stores, u->nstores, st->name.s))
             diag_help(check_diags(ck),
                       check_report(ck, "declaration-unused", st->name.loc,
                                    arena_printf(a, "store/%s", st->name.s),
@@ -164,7 +192,7 @@ static void unused_declarations(Checker *ck)
     }
     for (int i = 0; i < p->teams.n; i++) {
         const Team *t = p->teams.v[i];
-        if (!team_used(m, t->name.s))
+        if (!used(u->teams, u->nteams, t->name.s))
             diag_help(check_diags(ck),
                       check_report(ck, "declaration-unused", t->name.loc,
                                    arena_printf(a, "team/%s", t->name.s),
@@ -273,11 +301,27 @@ static void unrouted(Checker *ck, const Tables *t, const Str *at,
                   "ENV/gateway/routes.json lists them");
 }
 
+/* A custom rule that names request paths (equals / begins-with on the
+ * URI); the others are not about routes. */
+static bool rule_on_paths(const CustomRule *cr)
+{
+    return streq(cr->variable.s, "request-uri") && !cr->negate.v &&
+           (streq(cr->operator.s, "equals") ||
+            streq(cr->operator.s, "begins-with"));
+}
+
 static void edge_paths(Checker *ck)
 {
     const Model *m = check_model_of(ck);
     const Waf *w = m->platform->edge->waf;
     Arena *a = check_arena(ck);
+    bool any = false; /* the routing tables cost: build them when asked */
+    for (int i = 0; i < w->rate_limits.n && !any; i++)
+        any = ((const RateLimit *)w->rate_limits.v[i])->paths.n > 0;
+    for (int i = 0; i < w->custom_rules.n && !any; i++)
+        any = rule_on_paths(w->custom_rules.v[i]);
+    if (!any)
+        return;
     Tables t = {arena_alloc(a, ((size_t)m->nenvs + 1) * sizeof *t.v),
                 arena_alloc(a, ((size_t)m->nenvs + 1) * sizeof *t.n),
                 m->nenvs};
@@ -295,8 +339,7 @@ static void edge_paths(Checker *ck)
     for (int i = 0; i < w->custom_rules.n; i++) {
         const CustomRule *cr = w->custom_rules.v[i];
         bool eq = streq(cr->operator.s, "equals");
-        if (!streq(cr->variable.s, "request-uri") ||
-            (!eq && !streq(cr->operator.s, "begins-with")) || cr->negate.v)
+        if (!rule_on_paths(cr))
             continue;
         for (int k = 0; k < cr->values.n; k++)
             if (!value_routed(&t, cr->values.v[k].s, !eq))
@@ -315,7 +358,9 @@ void check_consistency(Checker *ck)
             ingress_none(ck, m->envs[i].services[k]);
             host_full_name(ck, m->envs[i].services[k]);
         }
-    unused_connectors(ck);
-    unused_declarations(ck);
+    Used u;
+    used_names(check_arena(ck), m, &u);
+    unused_connectors(ck, &u);
+    unused_declarations(ck, &u);
     edge_paths(ck);
 }

@@ -87,8 +87,17 @@ void docs_page_environment(const Model *m, const EnvModel *e, Arena *a,
                            Outputs *o);
 void docs_page_domain(const Model *m, const char *group, Arena *a,
                       Outputs *o);
-void docs_page_service(const Model *m, const Diags *findings,
-                       const Service *s, Arena *a, Outputs *o);
+/* Whom each service calls and who calls it, as indices into m->services
+ * (each list in that order, without repeats), read from the instance of
+ * the first environment that deploys it: built once for all the service
+ * pages, since asking every service on every page is quadratic. */
+typedef struct DocsLinks {
+    int *calls_at, *calls; /* service i: calls[calls_at[i]..calls_at[i+1]) */
+    int *callers_at, *callers;
+} DocsLinks;
+void docs_links(const Model *m, Arena *a, DocsLinks *out);
+void docs_page_service(const Model *m, const DocsLinks *links,
+                       const Diags *findings, int i, Arena *a, Outputs *o);
 void docs_page_stores(const Model *m, Arena *a, Outputs *o);
 void docs_page_sources(const Model *m, Arena *a, Outputs *o);
 void docs_page_teams(const Model *m, Arena *a, Outputs *o);

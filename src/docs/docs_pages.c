@@ -8,6 +8,7 @@
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const Service *docs_first_instance(const Model *m, const char *name)
@@ -34,14 +35,6 @@ int docs_groups(const Model *m, Arena *a, const char ***out)
     sort_strings(v, n);
     *out = v;
     return n;
-}
-
-static bool calls(const Service *c, const char *name)
-{
-    for (int j = 0; j < c->depends_on.n; j++)
-        if (streq(c->depends_on.v[j].s, name))
-            return true;
-    return false;
 }
 
 static void scaling_text(Doc *d, const Service *s)
@@ -226,16 +219,84 @@ void docs_page_domain(const Model *m, const char *group, Arena *a,
 
 /* ---- a service ---- */
 
-static void service_links(Doc *d, const Model *m, const Service *s,
+static int service_index(const Model *m, const char *name)
+{
+    int lo = 0, hi = m->nservices;
+    while (name && lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        int c = strcmp(m->services[mid]->name.s, name);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static int int_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* What service i's page reads: its first instance, else its base. */
+static const Service *page_instance(const Model *m, int i)
+{
+    const Service *s = docs_first_instance(m, m->services[i]->name.s);
+    return s ? s : m->services[i];
+}
+
+void docs_links(const Model *m, Arena *a, DocsLinks *out)
+{
+    int n = m->nservices, total = 0;
+    for (int i = 0; i < n; i++)
+        total += page_instance(m, i)->depends_on.n;
+    out->calls_at = arena_alloc(a, ((size_t)n + 2) * sizeof(int));
+    out->calls = arena_alloc(a, ((size_t)total + 1) * sizeof(int));
+    out->callers_at = arena_alloc(a, ((size_t)n + 2) * sizeof(int));
+    out->callers = arena_alloc(a, ((size_t)total + 1) * sizeof(int));
+    int nc = 0;
+    for (int i = 0; i < n; i++) { /* whom i calls, sorted, no repeats */
+        const Service *s = page_instance(m, i);
+        int start = nc;
+        for (int j = 0; j < s->depends_on.n; j++) {
+            int t = service_index(m, s->depends_on.v[j].s);
+            if (t >= 0)
+                out->calls[nc++] = t;
+        }
+        qsort(out->calls + start, (size_t)(nc - start), sizeof(int), int_cmp);
+        int w = start;
+        for (int k = start; k < nc; k++)
+            if (k == start || out->calls[k] != out->calls[k - 1])
+                out->calls[w++] = out->calls[k];
+        nc = w;
+        out->calls_at[i] = start;
+        out->calls_at[i + 1] = nc;
+    }
+    /* who calls t: the callers' own lists turned round, by caller index
+     * (only those with an instance, as the page's caller list wants) */
+    for (int i = 0; i < n; i++)
+        if (docs_first_instance(m, m->services[i]->name.s))
+            for (int k = out->calls_at[i]; k < out->calls_at[i + 1]; k++)
+                out->callers_at[out->calls[k] + 2]++;
+    for (int t = 0; t < n; t++)
+        out->callers_at[t + 2] += out->callers_at[t + 1];
+    for (int i = 0; i < n; i++)
+        if (docs_first_instance(m, m->services[i]->name.s))
+            for (int k = out->calls_at[i]; k < out->calls_at[i + 1]; k++)
+                out->callers[out->callers_at[out->calls[k] + 1]++] = i;
+}
+
+static void service_links(Doc *d, const Model *m, const DocsLinks *l, int si,
                           bool callers)
 {
     int n = 0;
-    for (int i = 0; i < m->nservices; i++) {
-        const Service *x = m->services[i];
-        const Service *c = callers ? docs_first_instance(m, x->name.s) : NULL;
-        bool hit = callers ? c && calls(c, s->name.s) : calls(s, x->name.s);
-        if (!hit)
-            continue;
+    const int *at = callers ? l->callers_at : l->calls_at;
+    const int *v = callers ? l->callers : l->calls;
+    for (int k = at[si]; k < at[si + 1]; k++) {
+        const Service *x = m->services[v[k]];
         if (n++ == 0)
             doc_list(d);
         doc_item(d);
@@ -389,9 +450,10 @@ static void service_data(Doc *d, const Model *m, const Service *s)
     }
 }
 
-void docs_page_service(const Model *m, const Diags *findings,
-                       const Service *base, Arena *a, Outputs *o)
+void docs_page_service(const Model *m, const DocsLinks *links,
+                       const Diags *findings, int i, Arena *a, Outputs *o)
 {
+    const Service *base = m->services[i];
     const char *name = base->name.s;
     const Service *s = docs_first_instance(m, name);
     if (!s)
@@ -416,9 +478,9 @@ void docs_page_service(const Model *m, const Diags *findings,
     doc_heading(&d, 2, "routes", "Routes");
     service_routes(&d, m, s);
     doc_heading(&d, 2, "calls", "Calls");
-    service_links(&d, m, s, false);
+    service_links(&d, m, links, i, false);
     doc_heading(&d, 2, "called-by", "Called by");
-    service_links(&d, m, s, true);
+    service_links(&d, m, links, i, true);
     service_data(&d, m, s);
     service_findings(&d, findings, base);
     for (int e = 0; e < m->nenvs; e++) {

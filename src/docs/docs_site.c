@@ -24,14 +24,6 @@
 
 #include <string.h>
 
-static const OutFile *find(const Outputs *o, const char *path)
-{
-    for (int i = 0; i < o->n; i++)
-        if (streq(o->v[i].path, path))
-            return &o->v[i];
-    return NULL;
-}
-
 /* A link of a picture: .../services/NAME.svg or .../domains/NAME.svg
  * becomes PAGES/services/NAME.html; anything else stays. */
 static void link(Strbuf *out, const char *url, size_t n, const char *pages)
@@ -55,7 +47,7 @@ static void link(Strbuf *out, const char *url, size_t n, const char *pages)
 
 bool docs_copy_picture(Outputs *o, const char *from, const char *to)
 {
-    const OutFile *f = find(o, from);
+    const OutFile *f = out_find(o, from);
     if (!f)
         return false;
     Strbuf pages = STRBUF_INIT, svg = STRBUF_INIT;
@@ -172,8 +164,10 @@ void emit_docs(const Model *m, const Diags *findings, Outputs *o)
     int ngroups = docs_groups(m, &a, &groups);
     for (int k = 0; k < ngroups; k++)
         docs_page_domain(m, groups[k], &a, o);
+    DocsLinks links;
+    docs_links(m, &a, &links);
     for (int i = 0; i < m->nservices; i++)
-        docs_page_service(m, findings, m->services[i], &a, o);
+        docs_page_service(m, &links, findings, i, &a, o);
     docs_site_config(m, &a, o);
     emit_structurizr(m, o);
     arena_free(&a);

@@ -28,6 +28,46 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The slot of path: where it is, or the empty one where it would go. */
+static int *path_slot(const Outputs *o, int *slots, int cap, const char *path)
+{
+    uint64_t h = fnv1a(path, strlen(path), 1469598103934665603ull);
+    int i = (int)(h & (uint64_t)(cap - 1));
+    while (slots[i] >= 0 && strcmp(o->v[slots[i]].path, path) != 0)
+        i = (i + 1) & (cap - 1);
+    return &slots[i];
+}
+
+/* Index file i by its path (the first file added at a path keeps it). */
+static void index_path(Outputs *o, int i)
+{
+    if (2 * (o->n + 1) > o->capslots) {
+        int nc = o->capslots ? o->capslots * 2 : 1024;
+        int *v = xmalloc((size_t)nc * sizeof *v);
+        memset(v, -1, (size_t)nc * sizeof *v);
+        for (int k = 0; k < o->n; k++)
+            if (k != i) {
+                int *sl = path_slot(o, v, nc, o->v[k].path);
+                if (*sl < 0)
+                    *sl = k;
+            }
+        free(o->slots);
+        o->slots = v;
+        o->capslots = nc;
+    }
+    int *sl = path_slot(o, o->slots, o->capslots, o->v[i].path);
+    if (*sl < 0)
+        *sl = i;
+}
+
+const OutFile *out_find(const Outputs *o, const char *path)
+{
+    if (!o->capslots)
+        return NULL;
+    int at = *path_slot(o, o->slots, o->capslots, path);
+    return at >= 0 ? &o->v[at] : NULL;
+}
+
 void out_add(Outputs *o, const char *path, Strbuf *content)
 {
     if (o->n == o->cap) {
@@ -39,6 +79,10 @@ void out_add(Outputs *o, const char *path, Strbuf *content)
     f->path = xmalloc(n + 1);
     memcpy(f->path, path, n + 1);
     f->data = sb_detach(content, &f->len);
+    /* the set is held until commit (a 10,000-service build holds GBs):
+     * give back the strbuf's doubling slack */
+    f->data = xrealloc(f->data, f->len + 1);
+    index_path(o, o->n - 1);
 }
 
 void out_free(Outputs *o)
@@ -48,6 +92,7 @@ void out_free(Outputs *o)
         free(o->v[i].data);
     }
     free(o->v);
+    free(o->slots);
     memset(o, 0, sizeof *o);
 }
 

@@ -82,14 +82,6 @@ static void findings_of(Diff *d, const Diags *from, const Diags *other,
 
 /* ---- generated files ---- */
 
-static const OutFile *out_find(const Outputs *o, const char *path)
-{
-    for (int i = 0; i < o->n; i++)
-        if (!strcmp(o->v[i].path, path))
-            return &o->v[i];
-    return NULL;
-}
-
 static int path_cmp(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
