@@ -7,7 +7,10 @@ in domains of 20 and with one domain holding nearly every service: check
 runs RUNS times (fastest wall time), build BUILD_RUNS times (default 1; a
 build past BENCH_TIMEOUT seconds, default 600, is killed and shown so).
 Peak resident memory comes from wait4's rusage; the slowest single view
-from `build --stats`; files and bytes from the output folder.  Every
+from `build --stats`; files and bytes from the output folder.  Builds of
+up to BENCH_INTEGRITY_MAX services (default 1,000) then pass the test
+suite's deployment checkers (tests/manifests/integrity.py and
+k8s_integrity.py), or the bench fails.  Every
 figure stands beside the parse-only floor measured in the same run."""
 import os, re, shutil, subprocess, sys, threading, time
 
@@ -49,6 +52,21 @@ def measure_once(cmd, timeout):
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"bench: {' '.join(cmd)} failed:\n{err[0][-2000:]}")
     return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0, err[0]
+
+def integrity(out, what):
+    """The deployment checkers of the test suite (tests/manifests) on a
+    synthetic build: each environment's Azure deployment and Kubernetes
+    documents form a working system at this scale too (issue 13)."""
+    here = os.path.join(os.path.dirname(root), "manifests")
+    for env in ("integration", "production"):
+        for checker in ("integrity.py", "k8s_integrity.py"):
+            t0 = time.perf_counter()
+            p = subprocess.run([sys.executable, os.path.join(here, checker), out, env],
+                               capture_output=True, text=True)
+            last = (p.stdout.strip().splitlines() or ["no output"])[-1]
+            if p.returncode != 0:
+                sys.exit(f"bench: {checker} {what} {env} failed:\n{p.stdout[-3000:]}{p.stderr[-2000:]}")
+            print(f"  integrity {what}: {checker} {last} ({time.perf_counter() - t0:.1f} s)", flush=True)
 
 def tree(path):
     files = size = 0
@@ -93,8 +111,10 @@ for n, domain in [(n, d) for n in sizes for d in (20, 0)]:
         files, written = tree(out)
         row += (f"{bw:>6.1f}s {bw / pw:>4.0f}x {cpu:>5.1f}s {max(views, default=0):>11.3f}s "
                 f"{files:>6} {written:>6.0f} {bm:>4.0f}MB")
-    shutil.rmtree(out, ignore_errors=True)
     print(row, flush=True)
+    if best is not None and n <= int(os.environ.get("BENCH_INTEGRITY_MAX", "1000")):
+        integrity(out, f"{n} services, domains {shape}")
+    shutil.rmtree(out, ignore_errors=True)
 print(f"(check: fastest of {runs} runs, build: of {build_runs}; x = against parse-only, "
       f"x spec = peak / spec bytes; cpu = user + sys of the build; peak = max resident set)")
 

@@ -321,14 +321,32 @@ def grants(dep):
     return out
 
 
+def indexed(dep):
+    """Resources by (type, tag, value) and app settings by name, built once:
+    a lookup per service must not scan every resource (1,000 services make
+    23,000 resources)."""
+    if getattr(dep, "index", None) is None:
+        dep.index, dep.configs = {}, {}
+        for r in dep.resources:
+            for k, v in r.tags.items():
+                if isinstance(v, str):
+                    dep.index.setdefault((r.type.lower(), k, v), []).append(r)
+                    dep.index.setdefault(("*/*", k, v), []).append(r)
+            if r.type == "Microsoft.Web/sites/config":
+                dep.configs.setdefault(r.name, r)
+    return dep
+
+
 def by_tag(dep, rtype, key, value):
-    return [r for r in dep.resources if r.type.lower() == rtype.lower() and r.tags.get(key) == value]
+    """Resources of RTYPE ('*/*': any top-level type) tagged KEY=VALUE."""
+    found = indexed(dep).index.get((rtype.lower(), key, value), [])
+    return [r for r in found if rtype != "*/*" or r.type.count("/") == 1]
 
 
 def app_settings(dep, site):
-    for r in dep.resources:
-        if r.type == "Microsoft.Web/sites/config" and r.name == f"{site.name}/appsettings":
-            return r.props
+    cfg = indexed(dep).configs.get(f"{site.name}/appsettings")
+    if cfg:
+        return cfg.props
     return (site.props.get("siteConfig") or {}).get("appSettings") or {}
 
 
@@ -362,8 +380,7 @@ def check_roles(dep, model, env, out_dir):
         sql = ""
         for u in s["stores"]:
             st = em["stores"][u["store"]]
-            targets = [r for r in dep.resources if r.tags.get("store") == u["store"] and
-                       r.type.count("/") == 1]
+            targets = by_tag(dep, "*/*", "store", u["store"])
             if len(targets) != 1:
                 fail("stores-configured", f"{name}: store {u['store']} is {len(targets)} resources")
                 continue
