@@ -545,9 +545,26 @@ static void shared_plan(Mf *f, JsonVal *res)
     jv_push(res, mf_diagnostics(f, id, law_id(f), false, true, id));
 }
 
+/* peered-with names networks outside the deployment (their ids are the
+ * operator's), and the templates create no peering: refused, so a spec
+ * never believes in a peering that is not deployed. */
+static void peerings_refused(Mf *f)
+{
+    const StrList *p = &f->env->env->peered_with;
+    if (p->n)
+        diag_help(f->ds,
+                  diag_error(f->ds, p->v[0].loc, "invalid-value",
+                             "%s is peered with %s, but the Azure templates "
+                             "create no virtual network peering",
+                             mf_env(f), p->v[0].s),
+                  "remove peered-with and peer the networks outside "
+                  "topoc (az network vnet peering create)");
+}
+
 void mf_environment(Mf *f, Outputs *o)
 {
     JsonVal *res = jv_arr(), *outs = jv_obj();
+    peerings_refused(f);
     monitoring(f, res);
     if (!network(f, res)) {
         jv_free(res);

@@ -6,8 +6,8 @@
  * host) through which the services find it.
  *
  * Every store key that reaches a template is emitted or refused here:
- * failover-region and backup-region are honoured for SQL and refused with
- * a diagnostic elsewhere (storage replicates by its redundancy), and a
+ * failover-region, backup-region and sku are honoured for SQL and refused
+ * with a diagnostic elsewhere (storage replicates by its redundancy), and a
  * backup-region must be the region's pair (where Azure's geo backups go).
  */
 #include "manifests_azure.h"
@@ -254,23 +254,27 @@ static JsonVal *host(Mf *f, const Store *s)
                                  mf_inner(f, id), ver, path));
 }
 
-/* failover-region and backup-region: SQL only */
+/* failover-region, backup-region and sku: SQL only (a storage account's
+ * SKU follows its redundancy, a vault is standard, a cache Standard or,
+ * zone-redundant, Premium), so elsewhere they are refused, not dropped. */
 static bool store_keys_honoured(Mf *f, const Store *s)
 {
     bool ok = true;
     if (streq(s->kind.s, "sql"))
         return true;
-    const Str *keys[] = {&s->failover_region, &s->backup_region};
-    const char *names[] = {"failover-region", "backup-region"};
-    for (int i = 0; i < 2; i++) {
+    const Str *keys[] = {&s->failover_region, &s->backup_region, &s->sku};
+    const char *names[] = {"failover-region", "backup-region", "sku"};
+    for (int i = 0; i < 3; i++) {
         if (!keys[i]->s)
             continue;
         diag_help(f->ds,
                   diag_error(f->ds, keys[i]->loc, "invalid-value",
                              "%s applies to SQL stores; %s is a %s store",
                              names[i], s->name.s, s->kind.s),
-                  "for storage and vaults choose a geo redundancy (grs, "
-                  "gzrs), which copies to the region's pair");
+                  i < 2 ? "for storage and vaults choose a geo redundancy "
+                          "(grs, gzrs), which copies to the region's pair"
+                        : "remove it: the store's Azure SKU follows its "
+                          "redundancy (zone-redundant caches are Premium)");
         ok = false;
     }
     return ok;
