@@ -49,13 +49,15 @@ MODEL_SRC := src/model/schema.c src/model/decode.c src/model/decode_formats.c \
              src/model/resolve.c src/model/routing.c src/model/constraint.c \
              src/model/constraint_fa.c src/model/constraint_amb.c \
              src/model/route_relate.c src/model/route_index.c \
-             src/model/naming.c src/model/regions.c
+             src/model/naming.c src/model/regions.c \
+             src/model/openapi.c
 CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
              src/check/check_env.c src/check/check_xref.c \
              src/check/check_residency.c \
              src/check/check_routes.c src/check/check_services.c \
              src/check/check_security.c src/check/check_policy.c \
-             src/check/check_consistency.c src/check/check_waf.c
+             src/check/check_consistency.c src/check/check_waf.c \
+             src/check/check_openapi.c
 EMIT_SRC  := src/emit/output.c src/emit/output_owner.c src/emit/emit_model.c src/emit/arm.c \
              src/emit/escape.c src/emit/mustache.c
 GATEWAY_SRC := src/gateway/gateway_routes.c src/gateway/gateway_nginx.c \
@@ -78,6 +80,7 @@ REPORT_SRC := src/report/report_json.c src/report/report_sarif.c \
              src/report/report_junit.c src/report/report_github.c
 REVIEW_SRC := src/review/review_schema.c src/review/review_check.c \
              src/review/review_route.c src/review/review_diff.c \
+             src/review/review_import.c \
              src/review/review_diff_out.c
 # specs/README.md's key tables as C, for the JSON Schema's descriptions
 GEN_SRC   := $(BUILD)/gen/spec_docs.c

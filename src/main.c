@@ -26,6 +26,7 @@ static const char usage_text[] =
     "       topoc build [options] SPEC... [-o DIR] [--check]\n"
     "       topoc route [--env ENV] [--format json] SPEC... METHOD URL...\n"
     "       topoc diff [--format text|markdown|json] OLD NEW\n"
+    "       topoc import openapi DOC --service NAME [--host HOST]\n"
     "       topoc schema [--format json-schema [KIND]] | rules | explain RULE\n"
     "\n"
     "Validate a platform spec and compile it into configuration.\n"
@@ -40,6 +41,8 @@ static const char usage_text[] =
     "                   environment (exit 0 none, 1 changes, 2 trouble)\n"
     "  route            which route, service, backend and WAF policy take\n"
     "                   METHOD URL, and why each route tried before did not\n"
+    "  import openapi   draft the routes of service NAME from an OpenAPI\n"
+    "                   document (spec YAML on stdout, to review)\n"
     "  schema           list every key of the spec language; with\n"
     "                   --format json-schema, a JSON Schema (draft-07) of\n"
     "                   a document KIND (platform, service, waivers) or\n"
@@ -49,6 +52,9 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  -o, --output DIR     where build writes (default: out)\n"
+    "      --service NAME   import: the service the routes are for\n"
+    "      --host HOST      import: the routes' host (default: the first\n"
+    "                       label of the document's server host)\n"
     "      --env ENV        route: the environment (default: the one whose\n"
     "                       routes serve the URL's host)\n"
     "      --templates DIR  more template targets (DIR/TARGET/*.mustache);\n"
@@ -89,6 +95,7 @@ typedef struct Report {
 
 typedef struct Opts {
     const char *out, *templates, *env;
+    const char *service, *host; /* import openapi */
     bool quiet, up_to_date; /* build --check */
     Report reports[MAX_REPORTS];
     int nreports;
@@ -432,6 +439,29 @@ static int diff(char *const *args, int n, const Opts *o)
     return rc;
 }
 
+/* import openapi DOC --service NAME: a draft of the service's routes on
+ * stdout. */
+static int import(char *const *args, int n, const Opts *o)
+{
+    if (n != 2 || strcmp(args[0], "openapi"))
+        return usage_error("%s", "usage: topoc import openapi DOC --service "
+                                 "NAME [--host HOST]");
+    if (!o->service)
+        return usage_error("%s", "import openapi: --service NAME is "
+                                 "required");
+    Arena a;
+    arena_init(&a);
+    Strbuf sb = STRBUF_INIT;
+    int r = review_import_openapi(&a, args[1], o->service, o->host, &sb);
+    if (r < 0)
+        fprintf(stderr, "topoc: error: %s\n", sb.buf);
+    else
+        fwrite(sb.buf, 1, sb.len, stdout);
+    sb_release(&sb);
+    arena_free(&a);
+    return r < 0 ? EXIT_USAGE : EXIT_CLEAN;
+}
+
 /* The formats each command can write; any other is refused, never
  * silently replaced by text. */
 static bool formats_refused(const char *cmd, const Opts *o)
@@ -520,6 +550,8 @@ int main(int argc, char **argv)
         {"templates", required_argument, NULL, 't'},
         {"check", no_argument, NULL, 'C'},
         {"env", required_argument, NULL, 'E'},
+        {"service", required_argument, NULL, 's'},
+        {"host", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -567,6 +599,12 @@ int main(int argc, char **argv)
             break;
         case 'E':
             o.env = optarg;
+            break;
+        case 's':
+            o.service = optarg;
+            break;
+        case 'A':
+            o.host = optarg;
             break;
         case 'T':
             if (strlen(optarg) != 10 || optarg[4] != '-' || optarg[7] != '-')
@@ -618,6 +656,8 @@ int main(int argc, char **argv)
         rc = route(paths, n, &o);
     } else if (strcmp(cmd, "diff") == 0) {
         rc = diff(paths, n, &o);
+    } else if (strcmp(cmd, "import") == 0) {
+        rc = import(paths, n, &o);
     } else if (o.up_to_date && strcmp(cmd, "build") != 0) {
         rc = usage_error("--check compares a build with DIR: use 'topoc "
                          "build --check -o DIR%s'",

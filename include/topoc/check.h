@@ -70,5 +70,6 @@ void check_security(Checker *ck);
 void check_policy(Checker *ck);
 void check_consistency(Checker *ck);
 void check_waf(Checker *ck);
+void check_openapi(Checker *ck); /* check_openapi.c */
 
 #endif

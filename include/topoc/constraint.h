@@ -93,6 +93,11 @@ bool dfa_intersect(const Dfa *x, const Dfa *y, Strbuf *w);
  * does not is written to w. */
 bool dfa_subset(const Dfa *x, const Dfa *y, Strbuf *w);
 
+/* The language {s}, x and y, x less y (NULL when too big). */
+Dfa *dfa_literal(Arena *a, const char *s);
+Dfa *dfa_and(Arena *a, const Dfa *x, const Dfa *y);
+Dfa *dfa_minus(Arena *a, const Dfa *x, const Dfa *y);
+
 /* ---- ambiguity (constraint_amb.c) ---- */
 
 typedef enum { AMB_NONE, AMB_POLY, AMB_EXP, AMB_TOO_BIG } Ambiguity;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "topoc/arena.h"
 #include "topoc/strbuf.h"
 
 typedef struct JsonVal JsonVal;
@@ -32,6 +33,9 @@ JsonKind jv_kind(const JsonVal *v); /* JV_NULL for NULL */
 const JsonVal *jv_get(const JsonVal *obj, const char *key); /* or NULL */
 const JsonVal *jv_at(const JsonVal *arr, int i);
 const char *jv_string(const JsonVal *v); /* JV_STR only */
+/* An object's keys in the document's order (jansson keeps insertion
+ * order), in a; *n how many.  NULL and 0 for anything but an object. */
+const char **jv_keys(Arena *a, const JsonVal *obj, int *n);
 /* A scalar as text: integers in decimal, reals shortest-ish (%.15g). */
 void jv_scalar_text(const JsonVal *v, Strbuf *out);
 /* The same tree as YAML, for manifests: block style, keys sorted, every

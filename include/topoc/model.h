@@ -270,6 +270,14 @@ typedef struct Route {
     Str fqdn;      /* computed: host + environment domain */
 } Route;
 
+/* An API document the service implements (openapi:); see openapi.h. */
+typedef struct OpenApiRef {
+    Loc loc;
+    Str document; /* relative to the spec file that names it */
+    Str host;     /* default: the document's server host in a domain */
+    StrList paths; /* only the operations these templates cover */
+} OpenApiRef;
+
 typedef struct StoreUse {
     Loc loc;
     Str store, access;
@@ -299,6 +307,7 @@ typedef struct Service {
     Scaling *scaling;
     List alerts; /* Alert */
     List routes; /* Route */
+    List openapi; /* OpenApiRef */
     StrList depends_on;
     List stores; /* StoreUse */
     Connector *connector;

@@ -45,4 +45,14 @@ int review_route(Arena *a, const Model *m, const char *env,
 int review_diff(Compilation *old, Compilation *new, ReviewFormat fmt,
                 Strbuf *out);
 
+/* import openapi: the routes a service needs for the document at file, as
+ * spec YAML an architect reviews and pastes into the service's file: one
+ * route per path (its methods together while their parameter constraints
+ * agree), constraints from the parameter schemas where the constraint
+ * language can say them.  host NULL: the first label of the document's
+ * server host.  Deterministic: the document's path order, methods in
+ * route_method_names order.  Returns 0, or -1 with why in out. */
+int review_import_openapi(Arena *a, const char *file, const char *service,
+                          const char *host, Strbuf *out);
+
 #endif

@@ -131,6 +131,8 @@ void jv_write_code(const JsonVal *v, char lead, char tail, Strbuf *out)
 
 JsonKind jv_kind(const JsonVal *v)
 {
+    if (!v)
+        return JV_NULL;
     switch (json_typeof(J(v))) {
     case JSON_OBJECT: return JV_OBJ;
     case JSON_ARRAY: return JV_ARR;
@@ -154,6 +156,19 @@ const JsonVal *jv_at(const JsonVal *arr, int i)
 }
 
 const char *jv_string(const JsonVal *v) { return json_string_value(J(v)); }
+
+const char **jv_keys(Arena *a, const JsonVal *obj, int *n)
+{
+    *n = 0;
+    if (!json_is_object(J(obj)))
+        return NULL;
+    size_t cap = json_object_size(J(obj));
+    const char **v = arena_alloc(a, (cap + 1) * sizeof *v);
+    for (void *it = json_object_iter(J(obj)); it && (size_t)*n < cap;
+         it = json_object_iter_next(J(obj), it))
+        v[(*n)++] = json_object_iter_key(it);
+    return v;
+}
 
 void jv_scalar_text(const JsonVal *v, Strbuf *out)
 {

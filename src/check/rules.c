@@ -215,6 +215,34 @@ const Rule rules[] = {
      "Paths in policy.internal-paths (health, metrics, internal APIs) are "
      "never routed from the internet. Mark the route 'internal: true'."},
 
+    /* ---- API documents (openapi: on a service) ---- */
+    {"openapi-document", "openapi", E, "an API document topoc cannot use",
+     "openapi[].document names a JSON OpenAPI 3.x document, relative to the "
+     "spec file. It must exist, parse, have 'openapi: 3.x' and 'paths', "
+     "and every path must be one a route can match; its host comes from the "
+     "first server URL less an environment's domain, or from "
+     "openapi[].host. YAML documents are refused: convert them to JSON."},
+    {"openapi-operation-unrouted", "openapi", E,
+     "an operation of a service's API document that does not reach it",
+     "Every operation the service claims (all of the document's, or those "
+     "openapi[].paths cover) must reach this service at the gateway: its "
+     "host and method, and every path its template and parameter schemas "
+     "allow. Decided exactly on the routing table in matching order: a "
+     "route of the service must cover all of the operation's paths, and no "
+     "route of another service tried before it may take any of them."},
+    {"openapi-param-narrow", "openapi", E,
+     "a route that refuses values the API document allows",
+     "A route of the service matches only some of an operation's paths: "
+     "its parameter constraint is narrower than the parameter's schema (a "
+     "UUID constraint written [0-9a-f] refuses upper-case hex, which "
+     "format: uuid allows), or it has a literal where the document has a "
+     "parameter. Clients following the document get 404s for the rest."},
+    {"openapi-route-unused", "openapi", W,
+     "a route of a documented service that no operation uses",
+     "The service names its API documents, and no operation they describe "
+     "(that it claims) is served by this route: the route exposes an "
+     "undocumented API, or the document is out of date."},
+
     /* ---- connectors, scaling, monitoring ---- */
     {"connector-source-unowned", "connectors", E,
      "a data source without a connector",

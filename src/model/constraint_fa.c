@@ -558,3 +558,23 @@ bool dfa_subset(const Dfa *x, const Dfa *y, Strbuf *w)
 {
     return !search(x, y, false, w);
 }
+
+/* ---- building blocks for set algebra on segments (check_openapi.c) ---- */
+
+Dfa *dfa_literal(Arena *a, const char *s)
+{
+    Nfa f = {.a = a};
+    int start = nstate(&f);
+    int end = build_literal(&f, s, start);
+    return f.overflow ? NULL : determinise(a, &f, start, end);
+}
+
+Dfa *dfa_and(Arena *a, const Dfa *x, const Dfa *y)
+{
+    return product(a, x, y, OP_AND);
+}
+
+Dfa *dfa_minus(Arena *a, const Dfa *x, const Dfa *y)
+{
+    return product(a, x, y, OP_AND_NOT);
+}

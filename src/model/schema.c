@@ -456,6 +456,16 @@ static const Field route_fields[] = {
 static const Schema route_schema = {"route", sizeof(Route), route_fields,
                                     N(route_fields)};
 
+static const Field openapi_fields[] = {
+    {"document", F_STR, offsetof(OpenApiRef, document), FL_REQUIRED},
+    {"host", F_DOMAIN, offsetof(OpenApiRef, host)},
+    {"paths", F_STRLIST, offsetof(OpenApiRef, paths), FL_NONEMPTY,
+     .item = F_PATH},
+};
+static const Schema openapi_schema = {"openapi document",
+                                      sizeof(OpenApiRef), openapi_fields,
+                                      N(openapi_fields)};
+
 static const Field store_use_fields[] = {
     {"store", F_NAME, offsetof(StoreUse, store), FL_REQUIRED},
     {"access", F_ENUM, offsetof(StoreUse, access), 0, .values = accesses,
@@ -506,6 +516,7 @@ static const Field service_fields[] = {
     {"scaling", F_OBJ, offsetof(Service, scaling), 0, &scaling_schema},
     {"alerts", F_LIST, offsetof(Service, alerts), 0, &alert_schema},
     {"routes", F_LIST, offsetof(Service, routes), 0, &route_schema},
+    {"openapi", F_LIST, offsetof(Service, openapi), 0, &openapi_schema},
     {"depends-on", F_STRLIST, offsetof(Service, depends_on), 0,
      .item = F_NAME},
     {"stores", F_LIST, offsetof(Service, stores), 0, &store_use_schema},
