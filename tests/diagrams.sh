@@ -83,7 +83,8 @@ if grep -l 'pos=\|bb=' "$DG"/a/*/diagrams/network.dot >/dev/null; then
 # adding one service changes the pictures about it and nothing else, and
 # the rest of the network DOT keeps its order
 mkdir -p "$DG/s2/services"
-cp "$ROOT/specs/platform.yaml" "$DG/s2/" && cp "$ROOT"/specs/services/*.yaml "$DG/s2/services/"
+cp "$ROOT/specs/platform.yaml" "$ROOT/specs/waivers.yaml" "$DG/s2/" && cp "$ROOT"/specs/services/*.yaml "$DG/s2/services/"
+cp -r "$ROOT/specs/openapi" "$DG/s2/"
 sed 's/^service: billing$/service: billing-export/; s/billing:4.3.2/billing-export:1.0.0/' \
     "$ROOT/specs/services/billing.yaml" >"$DG/s2/services/billing-export.yaml"
 "$TOPOC" build "$DG/s2" -o "$DG/b" -q 2>/dev/null

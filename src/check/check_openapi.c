@@ -28,6 +28,7 @@ typedef struct DocCache {
     const char *file;
     OaDoc doc;
     bool ok;
+    const char *err; /* why not, when !ok */
 } DocCache;
 
 typedef struct Oa {
@@ -53,6 +54,12 @@ typedef struct Group {
     int n;
 } Group;
 
+static const char *svc_target(Oa *o, const Service *s)
+{
+    return arena_printf(check_arena(o->ck), "%s/service/%s",
+                        o->e->env->name.s, s->name.s);
+}
+
 /* The document's file: relative to the spec file that names it. */
 static const char *doc_file(Arena *a, const OpenApiRef *ref)
 {
@@ -64,37 +71,43 @@ static const char *doc_file(Arena *a, const OpenApiRef *ref)
     return strcmp(dir, ".") ? arena_printf(a, "%s/%s", dir, d) : d;
 }
 
-/* The document, read once per file for the whole check; its error is
- * reported once (the diagnostics fold repeats). */
-static const OaDoc *doc_of(Oa *o, const OpenApiRef *ref)
+/* The document, read once per file for the whole check; each entry that
+ * names an unusable one is reported (repeats in other environments fold
+ * into one finding with a target per environment). */
+static const OaDoc *doc_of(Oa *o, const Service *s, const OpenApiRef *ref)
 {
     const char *file = doc_file(o->a, ref);
-    for (int i = 0; i < o->ndocs; i++)
+    DocCache *dc = NULL;
+    for (int i = 0; i < o->ndocs && !dc; i++)
         if (!strcmp(o->docs[i].file, file))
-            return o->docs[i].ok ? &o->docs[i].doc : NULL;
-    if (o->ndocs == o->capdocs) {
-        int nc = o->capdocs ? o->capdocs * 2 : 16;
-        o->docs = arena_grow(o->a, o->docs, (size_t)o->ndocs, (size_t)nc,
-                             sizeof *o->docs);
-        o->capdocs = nc;
+            dc = &o->docs[i];
+    if (!dc) {
+        if (o->ndocs == o->capdocs) {
+            int nc = o->capdocs ? o->capdocs * 2 : 16;
+            o->docs = arena_grow(o->a, o->docs, (size_t)o->ndocs,
+                                 (size_t)nc, sizeof *o->docs);
+            o->capdocs = nc;
+        }
+        dc = &o->docs[o->ndocs++];
+        dc->file = file;
+        Strbuf err = STRBUF_INIT;
+        dc->ok = openapi_read(o->a, file, ref->document.s, &dc->doc, &err);
+        dc->err = dc->ok ? NULL : arena_strdup(o->a, err.buf);
+        sb_release(&err);
     }
-    DocCache *dc = &o->docs[o->ndocs++];
-    dc->file = file;
-    Strbuf err = STRBUF_INIT;
-    dc->ok = openapi_read(o->a, file, ref->document.s, &dc->doc, &err);
-    if (!dc->ok) {
-        Diag *d = check_report(o->ck, "openapi-document", ref->document.loc,
-                               NULL, "%s", err.buf);
-        diag_help(check_diags(o->ck), d,
-                  "name a JSON OpenAPI 3.x document, relative to this file");
-    }
-    sb_release(&err);
-    return dc->ok ? &dc->doc : NULL;
+    if (dc->ok)
+        return &dc->doc;
+    Diag *d = check_report(o->ck, "openapi-document", ref->document.loc,
+                           svc_target(o, s), "%s", dc->err);
+    diag_help(check_diags(o->ck), d,
+              "name a JSON OpenAPI 3.x document, relative to this file");
+    return NULL;
 }
 
 /* The host the operations are served on: openapi[].host, else the
  * document's server host less the domain of an environment. */
-static const char *doc_host(Oa *o, const OpenApiRef *ref, const OaDoc *doc)
+static const char *doc_host(Oa *o, const Service *s, const OpenApiRef *ref,
+                            const OaDoc *doc)
 {
     if (ref->host.s)
         return ref->host.s;
@@ -108,7 +121,7 @@ static const char *doc_host(Oa *o, const OpenApiRef *ref, const OaDoc *doc)
             return arena_strndup(o->a, h, hl - dl - 1);
     }
     Diag *d = check_report(
-        o->ck, "openapi-document", ref->document.loc, NULL,
+        o->ck, "openapi-document", ref->document.loc, svc_target(o, s),
         h ? "the document's server host '%s' is in no environment's domain"
           : "the document names no server host%s",
         h ? h : "");
@@ -405,8 +418,8 @@ static bool claimed(Oa *o, const OpenApiRef *ref, const RouteEntry *oe)
 /* False when the document cannot be used (reported). */
 static bool check_ref(Oa *o, const Service *s, const OpenApiRef *ref)
 {
-    const OaDoc *doc = doc_of(o, ref);
-    const char *host = doc ? doc_host(o, ref, doc) : NULL;
+    const OaDoc *doc = doc_of(o, s, ref);
+    const char *host = doc ? doc_host(o, s, ref, doc) : NULL;
     if (!host)
         return false;
     Group g = {0};

@@ -23,6 +23,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 out, env, work = sys.argv[1], sys.argv[2], sys.argv[3]
 waf = "--waf" in sys.argv
+# --openapi SPEC: one request per operation of every OpenAPI document of
+# SPEC, built from the documents (oas_requests.py)
+OAS = []
+if "--openapi" in sys.argv:
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import oas_requests
+    OAS = oas_requests.requests(sys.argv[sys.argv.index("--openapi") + 1], out, env)
 # TOPOC_PORT_BASE lets two work trees run the suite at once
 BASE = int(os.environ.get("TOPOC_PORT_BASE", "18000"))
 HTTP, HTTPS, STUB0 = BASE + 80, BASE + 443, BASE + 1100
@@ -185,6 +192,9 @@ def sequence(edge, limits, cert_hosts):
         send(f"{method} {r['host']}{r['sample']}", r["host"], r["sample"], method,
              source=f"127.0.{10 + i // 200}.{10 + i % 200}",
              body="{}" if method in ("POST", "PUT", "PATCH") else None)
+    for i, r in enumerate(OAS):
+        send(r["name"], r["host"], r["path"], r["method"], body=r["body"],
+             source=f"127.2.{i // 200}.{10 + i % 200}")
     api = next(r["host"] for r in edge if r["host"].startswith("api."))
     some = next(r for r in edge if r["host"] == api and "GET" in r["methods"] and "sample" in r)
     send("unknown path", api, "/no/such/route/here")
@@ -329,6 +339,26 @@ try:
         if status != 200 or data != r["service"]:
             wrong.append(f"{method} {r['host']}{r['sample']} -> {status} {data[:40]!r}, want {r['service']}")
     check(f"all {len(edge)} route samples reach their service", not wrong, "; ".join(wrong[:5]))
+
+    # every operation of the API documents reaches the service that claims
+    # it; bulk bodies at the documented maxItems pass
+    if OAS:
+        unclaimed = [r["name"] for r in OAS if r["claimed"] != 1]
+        check(f"every operation of the API documents is claimed by one service",
+              not unclaimed, "; ".join(unclaimed[:5]))
+        wrong, docs = {False: [], True: []}, {r["name"].split()[0] for r in OAS}
+        for i, r in enumerate(OAS):
+            status, data = request(r["host"], r["path"], r["method"], body=r["body"],
+                                   source=f"127.2.{i // 200}.{10 + i % 200}")
+            if status != 200 or (r["service"] and data != r["service"]):
+                wrong[bool(r["bulk"])].append(f"{r['name']} -> {status} {data[:40]!r}, "
+                                              f"want {r['service'] or 'any service'}")
+        ops = [r for r in OAS if not r["bulk"]]
+        check(f"all {len(ops)} operations of {len(docs)} API documents reach their service",
+              not wrong[False], "; ".join(wrong[False][:5]))
+        bulks = [r["bulk"] for r in OAS if r["bulk"]]
+        check(f"bulk bodies at the documented maximum pass ({', '.join(bulks)})",
+              bulks and not wrong[True], "; ".join(wrong[True][:5]))
 
     # the sequence both targets can answer, first on nginx
     time.sleep(1.2)
