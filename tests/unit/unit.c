@@ -6,6 +6,7 @@
 #include "topoc/json.h"
 #include "topoc/escape.h"
 #include "topoc/load.h"
+#include "topoc/openapi.h"
 #include "topoc/report.h"
 #include "topoc/routing.h"
 #include "topoc/schema.h"
@@ -415,6 +416,42 @@ static void test_route_index(void)
     }
     CHECK(npairs > 0 && nfound < 4 * npairs); /* it prunes */
     free(near.v);
+static const char *oa_cons(Arena *a, const char *schema)
+{
+    char err[200];
+    JsonVal *v = jv_parse(schema, strlen(schema), err, sizeof err);
+    const char *c = v ? openapi_constraint(a, v, v) : "(not JSON)";
+    jv_free(v);
+    return c;
+}
+
+/* A parameter schema's values in the constraint language, or NULL (any
+ * segment) where the language cannot say them. */
+static void test_openapi_constraints(void)
+{
+    Arena a;
+    arena_init(&a);
+    const char *c = oa_cons(&a, "{\"type\": \"string\", \"format\": \"uuid\"}");
+    CHECK(c && !strncmp(c, "[0-9a-fA-F]{8}-", 15));
+    CHECK(!oa_cons(&a, "{\"type\": \"string\"}"));
+    c = oa_cons(&a, "{\"type\": \"integer\", \"minimum\": 0}");
+    CHECK(c && !strcmp(c, "[0-9]+"));
+    c = oa_cons(&a, "{\"type\": \"integer\"}");
+    CHECK(c && !strcmp(c, "-?[0-9]+"));
+    c = oa_cons(&a, "{\"enum\": [\"a-b\", \"c\", 7]}");
+    CHECK(c && !strcmp(c, "a\\x2db|c|7"));
+    CHECK(!oa_cons(&a, "{\"enum\": [\"a/b\"]}")); /* no segment holds it */
+    c = oa_cons(&a, "{\"type\": \"string\", \"pattern\": \"^[a-z]{2,4}$\"}");
+    CHECK(c && !strcmp(c, "[a-z]{2,4}"));
+    CHECK(!oa_cons(&a, "{\"type\": \"string\", \"pattern\": \"[a-z]+\"}"));
+    CHECK(!oa_cons(&a, "{\"type\": \"string\", \"pattern\": \"^(a|aa)+$\"}"));
+    c = oa_cons(&a, "{\"oneOf\": [{\"type\": \"string\", \"format\": "
+                    "\"uuid\"}, {\"enum\": [\"latest\"]}]}");
+    CHECK(c && strstr(c, ")|(?:latest)"));
+    c = oa_cons(&a, "{\"type\": \"string\", \"maxLength\": 8}");
+    CHECK(c && !strcmp(c, "[^/]{1,8}"));
+    CHECK(!oa_cons(&a, "{\"$ref\": \"#\"}")); /* a cycle ends */
+    CHECK(!oa_cons(&a, "{\"$ref\": \"#/nowhere\"}"));
     arena_free(&a);
 }
 
@@ -436,6 +473,7 @@ int main(void)
         {"layout-budget", test_layout_budget},
         {"escape-markdown", test_escape_markdown},
         {"route-index", test_route_index},
+        {"openapi-constraints", test_openapi_constraints},
     };
     int nfailed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
