@@ -2,7 +2,6 @@
 # 127.0.0.1 (tests/gateway/e2e.py); sourced by tests/run.sh.
 GW=$TMP/gw
 mkdir -p "$GW"
-chmod 755 "$TMP" "$GW"   # nginx's workers (nobody) reach sockets and bodies here
 gateway_e2e() { # NAME OUT ENV [--waf]
     local name=$1 out=$2 env=$3
     shift 3
