@@ -192,9 +192,9 @@ static void left_push(Left *l, Arena *a, const Dfa **p)
         l->overflow = true;
         return;
     }
-    if (l->nprod % 16 == 0)
-        l->v = arena_grow(a, l->v, (size_t)l->nprod * (size_t)l->k,
-                          ((size_t)l->nprod + 16) * (size_t)l->k,
+    if (l->nprod % 16 == 0) /* k + 1: a path of no segment ("/") too */
+        l->v = arena_grow(a, l->v, (size_t)l->nprod * (size_t)(l->k + 1),
+                          ((size_t)l->nprod + 16) * (size_t)(l->k + 1),
                           sizeof *l->v);
     memcpy(l->v + (size_t)l->nprod * (size_t)l->k, p,
            (size_t)l->k * sizeof *p);
