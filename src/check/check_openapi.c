@@ -49,7 +49,8 @@ typedef struct Oa {
 /* Operations of one path that fail the same way, reported together. */
 typedef struct Group {
     const OaOp *first;
-    const RouteEntry *oe, *thief;
+    const char *host; /* oe's (the entry itself lives on the stack) */
+    const RouteEntry *thief;
     Strbuf methods, ids, witness;
     int n;
 } Group;
@@ -326,7 +327,7 @@ static void group_flush(Oa *o, const Service *s, const OpenApiRef *ref,
         "reach service '%s' on host '%s'",
         g->n > 1 ? "s" : "", g->methods.buf, op->key, g->ids.len ? " (" : "",
         g->ids.len ? g->ids.buf : "", g->ids.len ? ")" : "",
-        g->n > 1 ? "" : "es", s->name.s, g->oe->r->host.s);
+        g->n > 1 ? "" : "es", s->name.s, g->host);
     if (g->thief)
         diag_note(check_diags(o->ck), d, g->thief->r->path.loc,
                   "service '%s' takes %s here first", g->thief->svc->name.s,
@@ -351,7 +352,7 @@ static void group_add(Oa *o, const Service *s, const OpenApiRef *ref,
         group_flush(o, s, ref, g);
     if (!g->n) {
         g->first = op;
-        g->oe = oe;
+        g->host = oe->r->host.s;
         g->thief = thief;
         if (w)
             sb_printf(&g->witness, "%s %s", op->method, w);
