@@ -416,6 +416,9 @@ static void test_route_index(void)
     }
     CHECK(npairs > 0 && nfound < 4 * npairs); /* it prunes */
     free(near.v);
+    arena_free(&a);
+}
+
 static const char *oa_cons(Arena *a, const char *schema)
 {
     char err[200];
