@@ -4,6 +4,7 @@
 #include "topoc/docs.h"
 #include "topoc/gateway.h"
 #include "topoc/manifests.h"
+#include "topoc/openapi.h"
 
 #include <stdio.h>
 
@@ -52,8 +53,10 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
                       const char *out_dir, const char *templates,
                       const CheckOptions *opt)
 {
-    if (load_inputs(&c->arena, &c->diags, paths, npaths, &c->inputs) != 0)
+    if (load_inputs(&c->arena, &c->diags, paths, npaths, &c->inputs) != 0) {
+        load_note_skipped(&c->arena, &c->diags, &c->inputs, NULL, 0);
         return COMPILE_IO;
+    }
     return compile_inputs(c, out_dir, templates, opt);
 }
 
@@ -61,6 +64,11 @@ CompileResult compile_inputs(Compilation *c, const char *out_dir,
                              const char *templates, const CheckOptions *opt)
 {
     c->model = model_build(&c->arena, &c->diags, &c->inputs);
+    /* the files below the spec that are not spec, less those it names */
+    int nread = 0;
+    const char **read = c->model ? openapi_files(&c->arena, c->model, &nread)
+                                 : NULL;
+    load_note_skipped(&c->arena, &c->diags, &c->inputs, read, nread);
     if (c->diags.nerrors > 0 || !c->model)
         return COMPILE_ERRORS;
     check_model(&c->arena, &c->diags, c->model, opt);

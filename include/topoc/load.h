@@ -22,6 +22,12 @@ enum {
     LOAD_MAX_DIR_DEPTH = 32,
 };
 
+/* A file or folder below a spec folder that is not read as spec. */
+typedef struct Skipped {
+    const char *path; /* a folder's ends in '/' */
+    const char *why, *help;
+} Skipped;
+
 typedef struct Inputs {
     Document *docs;
     int ndocs;
@@ -29,12 +35,18 @@ typedef struct Inputs {
     int nbroken;                /* files whose content could not be parsed */
     const Source **broken;      /* those files: names they may declare are
                                    not reported as unknown (resolve.c) */
-    int nskipped;               /* files and folders not read, each noted */
+    Skipped *skipped;           /* files and folders not read as spec */
+    int nskipped;
     int capdocs;
 } Inputs;
 
 int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
                 Inputs *out);
+/* A note for each file or folder not read as spec, except those a later
+ * stage reads (read: files, e.g. the services' API documents); those
+ * leave in->skipped. */
+void load_note_skipped(Arena *a, Diags *ds, Inputs *in,
+                       const char *const *read, int nread);
 /* The index of the spec folder among paths that out (an output folder, which
  * may not exist yet) is or lies inside, else -1: a build must not write
  * there, or the next check would read its output as spec. */

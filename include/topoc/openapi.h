@@ -37,6 +37,12 @@ typedef struct OaDoc {
     int nops;
 } OaDoc;
 
+/* The document's file: ref->document, relative to the spec file that
+ * names it. */
+const char *openapi_file(Arena *a, const OpenApiRef *ref);
+/* The files of every document the model's services name (any order, may
+ * repeat): they are read, though no spec file. */
+const char **openapi_files(Arena *a, const Model *m, int *n);
 /* Read the document at file.  False, with one sentence in err (naming
  * the document as shown), when it cannot be read, is not a JSON OpenAPI
  * 3.x document, or an operation's path cannot be a route. */

@@ -20,7 +20,6 @@
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,23 +60,12 @@ static const char *svc_target(Oa *o, const Service *s)
                         o->e->env->name.s, s->name.s);
 }
 
-/* The document's file: relative to the spec file that names it. */
-static const char *doc_file(Arena *a, const OpenApiRef *ref)
-{
-    const char *d = ref->document.s;
-    if (d[0] == '/' || !ref->document.loc.src || !ref->document.loc.src->path)
-        return d;
-    char *spec = arena_strdup(a, ref->document.loc.src->path);
-    const char *dir = dirname(spec);
-    return strcmp(dir, ".") ? arena_printf(a, "%s/%s", dir, d) : d;
-}
-
 /* The document, read once per file for the whole check; each entry that
  * names an unusable one is reported (repeats in other environments fold
  * into one finding with a target per environment). */
 static const OaDoc *doc_of(Oa *o, const Service *s, const OpenApiRef *ref)
 {
-    const char *file = doc_file(o->a, ref);
+    const char *file = openapi_file(o->a, ref);
     DocCache *dc = NULL;
     for (int i = 0; i < o->ndocs && !dc; i++)
         if (!strcmp(o->docs[i].file, file))

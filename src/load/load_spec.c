@@ -26,7 +26,8 @@ typedef struct Walk {
     dev_t devs[LOAD_MAX_DIR_DEPTH + 1]; /* the directories we are inside */
     ino_t inos[LOAD_MAX_DIR_DEPTH + 1];
     int depth;
-    int nskipped; /* files and folders not read, each noted */
+    Skipped *skipped; /* files and folders not read (load_note_skipped) */
+    int nskipped, capskipped;
 } Walk;
 
 static int io_error(const char *path, const char *what)
@@ -106,19 +107,50 @@ static bool is_output_tree(Arena *a, const char *dir)
     return lstat(join(a, dir, ".topoc-output"), &st) == 0;
 }
 
-/* A file or folder below a spec folder that is not read: a note, so that
- * nothing is skipped silently. */
+/* A file or folder below a spec folder that is not read as spec: noted by
+ * load_note_skipped() once the model says which of them a later stage
+ * reads (a service's API document), so that nothing is skipped silently. */
 static void skip(Walk *w, const char *path, bool dir, const char *why,
                  const char *help)
 {
-    Source *src = arena_alloc(w->a, sizeof *src);
-    *src = (Source){dir ? arena_printf(w->a, "%s/", path) : path, "", 0,
-                    NULL, 0};
-    Diag *d = diag_info(w->ds, (Loc){src, 0, 0, 0}, "not-read",
-                        "not read: %s", why);
-    if (help)
-        diag_help(w->ds, d, "%s", help);
-    w->nskipped++;
+    if (w->nskipped == w->capskipped) {
+        int nc = w->capskipped ? w->capskipped * 2 : 16;
+        w->skipped = arena_grow(w->a, w->skipped, (size_t)w->nskipped,
+                                (size_t)nc, sizeof *w->skipped);
+        w->capskipped = nc;
+    }
+    w->skipped[w->nskipped++] =
+        (Skipped){dir ? arena_printf(w->a, "%s/", path) : path, why, help};
+}
+
+void load_note_skipped(Arena *a, Diags *ds, Inputs *in,
+                       const char *const *read, int nread)
+{
+    char **real = arena_alloc(a, ((size_t)nread + 1) * sizeof *real);
+    for (int k = 0; k < nread; k++) {
+        char *r = realpath(read[k], NULL);
+        real[k] = r ? arena_strdup(a, r) : NULL;
+        free(r);
+    }
+    int kept = 0;
+    for (int i = 0; i < in->nskipped; i++) {
+        const Skipped *sk = &in->skipped[i];
+        char *r = realpath(sk->path, NULL);
+        bool used = false;
+        for (int k = 0; r && k < nread && !used; k++)
+            used = real[k] && !strcmp(real[k], r);
+        free(r);
+        if (used)
+            continue;
+        Source *src = arena_alloc(a, sizeof *src);
+        *src = (Source){sk->path, "", 0, NULL, 0};
+        Diag *d = diag_info(ds, (Loc){src, 0, 0, 0}, "not-read",
+                            "not read: %s", sk->why);
+        if (sk->help)
+            diag_help(ds, d, "%s", sk->help);
+        in->skipped[kept++] = *sk;
+    }
+    in->nskipped = kept;
 }
 
 static int walk(Walk *w, const char *path, bool top);
@@ -394,6 +426,7 @@ int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
             return -1;
         }
     }
+    out->skipped = w.skipped;
     out->nskipped = w.nskipped;
     if (w.n == 0) {
         free(w.files);

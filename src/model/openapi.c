@@ -8,6 +8,7 @@
 #include "topoc/util.h"
 
 #include <ctype.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,6 +437,33 @@ static bool item_ops(Arena *a, const JsonVal *doc, const char *key,
         add_op(a, out, cap, &o);
     }
     return true;
+}
+
+const char *openapi_file(Arena *a, const OpenApiRef *ref)
+{
+    const char *d = ref->document.s;
+    if (d[0] == '/' || !ref->document.loc.src || !ref->document.loc.src->path)
+        return d;
+    char *spec = arena_strdup(a, ref->document.loc.src->path);
+    const char *dir = dirname(spec);
+    return strcmp(dir, ".") ? arena_printf(a, "%s/%s", dir, d) : d;
+}
+
+const char **openapi_files(Arena *a, const Model *m, int *n)
+{
+    int cap = 0;
+    for (int e = 0; e < m->nenvs; e++)
+        for (int i = 0; i < m->envs[e].nservices; i++)
+            cap += m->envs[e].services[i]->openapi.n;
+    const char **v = arena_alloc(a, ((size_t)cap + 1) * sizeof *v);
+    *n = 0;
+    for (int e = 0; e < m->nenvs; e++)
+        for (int i = 0; i < m->envs[e].nservices; i++) {
+            const List *l = &m->envs[e].services[i]->openapi;
+            for (int k = 0; k < l->n; k++)
+                v[(*n)++] = openapi_file(a, l->v[k]);
+        }
+    return v;
 }
 
 bool openapi_read(Arena *a, const char *file, const char *shown, OaDoc *out,
