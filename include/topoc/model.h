@@ -344,6 +344,9 @@ const DataSource *model_source(const Platform *p, const char *name);
 const Store *model_store(const Platform *p, const char *name);
 const Service *model_service(const Model *m, const char *name);
 const Service *env_service(const EnvModel *e, const char *name);
+/* The same as an index into m->services or e->services; -1 when absent. */
+int model_service_index(const Model *m, const char *name);
+int env_service_index(const EnvModel *e, const char *name);
 /* The distinct groups (domains) of an environment's services, by name;
  * returns how many. */
 int env_groups(const EnvModel *e, Arena *a, const char ***out);

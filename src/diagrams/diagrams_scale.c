@@ -25,22 +25,6 @@
 
 /* ---- who calls whom ---- */
 
-int view_service_index(const EnvModel *e, const char *name)
-{
-    int lo = 0, hi = e->nservices - 1;
-    while (lo <= hi) {
-        int mid = lo + (hi - lo) / 2;
-        int c = strcmp(e->services[mid]->name.s, name);
-        if (c == 0)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return -1;
-}
-
 /* Who calls whom in e, once per environment (Views.first, Views.caller);
  * a caller listing a dependency twice is counted once. */
 void view_index_callers(Views *v, const EnvModel *e, Arena *a)
@@ -55,7 +39,7 @@ void view_index_callers(Views *v, const EnvModel *e, Arena *a)
         for (int c = 0; c < n; c++)
             for (int k = 0; k < e->services[c]->depends_on.n; k++) {
                 int d =
-                    view_service_index(e, e->services[c]->depends_on.v[k].s);
+                    env_service_index(e, e->services[c]->depends_on.v[k].s);
                 if (d < 0)
                     continue;
                 if (pass == 0) {
@@ -485,7 +469,7 @@ static void domain_flows(Views *v, const EnvModel *e, const Parts *teams,
         const Service *s = e->services[members[k]];
         int t = slot_of(teams, s->team.s);
         for (int j = 0; j < s->depends_on.n; j++) {
-            int d = view_service_index(e, s->depends_on.v[j].s);
+            int d = env_service_index(e, s->depends_on.v[j].s);
             if (d < 0)
                 continue;
             const Service *ds = e->services[d];
@@ -517,7 +501,7 @@ static const char **outside_groups(const Views *v, const EnvModel *e,
     for (int k = 0; k < n; k++) {
         const Service *s = e->services[members[k]];
         for (int j = 0; j < s->depends_on.n; j++) {
-            int d = view_service_index(e, s->depends_on.v[j].s);
+            int d = env_service_index(e, s->depends_on.v[j].s);
             if (d >= 0 && v->mark[d] != v->stamp)
                 keys[(*count)++] = e->services[d]->group.s;
         }

@@ -506,7 +506,7 @@ static void count_neighbours(Views *v, View *w, const int *members, int n,
     for (int k = 0; k < n; k++) {
         const Service *s = e->services[members[k]];
         for (int j = 0; j < s->depends_on.n; j++) {
-            int d = view_service_index(e, s->depends_on.v[j].s);
+            int d = env_service_index(e, s->depends_on.v[j].s);
             if (d >= 0)
                 near(v, w, e->services[d], d, a);
         }
@@ -595,7 +595,7 @@ static void neighbourhood(Views *v, Graph *g, const EnvModel *e,
             ge->red = view_route_finding(v, e->env->name.s, s, a);
         }
         for (int k = 0; k < s->depends_on.n; k++) {
-            int di = view_service_index(e, s->depends_on.v[k].s);
+            int di = env_service_index(e, s->depends_on.v[k].s);
             if (di < 0)
                 continue;
             const Service *d = e->services[di];

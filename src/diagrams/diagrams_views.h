@@ -40,8 +40,6 @@ typedef struct Views {
     int *mark, stamp; /* per service, for one view's bookkeeping */
 } Views;
 
-/* The index of a service of e by name, or -1. */
-int view_service_index(const EnvModel *e, const char *name);
 /* Fill v's index of who calls whom in e (Views.e, first, caller, mark). */
 void view_index_callers(Views *v, const EnvModel *e, Arena *a);
 bool view_finding(const Views *v, const char *env, const char *kind,

@@ -219,22 +219,6 @@ void docs_page_domain(const Model *m, const char *group, Arena *a,
 
 /* ---- a service ---- */
 
-static int service_index(const Model *m, const char *name)
-{
-    int lo = 0, hi = m->nservices;
-    while (name && lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        int c = strcmp(m->services[mid]->name.s, name);
-        if (c == 0)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
 static int int_cmp(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
@@ -262,7 +246,7 @@ void docs_links(const Model *m, Arena *a, DocsLinks *out)
         const Service *s = page_instance(m, i);
         int start = nc;
         for (int j = 0; j < s->depends_on.n; j++) {
-            int t = service_index(m, s->depends_on.v[j].s);
+            int t = model_service_index(m, s->depends_on.v[j].s);
             if (t >= 0)
                 out->calls[nc++] = t;
         }

@@ -282,6 +282,80 @@ static JsonVal *cors_view(const Model *m, const EnvModel *env, Arena *a)
     return arr;
 }
 
+/* A public route: its id (service_N), host, path, full regex and
+ * methods, as one word list and as a list of words. */
+static JsonVal *route_view(const RouteEntry *e, int nth)
+{
+    JsonVal *o = jv_obj();
+    char id[160];
+    snprintf(id, sizeof id, "%s_%d", e->svc->name.s, nth);
+    for (char *p = id; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    jv_set(o, "id", jv_str(id));
+    jv_set(o, "host", jv_str(e->r->fqdn.s));
+    jv_set(o, "path", jv_str(e->r->path.s));
+    Strbuf re = STRBUF_INIT, ms = STRBUF_INIT;
+    route_regex_full(e, &re);
+    jv_set(o, "regex", jv_str(re.buf));
+    JsonVal *ml = jv_arr(); /* one word each, for quoting targets */
+    for (unsigned b = 0; b < 7; b++)
+        if (e->methods & (1u << b)) {
+            sb_printf(&ms, "%s%s", ms.len ? " " : "", route_method_names[b]);
+            jv_push(ml, jv_str(route_method_names[b]));
+        }
+    jv_set(o, "methods", jv_str(ms.buf));
+    jv_set(o, "method_list", ml);
+    jv_set(o, "service", jv_str(e->svc->name.s));
+    sb_release(&re);
+    sb_release(&ms);
+    return o;
+}
+
+/* The public routes in matching order, and their hosts in that order. */
+static void routes_view(const EnvModel *env, Arena *a, JsonVal *v)
+{
+    int n;
+    RouteEntry *routes = routing_table(a, env, &n);
+    JsonVal *rs = jv_arr(), *hosts = jv_arr();
+    const char *last = NULL;
+    for (int i = 0; i < n; i++) {
+        const RouteEntry *e = &routes[i];
+        if (e->r->internal.v)
+            continue;
+        int k = 0; /* the route's place in its service, for its id */
+        while (k < e->svc->routes.n && e->svc->routes.v[k] != e->r)
+            k++;
+        jv_push(rs, route_view(e, k + 1));
+        if (!last || strcmp(last, e->r->fqdn.s)) {
+            jv_push(hosts, jv_str(e->r->fqdn.s));
+            last = e->r->fqdn.s;
+        }
+    }
+    jv_set(v, "routes", rs);
+    jv_set(v, "hosts", hosts);
+}
+
+/* A backend per service with a public route. */
+static JsonVal *backends_view(const Model *m, const EnvModel *env, Arena *a)
+{
+    bool tls = m->platform->edge->gateway->internal_tls.v;
+    JsonVal *backends = jv_arr();
+    for (int i = 0; i < env->nservices; i++) {
+        const Service *s = env->services[i];
+        if (!has_public_route(s))
+            continue;
+        JsonVal *b = jv_obj();
+        jv_set(b, "name", jv_str(s->name.s));
+        jv_set(b, "host", jv_str(backend_host(a, m, env, s)));
+        jv_set(b, "port", jv_int(tls ? 443 : 80));
+        jv_set(b, "tls", jv_bool(tls));
+        jv_set(b, "health_path", jv_str(s->runtime->health_path.s));
+        jv_push(backends, b);
+    }
+    return backends;
+}
+
 static JsonVal *view_for(const Model *m, const EnvModel *env, Arena *a)
 {
     const Edge *edge = m->platform->edge;
@@ -325,65 +399,8 @@ static JsonVal *view_for(const Model *m, const EnvModel *env, Arena *a)
     jv_set(v, "has_cors", jv_bool(jv_len(cors) > 0));
     jv_set(v, "cors", cors);
 
-    int n;
-    RouteEntry *routes = routing_table(a, env, &n);
-    JsonVal *rs = jv_arr(), *hosts = jv_arr(), *backends = jv_arr();
-    const char *last = NULL;
-    for (int i = 0; i < n; i++) {
-        const RouteEntry *e = &routes[i];
-        if (e->r->internal.v)
-            continue;
-        JsonVal *o = jv_obj();
-        char id[160];
-        int k = 0;
-        while (k < e->svc->routes.n && e->svc->routes.v[k] != e->r)
-            k++;
-        snprintf(id, sizeof id, "%s_%d", e->svc->name.s, k + 1);
-        for (char *p = id; *p; p++)
-            if (*p == '-')
-                *p = '_';
-        jv_set(o, "id", jv_str(id));
-        jv_set(o, "host", jv_str(e->r->fqdn.s));
-        jv_set(o, "path", jv_str(e->r->path.s));
-        Strbuf re = STRBUF_INIT, ms = STRBUF_INIT;
-        route_regex_full(e, &re);
-        jv_set(o, "regex", jv_str(re.buf));
-        for (unsigned b = 0; b < 7; b++)
-            if (e->methods & (1u << b))
-                sb_printf(&ms, "%s%s", ms.len ? " " : "",
-                          route_method_names[b]);
-        jv_set(o, "methods", jv_str(ms.buf));
-        JsonVal *ml = jv_arr(); /* one word each, for quoting targets */
-        for (unsigned b = 0; b < 7; b++)
-            if (e->methods & (1u << b))
-                jv_push(ml, jv_str(route_method_names[b]));
-        jv_set(o, "method_list", ml);
-        jv_set(o, "service", jv_str(e->svc->name.s));
-        jv_push(rs, o);
-        sb_release(&re);
-        sb_release(&ms);
-        if (!last || strcmp(last, e->r->fqdn.s)) {
-            jv_push(hosts, jv_str(e->r->fqdn.s));
-            last = e->r->fqdn.s;
-        }
-    }
-    bool tls = edge->gateway->internal_tls.v;
-    for (int i = 0; i < env->nservices; i++) {
-        const Service *s = env->services[i];
-        if (!has_public_route(s))
-            continue;
-        JsonVal *b = jv_obj();
-        const char *host = backend_host(a, m, env, s);
-        jv_set(b, "name", jv_str(s->name.s));
-        jv_set(b, "host", jv_str(host));
-        jv_set(b, "port", jv_int(tls ? 443 : 80));
-        jv_set(b, "tls", jv_bool(tls));
-        jv_set(b, "health_path", jv_str(s->runtime->health_path.s));
-        jv_push(backends, b);
-    }
-    jv_set(v, "routes", rs);
-    jv_set(v, "hosts", hosts);
-    jv_set(v, "backends", backends);
+    routes_view(env, a, v);
+    jv_set(v, "backends", backends_view(m, env, a));
     return v;
 }
 
@@ -498,6 +515,12 @@ static int render_target(const Model *m, const char *dir, const char *target,
         free(tdir);
         return -1;
     }
+    /* each environment's view, once for all the target's files */
+    Arena a;
+    arena_init(&a);
+    JsonVal **views = arena_alloc(&a, ((size_t)m->nenvs + 1) * sizeof *views);
+    for (int e = 0; e < m->nenvs; e++)
+        views[e] = view_for(m, &m->envs[e], &a);
     for (int f = 0; f < nfiles && rc == 0; f++) {
         size_t len = strlen(files[f]);
         if (files[f][0] == '_' || len < 10 ||
@@ -513,9 +536,7 @@ static int render_target(const Model *m, const char *dir, const char *target,
             break;
         }
         for (int e = 0; e < m->nenvs && rc == 0; e++) {
-            Arena a;
-            arena_init(&a);
-            JsonVal *view = view_for(m, &m->envs[e], &a);
+            JsonVal *view = views[e];
             Strbuf out = STRBUF_INIT;
             Target t = {.dir = tdir};
             /* work in proportion to the view: the routes and backends */
@@ -536,12 +557,13 @@ static int render_target(const Model *m, const char *dir, const char *target,
             }
             sb_release(&out);
             target_free(&t);
-            jv_free(view);
-            arena_free(&a);
         }
         free(tmpl);
         free(path);
     }
+    for (int e = 0; e < m->nenvs; e++)
+        jv_free(views[e]);
+    arena_free(&a);
     free_list(files, nfiles);
     free(tdir);
     return rc;

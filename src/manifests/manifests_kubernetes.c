@@ -266,24 +266,6 @@ static JsonVal *disruption_budget(Kube *k, const Service *s)
     return d;
 }
 
-/* Ingress from the gateway (if the service has public routes) and from
- * the services that depend on it, in this namespace only. */
-static int service_index(const EnvModel *e, const char *name)
-{
-    int lo = 0, hi = e->nservices;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        int c = strcmp(e->services[mid]->name.s, name);
-        if (c == 0)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
 /* Who calls each service, in the order the services are listed: built
  * once, so that a service's policy does not read every other service's
  * dependencies (quadratic in services). */
@@ -300,7 +282,7 @@ static void index_callers(Kube *k)
     for (int i = 0; i < n; i++) {
         const Service *d = e->services[i];
         for (int j = 0; j < d->depends_on.n; j++) {
-            int t = service_index(e, d->depends_on.v[j].s);
+            int t = env_service_index(e, d->depends_on.v[j].s);
             to[nto++] = t;
             if (t >= 0)
                 k->caller_at[t + 2]++;

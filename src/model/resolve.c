@@ -98,19 +98,33 @@ static int svc_key_cmp(const void *key, const void *elem)
     return strcmp(key, (*(Service *const *)elem)->name.s);
 }
 
-static const Service *bsearch_service(Service *const *v, int n,
-                                      const char *name)
+/* The index of the service called name in v (sorted by name), or -1. */
+static int bsearch_service(Service *const *v, int n, const char *name)
 {
+    if (!name)
+        return -1;
     Service *const *p = bsearch(name, v, (size_t)n, sizeof *v, svc_key_cmp);
-    return p ? *p : NULL;
+    return p ? (int)(p - v) : -1;
 }
 
 const Service *model_service(const Model *m, const char *name)
+{
+    int i = bsearch_service(m->services, m->nservices, name);
+    return i < 0 ? NULL : m->services[i];
+}
+
+int model_service_index(const Model *m, const char *name)
 {
     return bsearch_service(m->services, m->nservices, name);
 }
 
 const Service *env_service(const EnvModel *e, const char *name)
+{
+    int i = bsearch_service(e->services, e->nservices, name);
+    return i < 0 ? NULL : e->services[i];
+}
+
+int env_service_index(const EnvModel *e, const char *name)
 {
     return bsearch_service(e->services, e->nservices, name);
 }
