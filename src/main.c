@@ -536,7 +536,9 @@ static int schema(const Opts *o, const char *kind, int n)
     return rc;
 }
 
-int main(int argc, char **argv)
+/* The options, wherever they stand: -1 to go on, else the exit status
+ * (--help, --version, a bad option). */
+static int parse_options(int argc, char **argv, Opts *o)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -556,61 +558,60 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    Opts o = {.out = "out", .color = -1};
     int ch;
     /* GNU getopt permutes: options may come before or after the command
      * and the paths (topoc build specs -o out). */
     while ((ch = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'o':
-            o.out = optarg;
+            o->out = optarg;
             break;
         case 'f':
-            if (add_report(&o, optarg) != 0)
+            if (add_report(o, optarg) != 0)
                 return EXIT_USAGE;
             break;
         case 'c':
             if (!strcmp(optarg, "always"))
-                o.color = 1;
+                o->color = 1;
             else if (!strcmp(optarg, "never"))
-                o.color = 0;
+                o->color = 0;
             else if (!strcmp(optarg, "auto"))
-                o.color = -1;
+                o->color = -1;
             else
                 return usage_error("unknown --color '%s'", optarg);
             break;
         case 'q':
-            o.quiet = true;
+            o->quiet = true;
             break;
         case 'W':
-            o.check.werror = true;
+            o->check.werror = true;
             break;
         case 'S':
-            o.check.stats = true;
+            o->check.stats = true;
             break;
         case 'H':
-            o.check.highlight = true;
+            o->check.highlight = true;
             break;
         case 't':
-            o.templates = optarg;
+            o->templates = optarg;
             break;
         case 'C':
-            o.up_to_date = true;
+            o->up_to_date = true;
             break;
         case 'E':
-            o.env = optarg;
+            o->env = optarg;
             break;
         case 's':
-            o.service = optarg;
+            o->service = optarg;
             break;
         case 'A':
-            o.host = optarg;
+            o->host = optarg;
             break;
         case 'T':
             if (strlen(optarg) != 10 || optarg[4] != '-' || optarg[7] != '-')
                 return usage_error("--today takes YYYY-MM-DD, not '%s'",
                                    optarg);
-            o.check.today = optarg;
+            o->check.today = optarg;
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -622,25 +623,30 @@ int main(int argc, char **argv)
             return EXIT_USAGE; /* getopt printed why */
         }
     }
-    if (optind >= argc)
-        return usage_error("%s", "missing command (check, build or schema)");
-    /* Without --format: text on stderr.  A format on stdout replaces the
-     * text, so that stdout stays machine-readable. */
+    return -1;
+}
+
+/* Without --format: text on stderr.  A format on stdout replaces the
+ * text, so that stdout stays machine-readable. */
+static void default_reports(Opts *o)
+{
     bool to_stdout = false, text = false;
-    for (int i = 0; i < o.nreports; i++) {
-        to_stdout = to_stdout || (!o.reports[i].file &&
-                                  o.reports[i].fmt != FMT_TEXT);
-        text = text || o.reports[i].fmt == FMT_TEXT;
+    for (int i = 0; i < o->nreports; i++) {
+        to_stdout = to_stdout || (!o->reports[i].file &&
+                                  o->reports[i].fmt != FMT_TEXT);
+        text = text || o->reports[i].fmt == FMT_TEXT;
     }
-    if (!text && !to_stdout && o.nreports < MAX_REPORTS)
-        o.reports[o.nreports++] = (Report){FMT_TEXT, NULL};
+    if (!text && !to_stdout && o->nreports < MAX_REPORTS)
+        o->reports[o->nreports++] = (Report){FMT_TEXT, NULL};
     if (to_stdout)
-        o.quiet = true;
-    const char *cmd = argv[optind++];
-    char *const *paths = argv + optind;
-    int n = argc - optind;
+        o->quiet = true;
+}
+
+/* The command: what it runs, or why it cannot. */
+static int dispatch(const char *cmd, char *const *paths, int n, Opts *o)
+{
     int rc;
-    if (formats_refused(cmd, &o)) {
+    if (formats_refused(cmd, o)) {
         rc = EXIT_USAGE;
     } else if (strcmp(cmd, "rules") == 0) {
         for (int i = 0; i < nrules; i++)
@@ -651,14 +657,14 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "explain") == 0) {
         rc = explain(n ? paths[0] : NULL);
     } else if (strcmp(cmd, "schema") == 0) {
-        rc = schema(&o, n ? paths[0] : NULL, n);
+        rc = schema(o, n ? paths[0] : NULL, n);
     } else if (strcmp(cmd, "route") == 0) {
-        rc = route(paths, n, &o);
+        rc = route(paths, n, o);
     } else if (strcmp(cmd, "diff") == 0) {
-        rc = diff(paths, n, &o);
+        rc = diff(paths, n, o);
     } else if (strcmp(cmd, "import") == 0) {
-        rc = import(paths, n, &o);
-    } else if (o.up_to_date && strcmp(cmd, "build") != 0) {
+        rc = import(paths, n, o);
+    } else if (o->up_to_date && strcmp(cmd, "build") != 0) {
         rc = usage_error("--check compares a build with DIR: use 'topoc "
                          "build --check -o DIR%s'",
                          "");
@@ -668,12 +674,25 @@ int main(int argc, char **argv)
                          cmd);
     } else if (n == 0) {
         rc = usage_error("%s: no SPEC given", cmd);
-    } else if (o.check.highlight && strcmp(cmd, "check") != 0) {
+    } else if (o->check.highlight && strcmp(cmd, "check") != 0) {
         rc = usage_error("--highlight draws what check finds: use 'topoc "
                          "check --highlight%s'",
                          "");
     } else {
-        rc = run(cmd, paths, n, &o);
+        rc = run(cmd, paths, n, o);
     }
-    return flush_std(rc);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    Opts o = {.out = "out", .color = -1};
+    int rc = parse_options(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    if (optind >= argc)
+        return usage_error("%s", "missing command (check, build or schema)");
+    default_reports(&o);
+    const char *cmd = argv[optind++];
+    return flush_std(dispatch(cmd, argv + optind, argc - optind, &o));
 }
