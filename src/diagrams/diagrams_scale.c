@@ -18,11 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FILL_SERVICE "#d9ead3"
-#define FILL_CONNECTOR "#cfe2f3"
-#define FILL_STORE "#ead1dc"
-#define FILL_SOURCE "#eeeeee"
-
 /* ---- who calls whom ---- */
 
 /* Who calls whom in e, once per environment (Views.first, Views.caller);
@@ -313,40 +308,6 @@ static const char *store_node(Views *v, Graph *g, const EnvModel *e,
     return id;
 }
 
-static const DataSource *source_of(const Views *v, const Service *s)
-{
-    return s->connector ? model_source(v->m->platform, s->connector->source.s)
-                        : NULL;
-}
-
-/* The external sources of a category, outside the UK. */
-static const char *source_node(Views *v, Graph *g, const EnvModel *e,
-                               const DataSource *src)
-{
-    const char *id = arena_printf(g->a, "sources:%s", src->category.s);
-    if (pic_has_node(g, id))
-        return id;
-    int n = 0;
-    for (int j = 0; j < e->nservices; j++) {
-        const DataSource *o = source_of(v, e->services[j]);
-        n += o && streq(o->category.s, src->category.s);
-    }
-    filled(g, id,
-           arena_printf(g->a, "%s sources (%d)\noutside the UK",
-                        src->category.s, n),
-           "note", FILL_SOURCE, NULL)
-        ->rank = "sources";
-    return id;
-}
-
-static bool uses_store(const Service *s, const char *store)
-{
-    for (int i = 0; i < s->stores.n; i++)
-        if (streq(((const StoreUse *)s->stores.v[i])->store.s, store))
-            return true;
-    return false;
-}
-
 /* Whether a service has a finding, or one of its routes. */
 static bool red_service(const Views *v, const char *env, const Service *s,
                         Arena *a)
@@ -377,9 +338,7 @@ void network_by_domain(Views *v, const EnvModel *e, Arena *a)
 {
     const char *env = e->env->name.s;
     Graph g;
-    pic_init(
-        &g, a,
-        arena_printf(a, "%s: network flow (%s)", v->m->platform->name.s, env));
+    view_network_frame(v, &g, e, a);
     const char **keys =
         arena_alloc(a, ((size_t)e->nservices + 1) * sizeof *keys);
     for (int i = 0; i < e->nservices; i++)
@@ -393,18 +352,6 @@ void network_by_domain(Views *v, const EnvModel *e, Arena *a)
             ? arena_printf(a, ";\nthe %d smallest domains share one node",
                            p.restkeys)
             : "");
-    pic_cluster(&g, "uk", arena_printf(a, "UK: Azure %s", e->env->region.s),
-                NULL)
-        ->style = "dashed";
-    GCluster *ec =
-        pic_cluster(&g, "env", arena_printf(a, "%s environment", env), "uk");
-    ec->fill = "#f7fbff";
-    ec->style = "rounded,filled";
-    filled(&g, "clients", "API clients", "oval", "#ffffff", NULL)->rank =
-        "clients";
-    view_edge_node(v, &g, env, "env", true);
-    pic_edge(&g, "clients", "edge:waf")->label = "HTTPS";
-    pic_cluster(&g, "stores", "data stores", "env");
     for (int k = 0; k < slots(&p); k++) {
         GNode *n = part_node(&g, &p, k, "dom", "domains", "env");
         n->fill = FILL_CONNECTOR; /* until a member is not a connector */
@@ -422,30 +369,23 @@ void network_by_domain(Views *v, const EnvModel *e, Arena *a)
         if (has_public_route(s))
             edge_once(&g, "edge:gateway", id);
         for (int j = 0; j < e->nstores; j++)
-            if (uses_store(s, e->stores[j]->name.s)) {
+            if (view_uses_store(s, e->stores[j]->name.s)) {
                 GEdge *se = edge_once(
                     &g, id,
                     store_node(v, &g, e, e->stores[j], "stores", "stores"));
                 if (se)
                     se->style = "dashed";
             }
-        const DataSource *src = source_of(v, s);
+        const DataSource *src = view_source_of(v, s);
         if (src)
-            edge_once(&g, id, source_node(v, &g, e, src));
+            edge_once(&g, id, view_source_node(v, &g, e, src));
     }
     grid(&g, &p, "dom");
     /* invisible edges put the columns in order */
-    const char *store = NULL, *source = NULL;
-    for (int i = 0; i < g.nnodes; i++) {
-        const char *rank = g.nodes[i].rank;
-        if (!store && rank && streq(rank, "stores"))
-            store = g.nodes[i].id;
-        if (!source && rank && streq(rank, "sources"))
-            source = g.nodes[i].id;
-    }
     const char *chain[] = {"edge:gateway", part_id(&g, &p, 0, "dom"),
-                           part_id(&g, &p, slots(&p) - 1, "dom"), store,
-                           source};
+                           part_id(&g, &p, slots(&p) - 1, "dom"),
+                           view_first_ranked(&g, "stores"),
+                           view_first_ranked(&g, "sources")};
     const char *prev = NULL;
     for (int i = 0; i < 5 && p.n; i++)
         if (chain[i] && (!prev || !streq(prev, chain[i]))) {
@@ -519,7 +459,8 @@ static void domain_uses(Views *v, Graph *g, const EnvModel *e,
     for (int j = 0; j < e->nstores; j++) {
         bool uses = false;
         for (int k = 0; k < n && !uses; k++)
-            uses = uses_store(e->services[members[k]], e->stores[j]->name.s);
+            uses =
+                view_uses_store(e->services[members[k]], e->stores[j]->name.s);
         if (!uses)
             continue;
         const char *id = store_node(v, g, e, e->stores[j], NULL, NULL);
@@ -530,10 +471,10 @@ static void domain_uses(Views *v, Graph *g, const EnvModel *e,
         }
     }
     for (int k = 0; k < n; k++) {
-        const DataSource *src = source_of(v, e->services[members[k]]);
+        const DataSource *src = view_source_of(v, e->services[members[k]]);
         if (!src)
             continue;
-        GEdge *ce = edge_once(g, from, source_node(v, g, e, src));
+        GEdge *ce = edge_once(g, from, view_source_node(v, g, e, src));
         if (ce)
             ce->ltail = "domain";
     }

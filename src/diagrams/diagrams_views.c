@@ -1,8 +1,9 @@
 /* diagrams_views.c - the diagrams room's main file (src/diagrams/): from
  * the resolved model (and, with check --highlight, the findings), the
  * pictures of the topology, which the docs (src/docs/) show.  The views
- * (this file) build plain graphs (graph.h); diagrams_render.c lays them
- * out with Graphviz.
+ * (this file, diagrams_network.c, and diagrams_scale.c beyond a readable
+ * size) build plain graphs (graph.h); diagrams_render.c lays them out
+ * with Graphviz.  This file also holds the nodes and edges the views share.
  *
  *   ENV/diagrams/network.{dot,svg,png}   clients -> WAF -> gateway ->
  *        services grouped by domain -> stores; connectors -> sources, which
@@ -26,10 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *FILL_SERVICE = "#d9ead3", *FILL_CONNECTOR = "#cfe2f3",
-                  *FILL_STORE = "#ead1dc", *FILL_SOURCE = "#eeeeee",
-                  *FILL_WAF = "#f4cccc", *FILL_GATEWAY = "#fff2cc";
 
 /* Whether a finding points at KIND/NAME in environment env: its target
  * is ENV/KIND/NAME or KIND/NAME, or lies under it (service/web/settings/X
@@ -79,9 +76,8 @@ static const char *svc_label(Arena *a, const Service *s)
     return arena_printf(a, "%s\n%lld..%lld", s->name.s, sc->min.v, sc->max.v);
 }
 
-static GNode *service_node(Views *v, Graph *g, const EnvModel *e,
-                           const Service *s, const char *cluster,
-                           const char *url)
+GNode *view_service_node(Views *v, Graph *g, const EnvModel *e,
+                         const Service *s, const char *cluster, const char *url)
 {
     GNode *n = pic_node(g, arena_printf(g->a, "svc:%s", s->name.s),
                         svc_label(g->a, s));
@@ -111,8 +107,8 @@ static GNode *service_node(Views *v, Graph *g, const EnvModel *e,
 }
 
 /* A filled node of a given shape: everything that is not a service. */
-static GNode *shaped(Graph *g, const char *id, const char *label,
-                     const char *shape, const char *fill, const char *cluster)
+GNode *view_shaped(Graph *g, const char *id, const char *label,
+                   const char *shape, const char *fill, const char *cluster)
 {
     GNode *n = pic_node(g, id, label);
     n->shape = shape;
@@ -126,21 +122,21 @@ static GNode *shaped(Graph *g, const char *id, const char *label,
 void view_edge_node(Views *v, Graph *g, const char *env, const char *cluster,
                     bool ranked)
 {
-    GNode *w = shaped(g, "edge:waf", "WAF\n(App Gateway WAF_v2)", "hexagon",
-                      FILL_WAF, cluster);
+    GNode *w = view_shaped(g, "edge:waf", "WAF\n(App Gateway WAF_v2)",
+                           "hexagon", FILL_WAF, cluster);
     w->red = view_finding(v, env, "edge", "waf");
     w->rank = ranked ? "waf" : NULL;
-    GNode *gw =
-        shaped(g, "edge:gateway", "gateway", "component", FILL_GATEWAY, cluster);
+    GNode *gw = view_shaped(g, "edge:gateway", "gateway", "component",
+                            FILL_GATEWAY, cluster);
     gw->red = view_finding(v, env, "edge", "gateway");
     gw->rank = ranked ? "gateway" : NULL;
     pic_edge(g, "edge:waf", "edge:gateway")->legend = LEG_ROUTES;
 }
 
-static GNode *store_node(Views *v, Graph *g, const char *env, const Store *s,
-                         const char *cluster)
+GNode *view_store_node(Views *v, Graph *g, const char *env, const Store *s,
+                       const char *cluster)
 {
-    GNode *n = shaped(
+    GNode *n = view_shaped(
         g, arena_printf(g->a, "store:%s", s->name.s),
         arena_printf(g->a, "%s\n%s, %s", s->name.s, s->kind.s, s->redundancy.s),
         "cylinder", FILL_STORE, cluster);
@@ -149,10 +145,40 @@ static GNode *store_node(Views *v, Graph *g, const char *env, const Store *s,
 }
 
 /* The external source a connector owns, or NULL. */
-static const DataSource *source_of(const Views *v, const Service *s)
+const DataSource *view_source_of(const Views *v, const Service *s)
 {
     return s->connector ? model_source(v->m->platform, s->connector->source.s)
                         : NULL;
+}
+
+/* The node of the external sources of a category, outside the UK, made
+ * when first used. */
+const char *view_source_node(Views *v, Graph *g, const EnvModel *e,
+                             const DataSource *src)
+{
+    const char *id = arena_printf(g->a, "sources:%s", src->category.s);
+    if (pic_has_node(g, id))
+        return id;
+    int n = 0;
+    for (int j = 0; j < e->nservices; j++) {
+        const DataSource *o = view_source_of(v, e->services[j]);
+        n += o && streq(o->category.s, src->category.s);
+    }
+    view_shaped(g, id,
+                arena_printf(g->a, "%s sources (%d)\noutside the UK",
+                             src->category.s, n),
+                "note", FILL_SOURCE, NULL)
+        ->rank = "sources";
+    return id;
+}
+
+/* The first node of a rank, or NULL. */
+const char *view_first_ranked(const Graph *g, const char *rank)
+{
+    for (int i = 0; i < g->nnodes; i++)
+        if (g->nodes[i].rank && streq(g->nodes[i].rank, rank))
+            return g->nodes[i].id;
+    return NULL;
 }
 
 void view_render(Views *v, Graph *g, const char *base, bool png)
@@ -179,7 +205,7 @@ void view_render(Views *v, Graph *g, const char *base, bool png)
     sb_release(&pngb);
 }
 
-static bool uses_store(const Service *s, const char *store)
+bool view_uses_store(const Service *s, const char *store)
 {
     for (int i = 0; i < s->stores.n; i++)
         if (streq(((const StoreUse *)s->stores.v[i])->store.s, store))
@@ -188,7 +214,7 @@ static bool uses_store(const Service *s, const char *store)
 }
 
 /* A service reads or writes a store: a dashed edge from the service. */
-static void data_edge(Graph *g, const Service *s, const Store *st)
+void view_data_edge(Graph *g, const Service *s, const Store *st)
 {
     const char *access = "uses";
     for (int i = 0; i < s->stores.n; i++) {
@@ -201,200 +227,6 @@ static void data_edge(Graph *g, const Service *s, const Store *st)
     e->style = "dashed";
     e->legend = LEG_DATA;
     e->tooltip = arena_printf(g->a, "%s: %s %s", s->name.s, access, st->name.s);
-}
-
-/* ---- the network view of one environment ---- */
-
-/* The stores and the calls of a network view, as far as the layout budget
- * (PIC_COST_FULL, with room for the few edges still to come) holds them:
- * an edge from each service to each store it uses, where the data flow
- * starts, or else one per domain and store from the domain's box (ltail);
- * then an edge for each call between services, or else a caption saying
- * where the calls are drawn (the overview, the domain pictures). */
-static void network_flows(Views *v, Graph *g, const char **groups,
-                          int ngroups, const char **tails)
-{
-    const EnvModel *e = v->e;
-    Arena *a = g->a;
-    int uses = 0, calls = 0;
-    for (int i = 0; i < e->nservices; i++) {
-        for (int j = 0; j < e->nstores; j++)
-            uses += uses_store(e->services[i], e->stores[j]->name.s);
-        calls += v->first[i + 1] - v->first[i];
-    }
-    enum { ROOM = 24 };
-    bool each = pic_cost(g) + 2 * uses + ROOM <= PIC_COST_FULL;
-    for (int k = 0; k < ngroups; k++)
-        for (int j = 0; j < e->nstores; j++) {
-            const Store *st = e->stores[j];
-            int n = 0;
-            for (int i = 0; i < e->nservices; i++) {
-                const Service *s = e->services[i];
-                if (!streq(s->group.s, groups[k]) ||
-                    !uses_store(s, st->name.s))
-                    continue;
-                n++;
-                if (each)
-                    data_edge(g, s, st);
-            }
-            if (each || !n)
-                continue;
-            GEdge *se = pic_edge(g, tails[k],
-                                 arena_printf(a, "store:%s", st->name.s));
-            se->ltail = arena_printf(a, "grp:%s", groups[k]);
-            se->style = "dashed";
-            se->legend = LEG_DATA;
-            se->tooltip = arena_printf(a, "%d service%s of %s use%s %s", n,
-                                       n == 1 ? "" : "s", groups[k],
-                                       n == 1 ? "s" : "", st->name.s);
-        }
-    if (calls && pic_cost(g) + 2 * calls + ROOM > PIC_COST_FULL) {
-        /* no count: one more service would change the whole caption */
-        g->note = "too many to draw here: the calls between services are "
-                  "drawn in the overview and the domain pictures";
-        return;
-    }
-    for (int d = 0; d < e->nservices; d++) /* v->caller: by callee */
-        for (int c = v->first[d]; c < v->first[d + 1]; c++) {
-            const char *from = e->services[v->caller[c]]->name.s,
-                       *to = e->services[d]->name.s;
-            GEdge *ce = pic_edge(g, arena_printf(a, "svc:%s", from),
-                                 arena_printf(a, "svc:%s", to));
-            ce->legend = LEG_CALLS;
-            ce->tooltip = arena_printf(a, "%s calls %s", from, to);
-        }
-}
-
-
-static void network(Views *v, const EnvModel *e, Arena *a)
-{
-    if (e->nservices > NETWORK_SERVICES) {
-        network_by_domain(v, e, a);
-        return;
-    }
-    Graph g;
-    pic_init(&g, a,
-             arena_printf(a, "%s: network flow (%s)", v->m->platform->name.s,
-                          e->env->name.s));
-    const char *env = "env";
-    pic_cluster(&g, "uk", arena_printf(a, "UK: Azure %s", e->env->region.s),
-                NULL)
-        ->style = "dashed";
-    pic_cluster(&g, env, arena_printf(a, "%s environment", e->env->name.s),
-                "uk")
-        ->fill = "#f7fbff";
-    g.clusters[1].style = "rounded,filled";
-    shaped(&g, "clients", "API clients", "oval", "#ffffff", NULL)->rank =
-        "clients";
-    view_edge_node(v, &g, e->env->name.s, env, true);
-    pic_edge(&g, "clients", "edge:waf")->label = "HTTPS";
-    pic_cluster(&g, "stores", "data stores", env);
-    const char **groups;
-    int ngroups = env_groups(e, a, &groups);
-    for (int k = 0; k < ngroups; k++) {
-        int count = 0;
-        for (int i = 0; i < e->nservices; i++)
-            count += streq(e->services[i]->group.s, groups[k]);
-        pic_cluster(&g, arena_printf(a, "grp:%s", groups[k]),
-                    arena_printf(a, "%s (%d)", groups[k], count), env);
-    }
-    /* Columns, left to right: clients, WAF, gateway, the services (each
-     * domain a grid of up to COLUMNS columns, column k of every domain
-     * aligned), the stores, and the sources outside the UK. */
-    enum { COLUMNS = 6 };
-    for (int i = 0; i < e->nstores; i++)
-        store_node(v, &g, e->env->name.s, e->stores[i], "stores")->rank =
-            "stores";
-    const char *first_column = NULL, *last_column = NULL;
-    const char **tails = arena_alloc(a, ((size_t)ngroups + 1) * sizeof *tails);
-    int widest = 0;
-    for (int k = 0; k < ngroups; k++) {
-        const char *cluster = arena_printf(a, "grp:%s", groups[k]);
-        const char *first_public = NULL, *tail = NULL;
-        bool red = false;
-        int n = 0, members = 0;
-        for (int i = 0; i < e->nservices; i++)
-            members += streq(e->services[i]->group.s, groups[k]);
-        int rows = (members + COLUMNS - 1) / COLUMNS;
-        for (int i = 0; i < e->nservices; i++) {
-            const Service *s = e->services[i];
-            if (!streq(s->group.s, groups[k]))
-                continue;
-            GNode *sn =
-                service_node(v, &g, e, s, cluster,
-                             arena_printf(a, "services/%s.svg", s->name.s));
-            int col = n++ / rows;
-            sn->rank = arena_printf(a, "col%d", col);
-            if (col > 0 && (n - 1) % rows == 0) /* a column's first */
-                pic_edge(&g, tail, sn->id)->style = "invis";
-            if (!first_column)
-                first_column = sn->id;
-            if (col >= widest) {
-                widest = col + 1;
-                last_column = sn->id;
-            }
-            tail = sn->id; /* edges leave a domain from its last column */
-            if (has_public_route(s)) {
-                if (!first_public)
-                    first_public = sn->id;
-                red = red || view_route_finding(v, e->env->name.s, s, a);
-            }
-        }
-        /* one edge from the domain to each category of external source its
-         * connectors reach: the sources, outside the UK, one node each */
-        for (int i = 0; i < e->nservices; i++) {
-            const DataSource *src = source_of(v, e->services[i]);
-            if (!src || !streq(e->services[i]->group.s, groups[k]))
-                continue;
-            const char *id = arena_printf(a, "sources:%s", src->category.s);
-            if (!pic_has_node(&g, id)) {
-                int nsrc = 0;
-                for (int j = 0; j < e->nservices; j++) {
-                    const DataSource *o = source_of(v, e->services[j]);
-                    nsrc += o && streq(o->category.s, src->category.s);
-                }
-                shaped(&g, id,
-                       arena_printf(a, "%s sources (%d)\noutside the UK",
-                                    src->category.s, nsrc),
-                       "note", FILL_SOURCE, NULL)
-                    ->rank = "sources";
-            }
-            if (!pic_find_edge(&g, tail, id)) {
-                GEdge *ce = pic_edge(&g, tail, id);
-                ce->ltail = cluster; /* from the domain's box */
-                ce->tooltip = arena_printf(a, "connectors of %s fetch from %s "
-                                              "sources",
-                                           groups[k], src->category.s);
-            }
-        }
-        tails[k] = tail;
-        if (first_public) { /* one edge into the domain, not one per service */
-            GEdge *ge = pic_edge(&g, "edge:gateway", first_public);
-            ge->lhead = cluster;
-            ge->red = red;
-            ge->tooltip = arena_printf(a, "the gateway routes to %s", groups[k]);
-        }
-    }
-    network_flows(v, &g, groups, ngroups, tails);
-    /* invisible edges put the columns in order (each domain chains its
-     * own columns above) */
-    const char *source = NULL;
-    for (int i = 0; i < g.nnodes && !source; i++)
-        if (g.nodes[i].rank && streq(g.nodes[i].rank, "sources"))
-            source = g.nodes[i].id;
-    const char *chain[] = {
-        "edge:gateway", first_column, last_column,
-        e->nstores ? arena_printf(a, "store:%s", e->stores[0]->name.s) : NULL,
-        source};
-    const char *prev = NULL;
-    for (int i = 0; i < 5; i++)
-        if (chain[i]) {
-            if (prev)
-                pic_edge(&g, prev, chain[i])->style = "invis";
-            prev = chain[i];
-        }
-    view_render(v, &g, arena_printf(a, "%s/diagrams/network", e->env->name.s),
-                true);
 }
 
 /* ---- a domain, or a service, with its neighbours ---- */
@@ -540,8 +372,9 @@ static const char *neighbour(Views *v, Graph *g, const EnvModel *e,
     if (!*many) {
         const char *id = arena_printf(g->a, "svc:%s", d->name.s);
         if (!pic_has_node(g, id))
-            service_node(v, g, e, d, NULL,
-                         arena_printf(g->a, "../services/%s.svg", d->name.s));
+            view_service_node(
+                v, g, e, d, NULL,
+                arena_printf(g->a, "../services/%s.svg", d->name.s));
         return id;
     }
     if (w->others && rank >= NEAR_DOMAINS) {
@@ -584,8 +417,8 @@ static void neighbourhood(Views *v, Graph *g, const EnvModel *e,
     for (int i = 0; i < nmembers; i++) {
         const Service *s = e->services[members[i]];
         GNode *n =
-            service_node(v, g, e, s, cluster,
-                         arena_printf(a, "../services/%s.svg", s->name.s));
+            view_service_node(v, g, e, s, cluster,
+                              arena_printf(a, "../services/%s.svg", s->name.s));
         if (has_public_route(s)) {
             if (!gateway)
                 view_edge_node(v, g, e->env->name.s, NULL, false);
@@ -615,20 +448,21 @@ static void neighbourhood(Views *v, Graph *g, const EnvModel *e,
             neighbour_edge(g, id, n->id, many);
         }
         for (int k = 0; k < e->nstores; k++) {
-            if (!uses_store(s, e->stores[k]->name.s))
+            if (!view_uses_store(s, e->stores[k]->name.s))
                 continue;
             const char *id = arena_printf(a, "store:%s", e->stores[k]->name.s);
             if (!pic_has_node(g, id))
-                store_node(v, g, e->env->name.s, e->stores[k], NULL);
-            data_edge(g, s, e->stores[k]);
+                view_store_node(v, g, e->env->name.s, e->stores[k], NULL);
+            view_data_edge(g, s, e->stores[k]);
         }
-        const DataSource *src = source_of(v, s);
+        const DataSource *src = view_source_of(v, s);
         if (src) {
             const char *id = arena_printf(a, "src:%s", src->name.s);
             if (!pic_has_node(g, id)) /* shared when the spec is wrong */
-                shaped(g, id,
-                       src->display_name.s ? src->display_name.s : src->name.s,
-                       "note", FILL_SOURCE, NULL);
+                view_shaped(g, id,
+                            src->display_name.s ? src->display_name.s
+                                                : src->name.s,
+                            "note", FILL_SOURCE, NULL);
             pic_edge(g, n->id, id);
         }
     }
@@ -695,8 +529,9 @@ static void overview(Views *v, Arena *a)
                     NULL)
             ->fill = "#f7fbff";
         g.clusters[g.nclusters - 1].style = "rounded,filled";
-        GNode *gw = shaped(&g, arena_printf(a, "%s:gateway", env),
-                           "WAF + gateway", "component", FILL_GATEWAY, env);
+        GNode *gw =
+            view_shaped(&g, arena_printf(a, "%s:gateway", env), "WAF + gateway",
+                        "component", FILL_GATEWAY, env);
         for (int i = 0; i < e->nservices; i++) {
             const Service *s = e->services[i];
             const char *id = arena_printf(a, "%s:%s", env, s->group.s);
@@ -756,7 +591,7 @@ int emit_diagrams(const Model *m, const Diags *highlight, Outputs *o,
         Arena a;
         arena_init(&a);
         view_index_callers(&v, &m->envs[i], &a);
-        network(&v, &m->envs[i], &a);
+        view_network(&v, &m->envs[i], &a);
         domains(&v, &m->envs[i], &a);
         services(&v, &m->envs[i], &a);
         arena_free(&a);

@@ -1,6 +1,6 @@
 /* diagrams_views.h - what the views of the diagrams room share
- * (diagrams_views.c draws a platform service by service,
- * diagrams_scale.c draws what is too large for that, aggregated).
+ * (diagrams_views.c and diagrams_network.c draw a platform service by
+ * service, diagrams_scale.c draws what is too large for that, aggregated).
  *
  * The sizes below keep every picture inside the layout budget of graph.h
  * (PIC_COST_BOUNDED), whatever the platform: beyond them a picture draws
@@ -51,6 +51,38 @@ void view_edge_node(Views *v, Graph *g, const char *env, const char *cluster,
                     bool ranked);
 /* Lay out and add BASE.dot, BASE.svg and, if png, BASE.png. */
 void view_render(Views *v, Graph *g, const char *base, bool png);
+
+/* The nodes and edges every view draws alike (diagrams_views.c). */
+#define FILL_SERVICE "#d9ead3"
+#define FILL_CONNECTOR "#cfe2f3"
+#define FILL_STORE "#ead1dc"
+#define FILL_SOURCE "#eeeeee"
+#define FILL_WAF "#f4cccc"
+#define FILL_GATEWAY "#fff2cc"
+/* A service, linking to url, with its team and instances as tooltip. */
+GNode *view_service_node(Views *v, Graph *g, const EnvModel *e,
+                         const Service *s, const char *cluster,
+                         const char *url);
+/* A filled node of a given shape: everything that is not a service. */
+GNode *view_shaped(Graph *g, const char *id, const char *label,
+                   const char *shape, const char *fill, const char *cluster);
+GNode *view_store_node(Views *v, Graph *g, const char *env, const Store *s,
+                       const char *cluster);
+/* The external source a connector owns, or NULL. */
+const DataSource *view_source_of(const Views *v, const Service *s);
+/* The node of a category of external sources (made when first used). */
+const char *view_source_node(Views *v, Graph *g, const EnvModel *e,
+                             const DataSource *src);
+bool view_uses_store(const Service *s, const char *store);
+/* A service reads or writes a store: a dashed edge from the service. */
+void view_data_edge(Graph *g, const Service *s, const Store *st);
+/* The first node of a rank, or NULL. */
+const char *view_first_ranked(const Graph *g, const char *rank);
+
+/* diagrams_network.c: the network view of an environment (by domain
+ * beyond NETWORK_SERVICES services), and the frame both kinds share. */
+void view_network(Views *v, const EnvModel *e, Arena *a);
+void view_network_frame(Views *v, Graph *g, const EnvModel *e, Arena *a);
 
 /* diagrams_scale.c */
 void network_by_domain(Views *v, const EnvModel *e, Arena *a);
