@@ -44,7 +44,8 @@ static int draw(Compilation *c, const Diags *red, const CheckOptions *opt)
 static CompileResult views(Compilation *c, const char *out_dir,
                            const CheckOptions *opt)
 {
-    if (draw(c, &c->diags, opt) != 0 || out_commit(&c->outputs, out_dir, 2))
+    if (out_begin(&c->outputs, out_dir) != 0 || draw(c, &c->diags, opt) != 0 ||
+        out_commit(&c->outputs, 2) != 0)
         return COMPILE_IO;
     return c->diags.nerrors > 0 ? COMPILE_ERRORS : COMPILE_OK;
 }
@@ -78,6 +79,10 @@ CompileResult compile_inputs(Compilation *c, const char *out_dir,
         return COMPILE_ERRORS;
     if (!out_dir)
         return COMPILE_OK;
+    /* the folder is checked before anything is made; each file then goes
+     * to its staging folder as it is made (nothing is committed on error) */
+    if (!c->in_memory && out_begin(&c->outputs, out_dir) != 0)
+        return COMPILE_IO;
     emit_model(c->model, &c->outputs);
     /* the gateway: routing table, nginx, the Azure edge */
     emit_gateway(c->model, &c->outputs);
@@ -94,7 +99,7 @@ CompileResult compile_inputs(Compilation *c, const char *out_dir,
         return COMPILE_IO;
     if (c->diags.nerrors > 0) /* an output refused what the spec asks */
         return COMPILE_ERRORS;
-    if (!c->in_memory && out_commit(&c->outputs, out_dir, 0) != 0)
+    if (!c->in_memory && out_commit(&c->outputs, 0) != 0)
         return COMPILE_IO;
     return COMPILE_OK;
 }

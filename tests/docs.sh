@@ -42,6 +42,21 @@ print(len(pages), "pages")
 PY
 ); then ok "docs every-page-self-contained ($out)"; else bad "docs every-page-self-contained" "$out"; fi
 
+# the HTML catalogue and the Markdown tree show one copy of each picture:
+# markdown/img/X is img/X under a second name (a hard link), both ways
+if out=$($PY - "$DG/a/docs" <<'PY'
+import os, sys
+d = sys.argv[1]
+def files(top):
+    return {os.path.relpath(os.path.join(r, f), top) for r, _, fs in os.walk(top) for f in fs}
+html, md = files(f"{d}/img"), files(f"{d}/markdown/img")
+assert html == md and html, (sorted(html ^ md)[:3])
+two = [p for p in html if not os.path.samefile(f"{d}/img/{p}", f"{d}/markdown/img/{p}")]
+assert not two, ("written twice", sorted(two)[:3])
+print(len(html), "pictures")
+PY
+); then ok "docs pictures-written-once ($out)"; else bad "docs pictures-written-once" "$out"; fi
+
 # the Markdown is a site: MkDocs (Debian's) builds it with --strict, which
 # fails on any nav entry, link or image that does not resolve
 if out=$(cd "$DG/a/docs" && mkdocs build --strict -f mkdocs.yml -d "$DD/site" 2>&1) &&

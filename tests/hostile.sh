@@ -96,6 +96,37 @@ else
     bad "hostile sigkill-old-or-new" "cannot build the fault injector: $(head -3 "$H/cc.err")"
 fi
 
+# -- files are written while the build runs, into the staging folder only:
+#    a build that stops on errors found while writing leaves the folder as
+#    it was, and a file dropped into the folder meanwhile is refused at the
+#    swap (ownership is checked again), not deleted --
+"$TOPOC" build "$TUT" -o "$H/late" -q 2>/dev/null
+before=$(tree_sum "$H/late")
+(cd "$ROOT/tests/cases/build-refuses-keys-no-template-honours" &&
+    "$TOPOC" build spec -o "$H/late" -q) >/dev/null 2>"$H/err"
+st=$?
+if [ "$st" = 1 ] && grep -q "error:" "$H/err" && [ "$(tree_sum "$H/late")" = "$before" ] &&
+    ! ls -a "$H" | grep -q '^\.late\.topoc-'; then
+    ok "hostile errors-while-writing-leave-folder"
+else bad "hostile errors-while-writing-leave-folder" "exit $st: $(head -3 "$H/err")"; fi
+python3 "$ROOT/tests/bench/gen.py" 300 "$H/g300" >/dev/null
+"$TOPOC" build "$TUT" -o "$H/drop" -q 2>/dev/null
+"$TOPOC" build "$H/g300" -o "$H/drop" -q 2>"$H/err" &
+pid=$!
+for _ in $(seq 1 400); do
+    ls -a "$H" | grep -q '^\.drop\.topoc-' && break
+    sleep 0.05
+done
+echo "mine" >"$H/drop/notes.txt"
+wait $pid
+st=$?
+if [ "$st" = 2 ] && grep -q "notes.txt: not written by topoc" "$H/err" &&
+    grep -q "was left as it was" "$H/err" && [ "$(cat "$H/drop/notes.txt")" = mine ] &&
+    [ -e "$H/drop/integration/gateway/routes.json" ] && [ ! -e "$H/drop/docs/services/svc-00000.html" ] &&
+    ! ls -a "$H" | grep -q '^\.drop\.topoc-'; then
+    ok "hostile file-dropped-during-build-refused"
+else bad "hostile file-dropped-during-build-refused" "exit $st: $(head -3 "$H/err")"; fi
+
 # -- a full disk (a file size limit, and a small tmpfs where we may mount
 #    one) leaves the old tree and says why --
 "$TOPOC" build "$TUT" -o "$H/full" -q 2>/dev/null

@@ -72,8 +72,9 @@ void doc_list_end(Doc *d);
 
 /* ---- the site around the pages (docs_site.c) ---- */
 
-/* An SVG of the diagrams room copied into img/ of both trees, its links
- * to other pictures turned into links to the pages about the same thing.
+/* An SVG of the diagrams room copied into img/ of both trees (one file,
+ * two names), its links to other pictures turned into links to the pages
+ * about the same thing.
  * from: the picture's path in o; to: its path under img/. */
 bool docs_copy_picture(Outputs *o, const char *from, const char *to);
 /* mkdocs.yml, sidebars.js and the Markdown index of the sidebar. */

@@ -6,8 +6,8 @@
  *        domains/GROUP.html, services/NAME.html   the HTML catalogue
  *   docs/img/...                                 its pictures (SVG)
  *   docs/markdown/...                            the same pages as
- *        Markdown with front matter, and the same img/ (MkDocs' docs_dir,
- *        Docusaurus' docs folder)
+ *        Markdown with front matter, and the same img/ (hard links to
+ *        img/; MkDocs' docs_dir, Docusaurus' docs folder)
  *   docs/mkdocs.yml, docs/sidebars.js            the sidebar, for MkDocs
  *        (nav) and Docusaurus
  *   docs/structurizr.json                        the model as a
@@ -22,6 +22,7 @@
 #include "topoc/escape.h"
 #include "topoc/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* A link of a picture: .../services/NAME.svg or .../domains/NAME.svg
@@ -47,8 +48,9 @@ static void link(Strbuf *out, const char *url, size_t n, const char *pages)
 
 bool docs_copy_picture(Outputs *o, const char *from, const char *to)
 {
-    const OutFile *f = out_find(o, from);
-    if (!f)
+    size_t len = 0;
+    char *data = out_read(o, from, &len);
+    if (!data)
         return false;
     Strbuf pages = STRBUF_INIT, svg = STRBUF_INIT;
     for (const char *p = to; *p; p++) /* img/ and to's own folders */
@@ -56,7 +58,7 @@ bool docs_copy_picture(Outputs *o, const char *from, const char *to)
             sb_puts(&pages, "../");
     sb_puts(&pages, "../");
     static const char attr[] = "xlink:href=\"";
-    const char *s = f->data, *end = f->data + f->len;
+    const char *s = data, *end = data + len;
     for (;;) {
         const char *at = memmem(s, (size_t)(end - s), attr, sizeof attr - 1);
         if (!at)
@@ -70,13 +72,16 @@ bool docs_copy_picture(Outputs *o, const char *from, const char *to)
         s = q;
     }
     sb_add(&svg, s, (size_t)(end - s));
-    Strbuf copy = STRBUF_INIT;
-    sb_add(&copy, svg.buf, svg.len);
-    char path[1024];
+    free(data);
+    /* The HTML catalogue and the Markdown tree show the same bytes (the
+     * links, relative, lead to the page about the node in both); MkDocs
+     * wants them inside its docs_dir (markdown/), the catalogue beside
+     * itself: one file with two names. */
+    char path[1024], copy[1024];
     snprintf(path, sizeof path, "docs/img/%s", to);
     out_add(o, path, &svg);
-    snprintf(path, sizeof path, "docs/markdown/img/%s", to);
-    out_add(o, path, &copy);
+    snprintf(copy, sizeof copy, "docs/markdown/img/%s", to);
+    out_add_copy(o, copy, path);
     sb_release(&pages);
     return true;
 }

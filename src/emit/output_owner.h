@@ -1,8 +1,10 @@
-/* output_owner.h - shared by output.c and output_owner.c only: the
- * manifest of an output folder, ownership checks, stale staging. */
+/* output_owner.h - shared by output.c, output_stage.c and output_owner.c
+ * only: the manifest of an output folder, ownership checks, stale staging,
+ * and the staging folder a build writes into. */
 #ifndef TOPOC_OUTPUT_OWNER_H
 #define TOPOC_OUTPUT_OWNER_H
 
+#include "topoc/emit.h"
 #include "topoc/strbuf.h"
 
 #include <stdbool.h>
@@ -28,5 +30,19 @@ char *out_read_file(const char *path, size_t *len);
 int out_check_owned(const char *dir, OutList *owned, char **text);
 /* Remove PARENT/.BASE.topoc-PID folders whose process is gone. */
 void out_clean_stale(const char *parent, const char *base);
+
+/* The staging folder of a build into dir (output_stage.c).  stage_open
+ * checks that topoc owns dir and reports (NULL) when not.  stage_write,
+ * stage_link (a second name for a file written already) and stage_read
+ * report an I/O error once and return -1 or NULL; after a failure nothing
+ * more is written and stage_commit fails.  stage_commit takes every path
+ * of the set (any order) and swaps the new tree in; stage_close removes
+ * what is left and frees. */
+OutStage *stage_open(const char *dir);
+int stage_write(OutStage *s, const char *rel, const char *data, size_t len);
+int stage_link(OutStage *s, const char *rel, const char *from);
+char *stage_read(OutStage *s, const char *rel, size_t *len);
+int stage_commit(OutStage *s, const char **paths, int n, int depth);
+void stage_close(OutStage *s);
 
 #endif
