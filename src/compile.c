@@ -5,6 +5,7 @@
 #include "topoc/gateway.h"
 #include "topoc/manifests.h"
 #include "topoc/openapi.h"
+#include "topoc/util.h"
 
 #include <stdio.h>
 
@@ -54,17 +55,24 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
                       const char *out_dir, const char *templates,
                       const CheckOptions *opt)
 {
+    double t0 = stats_now();
     if (load_inputs(&c->arena, &c->diags, paths, npaths, &c->inputs) != 0) {
         load_note_skipped(&c->arena, &c->diags, &c->inputs, NULL, 0);
         return COMPILE_IO;
     }
+    if (opt->stats)
+        stats_line("load", t0, c->arena.used);
     return compile_inputs(c, out_dir, templates, opt);
 }
 
 CompileResult compile_inputs(Compilation *c, const char *out_dir,
                              const char *templates, const CheckOptions *opt)
 {
+    size_t used = c->arena.used;
+    double t0 = stats_now();
     c->model = model_build(&c->arena, &c->diags, &c->inputs);
+    if (opt->stats)
+        stats_line("model", t0, c->arena.used - used);
     /* the files below the spec that are not spec, less those it names */
     int nread = 0;
     const char **read = c->model ? openapi_files(&c->arena, c->model, &nread)

@@ -18,5 +18,10 @@ long utf8_invalid_at(const char *s, size_t n);
 char *utf8_sanitize(const char *s, bool no_controls);
 /* Sort an array of C strings in byte order. */
 void sort_strings(const char **v, int n);
+/* --stats: one line on stderr for a stage that began at t0 (CLOCK_MONOTONIC
+ * seconds, from stats_now) and added `bytes` to the arena, with the
+ * process's peak resident memory so far (where the bytes of a run go). */
+double stats_now(void);
+void stats_line(const char *stage, double t0, size_t bytes);
 
 #endif

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 uint64_t fnv1a(const void *data, size_t n, uint64_t h)
 {
@@ -144,4 +146,20 @@ char *utf8_sanitize(const char *s, bool no_controls)
     }
     *q = '\0';
     return out;
+}
+
+double stats_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void stats_line(const char *stage, double t0, size_t bytes)
+{
+    struct rusage ru;
+    long peak = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+    fprintf(stderr, "topoc: stats: %-18s %8.3f s %8.1f MB  peak %6.1f MB\n",
+            stage, stats_now() - t0, (double)bytes / 1e6,
+            (double)peak / 1024.0);
 }

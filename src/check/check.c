@@ -294,17 +294,14 @@ void check_model(Arena *a, Diags *ds, const Model *m,
         {"waivers", apply_waivers},
     };
     for (size_t i = 0; i < sizeof families / sizeof *families; i++) {
-        struct timespec t0, t1;
         size_t used = a->used;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
+        double t0 = stats_now();
         families[i].run(&ck);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        if (opt->stats)
-            fprintf(stderr, "topoc: stats: check %-12s %8.3f s %8.1f MB\n",
-                    families[i].name,
-                    (double)(t1.tv_sec - t0.tv_sec) +
-                        (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-                    (double)(a->used - used) / 1e6);
+        if (opt->stats) {
+            char stage[32];
+            snprintf(stage, sizeof stage, "check %s", families[i].name);
+            stats_line(stage, t0, a->used - used);
+        }
     }
     patterns_free(ck.patterns);
 }
