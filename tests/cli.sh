@@ -53,6 +53,59 @@ assert envs["production"]["stores"]["companies-db"]["region"] == "uksouth"
 PY
 then ok "cli model-json-canonical-and-resolved"; else bad "cli model-json-canonical-and-resolved"; fi
 
+# -- an override decodes only what it reaches (schema_decode_over), yet a
+# default that depends on another key follows that key per environment:
+# the group is the kind, alerts notify the owning team; routes and alerts
+# an environment shares with the base stay its own (fqdn per domain) --
+OV=$TMP/override-defaults
+mkdir -p "$OV/services"
+cat >"$OV/platform.yaml" <<'YAML'
+platform: shop
+environments:
+  integration: {region: uksouth, address-space: 10.1.0.0/16, domain: int.shop.example}
+  staging: {region: uksouth, address-space: 10.3.0.0/16, domain: stage.shop.example}
+  production: {region: uksouth, address-space: 10.2.0.0/16, domain: shop.example}
+teams:
+  web: {email: [web@shop.example]}
+  ops: {email: [ops@shop.example]}
+YAML
+cat >"$OV/services/web.yaml" <<'YAML'
+service: web
+kind: api
+team: web
+runtime: {image: reg.example/web:1}
+scaling:
+  rules: [{metric: cpu, above: 70, below: 30}]
+routes:
+  - {host: www, path: /items, methods: GET}
+alerts:
+  - {name: spike, metric: requests, dynamic: medium}
+  - {name: cpu, metric: cpu, above: 90, notify: web}
+environments:
+  integration:
+    team: ops
+    kind: worker
+  staging:
+    scaling: {min: 1}
+YAML
+expect override-defaults-build 0 "$TOPOC" build "$OV" -o "$TMP/override-defaults.out" -q
+if python3 - "$TMP/override-defaults.out/model.json" <<'PY'
+import json, sys
+envs = json.load(open(sys.argv[1]))["environments"]
+w = {e: envs[e]["services"]["web"] for e in envs}
+assert w["integration"]["team"] == "ops" and w["integration"]["kind"] == "worker", w["integration"]
+assert w["integration"]["group"] == "worker", "the group follows the overridden kind"
+assert [a["notify"] for a in w["integration"]["alerts"]] == ["ops", "web"], "default notify follows the team"
+for e in ("staging", "production"):
+    assert w[e]["group"] == "api" and w[e]["team"] == "web", e
+    assert [a["notify"] for a in w[e]["alerts"]] == ["web", "web"], e
+assert w["staging"]["scaling"]["min"] == 1 and w["production"]["scaling"]["min"] != 1
+fq = {e: w[e]["routes"][0]["fqdn"] for e in w}
+assert fq == {"integration": "www.int.shop.example", "staging": "www.stage.shop.example",
+              "production": "www.shop.example"}, fq
+PY
+then ok "cli override-defaults-follow-their-keys"; else bad "cli override-defaults-follow-their-keys"; fi
+
 # -- a build with errors writes nothing and leaves old output alone --
 "$TOPOC" build "$ROOT/specs/tutorial" -o "$TMP/keep" -q 2>/dev/null
 echo old >"$TMP/keep/model.json" # topoc's file, edited: still topoc's

@@ -94,6 +94,14 @@ long long schema_plan_default_instances(const char *env);
 /* Decode a map node into a new struct of s->size bytes (NULL if n is not a
  * map, after reporting it).  Defaults fill absent keys. */
 void *schema_decode(Arena *a, Diags *ds, const Schema *s, const Node *n);
+/* The same for n = base with an override laid on it (resolve.c's merge:
+ * base's pairs first, in order, sharing base's key nodes), where base_obj
+ * is base decoded: a field whose value is the very node base_obj's was
+ * decoded from is copied, not decoded again, so the two share what the
+ * field points to (lists, nested objects).  Diagnostics are those the
+ * whole decode gives, less repeats of the base's own. */
+void *schema_decode_over(Arena *a, Diags *ds, const Schema *s, const Node *n,
+                         const Node *base, const void *base_obj);
 /* Check a scalar against a field type as the decoder would (for values
  * that are not struct fields, e.g. map keys). */
 const Field *schema_field(const Schema *s, const char *key);

@@ -523,6 +523,20 @@ static void unknown_key(Dec *d, const Schema *s, const NodePair *p,
     sb_release(&sb);
 }
 
+/* The field a key written in a spec names, or s->nfields. */
+static int field_of(const Schema *s, const char *key)
+{
+    int k = 0;
+    while (k < s->nfields &&
+           (s->fields[k].key[0] != key[0] ||
+            strcmp(s->fields[k].key, key) != 0 ||
+            (s->fields[k].flags & FL_COMPUTED) ||
+            ((s->fields[k].flags & FL_KEY) &&
+             !(s->fields[k].flags & FL_REQUIRED))))
+        k++;
+    return k;
+}
+
 static void *decode_obj(Dec *d, const Schema *s, const Node *n, What what,
                         Loc at)
 {
@@ -537,15 +551,7 @@ static void *decode_obj(Dec *d, const Schema *s, const Node *n, What what,
     unsigned char seen[64] = {0};
     for (int i = 0; i < n->n; i++) {
         const NodePair *p = &n->pairs[i];
-        int k = 0;
-        const char *key = p->key->str;
-        while (k < s->nfields &&
-               (s->fields[k].key[0] != key[0] ||
-                strcmp(s->fields[k].key, key) != 0 ||
-                (s->fields[k].flags & FL_COMPUTED) ||
-                ((s->fields[k].flags & FL_KEY) &&
-                 !(s->fields[k].flags & FL_REQUIRED))))
-            k++;
+        int k = field_of(s, p->key->str);
         if (k == s->nfields) {
             unknown_key(d, s, p, what);
             continue;
@@ -573,19 +579,85 @@ static void *decode_obj(Dec *d, const Schema *s, const Node *n, What what,
     return obj;
 }
 
-void *schema_decode(Arena *a, Diags *ds, const Schema *s, const Node *n)
+/* A document names itself by its first key: "service 'orders'". */
+static What doc_what(const Schema *s, const Node *n, Loc *at)
 {
-    Dec d = {a, ds};
     What what = {s->name, NULL};
-    Loc at = n->loc;
-    /* a document names itself by its first key: "service 'orders'" */
+    *at = n->loc;
     const Node *self = n->kind == NODE_MAP && n->n ? n->pairs[0].val : NULL;
     if (self && self->kind == NODE_SCALAR &&
         strcmp(n->pairs[0].key->str, s->name) == 0) {
         what.name = self->str;
-        at = n->pairs[0].key->loc;
+        *at = n->pairs[0].key->loc;
     }
+    return what;
+}
+
+void *schema_decode(Arena *a, Diags *ds, const Schema *s, const Node *n)
+{
+    Dec d = {a, ds};
+    Loc at;
+    What what = doc_what(s, n, &at);
     return decode_obj(&d, s, n, what, at);
+}
+
+/* The bytes a field of type t takes in its struct (model.h). */
+static size_t slot_size(FieldType t)
+{
+    switch (t) {
+    case F_OBJ:
+    case F_OVERRIDES:
+        return sizeof(void *);
+    case F_LIST:
+    case F_MAP:
+    case F_KV:
+        return sizeof(List);
+    case F_STRLIST:
+        return sizeof(StrList);
+    case F_INT:
+    case F_BYTES:
+    case F_DURATION:
+    case F_CPU:
+        return sizeof(Int);
+    case F_BOOL:
+        return sizeof(Bool);
+    default:
+        return sizeof(Str);
+    }
+}
+
+void *schema_decode_over(Arena *a, Diags *ds, const Schema *s, const Node *n,
+                         const Node *base, const void *base_obj)
+{
+    if (!base_obj || n->kind != NODE_MAP || base->kind != NODE_MAP ||
+        n->n < base->n)
+        return schema_decode(a, ds, s, n);
+    Dec d = {a, ds};
+    Loc at;
+    What what = doc_what(s, n, &at);
+    void *obj = arena_alloc(a, s->size);
+    memcpy(obj, base_obj, s->size);
+    *(Loc *)obj = at;
+    unsigned char seen[64] = {0};
+    for (int i = 0; i < n->n; i++) {
+        const NodePair *p = &n->pairs[i];
+        int k = field_of(s, p->key->str);
+        if (k == s->nfields) {
+            if (i >= base->n) /* the base's own were reported with it */
+                unknown_key(&d, s, p, what);
+            continue;
+        }
+        if (seen[k])
+            continue;
+        seen[k] = 1;
+        if (i < base->n && p->key == base->pairs[i].key &&
+            p->val == base->pairs[i].val)
+            continue; /* the very node the base was decoded from */
+        void *slot = (char *)obj + s->fields[k].off;
+        memset(slot, 0, slot_size(s->fields[k].type));
+        decode_field(&d, &s->fields[k], obj, p->val, p->key->loc);
+    }
+    return obj;
 }
 
 const Field *schema_field(const Schema *s, const char *key)

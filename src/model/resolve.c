@@ -529,19 +529,64 @@ static void service_defaults(Service *s)
     }
 }
 
+/* The instance's own copies of routes it shares with the base: each
+ * environment writes its fqdn into them. */
+static void own_routes(Ctx *c, Service *inst)
+{
+    void **v = arena_alloc(c->a, ((size_t)inst->routes.n + 1) * sizeof *v);
+    for (int i = 0; i < inst->routes.n; i++) {
+        Route *r = arena_alloc(c->a, sizeof *r);
+        *r = *(const Route *)inst->routes.v[i];
+        v[i] = r;
+    }
+    inst->routes.v = v;
+}
+
+/* An instance decoded over its base shares the base's alerts when the
+ * override leaves them alone; if it names another team, the alerts that
+ * notify the owning team by default must notify that one. */
+static void own_alerts(Ctx *c, Service *inst, const Service *s)
+{
+    void **v = arena_alloc(c->a, ((size_t)inst->alerts.n + 1) * sizeof *v);
+    for (int i = 0; i < inst->alerts.n; i++) {
+        Alert *al = arena_alloc(c->a, sizeof *al);
+        *al = *(const Alert *)inst->alerts.v[i];
+        if (al->notify.s == s->team.s && al->notify.loc.src == s->team.loc.src &&
+            al->notify.loc.line == s->team.loc.line &&
+            al->notify.loc.col == s->team.loc.col)
+            al->notify = (Str){0}; /* the base's default: set again */
+        v[i] = al;
+    }
+    inst->alerts.v = v;
+}
+
+/* The service for an environment that overrides some of its keys: only
+ * the keys the override reaches are decoded again (schema_decode_over);
+ * defaults that depend on other keys are worked out again. */
+static Service *override_service(Ctx *c, const Service *s, const Node *ov)
+{
+    const Node *merged = merge(c->a, s->node, ov);
+    Service *inst = schema_decode_over(c->a, c->ds, &schema_service, merged,
+                                       s->node, s);
+    if (!inst || !inst->name.s)
+        return NULL;
+    if (!node_get(merged, "group"))
+        inst->group = (Str){0}; /* the kind, which the override may set */
+    if (inst->routes.v == s->routes.v)
+        own_routes(c, inst);
+    if (inst->alerts.v == s->alerts.v && inst->team.s != s->team.s)
+        own_alerts(c, inst, s);
+    service_defaults(inst);
+    return inst;
+}
+
 /* A copy of the base for an environment without overrides.  Only what
  * differs per environment is copied: the instance's routes. */
 static Service *clone_service(Ctx *c, const Service *s)
 {
     Service *inst = arena_alloc(c->a, sizeof *inst);
     *inst = *s;
-    inst->routes.v = arena_alloc(c->a, ((size_t)s->routes.n + 1) *
-                                           sizeof *inst->routes.v);
-    for (int i = 0; i < s->routes.n; i++) {
-        Route *r = arena_alloc(c->a, sizeof *r);
-        *r = *(const Route *)s->routes.v[i];
-        inst->routes.v[i] = r;
-    }
+    own_routes(c, inst);
     return inst;
 }
 
@@ -555,11 +600,9 @@ static Service *resolve_service(Ctx *c, const Service *s, const EnvModel *e)
         return NULL;
     Service *inst;
     if (ov) {
-        inst = schema_decode(c->a, c->ds, &schema_service,
-                             merge(c->a, s->node, ov));
-        if (!inst || !inst->name.s)
+        inst = override_service(c, s, ov);
+        if (!inst)
             return NULL;
-        service_defaults(inst);
     } else {
         inst = clone_service(c, s);
     }
