@@ -22,6 +22,7 @@ void compile_init(Compilation *c)
 
 void compile_free(Compilation *c)
 {
+    load_free_trees(&c->inputs);
     out_free(&c->outputs);
     diags_free(&c->diags);
     arena_free(&c->arena);
@@ -61,7 +62,7 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
         return COMPILE_IO;
     }
     if (opt->stats)
-        stats_line("load", t0, c->arena.used);
+        stats_line("load", t0, c->arena.used + c->inputs.tree.used);
     return compile_inputs(c, out_dir, templates, opt);
 }
 
@@ -78,6 +79,8 @@ CompileResult compile_inputs(Compilation *c, const char *out_dir,
     const char **read = c->model ? openapi_files(&c->arena, c->model, &nread)
                                  : NULL;
     load_note_skipped(&c->arena, &c->diags, &c->inputs, read, nread);
+    if (c->model) /* the model holds what it needs of the documents */
+        load_free_trees(&c->inputs);
     if (c->diags.nerrors > 0 || !c->model)
         return COMPILE_ERRORS;
     check_model(&c->arena, &c->diags, c->model, opt);

@@ -2,7 +2,8 @@
  *
  * Contract: every object reachable from the model is allocated here and
  * freed all at once by arena_free().  Allocations are zeroed and aligned to
- * 8 bytes, enough for every type the model uses (no long double or SIMD).  Running out of memory is not recoverable: the arena reports it
+ * 8 bytes, enough for every type the model uses (no long double or SIMD);
+ * strings are not aligned.  Running out of memory is not recoverable: the arena reports it
  * and exits (the one place besides main.c that may exit).
  */
 #ifndef TOPOC_ARENA_H
@@ -11,9 +12,15 @@
 #include <stddef.h>
 
 typedef struct ArenaChunk ArenaChunk;
+typedef struct ArenaInterned ArenaInterned;
 
+/* Strings (arena_strdup, arena_strndup, arena_join, arena_intern) come
+ * from chunks of their own, packed without alignment: a spec's scalars
+ * are short, and 8-byte rounding cost them a third of their bytes. */
 typedef struct Arena {
     ArenaChunk *head;
+    ArenaChunk *text; /* the strings' chunks */
+    ArenaInterned *interned; /* arena_intern's table, NULL until used */
     size_t used; /* bytes handed out, for statistics */
 } Arena;
 
@@ -27,6 +34,10 @@ char *arena_strdup(Arena *a, const char *s);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 /* a + sep + b, without printf's cost (used per route and environment) */
 char *arena_join(Arena *a, const char *x, const char *sep, const char *y);
+/* The arena's one copy of the n bytes at s (NUL-terminated): equal text
+ * asked for twice is stored once.  For text that repeats by the thousand,
+ * such as a spec's keys; the result must never be written to. */
+const char *arena_intern(Arena *a, const char *s, size_t n);
 char *arena_printf(Arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -38,6 +38,9 @@ typedef struct Inputs {
     Skipped *skipped;           /* files and folders not read as spec */
     int nskipped;
     int capdocs;
+    /* The documents' nodes (their text is in the compilation's arena):
+     * freed by load_free_trees once the model holds what it needs. */
+    Arena tree;
 } Inputs;
 
 int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
@@ -56,8 +59,13 @@ int load_output_inside(char *const *paths, int npaths, const char *out);
 void load_source(Arena *a, Diags *ds, Source *src, bool too_big,
                  Inputs *out);
 
-/* Parse one YAML source into documents (load_yaml.c). */
-void load_yaml(Arena *a, Diags *ds, const Source *src, Document **docs,
-               int *ndocs);
+/* Free the documents' nodes: in->docs is empty afterwards.  Scalars' text
+ * stays (the model points to it). */
+void load_free_trees(Inputs *in);
+
+/* Parse one YAML source into documents (load_yaml.c): nodes in tree, the
+ * scalars' text in a. */
+void load_yaml(Arena *a, Arena *tree, Diags *ds, const Source *src,
+               Document **docs, int *ndocs);
 
 #endif

@@ -46,22 +46,36 @@ void *xrealloc(void *p, size_t n)
     return p;
 }
 
+/* arena_intern's open-addressing table of the strings it gave out. */
+struct ArenaInterned {
+    const char **v;
+    size_t cap, n; /* cap is a power of two; n <= cap / 2 */
+};
+
 void arena_init(Arena *a)
 {
-    a->head = NULL;
+    a->head = a->text = NULL;
+    a->interned = NULL;
     a->used = 0;
 }
 
-void arena_free(Arena *a)
+static void free_chunks(ArenaChunk *c)
 {
-    ArenaChunk *c = a->head;
     while (c) {
         ArenaChunk *next = c->next;
         free(c);
         c = next;
     }
-    a->head = NULL;
-    a->used = 0;
+}
+
+void arena_free(Arena *a)
+{
+    free_chunks(a->head);
+    free_chunks(a->text);
+    if (a->interned)
+        free(a->interned->v);
+    free(a->interned);
+    arena_init(a);
 }
 
 static ArenaChunk *new_chunk(size_t cap)
@@ -86,11 +100,10 @@ static ArenaChunk *new_chunk(size_t cap)
     return c;
 }
 
-/* Uninitialised memory, for bytes about to be overwritten. */
-static void *alloc_raw(Arena *a, size_t size)
+/* size bytes from the chunks at *head, uninitialised. */
+static void *bump(Arena *a, ArenaChunk **head, size_t size)
 {
-    size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-    ArenaChunk *c = a->head;
+    ArenaChunk *c = *head;
     if (!c || c->size - c->off < size) {
         size_t cap = c ? c->size * 2 : CHUNK_MIN;
         if (cap > CHUNK_MAX)
@@ -98,13 +111,19 @@ static void *alloc_raw(Arena *a, size_t size)
         if (cap < size)
             cap = size;
         c = new_chunk(cap);
-        c->next = a->head;
-        a->head = c;
+        c->next = *head;
+        *head = c;
     }
     void *p = c->data + c->off;
     c->off += size;
     a->used += size;
     return p;
+}
+
+/* Uninitialised memory, for bytes about to be overwritten. */
+static void *alloc_raw(Arena *a, size_t size)
+{
+    return bump(a, &a->head, (size + ALIGN - 1) & ~(size_t)(ALIGN - 1));
 }
 
 void *arena_alloc(Arena *a, size_t size)
@@ -124,7 +143,7 @@ void *arena_grow(Arena *a, void *p, size_t old_n, size_t n, size_t size)
 
 char *arena_strndup(Arena *a, const char *s, size_t n)
 {
-    char *p = alloc_raw(a, n + 1);
+    char *p = bump(a, &a->text, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -138,11 +157,56 @@ char *arena_strdup(Arena *a, const char *s)
 char *arena_join(Arena *a, const char *x, const char *sep, const char *y)
 {
     size_t lx = strlen(x), ls = strlen(sep), ly = strlen(y);
-    char *p = alloc_raw(a, lx + ls + ly + 1);
+    char *p = bump(a, &a->text, lx + ls + ly + 1);
     memcpy(p, x, lx);
     memcpy(p + lx, sep, ls);
     memcpy(p + lx + ls, y, ly + 1);
     return p;
+}
+
+static size_t intern_hash(const char *s, size_t n)
+{
+    size_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static void intern_grow(ArenaInterned *t)
+{
+    size_t cap = t->cap ? t->cap * 2 : 256;
+    const char **v = calloc(cap, sizeof *v);
+    if (!v)
+        oom();
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->v[i])
+            continue;
+        size_t k = intern_hash(t->v[i], strlen(t->v[i])) & (cap - 1);
+        while (v[k])
+            k = (k + 1) & (cap - 1);
+        v[k] = t->v[i];
+    }
+    free(t->v);
+    t->v = v;
+    t->cap = cap;
+}
+
+const char *arena_intern(Arena *a, const char *s, size_t n)
+{
+    if (!a->interned) {
+        a->interned = calloc(1, sizeof *a->interned);
+        if (!a->interned)
+            oom();
+    }
+    ArenaInterned *t = a->interned;
+    if (2 * (t->n + 1) > t->cap)
+        intern_grow(t);
+    size_t k = intern_hash(s, n) & (t->cap - 1);
+    for (; t->v[k]; k = (k + 1) & (t->cap - 1))
+        if (strncmp(t->v[k], s, n) == 0 && t->v[k][n] == '\0')
+            return t->v[k];
+    t->n++;
+    return t->v[k] = arena_strndup(a, s, n);
 }
 
 char *arena_printf(Arena *a, const char *fmt, ...)

@@ -387,7 +387,7 @@ void load_source(Arena *a, Diags *ds, Source *src, bool too_big,
     Document *docs;
     int n;
     int before = ds->nerrors;
-    load_yaml(a, ds, src, &docs, &n);
+    load_yaml(a, &out->tree, ds, src, &docs, &n);
     if (ds->nerrors > before)
         mark_broken(a, out, src);
     int kept = 0;
@@ -409,6 +409,13 @@ void load_source(Arena *a, Diags *ds, Source *src, bool too_big,
     }
     for (int j = 0; j < n; j++)
         out->docs[out->ndocs++] = docs[j];
+}
+
+void load_free_trees(Inputs *in)
+{
+    arena_free(&in->tree);
+    in->docs = NULL;
+    in->ndocs = in->capdocs = 0;
 }
 
 int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,

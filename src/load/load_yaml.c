@@ -31,7 +31,8 @@ typedef struct Anchor {
 } Anchor;
 
 typedef struct Parser {
-    Arena *a;
+    Arena *a;    /* the document trees: nodes, items, anchors */
+    Arena *text; /* the scalars' text, which outlives the trees */
     Diags *ds;
     const Source *src;
     Frame stack[LOAD_MAX_DEPTH + 1];
@@ -213,6 +214,15 @@ static void on_alias(Parser *p, const yaml_event_t *ev)
     p->failed = true;
 }
 
+/* Is the next value attached a map's key? */
+static bool key_next(const Parser *p)
+{
+    if (p->depth == 0)
+        return false;
+    const Frame *f = &p->stack[p->depth - 1];
+    return f->node->kind == NODE_MAP && (p->nvals - f->base) % 2 == 0;
+}
+
 static void on_scalar(Parser *p, const yaml_event_t *ev)
 {
     Node *n = arena_alloc(p->a, sizeof *n);
@@ -227,7 +237,9 @@ static void on_scalar(Parser *p, const yaml_event_t *ev)
     }
     n->kind = is_null_scalar(ev) ? NODE_NULL : NODE_SCALAR;
     n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-    n->str = arena_strndup(p->a, v, len);
+    /* a spec's keys are a few dozen words repeated in every file */
+    n->str = key_next(p) ? arena_intern(p->text, v, len)
+                         : arena_strndup(p->text, v, len);
     attach(p, n, 1);
     add_anchor(p, ev->data.scalar.anchor, n, 1);
 }
@@ -322,10 +334,10 @@ static void report_parse_error(Parser *p, const yaml_parser_t *yp)
                   "the construct started here");
 }
 
-void load_yaml(Arena *a, Diags *ds, const Source *src, Document **docs,
-               int *ndocs)
+void load_yaml(Arena *a, Arena *tree, Diags *ds, const Source *src,
+               Document **docs, int *ndocs)
 {
-    Parser p = {.a = a, .ds = ds, .src = src};
+    Parser p = {.a = tree, .text = a, .ds = ds, .src = src};
     yaml_parser_t yp;
     yaml_event_t ev;
 
@@ -349,7 +361,7 @@ void load_yaml(Arena *a, Diags *ds, const Source *src, Document **docs,
             if (!p.failed && p.root) {
                 if (p.ndocs == p.capdocs) {
                     p.capdocs = p.capdocs ? p.capdocs * 2 : 4;
-                    p.docs = arena_grow(a, p.docs, (size_t)p.ndocs,
+                    p.docs = arena_grow(tree, p.docs, (size_t)p.ndocs,
                                         (size_t)p.capdocs, sizeof *p.docs);
                 }
                 p.docs[p.ndocs++] = (Document){p.root, src};

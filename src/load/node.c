@@ -27,3 +27,23 @@ Node *node_get(const Node *map, const char *key)
             return map->pairs[i].val;
     return NULL;
 }
+
+Node *node_copy(Arena *a, const Node *n)
+{
+    if (!n)
+        return NULL;
+    Node *c = arena_alloc(a, sizeof *c);
+    *c = *n;
+    if (n->kind == NODE_SEQ) {
+        c->items = arena_alloc(a, (size_t)n->n * sizeof *c->items);
+        for (int i = 0; i < n->n; i++)
+            c->items[i] = node_copy(a, n->items[i]);
+    } else if (n->kind == NODE_MAP) {
+        c->pairs = arena_alloc(a, (size_t)n->n * sizeof *c->pairs);
+        for (int i = 0; i < n->n; i++) {
+            c->pairs[i].key = node_copy(a, n->pairs[i].key);
+            c->pairs[i].val = node_copy(a, n->pairs[i].val);
+        }
+    }
+    return c;
+}

@@ -53,6 +53,7 @@ static void read_back(const Outputs *o)
                 abort();
             }
             diags_free(&ds);
+            load_free_trees(&in);
             arena_free(&a);
         }
     }

@@ -122,7 +122,7 @@ static int parse(const char *text, Document **docs, int *n, Diags *ds,
     src->path = "t.yaml";
     src->text = text;
     src->len = strlen(text);
-    load_yaml(a, ds, src, docs, n);
+    load_yaml(a, a, ds, src, docs, n); /* nodes and text: one arena */
     return ds->nerrors;
 }
 
