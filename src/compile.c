@@ -14,6 +14,7 @@ void compile_init(Compilation *c)
     arena_init(&c->arena);
     diags_init(&c->diags, &c->arena);
     c->inputs = (Inputs){0};
+    c->taken = NULL;
     c->model = NULL;
     c->outputs = (Outputs){0};
     c->in_memory = false;
@@ -57,7 +58,9 @@ CompileResult compile(Compilation *c, char *const *paths, int npaths,
                       const CheckOptions *opt)
 {
     double t0 = stats_now();
-    if (load_inputs(&c->arena, &c->diags, paths, npaths, &c->inputs) != 0) {
+    c->taken = model_docs_new(&c->arena, &c->diags);
+    if (load_inputs(&c->arena, &c->diags, paths, npaths, &c->inputs,
+                    model_docs_sink, c->taken) != 0) {
         load_note_skipped(&c->arena, &c->diags, &c->inputs, NULL, 0);
         return COMPILE_IO;
     }
@@ -71,7 +74,8 @@ CompileResult compile_inputs(Compilation *c, const char *out_dir,
 {
     size_t used = c->arena.used;
     double t0 = stats_now();
-    c->model = model_build(&c->arena, &c->diags, &c->inputs);
+    c->model = c->taken ? model_build_from(c->taken, &c->inputs)
+                        : model_build(&c->arena, &c->diags, &c->inputs);
     if (opt->stats)
         stats_line("model", t0, c->arena.used - used);
     /* the files below the spec that are not spec, less those it names */

@@ -88,6 +88,20 @@ environments:
   staging:
     scaling: {min: 1}
 YAML
+cat >"$OV/services/pay.yaml" <<'YAML'
+service: pay
+kind: api
+group: payments
+team: web
+runtime: {image: reg.example/pay:1}
+alerts: [{name: spike, metric: requests, dynamic: medium}]
+scaling:
+  rules: [{metric: cpu, above: 70, below: 30}]
+environments:
+  integration:
+    kind: worker
+    scaling: {min: 1}
+YAML
 expect override-defaults-build 0 "$TOPOC" build "$OV" -o "$TMP/override-defaults.out" -q
 if python3 - "$TMP/override-defaults.out/model.json" <<'PY'
 import json, sys
@@ -103,6 +117,9 @@ assert w["staging"]["scaling"]["min"] == 1 and w["production"]["scaling"]["min"]
 fq = {e: w[e]["routes"][0]["fqdn"] for e in w}
 assert fq == {"integration": "www.int.shop.example", "staging": "www.stage.shop.example",
               "production": "www.shop.example"}, fq
+pay = {e: envs[e]["services"]["pay"] for e in envs}
+assert [pay[e]["group"] for e in sorted(pay)] == ["payments"] * 3, "a written group stays"
+assert pay["integration"]["kind"] == "worker" and pay["production"]["kind"] == "api"
 PY
 then ok "cli override-defaults-follow-their-keys"; else bad "cli override-defaults-follow-their-keys"; fi
 

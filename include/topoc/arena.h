@@ -27,6 +27,9 @@ typedef struct Arena {
 void arena_init(Arena *a);
 void arena_free(Arena *a);
 void *arena_alloc(Arena *a, size_t size);
+/* Move every allocation of from into a (from is empty afterwards): what
+ * one stage made lives on with what another made, and is freed with it. */
+void arena_adopt(Arena *a, Arena *from);
 /* Grow an array allocated in the arena: returns a new block of n*size bytes
  * holding the first old_n elements of p. */
 void *arena_grow(Arena *a, void *p, size_t old_n, size_t n, size_t size);

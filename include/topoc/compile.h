@@ -20,6 +20,8 @@ typedef struct Compilation {
     Arena arena;
     Diags diags;
     Inputs inputs;
+    ModelDocs *taken; /* the documents as compile() read them, file by
+                         file; NULL: compile_inputs takes inputs whole */
     Model *model;
     Outputs outputs;
     bool in_memory; /* build: emit into outputs, write nothing (build

@@ -43,8 +43,13 @@ typedef struct Inputs {
     Arena tree;
 } Inputs;
 
+/* Called with each file's documents as soon as it is parsed; returns true
+ * when their nodes are no longer needed (the roots then point elsewhere),
+ * and they are freed before the next file is read. */
+typedef bool (*LoadSink)(void *ctx, Document *docs, int n);
+
 int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
-                Inputs *out);
+                Inputs *out, LoadSink sink, void *ctx);
 /* A note for each file or folder not read as spec, except those a later
  * stage reads (read: files, e.g. the services' API documents); those
  * leave in->skipped. */

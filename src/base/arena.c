@@ -100,6 +100,28 @@ static ArenaChunk *new_chunk(size_t cap)
     return c;
 }
 
+static void splice(ArenaChunk **into, ArenaChunk *from)
+{
+    if (!from)
+        return;
+    ArenaChunk *tail = from;
+    while (tail->next)
+        tail = tail->next;
+    tail->next = *into;
+    *into = from; /* from's newest chunk serves the next allocations */
+}
+
+void arena_adopt(Arena *a, Arena *from)
+{
+    splice(&a->head, from->head);
+    splice(&a->text, from->text);
+    a->used += from->used;
+    if (from->interned) /* its strings stay; only the table goes */
+        free(from->interned->v);
+    free(from->interned);
+    arena_init(from);
+}
+
 /* size bytes from the chunks at *head, uninitialised. */
 static void *bump(Arena *a, ArenaChunk **head, size_t size)
 {

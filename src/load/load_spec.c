@@ -419,7 +419,7 @@ void load_free_trees(Inputs *in)
 }
 
 int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
-                Inputs *out)
+                Inputs *out, LoadSink sink, void *ctx)
 {
     Walk w = {.a = a, .ds = ds};
     memset(out, 0, sizeof *out);
@@ -448,7 +448,16 @@ int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
             continue;
         }
         out->nfiles++;
+        /* this file's nodes in an arena of their own, freed at once when
+         * the sink has taken what it needs of them */
+        Arena kept = out->tree;
+        arena_init(&out->tree);
+        int first = out->ndocs;
         load_source(a, ds, src, too_big, out);
+        if (sink && sink(ctx, out->docs + first, out->ndocs - first))
+            arena_free(&out->tree);
+        arena_adopt(&kept, &out->tree);
+        out->tree = kept;
     }
     free(w.files);
     return rc;

@@ -1,11 +1,14 @@
 /* resolve.c - stage 2: from decoded documents to the per-environment model.
  *
- *   classify documents -> decode platform and services -> index names ->
- *   resolve each environment (merge overrides, decode, check references)
+ *   (model_docs.c: classify documents, decode services) -> decode the
+ *   platform -> index names -> resolve each environment (merge overrides,
+ *   decode what they reach, check references)
  */
 #include "topoc/build.h"
 #include "topoc/schema.h"
 #include "topoc/util.h"
+
+#include "model_docs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -288,69 +291,6 @@ static void unknown_ref(Ctx *c, const Str *ref, const char *kind,
 
 /* ---- documents ---- */
 
-static void add_waivers(Ctx *c, const Node *root)
-{
-    WaiverDoc *w = schema_decode(c->a, c->ds, &schema_waivers, root);
-    if (!w)
-        return;
-    List *all = &c->m->waivers;
-    all->v = arena_grow(c->a, all->v, (size_t)all->n,
-                        (size_t)(all->n + w->waivers.n), sizeof *all->v);
-    for (int i = 0; i < w->waivers.n; i++)
-        all->v[all->n++] = w->waivers.v[i];
-}
-
-static void classify(Ctx *c, const Inputs *in, const Node **platform,
-                     const Node ***svcs, int *nsvcs)
-{
-    *platform = NULL;
-    *svcs = arena_alloc(c->a, ((size_t)in->ndocs + 1) * sizeof **svcs);
-    *nsvcs = 0;
-    for (int i = 0; i < in->ndocs; i++) {
-        const Node *root = in->docs[i].root;
-        if (root->kind != NODE_MAP) {
-            Diag *d = diag_error(c->ds, root->loc, "unknown-document",
-                                 "a spec document must be a map, found %s",
-                                 node_kind_name(root->kind));
-            diag_help(c->ds, d, "start with 'service: NAME' or "
-                                "'platform: NAME'");
-            continue;
-        }
-        if (node_get(root, "service")) {
-            (*svcs)[(*nsvcs)++] = root;
-            continue;
-        }
-        if (node_get(root, "waivers")) {
-            add_waivers(c, root);
-            continue;
-        }
-        if (!node_get(root, "platform")) {
-            Diag *d = diag_error(c->ds, root->loc, "unknown-document",
-                                 "document is neither a service, the "
-                                 "platform nor waivers");
-            static const char *const kinds[] = {"service", "platform",
-                                                "waivers"};
-            if (root->n > 0)
-                diag_suggest(c->ds, d, root->pairs[0].key->str, kinds, 3);
-            diag_help(c->ds, d, "a service file starts with 'service: "
-                                "NAME', the platform file with 'platform: "
-                                "NAME'");
-            continue;
-        }
-        if (*platform) {
-            Diag *d = diag_error(c->ds, node_get(root, "platform")->loc,
-                                 "duplicate-platform",
-                                 "a second platform document");
-            diag_note(c->ds, d, node_get(*platform, "platform")->loc,
-                      "the platform is first described here");
-            diag_help(c->ds, d, "a spec has one platform document; compile "
-                                "each platform separately");
-            continue;
-        }
-        *platform = root;
-    }
-}
-
 static int service_cmp(const void *a, const void *b)
 {
     const Service *x = *(Service *const *)a, *y = *(Service *const *)b;
@@ -516,17 +456,12 @@ static void check_service_refs(Ctx *c, const Service *s, const EnvModel *e)
     }
 }
 
-/* Defaults that depend on other fields: the group is the kind, alerts go to
- * the owning team. */
-static void service_defaults(Service *s)
+/* Is x the very value y (a default copied from it), not text equal to
+ * it written elsewhere? */
+static bool same_str(const Str *x, const Str *y)
 {
-    if (!s->group.s)
-        s->group = (Str){s->kind.s, s->kind.loc};
-    for (int i = 0; i < s->alerts.n; i++) {
-        Alert *al = s->alerts.v[i];
-        if (!al->notify.s)
-            al->notify = s->team;
-    }
+    return x->s == y->s && x->loc.src == y->loc.src &&
+           x->loc.line == y->loc.line && x->loc.col == y->loc.col;
 }
 
 /* The instance's own copies of routes it shares with the base: each
@@ -551,9 +486,7 @@ static void own_alerts(Ctx *c, Service *inst, const Service *s)
     for (int i = 0; i < inst->alerts.n; i++) {
         Alert *al = arena_alloc(c->a, sizeof *al);
         *al = *(const Alert *)inst->alerts.v[i];
-        if (al->notify.s == s->team.s && al->notify.loc.src == s->team.loc.src &&
-            al->notify.loc.line == s->team.loc.line &&
-            al->notify.loc.col == s->team.loc.col)
+        if (same_str(&al->notify, &s->team))
             al->notify = (Str){0}; /* the base's default: set again */
         v[i] = al;
     }
@@ -570,8 +503,9 @@ static Service *override_service(Ctx *c, const Service *s, const Node *ov)
                                        s->node, s);
     if (!inst || !inst->name.s)
         return NULL;
-    if (!node_get(merged, "group"))
-        inst->group = (Str){0}; /* the kind, which the override may set */
+    if (same_str(&s->group, &s->kind) && !node_get(merged, "group"))
+        inst->group = (Str){0}; /* the base's default: the kind, which the
+                                   override may set */
     if (inst->routes.v == s->routes.v)
         own_routes(c, inst);
     if (inst->alerts.v == s->alerts.v && inst->team.s != s->team.s)
@@ -694,17 +628,16 @@ static void plan_defaults(Arena *a, Diags *ds, Environment *e)
 
 /* What the checks read of the documents once the model is built: each
  * service's and store's overrides (whether a finding lies in one, and
- * so in which environment: check.c).  They are copied out of the
- * documents, so that nothing in the model points into them and
- * load_free_trees can free them (at 10,000 services, 40 MB of nodes). */
+ * so in which environment: check.c).  The services' were copied when
+ * taken (model_docs.c), the stores' are copied here, so that nothing in
+ * the model points into the documents and load_free_trees can free the
+ * platform's too. */
 static void detach_documents(Ctx *c)
 {
     Model *m = c->m;
     Platform *p = m->platform;
-    for (int i = 0; i < m->nservices; i++) {
-        m->services[i]->overrides = node_copy(c->a, m->services[i]->overrides);
+    for (int i = 0; i < m->nservices; i++) /* overrides: copied when taken */
         m->services[i]->node = NULL;
-    }
     for (int i = 0; i < p->stores.n; i++) {
         Store *s = p->stores.v[i];
         s->overrides = node_copy(c->a, s->overrides);
@@ -726,14 +659,17 @@ static void detach_documents(Ctx *c)
     }
 }
 
-Model *model_build(Arena *a, Diags *ds, const Inputs *in)
+Model *model_build_from(ModelDocs *md, const Inputs *in)
 {
-    Model *m = arena_alloc(a, sizeof *m);
-    Ctx c = {.a = a, .ds = ds, .m = m, .suggest_budget = SUGGEST_BUDGET,
-             .in = in, .scan_budget = SCAN_BUDGET};
-    const Node *pnode, **snodes;
-    int nsvcs;
-    classify(&c, in, &pnode, &snodes, &nsvcs);
+    Arena *a = md->a;
+    Model *m = md->m;
+    Ctx c = {.a = a, .ds = md->ds, .m = m,
+             .suggest_budget = SUGGEST_BUDGET, .in = in,
+             .scan_budget = SCAN_BUDGET};
+    Diags *ds = c.ds;
+    const Node *pnode = md->platform;
+    int nsvcs = md->nsvcs;
+    Service **snodes = md->svcs;
     if (!pnode && in->nbroken > 0)
         return NULL; /* the platform file may be the one that broke */
     if (!pnode) {
@@ -763,16 +699,8 @@ Model *model_build(Arena *a, Diags *ds, const Inputs *in)
     c.store_names = names_of(&c, &p->stores);
 
     Service **svcs = arena_alloc(a, ((size_t)nsvcs + 1) * sizeof *svcs);
-    int n = 0;
-    for (int i = 0; i < nsvcs; i++) {
-        Service *s = schema_decode(a, ds, &schema_service, snodes[i]);
-        if (!s || !s->name.s)
-            continue;
-        s->node = snodes[i];
-        service_defaults(s);
-        svcs[n++] = s;
-    }
-    index_services(&c, svcs, n);
+    memcpy(svcs, snodes, (size_t)nsvcs * sizeof *svcs);
+    index_services(&c, svcs, nsvcs);
     for (int i = 0; i < m->nservices; i++)
         check_single_env(&c, m->services[i]);
 
@@ -790,4 +718,11 @@ Model *model_build(Arena *a, Diags *ds, const Inputs *in)
     note_unchecked(&c);
     detach_documents(&c);
     return m;
+}
+
+Model *model_build(Arena *a, Diags *ds, const Inputs *in)
+{
+    ModelDocs *md = model_docs_new(a, ds);
+    model_docs_take(md, in->docs, in->ndocs);
+    return model_build_from(md, in);
 }
