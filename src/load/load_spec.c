@@ -155,6 +155,30 @@ void load_note_skipped(Arena *a, Diags *ds, Inputs *in,
 
 static int walk(Walk *w, const char *path, bool top);
 
+typedef struct Entry {
+    const char *name;
+    bool plain; /* a regular file, not a link: readdir's d_type says so */
+} Entry;
+
+static int entry_cmp(const void *a, const void *b)
+{
+    return strcmp(((const Entry *)a)->name, ((const Entry *)b)->name);
+}
+
+/* A plain file below a spec folder, as readdir tells (d_type): no stat
+ * and no symlink check are needed (at 10,000 files they were two path
+ * lookups each, beside open's one). */
+static void walk_file(Walk *w, const char *path, const char *base)
+{
+    if (is_spec_name(base)) {
+        add_file(w, path);
+        return;
+    }
+    const char *help = NULL;
+    const char *why = skip_reason(base, &help);
+    skip(w, path, false, why, help);
+}
+
 static int walk_dir(Walk *w, const char *path, const struct stat *st)
 {
     if (w->depth == LOAD_MAX_DIR_DEPTH)
@@ -162,7 +186,7 @@ static int walk_dir(Walk *w, const char *path, const struct stat *st)
     DIR *d = opendir(path);
     if (!d)
         return io_error(path, strerror(errno));
-    const char **names = NULL;
+    Entry *names = NULL;
     int n = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
@@ -172,16 +196,23 @@ static int walk_dir(Walk *w, const char *path, const struct stat *st)
             cap = cap ? cap * 2 : 32;
             names = xrealloc(names, (size_t)cap * sizeof *names);
         }
-        names[n++] = arena_strdup(w->a, e->d_name);
+        names[n++] = (Entry){arena_strdup(w->a, e->d_name),
+                             e->d_type == DT_REG};
     }
     closedir(d);
-    sort_strings(names, n); /* readdir order is not stable */
+    if (n > 1) /* readdir order is not stable */
+        qsort(names, (size_t)n, sizeof *names, entry_cmp);
     w->devs[w->depth] = st->st_dev;
     w->inos[w->depth] = st->st_ino;
     w->depth++;
     int rc = 0;
-    for (int i = 0; i < n && rc == 0 && w->n < LOAD_MAX_FILES; i++)
-        rc = walk(w, join(w->a, path, names[i]), false);
+    for (int i = 0; i < n && rc == 0 && w->n < LOAD_MAX_FILES; i++) {
+        const char *child = join(w->a, path, names[i].name);
+        if (names[i].plain)
+            walk_file(w, child, names[i].name);
+        else
+            rc = walk(w, child, false);
+    }
     w->depth--;
     free(names);
     if (w->n >= LOAD_MAX_FILES)
