@@ -24,6 +24,7 @@ void compile_init(Compilation *c)
 void compile_free(Compilation *c)
 {
     load_free_trees(&c->inputs);
+    model_docs_free(c->taken);
     out_free(&c->outputs);
     diags_free(&c->diags);
     arena_free(&c->arena);

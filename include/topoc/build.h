@@ -28,5 +28,8 @@ bool model_docs_take(ModelDocs *md, const Document *docs, int n);
  * root becomes a stub that still says what it was; returns true then. */
 bool model_docs_sink(void *md, Document *docs, int n);
 Model *model_build_from(ModelDocs *md, const Inputs *in);
+/* What md holds beside the compilation's arena (model_build_from frees
+ * it too; a compilation whose loading failed must). */
+void model_docs_free(ModelDocs *md);
 
 #endif

@@ -23,6 +23,8 @@ typedef enum { SEG_LIT, SEG_PARAM, SEG_REST } SegKind;
 
 typedef struct Seg {
     SegKind kind;
+    int dfa_id;             /* equal ids: equal languages (beside kind:
+                               a route holds a Seg per segment) */
     const char *lit;        /* SEG_LIT */
     const char *pre, *suf;  /* SEG_PARAM: literal text around {name} */
     const char *name;
@@ -31,7 +33,6 @@ typedef struct Seg {
     ConsError cerr;         /* why it was refused */
     const Dfa *dfa;         /* SEG_PARAM: the segment's language, or NULL
                                when the constraint was refused or too big */
-    int dfa_id;             /* equal ids: equal languages */
 } Seg;
 
 typedef struct RouteEntry {

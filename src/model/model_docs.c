@@ -21,7 +21,14 @@ ModelDocs *model_docs_new(Arena *a, Diags *ds)
     md->a = a;
     md->ds = ds;
     md->m = arena_alloc(a, sizeof *md->m);
+    arena_init(&md->scratch);
     return md;
+}
+
+void model_docs_free(ModelDocs *md)
+{
+    if (md)
+        arena_free(&md->scratch);
 }
 
 void service_defaults(Service *s)
@@ -76,7 +83,7 @@ static void take_service(ModelDocs *md, const Node *root)
     if (!s || !s->name.s)
         return;
     s->overrides = node_copy(md->a, s->overrides);
-    s->node = skeleton(md->a, root, s->overrides);
+    s->node = skeleton(&md->scratch, root, s->overrides);
     service_defaults(s);
     if (md->nsvcs == md->cap) {
         int nc = md->cap ? md->cap * 2 : 64;

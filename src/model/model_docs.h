@@ -13,6 +13,9 @@ struct ModelDocs {
                              overrides and, in node, the parts of its
                              document they reach (copied) */
     int nsvcs, cap;
+    Arena scratch; /* what resolution reads once (the services' parts of
+                      documents, merged overrides): freed when the model
+                      is built */
 };
 
 /* Defaults that depend on other keys: the group is the kind, alerts go

@@ -15,6 +15,7 @@
 
 typedef struct Ctx {
     Arena *a;
+    Arena *tmp; /* merged overrides, freed with the model built */
     Diags *ds;
     Model *m;
     const char **env_names; /* for suggestions */
@@ -498,7 +499,7 @@ static void own_alerts(Ctx *c, Service *inst, const Service *s)
  * defaults that depend on other keys are worked out again. */
 static Service *override_service(Ctx *c, const Service *s, const Node *ov)
 {
-    const Node *merged = merge(c->a, s->node, ov);
+    const Node *merged = merge(c->tmp, s->node, ov);
     Service *inst = schema_decode_over(c->a, c->ds, &schema_service, merged,
                                        s->node, s);
     if (!inst || !inst->name.s)
@@ -552,7 +553,7 @@ static Store *resolve_store(Ctx *c, const Store *s, const Node *node,
 {
     const char *env = e->env->name.s;
     const Node *ov = override_for(c, s->overrides, env, store_fixed);
-    const Node *merged = ov ? merge(c->a, node, ov) : node;
+    const Node *merged = ov ? merge(c->tmp, node, ov) : node;
     Store *inst = schema_decode(c->a, c->ds, &schema_store, merged);
     if (!inst)
         return NULL;
@@ -659,11 +660,11 @@ static void detach_documents(Ctx *c)
     }
 }
 
-Model *model_build_from(ModelDocs *md, const Inputs *in)
+static Model *build(ModelDocs *md, const Inputs *in)
 {
     Arena *a = md->a;
     Model *m = md->m;
-    Ctx c = {.a = a, .ds = md->ds, .m = m,
+    Ctx c = {.a = a, .tmp = &md->scratch, .ds = md->ds, .m = m,
              .suggest_budget = SUGGEST_BUDGET, .in = in,
              .scan_budget = SCAN_BUDGET};
     Diags *ds = c.ds;
@@ -717,6 +718,13 @@ Model *model_build_from(ModelDocs *md, const Inputs *in)
     }
     note_unchecked(&c);
     detach_documents(&c);
+    return m;
+}
+
+Model *model_build_from(ModelDocs *md, const Inputs *in)
+{
+    Model *m = build(md, in);
+    model_docs_free(md); /* nothing in the model points there */
     return m;
 }
 
