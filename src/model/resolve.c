@@ -10,6 +10,7 @@
 
 #include "model_docs.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -403,6 +404,16 @@ static const char *const store_fixed[] = {"environments", NULL};
 
 /* ---- references ---- */
 
+/* host.domain, stored once: an environment's routes share a few hosts. */
+static const char *fqdn(Ctx *c, const char *host, const char *domain)
+{
+    char buf[256];
+    int n = snprintf(buf, sizeof buf, "%s.%s", host, domain);
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return arena_join(c->a, host, ".", domain);
+    return arena_intern(c->a, buf, (size_t)n);
+}
+
 static void check_service_refs(Ctx *c, const Service *s, const EnvModel *e)
 {
     const Platform *p = c->m->platform;
@@ -451,8 +462,7 @@ static void check_service_refs(Ctx *c, const Service *s, const EnvModel *e)
     for (int i = 0; i < s->routes.n; i++) {
         Route *r = s->routes.v[i];
         if (r->host.s && e->env->domain.s)
-            r->fqdn = (Str){arena_join(c->a, r->host.s, ".",
-                                       e->env->domain.s),
+            r->fqdn = (Str){fqdn(c, r->host.s, e->env->domain.s),
                             r->host.loc};
     }
 }
