@@ -67,6 +67,15 @@ for env, em in model["environments"].items():
             assert (cap["minimum"], cap["maximum"]) == (str(max(1, sc["min"])), str(sc["max"])), name
             rules = auto["properties"]["profiles"][0]["rules"]
             assert [r["scaleAction"]["direction"] for r in rules] == ["Increase", "Decrease"] * len(sc["rules"])
+            for up, down, want in zip(rules[::2], rules[1::2], sc["rules"]):
+                per = 60 if want["metric"] == "requests-per-second" else 1  # per minute
+                below = want.get("below", want["above"] // 2)
+                assert (up["metricTrigger"]["threshold"], down["metricTrigger"]["threshold"]) == \
+                    (want["above"] * per, below * per), (name, want)
+                for x in (up, down):  # step and cooldown both ways
+                    assert x["scaleAction"]["value"] == str(want["step"]), (name, want)
+                    assert x["scaleAction"]["cooldown"] in (f"PT{want['cooldown'] // 60}M", f"PT{want['cooldown']}S",
+                                                            f"PT{want['cooldown'] // 3600}H"), (name, want)
         else:
             assert hpa is None and docs[("Deployment", name)]["spec"]["replicas"] == sc["min"], name
         pdb = ("PodDisruptionBudget", name) in docs

@@ -98,8 +98,7 @@ static JsonVal *scale_rule(Mf *f, const char *plan_id, const char *site_id,
                                                              : threshold));
     jv_set(act, "direction", jv_str(out ? "Increase" : "Decrease"));
     jv_set(act, "type", jv_str("ChangeCount"));
-    jv_set(act, "value", jv_str(arena_printf(f->a, "%lld",
-                                             out ? r->step.v : 1LL)));
+    jv_set(act, "value", jv_str(arena_printf(f->a, "%lld", r->step.v)));
     jv_set(act, "cooldown", jv_str(iso(f, r->cooldown.v)));
     jv_set(rule, "metricTrigger", trig);
     jv_set(rule, "scaleAction", act);

@@ -88,28 +88,22 @@ static bool autoscaled(const Service *s)
     return s->scaling->rules.n && s->scaling->min.v != s->scaling->max.v;
 }
 
-static JsonVal *deployment(Kube *k, const Service *s)
+static JsonVal *resources(Kube *k, const Runtime *rt)
 {
-    const Runtime *rt = s->runtime;
-    JsonVal *c = jv_obj(), *ports = jv_arr(), *port = jv_obj(),
-            *res = jv_obj(), *req = jv_obj(), *env = jv_arr();
-    jv_set(c, "name", jv_str(s->name.s));
-    jv_set(c, "image", jv_str(rt->image.s));
-    jv_set(port, "name", jv_str("http"));
-    jv_set(port, "containerPort", jv_int(rt->port.v));
-    jv_push(ports, port);
-    jv_set(c, "ports", ports);
+    JsonVal *res = jv_obj(), *req = jv_obj(), *lim = jv_obj();
+    const char *mem = arena_printf(k->a, "%lldMi", rt->memory.v >> 20);
     jv_set(req, "cpu", jv_str(arena_printf(k->a, "%lldm", rt->cpu.v)));
-    jv_set(req, "memory",
-           jv_str(arena_printf(k->a, "%lldMi", rt->memory.v >> 20)));
+    jv_set(req, "memory", jv_str(mem));
     jv_set(res, "requests", req);
-    JsonVal *lim = jv_obj();
-    jv_set(lim, "memory",
-           jv_str(arena_printf(k->a, "%lldMi", rt->memory.v >> 20)));
+    jv_set(lim, "memory", jv_str(mem));
     jv_set(res, "limits", lim);
-    jv_set(c, "resources", res);
-    jv_set(c, "readinessProbe", probe(s, 5, 10));
-    jv_set(c, "livenessProbe", probe(s, 15, 20));
+    return res;
+}
+
+/* settings as values, secrets from the Key Vault sync (never a value) */
+static JsonVal *container_env(Kube *k, const Service *s)
+{
+    JsonVal *env = jv_arr();
     for (int i = 0; i < s->settings.n; i++) {
         const KeyVal *kv = s->settings.v[i];
         JsonVal *e = jv_obj();
@@ -117,7 +111,7 @@ static JsonVal *deployment(Kube *k, const Service *s)
         jv_set(e, "value", jv_str(kv->value.s));
         jv_push(env, e);
     }
-    for (int i = 0; i < s->secrets.n; i++) { /* from the Key Vault sync */
+    for (int i = 0; i < s->secrets.n; i++) {
         const Secret *sec = s->secrets.v[i];
         JsonVal *e = jv_obj(), *from = jv_obj(), *ref = jv_obj();
         jv_set(ref, "name", jv_str(arena_printf(k->a, "%s-secrets", s->name.s)));
@@ -127,7 +121,23 @@ static JsonVal *deployment(Kube *k, const Service *s)
         jv_set(e, "valueFrom", from);
         jv_push(env, e);
     }
-    jv_set(c, "env", env);
+    return env;
+}
+
+static JsonVal *container(Kube *k, const Service *s)
+{
+    const Runtime *rt = s->runtime;
+    JsonVal *c = jv_obj(), *ports = jv_arr(), *port = jv_obj();
+    jv_set(c, "name", jv_str(s->name.s));
+    jv_set(c, "image", jv_str(rt->image.s));
+    jv_set(port, "name", jv_str("http"));
+    jv_set(port, "containerPort", jv_int(rt->port.v));
+    jv_push(ports, port);
+    jv_set(c, "ports", ports);
+    jv_set(c, "resources", resources(k, rt));
+    jv_set(c, "readinessProbe", probe(s, 5, 10));
+    jv_set(c, "livenessProbe", probe(s, 15, 20));
+    jv_set(c, "env", container_env(k, s));
     if (s->stores.n) { /* where its stores are */
         JsonVal *ef = jv_arr(), *src = jv_obj(), *cm = jv_obj();
         jv_set(cm, "name", jv_str(arena_printf(k->a, "%s-stores", s->name.s)));
@@ -148,10 +158,14 @@ static JsonVal *deployment(Kube *k, const Service *s)
     jv_set(sc, "allowPrivilegeEscalation", jv_bool(false));
     jv_set(sc, "readOnlyRootFilesystem", jv_bool(true));
     jv_set(c, "securityContext", sc);
+    return c;
+}
+
+static JsonVal *pod_template(Kube *k, const Service *s)
+{
     JsonVal *containers = jv_arr(), *pspec = jv_obj(), *tmpl = jv_obj(),
-            *tmeta = jv_obj(), *spec = jv_obj(), *sel = jv_obj(),
-            *strategy = jv_obj(), *ru = jv_obj();
-    jv_push(containers, c);
+            *tmeta = jv_obj();
+    jv_push(containers, container(k, s));
     jv_set(pspec, "containers", containers);
     jv_set(pspec, "serviceAccountName", jv_str(s->name.s));
     if (s->secrets.n) { /* the CSI driver mounts (and syncs) the secrets */
@@ -171,6 +185,13 @@ static JsonVal *deployment(Kube *k, const Service *s)
     jv_set(tmeta, "labels", plabels);
     jv_set(tmpl, "metadata", tmeta);
     jv_set(tmpl, "spec", pspec);
+    return tmpl;
+}
+
+static JsonVal *deployment(Kube *k, const Service *s)
+{
+    JsonVal *spec = jv_obj(), *sel = jv_obj(), *strategy = jv_obj(),
+            *ru = jv_obj();
     jv_set(sel, "matchLabels", kube_selector(s->name.s));
     jv_set(spec, "selector", sel);
     if (!autoscaled(s)) /* an autoscaler owns replicas otherwise */
@@ -180,7 +201,7 @@ static JsonVal *deployment(Kube *k, const Service *s)
     jv_set(strategy, "type", jv_str("RollingUpdate"));
     jv_set(strategy, "rollingUpdate", ru);
     jv_set(spec, "strategy", strategy);
-    jv_set(spec, "template", tmpl);
+    jv_set(spec, "template", pod_template(k, s));
     JsonVal *d = kube_doc(k, "apps/v1", "Deployment", s->name.s, kube_labels(k, s));
     jv_set(d, "spec", spec);
     return d;
@@ -201,9 +222,73 @@ static JsonVal *service(Kube *k, const Service *s)
     return d;
 }
 
+static JsonVal *hpa_metric(Kube *k, const ScaleRule *r)
+{
+    JsonVal *m = jv_obj(), *t = jv_obj();
+    if (streq(r->metric.s, "cpu") || streq(r->metric.s, "memory")) {
+        JsonVal *rs = jv_obj();
+        jv_set(t, "type", jv_str("Utilization"));
+        jv_set(t, "averageUtilization", jv_int(r->above.v));
+        jv_set(rs, "name", jv_str(r->metric.s));
+        jv_set(rs, "target", t);
+        jv_set(m, "type", jv_str("Resource"));
+        jv_set(m, "resource", rs);
+        return m;
+    }
+    /* per-pod metrics from the metrics adapter */
+    JsonVal *pods = jv_obj(), *metric = jv_obj();
+    char *name = arena_strdup(k->a, r->metric.s);
+    for (char *p = name; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    jv_set(metric, "name", jv_str(name));
+    jv_set(t, "type", jv_str("AverageValue"));
+    jv_set(t, "averageValue", jv_str(arena_printf(k->a, "%lld", r->above.v)));
+    jv_set(pods, "metric", metric);
+    jv_set(pods, "target", t);
+    jv_set(m, "type", jv_str("Pods"));
+    jv_set(m, "pods", pods);
+    return m;
+}
+
+/* One direction of the HPA's behavior: each rule adds or removes `step`
+ * pods at most once per `cooldown` (as App Service's autoscale does), one
+ * policy per distinct pair.  Scale-out takes the largest step any rule
+ * allows; scale-in the smallest, and only after the load has stayed low
+ * for the longest cooldown (the stabilisation window), because App
+ * Service scales in only when every rule agrees.  The schema keeps
+ * cooldown within the HPA's limit (periodSeconds <= 1800). */
+static JsonVal *hpa_direction(const Scaling *sc, bool up)
+{
+    JsonVal *dir = jv_obj(), *pols = jv_arr();
+    long long window = 0;
+    for (int i = 0; i < sc->rules.n; i++) {
+        const ScaleRule *r = sc->rules.v[i];
+        bool seen = false;
+        for (int j = 0; j < i && !seen; j++) {
+            const ScaleRule *q = sc->rules.v[j];
+            seen = q->step.v == r->step.v && q->cooldown.v == r->cooldown.v;
+        }
+        if (r->cooldown.v > window)
+            window = r->cooldown.v;
+        if (seen)
+            continue;
+        JsonVal *p = jv_obj();
+        jv_set(p, "type", jv_str("Pods"));
+        jv_set(p, "value", jv_int(r->step.v));
+        jv_set(p, "periodSeconds", jv_int(r->cooldown.v));
+        jv_push(pols, p);
+    }
+    jv_set(dir, "policies", pols);
+    jv_set(dir, "selectPolicy", jv_str(up ? "Max" : "Min"));
+    jv_set(dir, "stabilizationWindowSeconds", jv_int(up ? 0 : window));
+    return dir;
+}
+
 static JsonVal *autoscaler(Kube *k, const Service *s)
 {
-    JsonVal *spec = jv_obj(), *target = jv_obj(), *metrics = jv_arr();
+    JsonVal *spec = jv_obj(), *target = jv_obj(), *metrics = jv_arr(),
+            *behavior = jv_obj();
     jv_set(target, "apiVersion", jv_str("apps/v1"));
     jv_set(target, "kind", jv_str("Deployment"));
     jv_set(target, "name", jv_str(s->name.s));
@@ -211,42 +296,11 @@ static JsonVal *autoscaler(Kube *k, const Service *s)
     jv_set(spec, "minReplicas",
            jv_int(s->scaling->min.v < 1 ? 1 : s->scaling->min.v));
     jv_set(spec, "maxReplicas", jv_int(s->scaling->max.v));
-    long long cooldown = 0;
-    for (int i = 0; i < s->scaling->rules.n; i++) {
-        const ScaleRule *r = s->scaling->rules.v[i];
-        JsonVal *m = jv_obj(), *t = jv_obj();
-        if (r->cooldown.v > cooldown)
-            cooldown = r->cooldown.v;
-        if (streq(r->metric.s, "cpu") || streq(r->metric.s, "memory")) {
-            JsonVal *rs = jv_obj();
-            jv_set(t, "type", jv_str("Utilization"));
-            jv_set(t, "averageUtilization", jv_int(r->above.v));
-            jv_set(rs, "name", jv_str(r->metric.s));
-            jv_set(rs, "target", t);
-            jv_set(m, "type", jv_str("Resource"));
-            jv_set(m, "resource", rs);
-        } else { /* per-pod metrics from the metrics adapter */
-            JsonVal *pods = jv_obj(), *metric = jv_obj();
-            char name[64];
-            snprintf(name, sizeof name, "%s", r->metric.s);
-            for (char *p = name; *p; p++)
-                if (*p == '-')
-                    *p = '_';
-            jv_set(metric, "name", jv_str(name));
-            jv_set(t, "type", jv_str("AverageValue"));
-            jv_set(t, "averageValue",
-                   jv_str(arena_printf(k->a, "%lld", r->above.v)));
-            jv_set(pods, "metric", metric);
-            jv_set(pods, "target", t);
-            jv_set(m, "type", jv_str("Pods"));
-            jv_set(m, "pods", pods);
-        }
-        jv_push(metrics, m);
-    }
+    for (int i = 0; i < s->scaling->rules.n; i++)
+        jv_push(metrics, hpa_metric(k, s->scaling->rules.v[i]));
     jv_set(spec, "metrics", metrics);
-    JsonVal *behavior = jv_obj(), *down = jv_obj();
-    jv_set(down, "stabilizationWindowSeconds", jv_int(cooldown));
-    jv_set(behavior, "scaleDown", down);
+    jv_set(behavior, "scaleUp", hpa_direction(s->scaling, true));
+    jv_set(behavior, "scaleDown", hpa_direction(s->scaling, false));
     jv_set(spec, "behavior", behavior);
     JsonVal *d = kube_doc(k, "autoscaling/v2", "HorizontalPodAutoscaler",
                      s->name.s, kube_labels(k, s));

@@ -385,7 +385,7 @@ static const Field scale_rule_fields[] = {
     {"step", F_INT, offsetof(ScaleRule, step), 0, .dflt = "1", .min = 1,
      .max = 100},
     {"cooldown", F_DURATION, offsetof(ScaleRule, cooldown), 0,
-     .dflt = "5m", .min = 60, .max = 7 * 86400},
+     .dflt = "5m", .min = 60, .max = 1800}, /* the HPA's periodSeconds */
 };
 static const Schema scale_rule_schema = {"scale rule", sizeof(ScaleRule),
                                          scale_rule_fields,

@@ -17,6 +17,11 @@ Assertions:
   internet-connectors  only connectors may reach addresses outside the
                      cluster and the VNet's private endpoints
   stores-as-config   every store a service uses reaches it as configuration
+  hpa-matches-rules  an autoscaled service has one HPA whose bounds, metric
+                     targets (`above`) and behavior policies (`step` pods per
+                     `cooldown`, up and down; scale-in stabilised for the
+                     longest cooldown) are its scaling rules'; a service
+                     that does not autoscale has none
 
 --mutate NAME breaks the documents in memory first (see MUTATIONS); the
 test runs each one and expects its assertion to fail.
@@ -95,6 +100,7 @@ def check(docs, model, env):
             key = "STORE_" + u["store"].upper().replace("-", "_") + "_HOST"
             if not data.get(key):
                 fail("stores-as-config", f"{n}: store {u['store']} is not in its configuration")
+    check_hpa(by, em)
     # policies
     pols = list(by.get("NetworkPolicy", {}).values())
     deny_in = any(p["spec"]["podSelector"] == {} and "Ingress" in p["spec"]["policyTypes"] and not p["spec"].get("ingress") for p in pols)
@@ -182,6 +188,39 @@ def check(docs, model, env):
                         fail("internet-connectors", f"{n} may reach {ip['cidr']} but is no connector")
 
 
+def check_hpa(by, em):
+    hpas = by.get("HorizontalPodAutoscaler", {})
+    for n, s in em["services"].items():
+        sc, h = s["scaling"], hpas.get(n)
+        if not sc["rules"] or sc["min"] == sc["max"]:
+            if h:
+                fail("hpa-matches-rules", f"{n} does not autoscale but has an HPA")
+            continue
+        if not h:
+            fail("hpa-matches-rules", f"{n} autoscales but has no HPA")
+            continue
+        spec = h["spec"]
+        if spec["scaleTargetRef"] != {"apiVersion": "apps/v1", "kind": "Deployment", "name": n}:
+            fail("hpa-matches-rules", f"{n}: the HPA scales {spec['scaleTargetRef']}")
+        if (spec["minReplicas"], spec["maxReplicas"]) != (sc["min"], sc["max"]):
+            fail("hpa-matches-rules", f"{n}: replicas {spec['minReplicas']}..{spec['maxReplicas']}, spec {sc['min']}..{sc['max']}")
+        targets = []
+        for m in spec["metrics"]:
+            t = (m.get("resource") or m.get("pods"))["target"]
+            targets.append(int(t.get("averageUtilization", t.get("averageValue", -1))))
+        if targets != [r["above"] for r in sc["rules"]]:
+            fail("hpa-matches-rules", f"{n}: metric targets {targets}, rules above {[r['above'] for r in sc['rules']]}")
+        want = {("Pods", r["step"], r["cooldown"]) for r in sc["rules"]}
+        b = spec.get("behavior", {})
+        for way in ("scaleUp", "scaleDown"):
+            got = {(p["type"], p["value"], p["periodSeconds"]) for p in b.get(way, {}).get("policies", [])}
+            if got != want:
+                fail("hpa-matches-rules", f"{n}: {way} policies {sorted(got)}, rules say {sorted(want)}")
+        window = b.get("scaleDown", {}).get("stabilizationWindowSeconds")
+        if window != max(r["cooldown"] for r in sc["rules"]):
+            fail("hpa-matches-rules", f"{n}: scale-in stabilised for {window} s, not the longest cooldown")
+
+
 def mutate(docs, name):
     def first(kind, pred=lambda d: True):
         return next(d for d in docs if d["kind"] == kind and
@@ -213,6 +252,17 @@ def mutate(docs, name):
         p = first("NetworkPolicy", lambda d: d["metadata"]["name"].endswith("-egress") and
                   d["metadata"]["labels"]["topoc.io/kind"] != "connector")
         p["spec"]["egress"].append({"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]})
+    elif name == "hpa-step-dropped":
+        first("HorizontalPodAutoscaler")["spec"]["behavior"]["scaleUp"]["policies"][0]["value"] += 1
+    elif name == "hpa-no-scale-down":
+        del first("HorizontalPodAutoscaler")["spec"]["behavior"]["scaleDown"]
+    elif name == "hpa-target":
+        m = first("HorizontalPodAutoscaler")["spec"]["metrics"][0]
+        t = (m.get("resource") or m.get("pods"))["target"]
+        if "averageUtilization" in t:
+            t["averageUtilization"] += 1
+        else:
+            t["averageValue"] = str(int(t["averageValue"]) + 1)
     elif name == "drop-stores-config":
         docs.remove(first("ConfigMap"))
     else:
@@ -222,7 +272,9 @@ def mutate(docs, name):
 MUTATIONS = {"drop-service-account": "refs-exist", "drop-provider": "refs-exist",
              "stray-selector": "selectors-match", "drop-egress-rule": "graph-exact",
              "extra-ingress": "graph-exact", "no-default-deny": "default-deny",
-             "internet-for-all": "internet-connectors", "drop-stores-config": "stores-as-config"}
+             "internet-for-all": "internet-connectors", "drop-stores-config": "stores-as-config",
+             "hpa-step-dropped": "hpa-matches-rules", "hpa-no-scale-down": "hpa-matches-rules",
+             "hpa-target": "hpa-matches-rules"}
 
 
 def main():
