@@ -83,6 +83,7 @@ typedef struct PlanSku {
     const char *tier;
     int max_instances;
     bool autoscale, zones;
+    long long millicores, memory; /* one instance's vCPUs (1000ths), bytes */
 } PlanSku;
 extern const char *const schema_plan_skus[];
 PlanSku schema_plan_sku(const char *sku);

@@ -172,6 +172,76 @@ static void plan_fit(Checker *ck, const EnvModel *e, const Service *s)
     }
 }
 
+/* Where one instance of S asks for more than one instance of E's plan
+ * has: the key that asks (cpu before memory), else a zero Loc. */
+static Loc oversize(const EnvModel *e, const Service *s, bool *cpu, bool *mem)
+{
+    PlanSku k = schema_plan_sku(e->env->plan->sku.s);
+    *cpu = k.millicores && s->runtime->cpu.v > k.millicores;
+    *mem = k.memory && s->runtime->memory.v > k.memory;
+    return *cpu ? s->runtime->cpu.loc : *mem ? s->runtime->memory.loc
+                                             : (Loc){0};
+}
+
+/* Does one instance of the service fit one instance of the environment's
+ * plan?  App Service cannot give an app more than its worker has, and the
+ * Kubernetes requests say the same size: asking for more is refused at
+ * the key that asks (memory as a note when both do), once per key: an
+ * earlier environment that refuses the same key has said it. */
+static void plan_size(Checker *ck, const Model *m, int ei, const Service *s)
+{
+    const EnvModel *e = &m->envs[ei];
+    bool cpu, mem, c2, m2;
+    Loc at = oversize(e, s, &cpu, &mem);
+    if (!cpu && !mem)
+        return;
+    for (int j = 0; j < ei; j++) {
+        int k = env_service_index(&m->envs[j], s->name.s);
+        Loc before = k < 0 ? (Loc){0}
+                           : oversize(&m->envs[j], m->envs[j].services[k],
+                                      &c2, &m2);
+        if ((c2 || m2) && before.src == at.src && before.line == at.line &&
+            before.col == at.col)
+            return;
+    }
+    const Runtime *rt = s->runtime;
+    const Plan *pl = e->env->plan;
+    PlanSku k = schema_plan_sku(pl->sku.s);
+    Diags *ds = check_diags(ck);
+    Diag *d = check_report(
+        ck, "plan-size-runtime", at,
+        arena_printf(check_arena(ck), "%s/service/%s", e->env->name.s,
+                     s->name.s),
+        cpu ? "'%s' asks for %lldm CPU per instance, but %s's plan %s has "
+              "%lld vCPU%s"
+            : "'%s' asks for %lld MiB per instance, but %s's plan %s has "
+              "%lld MiB%s",
+        s->name.s, cpu ? rt->cpu.v : rt->memory.v >> 20, e->env->name.s,
+        pl->sku.s, cpu ? k.millicores / 1000 : k.memory >> 20,
+        cpu && k.millicores > 1000 ? "s" : "");
+    if (cpu && mem)
+        diag_note(ds, d, rt->memory.loc,
+                  "its memory (%lld MiB) is more than the plan's %lld MiB too",
+                  rt->memory.v >> 20, k.memory >> 20);
+    diag_note(ds, d, pl->sku.loc, "%s's plan is %s%s", e->env->name.s,
+              pl->sku.s,
+              pl->sku.loc.len ? "" : " by default (environments.NAME.plan.sku)");
+    for (int j = ei + 1; j < m->nenvs; j++) { /* the same key, too big */
+        int i = env_service_index(&m->envs[j], s->name.s);
+        Loc later = i < 0 ? (Loc){0}
+                          : oversize(&m->envs[j], m->envs[j].services[i],
+                                     &c2, &m2);
+        const Plan *pj = m->envs[j].env->plan;
+        if ((c2 || m2) && later.src == at.src && later.line == at.line &&
+            later.col == at.col)
+            diag_note(ds, d, pj->sku.loc, "%s's plan %s is too small too%s",
+                      m->envs[j].env->name.s, pj->sku.s,
+                      pj->sku.loc.len ? "" : " (its default)");
+    }
+    diag_help(ds, d, "ask for less, or choose a larger plan "
+                     "(environments.NAME.plan.sku)");
+}
+
 /* Rules on one instance's scaling bounds.  A value set in an environment's
  * override is blamed there, and the finding names the environment. */
 static void scaling_bounds(Checker *ck, const EnvModel *e, const Service *s)
@@ -279,5 +349,6 @@ void check_services(Checker *ck)
             alerts(ck, s);
             responsibilities(ck, s);
             plan_fit(ck, &m->envs[i], s);
+            plan_size(ck, m, i, s);
         }
 }

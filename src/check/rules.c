@@ -286,6 +286,14 @@ const Rule rules[] = {
      "Basic plans do not autoscale; a Basic plan runs at most 3 instances, "
      "Standard 10, Premium 30, and a shared plan its plan.instances. A "
      "service's scaling must fit its environment's plan."},
+    {"plan-size-runtime", "scaling", E,
+     "a service asking for more CPU or memory than its plan's instance has",
+     "An App Service plan's SKU fixes each instance's vCPUs and memory (B1 "
+     "and S1: 1 vCPU, 1.75 GiB; P0v3: 1 vCPU, 4 GiB; P1v3: 2, 8; P2v3: 4, "
+     "16; P3v3: 8, 32; P1mv3 to P5mv3: 2 to 32 vCPUs, 16 to 256 GiB). A "
+     "service's runtime.cpu and runtime.memory are what one instance needs "
+     "(and what Kubernetes requests): they must fit one instance of its "
+     "environment's plan."},
     {"scaling-no-rule", "scaling", E, "a service without a scale-out rule",
      "Services scale out under load; each needs at least one scaling rule "
      "(unless min equals max)."},

@@ -88,15 +88,39 @@ const char *const schema_plan_skus[] = {
     "B1",   "B2",   "B3",   "S1",    "S2",    "S3",    "P0v3",  "P1v3",
     "P2v3", "P3v3", "P1mv3", "P2mv3", "P3mv3", "P4mv3", "P5mv3", NULL};
 
+/* One instance of each SKU on Linux, as the App Service pricing page lists
+ * it (azure.microsoft.com/pricing/details/app-service/linux/: B1 and S1
+ * 1 vCPU 1.75 GB ... P0v3 1 vCPU 4 GB, P1v3 2/8, P2v3 4/16, P3v3 8/32,
+ * P1mv3 2/16 ... P5mv3 32/256); GB there are GiB, as the plan reports. */
+static const struct {
+    const char *sku;
+    int vcpus;
+    long long mib;
+} plan_sizes[] = {
+    {"B1", 1, 1792},      {"B2", 2, 3584},      {"B3", 4, 7168},
+    {"S1", 1, 1792},      {"S2", 2, 3584},      {"S3", 4, 7168},
+    {"P0v3", 1, 4096},    {"P1v3", 2, 8192},    {"P2v3", 4, 16384},
+    {"P3v3", 8, 32768},   {"P1mv3", 2, 16384},  {"P2mv3", 4, 32768},
+    {"P3mv3", 8, 65536},  {"P4mv3", 16, 131072}, {"P5mv3", 32, 262144},
+};
+
 PlanSku schema_plan_sku(const char *sku)
 {
+    PlanSku k;
     if (sku && sku[0] == 'B')
-        return (PlanSku){"Basic", 3, false, false};
-    if (sku && sku[0] == 'S')
-        return (PlanSku){"Standard", 10, true, false};
-    if (sku && strstr(sku, "mv3"))
-        return (PlanSku){"PremiumMV3", 30, true, true};
-    return (PlanSku){"PremiumV3", 30, true, true};
+        k = (PlanSku){"Basic", 3, false, false, 0, 0};
+    else if (sku && sku[0] == 'S')
+        k = (PlanSku){"Standard", 10, true, false, 0, 0};
+    else if (sku && strstr(sku, "mv3"))
+        k = (PlanSku){"PremiumMV3", 30, true, true, 0, 0};
+    else
+        k = (PlanSku){"PremiumV3", 30, true, true, 0, 0};
+    for (int i = 0; sku && i < N(plan_sizes); i++)
+        if (strcmp(plan_sizes[i].sku, sku) == 0) {
+            k.millicores = plan_sizes[i].vcpus * 1000LL;
+            k.memory = plan_sizes[i].mib << 20;
+        }
+    return k;
 }
 
 const char *schema_plan_default_sku(const char *env)
