@@ -69,6 +69,7 @@ MANIFESTS_SRC := src/manifests/manifests_azure.c \
              src/manifests/manifests_environment.c \
              src/manifests/manifests_stores.c \
              src/manifests/manifests_appservice.c \
+             src/manifests/manifests_network.c \
              src/manifests/manifests_kubernetes.c \
              src/manifests/manifests_kube_access.c
 DIAGRAMS_SRC := src/diagrams/diagrams_views.c src/diagrams/diagrams_network.c \

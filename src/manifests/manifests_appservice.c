@@ -304,7 +304,7 @@ static JsonVal *site(Mf *f, const Service *s, const char *name,
     jv_set(sp, "publicNetworkAccess", jv_str("Disabled"));
     jv_set(sp, "keyVaultReferenceIdentity", jv_str("SystemAssigned"));
     jv_set(sp, "virtualNetworkSubnetId",
-           arm_code("[parameters('appsSubnetId')]"));
+           arm_code("[parameters('integrationSubnetId')]"));
     jv_set(sp, "siteConfig", cfg);
     jv_set(id, "type", jv_str("SystemAssigned"));
     JsonVal *sr = mf_resource("Microsoft.Web/sites", WEB, name, mf_location(),
@@ -416,7 +416,10 @@ static void service_params(JsonVal *p, bool shared)
         jv_set(p, "planId", arm_parameter("string", "the environment's "
                                                     "shared App Service plan"));
     static const char *const ps[][3] = {
-        {"appsSubnetId", "string", "the apps subnet (VNet integration)"},
+        {"integrationSubnetId", "string",
+         "the subnet its calls leave by (apps, or connectors)"},
+        {"siteGroups", "object", "application security group ids: sites, "
+                                 "edge, apps, connectors"},
         {"peSubnetId", "string", "the private endpoints subnet"},
         {"sitesDnsZoneId", "string", "privatelink.azurewebsites.net"},
         {"workspaceId", "string", "Log Analytics workspace"},
@@ -452,7 +455,8 @@ void mf_service(Mf *f, const Service *s, Outputs *o)
     jv_push(res, mf_diagnostics(f, site_id, law, true, true, site_id));
     mf_private_endpoint(f, res, "Microsoft.Web/sites", site_name, "sites",
                         "[parameters('peSubnetId')]",
-                        "[parameters('sitesDnsZoneId')]");
+                        "[parameters('sitesDnsZoneId')]",
+                        mf_site_groups(f, s));
     grants(f, s, site_id, res, wait);
     JsonVal *cfg = jv_obj();
     jv_set(cfg, "type", jv_str("Microsoft.Web/sites/config"));

@@ -405,13 +405,18 @@ static void top_level(Mf *f, Outputs *o)
         const Service *s = f->env->services[i];
         JsonVal *sp = jv_obj();
         static const char *const outs[] = {
-            "appsSubnetId", "peSubnetId", "sitesDnsZoneId", "workspaceId",
-            "appInsightsId", "vaultName", "vaultUri", "stores",
-            "actionGroups"};
+            "peSubnetId", "sitesDnsZoneId", "workspaceId", "appInsightsId",
+            "vaultName", "vaultUri", "stores", "actionGroups", "siteGroups"};
         for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
             jv_set(sp, outs[k], pval(arm_code(env_out(f, outs[k]))));
+        /* connectors leave by their own subnet, on their own shared plan */
+        bool conn = streq(s->kind.s, "connector");
+        jv_set(sp, "integrationSubnetId",
+               pval(arm_code(env_out(f, conn ? "connectorsSubnetId"
+                                             : "appsSubnetId"))));
         if (f->env->env->plan->shared.v)
-            jv_set(sp, "planId", pval(arm_code(env_out(f, "planId"))));
+            jv_set(sp, "planId", pval(arm_code(env_out(
+                                     f, conn ? "connectorsPlanId" : "planId"))));
         jv_push(res, deployment(f, arena_printf(f->a, "service-%s", s->name.s),
                                 arena_printf(f->a,
                                              "manifests/azure/services/%s.json",
@@ -462,7 +467,8 @@ void emit_appservice(const Model *m, Diags *ds, Outputs *o)
     for (int i = 0; i < m->nenvs; i++) {
         Arena a;
         arena_init(&a);
-        Mf f = {m, &m->envs[i], ds, &a};
+        Mf f = {m, &m->envs[i], ds, &a, NULL};
+        mf_index_callers(&f);
         mf_environment(&f, o);
         for (int k = 0; k < m->envs[i].nservices; k++)
             mf_service(&f, m->envs[i].services[k], o);

@@ -36,6 +36,8 @@ typedef struct Mf {
     const EnvModel *env;
     Diags *ds;
     Arena *a;
+    /* per service of env: who calls it (manifests_network.c's FROM_*) */
+    unsigned char *callers;
 } Mf;
 
 /* "[parameters('location')]", as a value */
@@ -62,7 +64,8 @@ const char *mf_inner(Mf *f, const char *expr);
  * holds it, NULL when this one does. */
 void mf_private_endpoint(Mf *f, JsonVal *res, const char *type,
                          const char *name, const char *kind,
-                         const char *subnet_expr, const char *zone_expr);
+                         const char *subnet_expr, const char *zone_expr,
+                         JsonVal *asgs);
 /* environment.json's stores, and their "stores" output */
 void mf_stores(Mf *f, JsonVal *res, JsonVal *outs);
 const char *mf_law_id(Mf *f);
@@ -96,6 +99,18 @@ JsonVal *mf_role(Mf *f, const Role *role, const char *scope_id,
  * expression texts), with all logs and/or all metrics. */
 JsonVal *mf_diagnostics(Mf *f, const char *target_id, const char *workspace_id,
                         bool logs, bool metrics, const char *dep);
+
+/* Network security (manifests_network.c): the integration subnets' and
+ * the private endpoints' NSGs and the application security groups of the
+ * Web Apps' endpoints (EDGE: the gateway's and APIM's prefixes, APPS and
+ * CONNS: the integration subnets'); their ids as the siteGroups output;
+ * the groups a service's endpoint joins, from the callers indexed once. */
+const char *mf_nsg_name(Mf *f, const char *subnet);
+void mf_network_security(Mf *f, JsonVal *res, const char *const *edge,
+                         const char *apps, const char *conns);
+JsonVal *mf_site_groups_output(Mf *f);
+void mf_index_callers(Mf *f);
+JsonVal *mf_site_groups(Mf *f, const Service *s);
 
 /* The files: environment.json, services/NAME.json, main.json. */
 void mf_environment(Mf *f, Outputs *o);

@@ -1,8 +1,10 @@
 /* manifests_environment.c - ENV/manifests/azure/environment.json: what
  * the services of an environment share.
  *
- *   network      a VNet with four subnets (gateway, apps, private
- *                endpoints, API Management) and the NSG APIM needs
+ *   network      a VNet with five subnets (gateway, apps and connectors
+ *                (a /25 each), private endpoints, API Management), the
+ *                NSG APIM needs and the Web Apps' network security
+ *                (manifests_network.c)
  *   monitoring   Log Analytics and workspace-based Application Insights
  *   Key Vault    the environment's vault (secrets, the edge certificate)
  *   stores       SQL, storage, Key Vault and Redis, public access off, each
@@ -80,12 +82,15 @@ static JsonVal *idref(const char *expr)
 
 /* ---- network ---- */
 
-static JsonVal *subnet(Mf *f, const char *name, unsigned a, unsigned b,
-                       unsigned c, const char *delegation, const char *nsg)
+static JsonVal *subnet(Mf *f, const char *name, const char *prefix,
+                       const char *delegation, bool secured)
 {
     JsonVal *p = jv_obj();
-    jv_set(p, "addressPrefix",
-           jv_str(arena_printf(f->a, "%u.%u.%u.0/24", a, b, c)));
+    const char *nsg = secured ? arm_id(f->a,
+                                       "Microsoft.Network/networkSecurityGroups",
+                                       mf_nsg_name(f, name), NULL)
+                              : NULL;
+    jv_set(p, "addressPrefix", jv_str(prefix));
     if (delegation) {
         JsonVal *dels = jv_arr(), *dp = jv_obj();
         jv_set(dp, "serviceName", jv_str(delegation));
@@ -117,8 +122,7 @@ static JsonVal *nsg_rule(const char *name, int prio, const char *src,
 /* APIM in a VNet: its control plane and load balancer must get in */
 static void apim_nsg(Mf *f, JsonVal *res)
 {
-    const char *name = arena_printf(f->a, "nsg-apim-%s-%s", mf_platform(f),
-                                    mf_env(f));
+    const char *name = mf_nsg_name(f, "apim");
     JsonVal *rules = jv_arr(), *p = jv_obj();
     jv_push(rules, nsg_rule("management", 100, "ApiManagement", "3443",
                             "VirtualNetwork"));
@@ -147,23 +151,35 @@ static bool network(Mf *f, JsonVal *res)
         diag_help(f->ds,
                   diag_error(f->ds, e->address_space.loc, "invalid-value",
                              "address-space %s is too small for the "
-                             "environment's four /24 subnets (gateway, apps, "
-                             "private endpoints, API Management)",
+                             "environment's subnets (gateway, apps and "
+                             "connectors, private endpoints, API Management)",
                              e->address_space.s),
                   "use a /22 or larger, e.g. 10.40.0.0/16");
         return false;
     }
+    /* gateway, apps and connectors (a /25 each), endpoints, APIM */
+    const char *pre[] = {
+        arena_printf(f->a, "%u.%u.%u.0/24", a, b, c),
+        arena_printf(f->a, "%u.%u.%u.0/25", a, b, c + 1),
+        arena_printf(f->a, "%u.%u.%u.128/25", a, b, c + 1),
+        arena_printf(f->a, "%u.%u.%u.0/24", a, b, c + 2),
+        arena_printf(f->a, "%u.%u.%u.0/24", a, b, c + 3)};
+    const char *edge[] = {pre[0], pre[4]};
     apim_nsg(f, res);
-    const char *nsg = arm_id(f->a, "Microsoft.Network/networkSecurityGroups",
-                             arena_printf(f->a, "nsg-apim-%s-%s",
-                                          mf_platform(f), mf_env(f)),
-                             NULL);
-    JsonVal *subnets = jv_arr();
-    jv_push(subnets, subnet(f, "gateway", a, b, c, NULL, NULL));
-    jv_push(subnets, subnet(f, "apps", a, b, c + 1, "Microsoft.Web/serverFarms",
-                            NULL));
-    jv_push(subnets, subnet(f, "private-endpoints", a, b, c + 2, NULL, NULL));
-    jv_push(subnets, subnet(f, "apim", a, b, c + 3, NULL, nsg));
+    mf_network_security(f, res, edge, pre[1], pre[2]);
+    JsonVal *subnets = jv_arr(), *deps = jv_arr();
+    jv_push(subnets, subnet(f, "gateway", pre[0], NULL, false));
+    jv_push(subnets, subnet(f, "apps", pre[1], "Microsoft.Web/serverFarms", true));
+    jv_push(subnets, subnet(f, "connectors", pre[2], "Microsoft.Web/serverFarms",
+                            true));
+    jv_push(subnets, subnet(f, "private-endpoints", pre[3], NULL, true));
+    jv_push(subnets, subnet(f, "apim", pre[4], NULL, true));
+    static const char *const secured[] = {"apim", "apps", "connectors",
+                                          "private-endpoints"};
+    for (int i = 0; i < 4; i++)
+        jv_push(deps, arm_code(arm_id(f->a,
+                                      "Microsoft.Network/networkSecurityGroups",
+                                      mf_nsg_name(f, secured[i]), NULL)));
     JsonVal *props = jv_obj(), *space = jv_obj(), *prefixes = jv_arr();
     jv_push(prefixes, jv_str(e->address_space.s));
     jv_set(space, "addressPrefixes", prefixes);
@@ -172,7 +188,7 @@ static bool network(Mf *f, JsonVal *res)
     JsonVal *r = mf_resource("Microsoft.Network/virtualNetworks", NRP,
                              mf_vnet(f), mf_location(), mf_tags(f, NULL, NULL));
     jv_set(r, "properties", props);
-    jv_set(r, "dependsOn", mf_deps1(nsg));
+    jv_set(r, "dependsOn", deps);
     jv_push(res, r);
     const char *id = arm_id(f->a, "Microsoft.Network/virtualNetworks",
                             mf_vnet(f), NULL);
@@ -228,7 +244,8 @@ static void dns_zone(Mf *f, JsonVal *res, const char *zone)
 
 void mf_private_endpoint(Mf *f, JsonVal *res, const char *type,
                          const char *name, const char *kind,
-                         const char *subnet_expr, const char *zone_expr)
+                         const char *subnet_expr, const char *zone_expr,
+                         JsonVal *asgs)
 {
     const Zone *z = zone_of(kind);
     const char *pe = az_name(f->a, arena_printf(f->a, "pe-%s", name), 80, true);
@@ -240,6 +257,8 @@ void mf_private_endpoint(Mf *f, JsonVal *res, const char *type,
     jv_set(cp, "groupIds", groups);
     jv_push(conns, named(name, cp));
     jv_set(p, "privateLinkServiceConnections", conns);
+    if (asgs)
+        jv_set(p, "applicationSecurityGroups", asgs);
     JsonVal *r = mf_resource("Microsoft.Network/privateEndpoints", NRP, pe,
                              mf_location(), mf_tags(f, NULL, NULL));
     jv_set(r, "properties", p);
@@ -274,7 +293,7 @@ static void private_endpoint(Mf *f, JsonVal *res, const char *type,
                              const char *name, const char *kind)
 {
     mf_private_endpoint(f, res, type, name, kind,
-                        subnet_id(f, "private-endpoints"), NULL);
+                        subnet_id(f, "private-endpoints"), NULL, NULL);
 }
 
 /* ---- monitoring ---- */
@@ -479,11 +498,15 @@ static void output(JsonVal *outs, const char *name, const char *type,
     jv_set(outs, name, o);
 }
 
-static const char *shared_plan_id(Mf *f);
+static const char *shared_plan_id(Mf *f, bool connectors);
+static bool has_connectors(const Mf *f);
 
 static void outputs(Mf *f, JsonVal *outs)
 {
     output(outs, "appsSubnetId", "string", arm_code(subnet_id(f, "apps")));
+    output(outs, "connectorsSubnetId", "string",
+           arm_code(subnet_id(f, "connectors")));
+    output(outs, "siteGroups", "object", mf_site_groups_output(f));
     output(outs, "gatewaySubnetId", "string", arm_code(subnet_id(f, "gateway")));
     output(outs, "peSubnetId", "string",
            arm_code(subnet_id(f, "private-endpoints")));
@@ -518,31 +541,50 @@ static void outputs(Mf *f, JsonVal *outs)
                                NULL)));
     }
     output(outs, "actionGroups", "object", ags);
-    if (f->env->env->plan->shared.v)
-        output(outs, "planId", "string", arm_code(shared_plan_id(f)));
+    if (f->env->env->plan->shared.v) {
+        output(outs, "planId", "string", arm_code(shared_plan_id(f, false)));
+        if (has_connectors(f))
+            output(outs, "connectorsPlanId", "string",
+                   arm_code(shared_plan_id(f, true)));
+    }
 }
 
-static const char *shared_plan_name(Mf *f)
+static const char *shared_plan_name(Mf *f, bool connectors)
 {
-    return arena_printf(f->a, "plan-%s-%s", mf_platform(f), mf_env(f));
+    return arena_printf(f->a, "plan-%s-%s%s", mf_platform(f), mf_env(f),
+                        connectors ? "-connectors" : "");
 }
 
-static const char *shared_plan_id(Mf *f)
+static const char *shared_plan_id(Mf *f, bool connectors)
 {
-    return arm_id(f->a, "Microsoft.Web/serverfarms", shared_plan_name(f), NULL);
+    return arm_id(f->a, "Microsoft.Web/serverfarms",
+                  shared_plan_name(f, connectors), NULL);
 }
 
 /* environments.NAME.plan.shared: one plan for every service, sized by
  * plan.instances, each app on its own scaling.min workers (per-app
- * scaling), so adding a service still changes nothing here. */
+ * scaling), so adding a service still changes nothing here; and one more
+ * for the connectors, because a plan leaves by one subnet and only theirs
+ * reaches the internet (when the environment has connectors: a plan
+ * costs its instances even when empty). */
+static bool has_connectors(const Mf *f)
+{
+    for (int i = 0; i < f->env->nservices; i++)
+        if (streq(f->env->services[i]->kind.s, "connector"))
+            return true;
+    return false;
+}
+
 static void shared_plan(Mf *f, JsonVal *res)
 {
     if (!f->env->env->plan->shared.v)
         return;
-    const char *id = shared_plan_id(f);
-    jv_push(res, mf_plan(f, shared_plan_name(f), mf_tags(f, NULL, NULL),
-                         f->env->env->plan->instances.v, true));
-    jv_push(res, mf_diagnostics(f, id, law_id(f), false, true, id));
+    for (int c = 0; c < (has_connectors(f) ? 2 : 1); c++) {
+        const char *id = shared_plan_id(f, c);
+        jv_push(res, mf_plan(f, shared_plan_name(f, c), mf_tags(f, NULL, NULL),
+                             f->env->env->plan->instances.v, true));
+        jv_push(res, mf_diagnostics(f, id, law_id(f), false, true, id));
+    }
 }
 
 /* peered-with names networks outside the deployment (their ids are the

@@ -115,7 +115,7 @@ static void sql(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     mf_private_endpoint(f, res, "Microsoft.Sql/servers", server, "sql",
                         arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",
                                mf_vnet(f), "private-endpoints"),
-                        NULL);
+                        NULL, NULL);
     if (!s->failover_region.s)
         return;
     /* a partner server in the failover region and a failover group */
@@ -129,7 +129,7 @@ static void sql(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     mf_private_endpoint(f, res, "Microsoft.Sql/servers", partner, "sql",
                         arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",
                                mf_vnet(f), "private-endpoints"),
-                        NULL);
+                        NULL, NULL);
     JsonVal *fp = jv_obj(), *rw = jv_obj(), *partners = jv_arr(),
             *p = jv_obj(), *dbs = jv_arr();
     jv_set(rw, "failoverPolicy", jv_str("Automatic"));
@@ -172,7 +172,7 @@ static void storage(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
                         s->kind.s,
                         arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",
                                mf_vnet(f), "private-endpoints"),
-                        NULL);
+                        NULL, NULL);
 }
 
 static void key_vault(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
@@ -199,7 +199,7 @@ static void key_vault(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     mf_private_endpoint(f, res, "Microsoft.KeyVault/vaults", name, "key-vault",
                         arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",
                                mf_vnet(f), "private-endpoints"),
-                        NULL);
+                        NULL, NULL);
 }
 
 static void cache(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
@@ -233,7 +233,7 @@ static void cache(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     mf_private_endpoint(f, res, "Microsoft.Cache/redis", name, "cache",
                         arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",
                                mf_vnet(f), "private-endpoints"),
-                        NULL);
+                        NULL, NULL);
 }
 
 /* "reference(<id>, '<version>').<path>" for the stores output */

@@ -40,9 +40,22 @@ Assertions:
                      (environments.NAME.plan): its SKU and tier; one plan per
                      service sized by scaling.min, or one shared plan of
                      plan.instances with per-app scaling on scaling.min
-                     workers and no autoscale; no autoscale maximum above
-                     the tier's limit
+                     workers and no autoscale (and one more for the
+                     connectors, which alone leave by their subnet); no
+                     autoscale maximum above the tier's limit
+  egress-connectors  every Web App sends all its traffic through its VNet
+                     integration (vnetRouteAllEnabled), and the NSG of its
+                     integration subnet lets it reach the internet exactly
+                     when it is a connector
+  callers-admitted   the NSG of each Web App's private endpoint, read as
+                     Azure evaluates it (priority order, application
+                     security groups, default rules), admits on 443 exactly
+                     the integration subnets of the services that depend on
+                     it, and App Gateway's and APIM's subnets exactly when
+                     it has a public route: both directions, at the
+                     granularity of the integration subnets
 """
+import ipaddress
 import json
 import os
 import re
@@ -533,9 +546,14 @@ def check_plans(dep, model, env):
         plan = plans[pid]
         cap = (plan.sku or {}).get("capacity")
         if spec["shared"]:
-            if len(plans) != 1 or plan.props.get("perSiteScaling") is not True or cap != spec["instances"]:
+            # one for the services, one for the connectors (a plan leaves by
+            # one subnet, and only theirs reaches the internet)
+            kinds = {s["kind"] == "connector" for _, s in sites}
+            conns = any(s["kind"] == "connector" for s in model["environments"][env]["services"].values())
+            if len(plans) != 1 + conns or len(kinds) != 1 or \
+                    plan.props.get("perSiteScaling") is not True or cap != spec["instances"]:
                 fail("plan-matches-spec", f"plan {plan.name}: not one shared per-app-scaling plan of "
-                                          f"{spec['instances']} instances")
+                                          f"{spec['instances']} instances (and one for the connectors)")
             for site, s in sites:
                 w = (site.props.get("siteConfig") or {}).get("numberOfWorkers")
                 if w != s["scaling"]["min"]:
@@ -554,6 +572,125 @@ def check_plans(dep, model, env):
             if int(prof["capacity"]["maximum"]) > most:
                 fail("plan-matches-spec", f"{r.name} scales to {prof['capacity']['maximum']}, "
                                           f"a {tier} plan to {most}")
+
+
+def nsg_allows(rules, inbound, src, dst_asgs, dst, port):
+    """Does an NSG let traffic from SRC (a prefix, or 'Internet') to DST (a
+    prefix or 'Internet', its ASGs DST_ASGS) on PORT?  Rules in priority
+    order, then Azure's defaults (the VNet and, out, the internet)."""
+    vnet = ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("172.16.0.0/12"), \
+        ipaddress.ip_network("192.168.0.0/16")
+
+    def addr_in(a, rule_prefix):
+        if rule_prefix == "*":
+            return True
+        if a == "Internet":
+            return rule_prefix == "Internet"
+        if rule_prefix == "VirtualNetwork":
+            return any(ipaddress.ip_network(a).subnet_of(n) for n in vnet)
+        try:
+            return ipaddress.ip_network(a).subnet_of(ipaddress.ip_network(rule_prefix))
+        except ValueError:   # a service tag other than these
+            return False
+
+    def matches(p, side, a, asgs):
+        groups = p.get(f"{side}ApplicationSecurityGroups")
+        if groups is not None:
+            return bool({lower(g["id"]) for g in groups} & asgs)
+        prefixes = p.get(f"{side}AddressPrefixes") or [p.get(f"{side}AddressPrefix")]
+        return any(addr_in(a, x) for x in prefixes if x)
+
+    def port_in(p):
+        ranges = p.get("destinationPortRanges") or [p.get("destinationPortRange", "*")]
+        for x in ranges:
+            lo, _, hi = str(x).partition("-")
+            if x == "*" or (lo.isdigit() and int(lo) <= port <= int(hi or lo)):
+                return True
+        return False
+    direction = "Inbound" if inbound else "Outbound"
+    for r in sorted(rules, key=lambda r: r["properties"]["priority"]):
+        p = r["properties"]
+        if p["direction"] != direction or p.get("protocol") not in ("Tcp", "*") or not port_in(p):
+            continue
+        if matches(p, "source", src, set()) and matches(p, "destination", dst, dst_asgs):
+            return p["access"] == "Allow"
+    if inbound:   # AllowVnetInBound, DenyAllInBound
+        return src != "Internet" and dst != "Internet"
+    return True   # AllowVnetOutBound, AllowInternetOutBound
+
+
+def check_access(dep, model, env):
+    em = model["environments"][env]
+    vnets = [r for r in dep.resources if r.type == "Microsoft.Network/virtualNetworks"]
+    if len(vnets) != 1:
+        return
+    vnet = vnets[0]
+    subnets = {lower(resource_id(RG, "Microsoft.Network/virtualNetworks/subnets", [vnet.name, x["name"]])):
+               x.get("properties", {}) for x in vnet.props.get("subnets", [])}
+    nsgs = {lower(r.id): r.props.get("securityRules", []) for r in dep.resources
+            if r.type == "Microsoft.Network/networkSecurityGroups"}
+
+    def rules_of(subnet_id):
+        sp = subnets.get(lower(subnet_id))
+        if sp is None:
+            return None
+        return nsgs.get(lower((sp.get("networkSecurityGroup") or {}).get("id")), [])
+    # the edge's subnets, read off App Gateway and APIM themselves
+    edge = set()
+    for r in dep.resources:
+        if r.type == "Microsoft.Network/applicationGateways":
+            for c in r.props.get("gatewayIPConfigurations", []):
+                edge.add(lower(c["properties"]["subnet"]["id"]))
+        elif r.type == "Microsoft.ApiManagement/service":
+            edge.add(lower((r.props.get("virtualNetworkConfiguration") or {}).get("subnetResourceId")))
+    site_of, out_subnet = {}, {}
+    for name, s in em["services"].items():
+        sites = by_tag(dep, "Microsoft.Web/sites", "service", name)
+        if len(sites) != 1:
+            continue
+        site = sites[0]
+        site_of[name] = site
+        sn = lower(site.props.get("virtualNetworkSubnetId"))
+        out_subnet[name] = sn
+        rules = rules_of(sn)
+        if rules is None:
+            fail("egress-connectors", f"{site.name}: integration subnet {sn} is not in the VNet")
+            continue
+        if (site.props.get("siteConfig") or {}).get("vnetRouteAllEnabled") is not True:
+            fail("egress-connectors", f"{site.name}: traffic to the internet bypasses the VNet (vnetRouteAllEnabled)")
+        prefix = subnets[sn]["addressPrefix"]
+        out = nsg_allows(rules, False, prefix, set(), "Internet", 443)
+        if out != (s["kind"] == "connector"):
+            fail("egress-connectors", f"{site.name} ({s['kind']}) {'may' if out else 'may not'} reach the internet")
+    pes = {}
+    for r in dep.resources:
+        if r.type == "Microsoft.Network/privateEndpoints":
+            for c in r.props.get("privateLinkServiceConnections", []):
+                pes.setdefault(lower(c["properties"]["privateLinkServiceId"]), []).append(r)
+    callers = {n: set() for n in em["services"]}
+    for n, s in em["services"].items():
+        for d in s["depends-on"]:
+            if d in callers:
+                callers[d].add(n)
+    sources = {sn: subnets[sn]["addressPrefix"] for sn in set(out_subnet.values()) | edge if sn in subnets}
+    for name, site in site_of.items():
+        s = em["services"][name]
+        want = {out_subnet[c] for c in callers[name] if c in out_subnet}
+        if any(not r.get("internal") for r in s.get("routes", [])):
+            want |= edge
+        for pe in pes.get(lower(site.id), []):
+            sn = lower(pe.props.get("subnet", {}).get("id"))
+            policies = subnets.get(sn, {}).get("privateEndpointNetworkPolicies")
+            rules = rules_of(sn) if policies in ("Enabled", "NetworkSecurityGroupEnabled") else []
+            asgs = {lower(g["id"]) for g in pe.props.get("applicationSecurityGroups", [])}
+            dst = subnets.get(sn, {}).get("addressPrefix", "10.0.0.0/32")
+            got = {x for x, prefix in sources.items() if nsg_allows(rules or [], True, prefix, asgs, dst, 443)}
+            for x in sorted(got - want):
+                fail("callers-admitted", f"{site.name}'s endpoint admits {x.rsplit('/', 1)[-1]}, "
+                                         "which holds none of its callers")
+            for x in sorted(want - got):
+                fail("callers-admitted", f"{site.name}'s endpoint shuts out {x.rsplit('/', 1)[-1]}, "
+                                         "where a caller (or the edge) is")
 
 
 def main():
@@ -575,6 +712,7 @@ def main():
         check_monitored(dep)
         check_parents(dep)
         check_plans(dep, model, env)
+        check_access(dep, model, env)
     for a, what in failures:
         print(f"FAIL {a}: {what}")
     n = len(dep.resources)

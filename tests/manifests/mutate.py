@@ -196,6 +196,59 @@ def m_plan_shared(root):
     save(root, b, db)
 
 
+def non_connector(root):
+    for p in services(root):
+        d = json.load(open(p))
+        if first(d, "Microsoft.Web/sites")["properties"]["siteConfig"].get("vnetRouteAllEnabled") and \
+                "connector" not in json.dumps(first(d, "Microsoft.Web/sites")["tags"]):
+            return os.path.relpath(p, os.path.join(root, env)), d
+    raise SystemExit("no service that is not a connector")
+
+
+def m_route_all(root):
+    """a Web App whose internet traffic bypasses the VNet"""
+    rel, d = non_connector(root)
+    first(d, "Microsoft.Web/sites")["properties"]["siteConfig"]["vnetRouteAllEnabled"] = False
+    save(root, rel, d)
+
+
+def nsg_of(d, word):
+    return first(d, "Microsoft.Network/networkSecurityGroups", lambda r: f"-{word}-" in r["name"])
+
+
+def m_apps_internet(root):
+    """the apps subnet's NSG lets everyone out on 443"""
+    d = load(root, "manifests/azure/environment.json")
+    rules = nsg_of(d, "apps")["properties"]["securityRules"]
+    rules.append({"name": "everyone-out", "properties": {
+        "priority": 90, "direction": "Outbound", "access": "Allow", "protocol": "Tcp",
+        "sourceAddressPrefix": "*", "sourcePortRange": "*",
+        "destinationAddressPrefix": "Internet", "destinationPortRange": "443"}})
+    save(root, "manifests/azure/environment.json", d)
+
+
+def m_sites_open(root):
+    """the endpoints' NSG no longer shuts the VNet out of the Web Apps"""
+    d = load(root, "manifests/azure/environment.json")
+    n = nsg_of(d, "private-endpoints")["properties"]
+    n["securityRules"] = [r for r in n["securityRules"] if r["properties"]["access"] != "Deny"]
+    save(root, "manifests/azure/environment.json", d)
+
+
+def m_edge_shut(root):
+    """a routed service's endpoint leaves the edge's group"""
+    for p in services(root):
+        d = json.load(open(p))
+        pe = first(d, "Microsoft.Network/privateEndpoints")["properties"]
+        groups = pe.get("applicationSecurityGroups", [])
+        kept = [g for g in groups if ".edge" not in g["id"]]
+        if len(kept) < len(groups):
+            pe["applicationSecurityGroups"] = kept
+            save(root, os.path.relpath(p, os.path.join(root, env)), d)
+            return
+    raise SystemExit("no service reached by the edge")
+
+
 MUTATIONS = [
     ("expr-evaluates", "an unknown function", m_expr),
     ("expr-evaluates", "an unescaped spec string", m_escape),
@@ -216,6 +269,10 @@ MUTATIONS = [
     ("children-have-parents", "APIM's APIs without their service", m_parent),
     ("plan-matches-spec", "a plan of another SKU", m_plan_sku),
     ("plan-matches-spec", "two services on one plan", m_plan_shared),
+    ("egress-connectors", "a Web App bypassing the VNet", m_route_all),
+    ("egress-connectors", "the apps subnet open to the internet", m_apps_internet),
+    ("callers-admitted", "the Web Apps' endpoints open to the VNet", m_sites_open),
+    ("callers-admitted", "a routed service shut off from the edge", m_edge_shut),
 ]
 
 
