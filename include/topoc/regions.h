@@ -27,6 +27,8 @@ const char *region_geography(const char *region);
 /* The region Azure replicates geo-redundant storage to; "" when it has
  * none, NULL when the region is unknown. */
 const char *region_pair(const char *region);
+/* Whether the region has availability zones. */
+bool region_has_zones(const char *region);
 
 /* The regions residency allows: allowed-regions inside the geography when
  * written, else every region of the geography.  Returns the count. */

@@ -144,7 +144,9 @@ static char *operation_policy(Az *z, const RouteEntry *e)
     return sb_detach(&sb, NULL);
 }
 
-void azure_apim(Az *z, JsonVal *resources)
+/* A backend per service with a public route: its App Service, over TLS
+ * checked by chain and name. */
+static void apim_backends(Az *z, JsonVal *resources)
 {
     char name[512];
     for (int i = 0; i < z->env->nservices; i++) {
@@ -163,6 +165,121 @@ void azure_apim(Az *z, JsonVal *resources)
         snprintf(name, sizeof name, "%s/%s", z->apim, s->name.s);
         jv_push(resources, apim_resource(z, "backends", name, p, NULL));
     }
+}
+
+/* The API of one host (route LO's FQDN), named LB, and its policy; a
+ * display name and a description (PSRule's APIDescriptors). */
+static void apim_api(Az *z, JsonVal *resources, int lo, const char *lb,
+                     const char *api)
+{
+    const char *fqdn = z->v[lo].r->fqdn.s;
+    JsonVal *ap = jv_obj(), *protocols = jv_arr();
+    jv_set(ap, "displayName", jv_str(fqdn));
+    jv_set(ap, "description",
+           jv_str(arena_printf(z->a, "The routes of %s in %s, each to its "
+                                     "service's App Service",
+                               fqdn, z->env->env->name.s)));
+    jv_set(ap, "path", jv_str(lb));
+    jv_push(protocols, jv_str("https"));
+    jv_set(ap, "protocols", protocols);
+    jv_set(ap, "subscriptionRequired", jv_bool(false));
+    jv_push(resources, apim_resource(z, "apis", api, ap, NULL));
+    char *api_xml = api_policy(z, host_cors(z->m, z->v[lo].r->host.s));
+    JsonVal *ap_pol = jv_obj(), *ap_deps = jv_arr();
+    jv_set(ap_pol, "format", jv_str("rawxml"));
+    jv_set(ap_pol, "value", jv_str(api_xml));
+    free(api_xml);
+    jv_push(ap_deps, arm_code(arm_id(z->a, "Microsoft.ApiManagement/service/apis",
+                                     z->apim, lb)));
+    jv_push(resources, apim_resource(z, "apis/policies",
+                                     arena_printf(z->a, "%s/policy", api),
+                                     ap_pol, ap_deps));
+}
+
+/* An operation's name: SERVICE-K-METHOD, or a hash of it when the full
+ * name would pass the schema's 80 characters. */
+static void operation_name(const char *api, const char *svc, int k,
+                           const char *method, char *op, size_t opsz,
+                           char *opname, size_t namesz)
+{
+    snprintf(op, opsz, "%s-%d-%s", svc, k + 1, method);
+    snprintf(opname, namesz, "%s/%s", api, op);
+    if (strlen(opname) > 80) {
+        uint64_t h = fnv1a(op, strlen(op), 1469598103934665603ULL);
+        snprintf(op, opsz, "op-%012llx-%s",
+                 (unsigned long long)(h & 0xffffffffffffULL), method);
+        snprintf(opname, namesz, "%s/%s", api, op);
+    }
+}
+
+static JsonVal *operation_props(const RouteEntry *e, unsigned b)
+{
+    Strbuf tmpl = STRBUF_INIT, disp = STRBUF_INIT;
+    const char *path = e->r->path.s;
+    size_t plen = strlen(path);
+    if (plen >= 3 && !strcmp(path + plen - 3, "/**")) {
+        sb_add(&tmpl, path, plen - 3);
+        sb_puts(&tmpl, "/*");
+    } else {
+        sb_puts(&tmpl, path);
+    }
+    sb_printf(&disp, "%s %s", route_method_names[b], path);
+    JsonVal *p = jv_obj(), *params = jv_arr();
+    jv_set(p, "displayName", jv_str(disp.buf));
+    jv_set(p, "method", jv_str(route_method_names[b]));
+    jv_set(p, "urlTemplate", jv_str(tmpl.buf));
+    for (int s = 0; s < e->nsegs; s++) {
+        if (e->segs[s].kind != SEG_PARAM)
+            continue;
+        JsonVal *tp = jv_obj();
+        jv_set(tp, "name", jv_str(e->segs[s].name));
+        jv_set(tp, "type", jv_str("string"));
+        jv_set(tp, "required", jv_bool(true));
+        jv_push(params, tp);
+    }
+    jv_set(p, "templateParameters", params);
+    sb_release(&tmpl);
+    sb_release(&disp);
+    return p;
+}
+
+/* One method of route E (the K-th of its service) in API LB: the
+ * operation, and its policy sending it to the service's backend. */
+static void apim_operation(Az *z, JsonVal *resources, const RouteEntry *e,
+                           int k, unsigned b, const char *lb, const char *api)
+{
+    char op[128], opname[640], method[16], polname[700];
+    snprintf(method, sizeof method, "%s", route_method_names[b]);
+    for (char *q = method; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    operation_name(api, e->svc->name.s, k, method, op, sizeof op, opname,
+                   sizeof opname);
+    JsonVal *deps = jv_arr();
+    jv_push(deps, arm_code(arm_id(z->a, "Microsoft.ApiManagement/service/apis",
+                                  z->apim, lb)));
+    jv_push(resources, apim_resource(z, "apis/operations", opname,
+                                     operation_props(e, b), deps));
+    snprintf(polname, sizeof polname, "%s/policy", opname);
+    char *xml = operation_policy(z, e);
+    JsonVal *pp = jv_obj(), *pdeps = jv_arr();
+    jv_set(pp, "format", jv_str("rawxml"));
+    jv_set(pp, "value", jv_str(xml));
+    free(xml);
+    jv_push(pdeps, arm_code(arena_printf(
+                       z->a,
+                       "[resourceId('Microsoft.ApiManagement/service/"
+                       "apis/operations', %s, %s, %s)]",
+                       arm_quote(z->a, z->apim), arm_quote(z->a, lb),
+                       arm_quote(z->a, op))));
+    jv_push(pdeps, arm_code(arm_id(z->a, "Microsoft.ApiManagement/service/backends",
+                                   z->apim, e->svc->name.s)));
+    jv_push(resources,
+            apim_resource(z, "apis/operations/policies", polname, pp, pdeps));
+}
+
+void azure_apim(Az *z, JsonVal *resources)
+{
+    apim_backends(z, resources);
     for (int lo = 0; lo < z->n;) {
         int hi = lo + 1;
         while (hi < z->n && !strcmp(z->v[hi].r->fqdn.s, z->v[lo].r->fqdn.s))
@@ -170,99 +287,16 @@ void azure_apim(Az *z, JsonVal *resources)
         char lb[200], api[512];
         azure_edge_label(lb, sizeof lb, z->v[lo].r->fqdn.s);
         snprintf(api, sizeof api, "%s/%s", z->apim, lb);
-        JsonVal *ap = jv_obj(), *protocols = jv_arr();
-        jv_set(ap, "displayName", jv_str(z->v[lo].r->fqdn.s));
-        jv_set(ap, "path", jv_str(lb));
-        jv_push(protocols, jv_str("https"));
-        jv_set(ap, "protocols", protocols);
-        jv_set(ap, "subscriptionRequired", jv_bool(false));
-        jv_push(resources, apim_resource(z, "apis", api, ap, NULL));
-        char *api_xml = api_policy(z, host_cors(z->m, z->v[lo].r->host.s));
-        JsonVal *ap_pol = jv_obj(), *ap_deps = jv_arr();
-        jv_set(ap_pol, "format", jv_str("rawxml"));
-        jv_set(ap_pol, "value", jv_str(api_xml));
-        free(api_xml);
-        jv_push(ap_deps, arm_code(arm_id(z->a, "Microsoft.ApiManagement/service/apis",
-                                         z->apim, lb)));
-        jv_push(resources, apim_resource(z, "apis/policies",
-                                         arena_printf(z->a, "%s/policy", api),
-                                         ap_pol, ap_deps));
+        apim_api(z, resources, lo, lb, api);
         for (int i = lo; i < hi; i++) {
             const RouteEntry *e = &z->v[i];
             int k = 0;
             while (k < e->svc->routes.n && e->svc->routes.v[k] != e->r)
                 k++;
-            for (unsigned b = 0; b < 7; b++) {
-                if (!(e->methods & (1u << b)))
-                    continue;
-                char op[128], opname[640], method[16];
-                snprintf(method, sizeof method, "%s", route_method_names[b]);
-                for (char *q = method; *q; q++)
-                    *q = (char)tolower((unsigned char)*q);
-                snprintf(op, sizeof op, "%s-%d-%s", e->svc->name.s, k + 1,
-                         method);
-                snprintf(opname, sizeof opname, "%s/%s", api, op);
-                if (strlen(opname) > 80) { /* the schema's limit */
-                    uint64_t h = fnv1a(op, strlen(op), 1469598103934665603ULL);
-                    snprintf(op, sizeof op, "op-%012llx-%s",
-                             (unsigned long long)(h & 0xffffffffffffULL),
-                             method);
-                    snprintf(opname, sizeof opname, "%s/%s", api, op);
-                }
-                Strbuf tmpl = STRBUF_INIT, disp = STRBUF_INIT;
-                const char *path = e->r->path.s;
-                size_t plen = strlen(path);
-                if (plen >= 3 && !strcmp(path + plen - 3, "/**")) {
-                    sb_add(&tmpl, path, plen - 3);
-                    sb_puts(&tmpl, "/*");
-                } else {
-                    sb_puts(&tmpl, path);
-                }
-                sb_printf(&disp, "%s %s", route_method_names[b], path);
-                JsonVal *p = jv_obj(), *params = jv_arr();
-                jv_set(p, "displayName", jv_str(disp.buf));
-                jv_set(p, "method", jv_str(route_method_names[b]));
-                jv_set(p, "urlTemplate", jv_str(tmpl.buf));
-                for (int s = 0; s < e->nsegs; s++) {
-                    if (e->segs[s].kind != SEG_PARAM)
-                        continue;
-                    JsonVal *tp = jv_obj();
-                    jv_set(tp, "name", jv_str(e->segs[s].name));
-                    jv_set(tp, "type", jv_str("string"));
-                    jv_set(tp, "required", jv_bool(true));
-                    jv_push(params, tp);
-                }
-                jv_set(p, "templateParameters", params);
-                JsonVal *deps = jv_arr();
-                jv_push(deps, arm_code(arm_id(z->a,
-                                            "Microsoft.ApiManagement/service/apis",
-                                            z->apim, lb)));
-                jv_push(resources,
-                        apim_resource(z, "apis/operations", opname, p, deps));
-                char polname[700];
-                snprintf(polname, sizeof polname, "%s/policy", opname);
-                char *xml = operation_policy(z, e);
-                JsonVal *pp = jv_obj(), *pdeps = jv_arr();
-                jv_set(pp, "format", jv_str("rawxml"));
-                jv_set(pp, "value", jv_str(xml));
-                free(xml);
-                jv_push(pdeps,
-                        arm_code(arena_printf(
-                            z->a,
-                            "[resourceId('Microsoft.ApiManagement/service/"
-                            "apis/operations', %s, %s, %s)]",
-                            arm_quote(z->a, z->apim), arm_quote(z->a, lb),
-                            arm_quote(z->a, op))));
-                jv_push(pdeps, arm_code(arm_id(
-                                   z->a, "Microsoft.ApiManagement/service/backends",
-                                   z->apim, e->svc->name.s)));
-                jv_push(resources, apim_resource(z, "apis/operations/policies",
-                                                 polname, pp, pdeps));
-                sb_release(&tmpl);
-                sb_release(&disp);
-            }
+            for (unsigned b = 0; b < 7; b++)
+                if (e->methods & (1u << b))
+                    apim_operation(z, resources, e, k, b, lb, api);
         }
         lo = hi;
     }
 }
-

@@ -16,6 +16,7 @@
 #include "topoc/arm.h"
 #include "topoc/gateway.h"
 #include "topoc/json.h"
+#include "topoc/regions.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
@@ -424,6 +425,13 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     jv_set(res, "name", jv_str(z->agw));
     jv_set(res, "location", jv_str(z->env->env->region.s));
     jv_set(res, "tags", azure_tags(z));
+    if (region_has_zones(z->env->env->region.s)) { /* as its public IP */
+        JsonVal *zones = jv_arr();
+        jv_push(zones, jv_str("1"));
+        jv_push(zones, jv_str("2"));
+        jv_push(zones, jv_str("3"));
+        jv_set(res, "zones", zones);
+    }
     JsonVal *id = jv_obj(), *uai = jv_obj();
     jv_set(id, "type", jv_str("UserAssigned"));
     arm_set_code_key(uai, arm_param(z->a, "identityId"), jv_obj());

@@ -19,6 +19,7 @@
  * workspace.  What services need from here leaves through outputs.
  */
 #include "manifests_azure.h"
+#include "topoc/regions.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -196,7 +197,21 @@ static bool network(Mf *f, JsonVal *res)
     return true;
 }
 
-static void public_ip(Mf *f, JsonVal *res, const char *name, bool label)
+/* Zones 1-3 (zone-redundant) for a resource that takes them, where the
+ * environment's region has zones. */
+static void zone_redundant(Mf *f, JsonVal *r)
+{
+    if (!region_has_zones(f->env->env->region.s))
+        return;
+    JsonVal *z = jv_arr();
+    for (int i = 1; i <= 3; i++)
+        jv_push(z, jv_str(arena_printf(f->a, "%d", i)));
+    jv_set(r, "zones", z);
+}
+
+/* A Standard public IP, zone-redundant when ZONED (what uses it is). */
+static void public_ip(Mf *f, JsonVal *res, const char *name, bool label,
+                      bool zoned)
 {
     JsonVal *p = jv_obj(), *sku = jv_obj();
     jv_set(p, "publicIPAllocationMethod", jv_str("Static"));
@@ -211,6 +226,8 @@ static void public_ip(Mf *f, JsonVal *res, const char *name, bool label)
     JsonVal *r = mf_resource("Microsoft.Network/publicIPAddresses", NRP, name,
                              mf_location(), mf_tags(f, NULL, NULL));
     jv_set(r, "sku", sku);
+    if (zoned)
+        zone_redundant(f, r);
     jv_set(r, "properties", p);
     jv_push(res, r);
     const char *id = arm_id(f->a, "Microsoft.Network/publicIPAddresses", name,
@@ -361,9 +378,10 @@ static void vault(Mf *f, JsonVal *res, const char *name, JsonVal *tg)
 static void apim(Mf *f, JsonVal *res)
 {
     bool prod = streq(mf_env(f), "production");
+    bool zoned = prod && region_has_zones(f->env->env->region.s);
     const char *pip = arena_printf(f->a, "pip-apim-%s-%s", mf_platform(f),
                                    mf_env(f));
-    public_ip(f, res, pip, true);
+    public_ip(f, res, pip, true, zoned);
     JsonVal *p = jv_obj(), *sku = jv_obj(), *vnet = jv_obj(), *cp = jv_obj(),
             *ver = jv_obj(), *id = jv_obj();
     jv_set(p, "publisherEmail", arm_code("[parameters('apimPublisherEmail')]"));
@@ -379,7 +397,19 @@ static void apim(Mf *f, JsonVal *res)
     static const char *const off[] = {
         "Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30",
         "Backend.Protocols.Tls10", "Backend.Protocols.Tls11",
-        "Backend.Protocols.Ssl30", "Ciphers.TripleDes168"};
+        "Backend.Protocols.Ssl30", "Ciphers.TripleDes168",
+        /* the suites PSRule's Azure.APIM.Ciphers wants off: CBC, and RSA
+         * key exchange without forward secrecy */
+        "Ciphers.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+        "Ciphers.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+        "Ciphers.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+        "Ciphers.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+        "Ciphers.TLS_RSA_WITH_AES_256_GCM_SHA384",
+        "Ciphers.TLS_RSA_WITH_AES_128_GCM_SHA256",
+        "Ciphers.TLS_RSA_WITH_AES_256_CBC_SHA256",
+        "Ciphers.TLS_RSA_WITH_AES_128_CBC_SHA256",
+        "Ciphers.TLS_RSA_WITH_AES_256_CBC_SHA",
+        "Ciphers.TLS_RSA_WITH_AES_128_CBC_SHA"};
     for (size_t i = 0; i < sizeof off / sizeof *off; i++)
         jv_set(cp, arena_printf(f->a,
                                 "Microsoft.WindowsAzure.ApiManagement.Gateway."
@@ -395,7 +425,7 @@ static void apim(Mf *f, JsonVal *res)
     JsonVal *r = mf_resource("Microsoft.ApiManagement/service", APIM, mf_apim(f),
                              mf_location(), mf_tags(f, NULL, NULL));
     jv_set(r, "sku", sku);
-    if (prod) {
+    if (zoned) { /* two units, one per zone */
         JsonVal *z = jv_arr();
         jv_push(z, jv_str("1"));
         jv_push(z, jv_str("2"));
@@ -458,7 +488,7 @@ static void edge(Mf *f, JsonVal *res)
                          id, deps));
     public_ip(f, res, arena_printf(f->a, "pip-agw-%s-%s", mf_platform(f),
                                    mf_env(f)),
-              false);
+              false, true); /* App Gateway spans the zones */
 }
 
 static JsonVal *action_group(Mf *f, const Team *t)

@@ -146,6 +146,33 @@ static void sql(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     jv_push(res, fg);
 }
 
+/* The account's blob service: deleted blobs and containers kept for 7
+ * days (PSRule's Storage.SoftDelete and ContainerSoftDelete), its logs to
+ * the workspace (the account itself has metrics only). */
+static void blob_service(Mf *f, JsonVal *res, const char *account,
+                         const char *account_id)
+{
+    JsonVal *p = jv_obj();
+    static const char *const kept[] = {"deleteRetentionPolicy",
+                                       "containerDeleteRetentionPolicy"};
+    for (int i = 0; i < 2; i++) {
+        JsonVal *k = jv_obj();
+        jv_set(k, "enabled", jv_bool(true));
+        jv_set(k, "days", jv_int(7));
+        jv_set(p, kept[i], k);
+    }
+    JsonVal *r = jv_obj();
+    jv_set(r, "type", jv_str("Microsoft.Storage/storageAccounts/blobServices"));
+    jv_set(r, "apiVersion", jv_str(STORAGE));
+    jv_set(r, "name", jv_str(arena_printf(f->a, "%s/default", account)));
+    jv_set(r, "properties", p);
+    jv_set(r, "dependsOn", mf_deps1(account_id));
+    jv_push(res, r);
+    const char *id = arm_id(f->a, "Microsoft.Storage/storageAccounts/blobServices",
+                            account, "default");
+    jv_push(res, mf_diagnostics(f, id, mf_law_id(f), true, false, id));
+}
+
 static void storage(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
 {
     const char *name = mf_store_resource(f, s);
@@ -168,6 +195,7 @@ static void storage(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     jv_set(r, "properties", p);
     jv_push(res, r);
     jv_push(res, mf_diagnostics(f, id, mf_law_id(f), false, true, id));
+    blob_service(f, res, name, id);
     mf_private_endpoint(f, res, "Microsoft.Storage/storageAccounts", name,
                         s->kind.s,
                         arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",

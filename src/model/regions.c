@@ -114,6 +114,26 @@ const char *region_pair(const char *region)
     return i < 0 ? NULL : regions[i].pair;
 }
 
+/* Regions with availability zones (learn.microsoft.com, "Azure regions
+ * with availability zone support"); a region left out is taken to have
+ * none, so a template never asks for zones a region cannot give. */
+static const char *const zonal[] = {
+    "uksouth", "northeurope", "westeurope", "francecentral",
+    "germanywestcentral", "switzerlandnorth", "norwayeast", "swedencentral",
+    "polandcentral", "italynorth", "spaincentral", "eastus", "eastus2",
+    "centralus", "southcentralus", "westus2", "westus3", "canadacentral",
+    "brazilsouth", "australiaeast", "eastasia", "southeastasia", "japaneast",
+    "koreacentral", "centralindia", "uaenorth", "southafricanorth",
+    "qatarcentral", "israelcentral", NULL};
+
+bool region_has_zones(const char *region)
+{
+    for (int i = 0; region && zonal[i]; i++)
+        if (streq(zonal[i], region))
+            return true;
+    return false;
+}
+
 static bool in_geography(const Residency *r, const char *region)
 {
     return streq(region_geography(region), r->geography.s);

@@ -54,6 +54,14 @@ Assertions:
                      it, and App Gateway's and APIM's subnets exactly when
                      it has a public route: both directions, at the
                      granularity of the integration subnets
+  baseline-gaps      PSRule for Azure rules the templates meet stay met:
+                     blob and container soft delete on every storage
+                     account (Storage.SoftDelete, ContainerSoftDelete);
+                     APIM with legacy protocols and the CBC and non-PFS
+                     suites off (APIM.Protocols, APIM.Ciphers) and every API
+                     described (APIM.APIDescriptors); App Gateway and its
+                     public IP in zones 1-3 where the region has zones
+                     (AppGw.AvailabilityZone, PublicIP.AvailabilityZone)
 """
 import ipaddress
 import json
@@ -693,6 +701,49 @@ def check_access(dep, model, env):
                                          "where a caller (or the edge) is")
 
 
+ZONAL = {"uksouth", "northeurope", "westeurope", "francecentral", "germanywestcentral",
+         "switzerlandnorth", "norwayeast", "swedencentral", "polandcentral", "italynorth",
+         "spaincentral", "eastus", "eastus2", "centralus", "southcentralus", "westus2",
+         "westus3", "canadacentral", "brazilsouth", "australiaeast", "eastasia",
+         "southeastasia", "japaneast", "koreacentral", "centralindia", "uaenorth",
+         "southafricanorth", "qatarcentral", "israelcentral"}  # Azure's AZ regions
+APIM_OFF = ["Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30", "Backend.Protocols.Tls10",
+            "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30", "Ciphers.TripleDes168"] + \
+    [f"Ciphers.TLS_{x}" for x in (
+        "ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+        "ECDHE_RSA_WITH_AES_256_CBC_SHA", "ECDHE_RSA_WITH_AES_128_CBC_SHA",
+        "RSA_WITH_AES_256_GCM_SHA384", "RSA_WITH_AES_128_GCM_SHA256", "RSA_WITH_AES_256_CBC_SHA256",
+        "RSA_WITH_AES_128_CBC_SHA256", "RSA_WITH_AES_256_CBC_SHA", "RSA_WITH_AES_128_CBC_SHA")]
+
+
+def check_baseline(dep, model, env):
+    region = model["environments"][env]["region"]
+    blob = {r.name.split("/")[0]: r.props for r in dep.resources
+            if r.type == "Microsoft.Storage/storageAccounts/blobServices" and r.name.endswith("/default")}
+    pips = {lower(r.id): r for r in dep.resources if r.type == "Microsoft.Network/publicIPAddresses"}
+    for r in dep.resources:
+        if r.type == "Microsoft.Storage/storageAccounts":
+            b = blob.get(r.name, {})
+            for k in ("deleteRetentionPolicy", "containerDeleteRetentionPolicy"):
+                if not (b.get(k) or {}).get("enabled"):
+                    fail("baseline-gaps", f"storage account {r.name}: no {k}")
+        elif r.type == "Microsoft.ApiManagement/service":
+            cp = {k.rsplit("Gateway.Security.", 1)[-1]: str(v).lower()
+                  for k, v in (r.props.get("customProperties") or {}).items()}
+            for k in APIM_OFF:
+                if cp.get(k) != "false":
+                    fail("baseline-gaps", f"APIM {r.name}: {k} is not off")
+        elif r.type == "Microsoft.ApiManagement/service/apis":
+            if not r.props.get("displayName") or not r.props.get("description"):
+                fail("baseline-gaps", f"API {r.name}: no display name and description")
+        elif r.type == "Microsoft.Network/applicationGateways" and region in ZONAL:
+            ip_ids = [lower(c["properties"]["publicIPAddress"]["id"])
+                      for c in r.props.get("frontendIPConfigurations", []) if "publicIPAddress" in c["properties"]]
+            for x in [r] + [pips[i] for i in ip_ids if i in pips]:
+                if sorted(x.raw.get("zones") or []) != ["1", "2", "3"]:
+                    fail("baseline-gaps", f"{x.type} {x.name} is not in zones 1-3 of {region}")
+
+
 def main():
     out, env = sys.argv[1], sys.argv[2]
     model = json.load(open(f"{out}/model.json"))
@@ -713,6 +764,7 @@ def main():
         check_parents(dep)
         check_plans(dep, model, env)
         check_access(dep, model, env)
+        check_baseline(dep, model, env)
     for a, what in failures:
         print(f"FAIL {a}: {what}")
     n = len(dep.resources)

@@ -249,6 +249,20 @@ def m_edge_shut(root):
     raise SystemExit("no service reached by the edge")
 
 
+def m_soft_delete(root):
+    """a storage account's blob soft delete off"""
+    d = load(root, "manifests/azure/environment.json")
+    first(d, "Microsoft.Storage/storageAccounts/blobServices")["properties"]["deleteRetentionPolicy"]["enabled"] = False
+    save(root, "manifests/azure/environment.json", d)
+
+
+def m_agw_zones(root):
+    """App Gateway out of the region's zones"""
+    d = load(root, "gateway/azure/edge.json")
+    first(d, "Microsoft.Network/applicationGateways").pop("zones")
+    save(root, "gateway/azure/edge.json", d)
+
+
 MUTATIONS = [
     ("expr-evaluates", "an unknown function", m_expr),
     ("expr-evaluates", "an unescaped spec string", m_escape),
@@ -273,6 +287,8 @@ MUTATIONS = [
     ("egress-connectors", "the apps subnet open to the internet", m_apps_internet),
     ("callers-admitted", "the Web Apps' endpoints open to the VNet", m_sites_open),
     ("callers-admitted", "a routed service shut off from the edge", m_edge_shut),
+    ("baseline-gaps", "blob soft delete off", m_soft_delete),
+    ("baseline-gaps", "App Gateway without zones", m_agw_zones),
 ]
 
 
