@@ -127,6 +127,30 @@ for domain in 0 5; do
     else bad "manifests azure-integrity bench-20 domains-of-$domain" "the synthetic platform does not build"; fi
 done
 
+# every spec key that reaches a manifest is set in tests/manifests/allkeys
+# and found in the output (tests/manifests/allkeys.py says how); the
+# platform deploys whole, valid, with its shared plan split for connectors;
+# a key dropped on the way (the HPA's step) is noticed
+if "$TOPOC" build "$ROOT/tests/manifests/allkeys" -o "$MF/allkeys" -q 2>/dev/null; then
+    if out=$(/usr/bin/python3 "$ROOT/tests/manifests/allkeys.py" "$TOPOC" "$ROOT/tests/manifests/allkeys" "$MF/allkeys"); then
+        ok "manifests every-key-reaches-its-manifests ($(echo "$out" | tail -1))"
+    else bad "manifests every-key-reaches-its-manifests" "$(echo "$out" | head -10)"; fi
+    for env in integration production; do
+        A="$MF/allkeys/$env/manifests/azure"
+        if out=$(/usr/bin/python3 "$ROOT/tests/azure/arm_validate.py" "$ROOT/../shared/data/arm" \
+                "$MF/allkeys/$env/main.json" "$A/environment.json" "$A"/services/*.json 2>/dev/null) &&
+           out=$(/usr/bin/python3 "$ROOT/tests/manifests/integrity.py" "$MF/allkeys" "$env") &&
+           out=$(/usr/bin/python3 "$ROOT/tests/manifests/k8s_integrity.py" "$MF/allkeys" "$env"); then
+            ok "manifests allkeys-valid-and-whole $env"
+        else bad "manifests allkeys-valid-and-whole $env" "$(echo "$out" | grep FAIL | head -5)"; fi
+    done
+    sed -i '/policies:/,/selectPolicy/{/value:/d}' "$MF/allkeys/production/manifests/kubernetes/services/keyapi.yaml"
+    if /usr/bin/python3 "$ROOT/tests/manifests/allkeys.py" "$TOPOC" "$ROOT/tests/manifests/allkeys" "$MF/allkeys" |
+            grep "^FAIL production: service keyapi's scaling.rules\[\].step" >/dev/null; then
+        ok "manifests every-key fails on a dropped HPA step"
+    else bad "manifests every-key fails on a dropped HPA step"; fi
+else bad "manifests every-key-reaches-its-manifests" "tests/manifests/allkeys does not build"; fi
+
 # environments.NAME.plan: a shared plan (integration) and the default
 # per-service plans (production) both deploy, valid and whole; a shared
 # plan's app on the wrong number of workers is noticed
