@@ -5,9 +5,10 @@
  * with the same name would silently replace theirs.
  *
  * One GVC_t for the whole process (each context costs a little memory
- * that Graphviz never gives back; see pic_renderer_new).  Layout errors are not always reflected in
- * gvLayout's result, so every layout runs between agreseterrors() and an
- * agerrors() check, with messages collected by our own callback.
+ * that Graphviz never gives back; see pic_renderer_new).  Layout errors are
+ * not always reflected in gvLayout's result, so every layout runs between
+ * agreseterrors() and an agerrors() check, with messages collected by our
+ * own callback.
  */
 #include "topoc/graph.h"
 
@@ -542,48 +543,65 @@ static void legend(Agraph_t *root, unsigned used)
     free(made);
 }
 
-int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
-               Strbuf *png, char *err, size_t errlen, double *seconds)
+/* ---- rendering: the graph, its DOT, its layout, its pictures ---- */
+
+/* The defaults of graph, nodes and edges, in the order the DOT file
+ * declares them. */
+static const struct {
+    int kind;
+    const char *name, *value;
+} DEFAULTS[] = {
+    {AGRAPH, "fontname", FONT},
+    {AGRAPH, "label", ""},
+    {AGRAPH, "labelloc", "t"},
+    {AGRAPH, "fontsize", "16"},
+    {AGRAPH, "rankdir", "LR"},
+    {AGRAPH, "newrank", "true"},
+    {AGRAPH, "compound", "true"},
+    {AGRAPH, "splines", "spline"},
+    {AGRAPH, "nodesep", "0.25"},
+    {AGRAPH, "ranksep", "1.0"},
+    {AGRAPH, "style", ""},
+    {AGRAPH, "color", "#666666"},
+    {AGRAPH, "fillcolor", ""},
+    {AGNODE, "fontname", FONT},
+    {AGNODE, "fontsize", "11"},
+    {AGNODE, "shape", "box"},
+    {AGNODE, "style", "rounded,filled"},
+    {AGNODE, "fillcolor", "#d9ead3"},
+    {AGNODE, "color", "#444444"},
+    {AGNODE, "penwidth", "1"},
+    {AGEDGE, "fontname", FONT},
+    {AGEDGE, "fontsize", "9"},
+    {AGEDGE, "color", "#555555"},
+    {AGEDGE, "penwidth", "1"},
+};
+
+/* The root graph with its defaults, its budget (the engine that lays it
+ * out) and its caption: the title, then what was aggregated or packed. */
+static Agraph_t *graph_open(const Graph *g, const char **engine)
 {
     static Agdisc_t disc;
     disc = (Agdisc_t){&AgMemDisc, &ids, &AgIoDisc};
     Agraph_t *root = agopen((char *)"view", Agdirected, &disc);
-    agattr(root, AGRAPH, (char *)"fontname", (char *)FONT);
-    agattr(root, AGRAPH, (char *)"label", (char *)"");
-    agattr(root, AGRAPH, (char *)"labelloc", (char *)"t");
-    agattr(root, AGRAPH, (char *)"fontsize", (char *)"16");
-    agattr(root, AGRAPH, (char *)"rankdir", (char *)"LR");
-    agattr(root, AGRAPH, (char *)"newrank", (char *)"true");
-    agattr(root, AGRAPH, (char *)"compound", (char *)"true");
-    agattr(root, AGRAPH, (char *)"splines", (char *)"spline");
-    agattr(root, AGRAPH, (char *)"nodesep", (char *)"0.25");
-    agattr(root, AGRAPH, (char *)"ranksep", (char *)"1.0");
-    agattr(root, AGRAPH, (char *)"style", (char *)"");
-    agattr(root, AGRAPH, (char *)"color", (char *)"#666666");
-    agattr(root, AGRAPH, (char *)"fillcolor", (char *)"");
-    agattr(root, AGNODE, (char *)"fontname", (char *)FONT);
-    agattr(root, AGNODE, (char *)"fontsize", (char *)"11");
-    agattr(root, AGNODE, (char *)"shape", (char *)"box");
-    agattr(root, AGNODE, (char *)"style", (char *)"rounded,filled");
-    agattr(root, AGNODE, (char *)"fillcolor", (char *)"#d9ead3");
-    agattr(root, AGNODE, (char *)"color", (char *)"#444444");
-    agattr(root, AGNODE, (char *)"penwidth", (char *)"1");
-    agattr(root, AGEDGE, (char *)"fontname", (char *)FONT);
-    agattr(root, AGEDGE, (char *)"fontsize", (char *)"9");
-    agattr(root, AGEDGE, (char *)"color", (char *)"#555555");
-    agattr(root, AGEDGE, (char *)"penwidth", (char *)"1");
+    for (size_t i = 0; i < sizeof DEFAULTS / sizeof *DEFAULTS; i++)
+        agattr(root, DEFAULTS[i].kind, (char *)DEFAULTS[i].name,
+               (char *)DEFAULTS[i].value);
     const char *packed;
-    const char *engine = budget(root, g, &packed);
+    *engine = budget(root, g, &packed);
     set(root, "label",
-              g->note || packed
-                  ? arena_printf(g->a, "%s\n(%s%s%s)", g->title ? g->title : "",
-                                 g->note ? g->note : "",
-                                 g->note && packed ? "; " : "",
-                                 packed ? packed : "")
-                  : g->title);
+        g->note || packed
+            ? arena_printf(g->a, "%s\n(%s%s%s)", g->title ? g->title : "",
+                           g->note ? g->note : "",
+                           g->note && packed ? "; " : "", packed ? packed : "")
+            : g->title);
+    return root;
+}
 
-    Agraph_t **made = xmalloc(((size_t)g->nclusters + 1) * sizeof *made);
-    for (int i = 0; i < g->nclusters; i++) { /* parents come first */
+/* The clusters, parents first (made[i] is g->clusters[i]'s subgraph). */
+static void add_clusters(Agraph_t *root, const Graph *g, Agraph_t **made)
+{
+    for (int i = 0; i < g->nclusters; i++) {
         const GCluster *c = &g->clusters[i];
         Agraph_t *parent =
             c->parent ? find_cluster(root, g, c->parent, made) : root;
@@ -594,6 +612,10 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
         set(made[i], "style", c->style ? c->style : "rounded");
         set(made[i], "fillcolor", c->fill);
     }
+}
+
+static void add_nodes(Agraph_t *root, const Graph *g, Agraph_t **made)
+{
     for (int i = 0; i < g->nnodes; i++) {
         const GNode *n = &g->nodes[i];
         Agraph_t *in =
@@ -622,6 +644,20 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
             agsubnode(same, an, 1);
         }
     }
+}
+
+/* An edge's lhead or ltail: the cluster it is clipped at. */
+static void set_cluster(Agedge_t *ae, const char *attr, const char *cluster)
+{
+    if (!cluster)
+        return;
+    char name[512];
+    snprintf(name, sizeof name, "cluster_%s", cluster);
+    set(ae, attr, name);
+}
+
+static void add_edges(Agraph_t *root, const Graph *g)
+{
     for (int i = 0; i < g->nedges; i++) {
         const GEdge *e = &g->edges[i];
         Agnode_t *a = agnode(root, (char *)e->from, 0);
@@ -632,45 +668,73 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
         set(ae, "label", e->label);
         set(ae, "style", e->style);
         set(ae, "tooltip", e->tooltip);
-        if (e->lhead) {
-            char name[512];
-            snprintf(name, sizeof name, "cluster_%s", e->lhead);
-            set(ae, "lhead", name);
-        }
-        if (e->ltail) {
-            char name[512];
-            snprintf(name, sizeof name, "cluster_%s", e->ltail);
-            set(ae, "ltail", name);
-        }
+        set_cluster(ae, "lhead", e->lhead);
+        set_cluster(ae, "ltail", e->ltail);
         if (e->red) {
             set(ae, "color", "#cc0000");
             set(ae, "penwidth", "2.5");
         }
     }
-    free(made);
-    if (g->legend) {
-        unsigned used = 0;
-        for (int i = 0; i < g->nnodes; i++)
-            used |= pic_legend_node(&g->nodes[i]);
-        for (int i = 0; i < g->nedges; i++)
-            used |= pic_legend_edge(g, &g->edges[i]);
-        legend(root, used);
-    }
+}
 
-    /* The DOT file is the graph as built, before layout: stable under
-     * changes elsewhere, and `dot -Tsvg` of it draws the same picture. */
+/* The legend of what the picture's nodes and edges stand for. */
+static void add_legend(Agraph_t *root, const Graph *g)
+{
+    unsigned used = 0;
+    for (int i = 0; i < g->nnodes; i++)
+        used |= pic_legend_node(&g->nodes[i]);
+    for (int i = 0; i < g->nedges; i++)
+        used |= pic_legend_edge(g, &g->edges[i]);
+    legend(root, used);
+}
+
+/* The DOT file is the graph as built, before layout: stable under changes
+ * elsewhere, and `dot -Tsvg` of it draws the same picture. */
+static int write_dot(Agraph_t *root, Strbuf *dot, char *err, size_t errlen)
+{
     char *text = NULL;
     size_t textlen = 0;
     FILE *mem = open_memstream(&text, &textlen);
     if (!mem || agwrite(root, mem) != 0 || fclose(mem) != 0) {
         snprintf(err, errlen, "writing DOT failed");
         free(text);
-        agclose(root);
         return -1;
     }
     sb_add(dot, text, textlen);
     free(text);
+    return 0;
+}
 
+/* The laid-out graph as SVG and (when png is not NULL) PNG. */
+static int render_formats(Renderer *r, Agraph_t *root, Strbuf *svg, Strbuf *png,
+                          const Strbuf *msgs, char *err, size_t errlen)
+{
+    static const char *const formats[] = {"svg", "png"};
+    Strbuf *outs[] = {svg, png};
+    int rc = 0;
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        if (!outs[i])
+            continue;
+        char *buf = NULL;
+        unsigned int len = 0;
+        if (gvRenderData(r->gvc, root, formats[i], &buf, &len) != 0 ||
+            agerrors() > 0) {
+            snprintf(err, errlen, "rendering %s failed: %s", formats[i],
+                     msgs->len ? msgs->buf : "no message");
+            rc = -1;
+        } else {
+            sb_add(outs[i], buf, len);
+        }
+        gvFreeRenderData(buf);
+    }
+    return rc;
+}
+
+/* Lay out with the engine of the budget, timed, then render: Graphviz's
+ * messages are collected meanwhile, and any error fails the picture. */
+static int lay_out(Renderer *r, Agraph_t *root, const char *engine, Strbuf *svg,
+                   Strbuf *png, char *err, size_t errlen, double *seconds)
+{
     Strbuf msgs = STRBUF_INIT;
     errors_to = &msgs;
     agseterrf(on_error);
@@ -685,33 +749,33 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
     if (rc != 0 || agerrors() > 0) {
         snprintf(err, errlen, "layout failed: %s",
                  msgs.len ? msgs.buf : "no message");
-        errors_to = NULL;
-        sb_release(&msgs);
         if (rc == 0)
             gvFreeLayout(r->gvc, root);
-        agclose(root);
-        return -1;
-    }
-    static const char *const formats[] = {"svg", "png"};
-    Strbuf *outs[] = {svg, png};
-    for (int i = 0; i < 2 && rc == 0; i++) {
-        if (!outs[i])
-            continue;
-        char *buf = NULL;
-        unsigned int len = 0;
-        if (gvRenderData(r->gvc, root, formats[i], &buf, &len) != 0 ||
-            agerrors() > 0) {
-            snprintf(err, errlen, "rendering %s failed: %s", formats[i],
-                     msgs.len ? msgs.buf : "no message");
-            rc = -1;
-        } else {
-            sb_add(outs[i], buf, len);
-        }
-        gvFreeRenderData(buf);
+        rc = -1;
+    } else {
+        rc = render_formats(r, root, svg, png, &msgs, err, errlen);
+        gvFreeLayout(r->gvc, root);
     }
     errors_to = NULL;
     sb_release(&msgs);
-    gvFreeLayout(r->gvc, root);
+    return rc;
+}
+
+int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
+               Strbuf *png, char *err, size_t errlen, double *seconds)
+{
+    const char *engine;
+    Agraph_t *root = graph_open(g, &engine);
+    Agraph_t **made = xmalloc(((size_t)g->nclusters + 1) * sizeof *made);
+    add_clusters(root, g, made);
+    add_nodes(root, g, made);
+    free(made);
+    add_edges(root, g);
+    if (g->legend)
+        add_legend(root, g);
+    int rc = write_dot(root, dot, err, errlen);
+    if (rc == 0)
+        rc = lay_out(r, root, engine, svg, png, err, errlen, seconds);
     agclose(root);
     return rc;
 }

@@ -334,6 +334,30 @@ static GEdge *edge_once(Graph *g, const char *from, const char *to)
 
 /* ---- the network view by domain ---- */
 
+/* What one service adds to the node of its domain (id): red for its
+ * findings, the service colour unless it is a connector, and the edges
+ * from the gateway and to its stores and sources, once each. */
+static void domain_member(Views *v, Graph *g, const EnvModel *e,
+                          const Service *s, const char *id)
+{
+    GNode *n = node_at(g, id);
+    n->red = n->red || red_service(v, e->env->name.s, s, g->a);
+    if (!streq(s->kind.s, "connector"))
+        n->fill = FILL_SERVICE;
+    if (has_public_route(s))
+        edge_once(g, "edge:gateway", id);
+    for (int j = 0; j < e->nstores; j++)
+        if (view_uses_store(s, e->stores[j]->name.s)) {
+            GEdge *se = edge_once(
+                g, id, store_node(v, g, e, e->stores[j], "stores", "stores"));
+            if (se)
+                se->style = "dashed";
+        }
+    const DataSource *src = view_source_of(v, s);
+    if (src)
+        edge_once(g, id, view_source_node(v, g, e, src));
+}
+
 void network_by_domain(Views *v, const EnvModel *e, Arena *a)
 {
     const char *env = e->env->name.s;
@@ -360,25 +384,8 @@ void network_by_domain(Views *v, const EnvModel *e, Arena *a)
     }
     for (int i = 0; i < e->nservices; i++) {
         const Service *s = e->services[i];
-        int k = slot_of(&p, s->group.s);
-        const char *id = part_id(&g, &p, k, "dom");
-        GNode *n = node_at(&g, id);
-        n->red = n->red || red_service(v, env, s, a);
-        if (!streq(s->kind.s, "connector"))
-            n->fill = FILL_SERVICE;
-        if (has_public_route(s))
-            edge_once(&g, "edge:gateway", id);
-        for (int j = 0; j < e->nstores; j++)
-            if (view_uses_store(s, e->stores[j]->name.s)) {
-                GEdge *se = edge_once(
-                    &g, id,
-                    store_node(v, &g, e, e->stores[j], "stores", "stores"));
-                if (se)
-                    se->style = "dashed";
-            }
-        const DataSource *src = view_source_of(v, s);
-        if (src)
-            edge_once(&g, id, view_source_node(v, &g, e, src));
+        domain_member(v, &g, e, s,
+                      part_id(&g, &p, slot_of(&p, s->group.s), "dom"));
     }
     grid(&g, &p, "dom");
     /* invisible edges put the columns in order */
@@ -487,6 +494,104 @@ static bool is_rest(const Parts *teams, const Parts *doms, int base, int k)
     return k < base ? k >= teams->shown : k - base >= doms->shown;
 }
 
+/* A large domain while it is drawn by team: its members (marked with
+ * Views.stamp), its teams, and the other domains its services call or are
+ * called by, weighted by calls. */
+typedef struct ByTeam {
+    const EnvModel *e;
+    const int *members;
+    int n;
+    Parts teams, doms;
+} ByTeam;
+
+static void team_parts(Views *v, ByTeam *t, Arena *a)
+{
+    const EnvModel *e = t->e;
+    v->stamp += 2;
+    for (int k = 0; k < t->n; k++)
+        v->mark[t->members[k]] = v->stamp;
+    const char **keys = arena_alloc(a, ((size_t)t->n + 1) * sizeof *keys);
+    for (int k = 0; k < t->n; k++)
+        keys[k] = e->services[t->members[k]]->team.s;
+    parts_build(&t->teams, keys, t->n, DOMAIN_PARTS, a);
+    int nout;
+    const char **out = outside_groups(v, e, t->members, t->n, &nout, a);
+    parts_build(&t->doms, out, nout, NEAR_DOMAINS, a);
+}
+
+/* The teams inside the domain's box; the other domains outside it, each
+ * with the calls it stands for and a link to its picture. */
+static void team_nodes(Graph *g, const ByTeam *t)
+{
+    const Parts *doms = &t->doms;
+    for (int k = 0; k < slots(&t->teams); k++)
+        part_node(g, &t->teams, k, "team", "teams", "domain");
+    for (int k = 0; k < slots(doms); k++) {
+        GNode *dn = part_node(g, doms, k, "dom", "domains", NULL);
+        dn->label = k < doms->shown
+                        ? arena_printf(g->a, "%s\n%d calls", doms->drawn[k],
+                                       doms->size[key_at(doms, doms->drawn[k])])
+                        : arena_printf(g->a, "%d more domains\n%d calls",
+                                       doms->restkeys, doms->rest);
+        if (k < doms->shown)
+            dn->url = arena_printf(g->a, "%s.svg", doms->drawn[k]);
+    }
+}
+
+/* A team is red when one of its services or their routes has a finding;
+ * one edge from the gateway into the domain, with the routes it carries. */
+static void team_entry(Views *v, Graph *g, const ByTeam *t)
+{
+    const char *env = t->e->env->name.s;
+    int routes = 0, public = 0;
+    for (int k = 0; k < t->n; k++) {
+        const Service *s = t->e->services[t->members[k]];
+        GNode *tn = node_at(
+            g, part_id(g, &t->teams, slot_of(&t->teams, s->team.s), "team"));
+        tn->red = tn->red || red_service(v, env, s, g->a);
+        public += has_public_route(s);
+        for (int r = 0; r < s->routes.n; r++)
+            routes += !((const Route *)s->routes.v[r])->internal.v;
+    }
+    if (!public)
+        return;
+    view_edge_node(v, g, env, NULL, false);
+    GEdge *ge = pic_edge(g, "edge:gateway", part_id(g, &t->teams, 0, "team"));
+    ge->lhead = "domain";
+    ge->label =
+        arena_printf(g->a, "%d route%s\nto %d service%s", routes,
+                     plural(routes, "", "s"), public, plural(public, "", "s"));
+}
+
+/* The counted calls between the teams and the domains drawn, the
+ * COUNTED_EDGES heaviest; returns how many there are. */
+static int team_flows(Views *v, Graph *g, const ByTeam *t)
+{
+    const Parts *teams = &t->teams, *doms = &t->doms;
+    Flows f = {0};
+    domain_flows(v, t->e, teams, doms, t->members, t->n, &f, g->a);
+    flows_tally(&f);
+    int all = 0, drawn = 0, base = slots(teams);
+    for (int i = 0; i < f.n; i++) {
+        const Flow *x = &f.v[i];
+        /* between the groups drawn: a node for the rest would otherwise
+         * take every edge */
+        if (is_rest(teams, doms, base, x->from) ||
+            is_rest(teams, doms, base, x->to))
+            continue;
+        all++;
+        if (drawn++ >= COUNTED_EDGES)
+            continue;
+        const char *from = x->from < base
+                               ? part_id(g, teams, x->from, "team")
+                               : part_id(g, doms, x->from - base, "dom");
+        const char *to = x->to < base ? part_id(g, teams, x->to, "team")
+                                      : part_id(g, doms, x->to - base, "dom");
+        pic_edge(g, from, to)->label = arena_printf(g->a, "%d", x->n);
+    }
+    return all;
+}
+
 void domain_by_team(Views *v, const EnvModel *e, const char *grp,
                     const int *members, int n, Arena *a)
 {
@@ -498,79 +603,19 @@ void domain_by_team(Views *v, const EnvModel *e, const char *grp,
     GCluster *dc = pic_cluster(&g, "domain", grp, NULL);
     dc->fill = "#f7fbff";
     dc->style = "rounded,filled";
-    v->stamp += 2;
-    for (int k = 0; k < n; k++)
-        v->mark[members[k]] = v->stamp;
-    const char **keys = arena_alloc(a, ((size_t)n + 1) * sizeof *keys);
-    for (int k = 0; k < n; k++)
-        keys[k] = e->services[members[k]]->team.s;
-    Parts teams, doms;
-    parts_build(&teams, keys, n, DOMAIN_PARTS, a);
-    int nout;
-    const char **out = outside_groups(v, e, members, n, &nout, a);
-    parts_build(&doms, out, nout, NEAR_DOMAINS, a);
-    for (int k = 0; k < slots(&teams); k++)
-        part_node(&g, &teams, k, "team", "teams", "domain");
-    for (int k = 0; k < slots(&doms); k++) {
-        GNode *dn = part_node(&g, &doms, k, "dom", "domains", NULL);
-        dn->label = k < doms.shown
-                        ? arena_printf(a, "%s\n%d calls", doms.drawn[k],
-                                       doms.size[key_at(&doms, doms.drawn[k])])
-                        : arena_printf(a, "%d more domains\n%d calls",
-                                       doms.restkeys, doms.rest);
-        if (k < doms.shown)
-            dn->url = arena_printf(a, "%s.svg", doms.drawn[k]);
-    }
-    /* one edge from the gateway into the domain, with the routes it
-     * carries */
-    int routes = 0, public = 0;
-    for (int k = 0; k < n; k++) {
-        const Service *s = e->services[members[k]];
-        GNode *tn = node_at(
-            &g, part_id(&g, &teams, slot_of(&teams, s->team.s), "team"));
-        tn->red = tn->red || red_service(v, env, s, a);
-        public += has_public_route(s);
-        for (int r = 0; r < s->routes.n; r++)
-            routes += !((const Route *)s->routes.v[r])->internal.v;
-    }
-    if (public) {
-        view_edge_node(v, &g, env, NULL, false);
-        GEdge *ge =
-            pic_edge(&g, "edge:gateway", part_id(&g, &teams, 0, "team"));
-        ge->lhead = "domain";
-        ge->label = arena_printf(a, "%d route%s\nto %d service%s", routes,
-                                 plural(routes, "", "s"), public,
-                                 plural(public, "", "s"));
-    }
-    Flows f = {0};
-    domain_flows(v, e, &teams, &doms, members, n, &f, a);
-    flows_tally(&f);
-    int all = 0, drawn = 0, base = slots(&teams);
-    for (int i = 0; i < f.n; i++) {
-        const Flow *x = &f.v[i];
-        /* between the groups drawn: a node for the rest would otherwise
-         * take every edge */
-        if (is_rest(&teams, &doms, base, x->from) ||
-            is_rest(&teams, &doms, base, x->to))
-            continue;
-        all++;
-        if (drawn++ >= COUNTED_EDGES)
-            continue;
-        const char *from = x->from < base
-                               ? part_id(&g, &teams, x->from, "team")
-                               : part_id(&g, &doms, x->from - base, "dom");
-        const char *to = x->to < base ? part_id(&g, &teams, x->to, "team")
-                                      : part_id(&g, &doms, x->to - base, "dom");
-        pic_edge(&g, from, to)->label = arena_printf(a, "%d", x->n);
-    }
-    domain_uses(v, &g, e, members, n, part_id(&g, &teams, 0, "team"));
+    ByTeam t = {.e = e, .members = members, .n = n};
+    team_parts(v, &t, a);
+    team_nodes(&g, &t);
+    team_entry(v, &g, &t);
+    int all = team_flows(v, &g, &t);
+    domain_uses(v, &g, e, members, n, part_id(&g, &t.teams, 0, "team"));
     g.note = arena_printf(
         a,
         "aggregated: %d services drawn as %d teams%s;\n%s%d call counts "
         "between the teams and domains drawn",
-        n, teams.n,
-        teams.restkeys
-            ? arena_printf(a, ", the %d smallest in one node", teams.restkeys)
+        n, t.teams.n,
+        t.teams.restkeys
+            ? arena_printf(a, ", the %d smallest in one node", t.teams.restkeys)
             : "",
         all > COUNTED_EDGES
             ? arena_printf(a, "the %d heaviest of ", COUNTED_EDGES)
