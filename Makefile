@@ -61,6 +61,7 @@ CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
 EMIT_SRC  := src/emit/output.c src/emit/output_stage.c src/emit/output_owner.c src/emit/emit_model.c src/emit/arm.c \
              src/emit/escape.c src/emit/mustache.c
 GATEWAY_SRC := src/gateway/gateway_routes.c src/gateway/gateway_nginx.c \
+             src/gateway/gateway_modsec.c \
              src/gateway/gateway_azure.c src/gateway/gateway_azure_waf.c \
              src/gateway/gateway_apim.c \
              src/gateway/gateway_templates.c src/gateway/gateway_limits.c \

@@ -9,6 +9,7 @@
  *   modsec/main.conf    engine settings, CRS with explicit Includes (no
  *                       IncludeOptional: libmodsecurity 3.0.9 lacks it),
  *                       generated tuning and the platform's custom rules
+ *                       (gateway_modsec.c)
  *
  * Routes become regex locations in the matching order (nginx tries regex
  * locations in file order, first match wins).  A location dispatches on
@@ -18,23 +19,25 @@
  * service.  Protected locations always proxy_pass: a 'return' would end
  * the request before CRS's phase-2 checks.
  *
- * Rule ids (1-99,999 is the local range): 10000-10006 tuning and argument
- * limits, 10010 a location's own limits, 10011 'no route', 10100+N one
- * per policy.internal-paths entry, 20000+priority per custom rule.  None
- * depends on the services, so adding one moves no id.  Per-route
+ * Rule ids (1-99,999 is the local range): 10010 a location's own limits,
+ * 10011 'no route' here; 10000-10006 tuning and argument limits, 10100+N
+ * one per policy.internal-paths entry, 20000+priority per custom rule in
+ * gateway_modsec.c.  None depends on the services, so adding one moves no
+ * id.  Per-route
  * exclusions and detection-only are location-scoped modsecurity_rules,
  * which need no ids.
  *
  * Escaping: names, hosts and paths are validated by the schema; user
  * regexes (printed from parameter constraints, see constraint.h) are
  * written inside double quotes with quotes and control bytes as \xHH and
- * every backslash doubled for nginx's lexer; custom-rule values are hex-escaped
- * whole, so no spec string can end a token or start a directive.
+ * every backslash doubled for nginx's lexer, so no spec string can end a
+ * token or start a directive.
  */
-#include "topoc/gateway.h"
 #include "gateway_cors.h"
 #include "gateway_limits.h"
+#include "gateway_modsec.h"
 #include "topoc/escape.h"
+#include "topoc/gateway.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
@@ -74,19 +77,6 @@ static void put_regex(Strbuf *sb, const char *re)
     }
     sb_putc(sb, '"');
     sb_release(&pcre);
-}
-
-/* A literal value as a PCRE pattern that matches exactly it: every byte
- * that is not a letter or digit as \xHH (safe in regex, SecLang and
- * nginx alike; '%' cannot start a SecLang macro). */
-static void put_literal_regex(Strbuf *sb, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (isalnum(*p))
-            sb_putc(sb, (char)*p);
-        else
-            sb_printf(sb, "\\x%02x", *p);
-    }
 }
 
 static const char *upstream(Gen *g, const Service *s)
@@ -421,325 +411,121 @@ static void site_files(Gen *g, Outputs *o, const char *dir)
     }
 }
 
-/* ---- ModSecurity ---- */
+/* The servers every edge has: plain HTTP redirects the platform's hosts
+ * (known from $topoc_known_host) to HTTPS, an unknown host gets the
+ * default server, and the refusals are servers of their own, reached only
+ * after ModSecurity has scored the request. */
+static const char FIXED_SERVERS[] =
+    "\n# Plain HTTP redirects to HTTPS, for the platform's hosts only.\n"
+    "server {\n"
+    "    include site/listen-http.conf;\n"
+    "    server_name _;\n"
+    "    if ($topoc_known_host = 0) {\n"
+    "        return 404;\n"
+    "    }\n"
+    "    return 301 https://$host$request_uri;\n"
+    "}\n"
+    "\n# HTTPS for an unknown host: the first server is the default.\n"
+    "server {\n"
+    "    include site/listen-https.conf;\n"
+    "    server_name _;\n"
+    "    include site/tls.conf;\n"
+    "    include site/proxy.conf;\n"
+    "    location / {\n"
+    "        set $topoc_upstream topoc_no_route;\n"
+    "        proxy_pass $topoc_scheme://$topoc_upstream;\n"
+    "    }\n"
+    "}\n"
+    "\n# Refusals, reached only through the gateway's own servers once\n"
+    "# ModSecurity has seen the request: an unknown path is 404, a\n"
+    "# method the path's routes do not take is 405.\n"
+    "upstream topoc_no_route {\n"
+    "    include site/refuse-server.conf;\n"
+    "}\n"
+    "upstream topoc_no_method {\n"
+    "    include site/refuse-server.conf;\n"
+    "}\n"
+    "server {\n"
+    "    include site/listen-refuse.conf;\n"
+    "    server_name no-route.topoc.invalid;\n"
+    "    modsecurity off;\n"
+    "    access_log off;\n"
+    "    return 404;\n"
+    "}\n"
+    "server {\n"
+    "    include site/listen-refuse.conf;\n"
+    "    server_name no-method.topoc.invalid;\n"
+    "    modsecurity off;\n"
+    "    access_log off;\n"
+    "    return 405;\n"
+    "}\n";
 
-static void modsec_engine(Gen *g, Strbuf *sb)
+/* The generator's view of an environment: its edge routes (not the
+ * internal ones) in matching order with their full regexes, the HSTS
+ * header, and the CORS preflight map when any route answers CORS. */
+static void gen_init(Gen *g, const Model *m, const EnvModel *env, Arena *a)
 {
-    const Waf *w = g->m->platform->edge->waf;
-    sb_printf(sb,
-              "# ModSecurity engine settings (after Debian's recommended "
-              "modsecurity.conf).\n"
-              "SecRuleEngine %s\n"
-              "SecRequestBodyAccess On\n"
-              "SecRule REQUEST_HEADERS:Content-Type "
-              "\"^(?:application(?:/soap\\+|/)|text/)xml\" \\\n"
-              "    \"id:200000,phase:1,t:none,t:lowercase,pass,nolog,"
-              "ctl:requestBodyProcessor=XML\"\n"
-              "SecRule REQUEST_HEADERS:Content-Type \"^application/json\" \\\n"
-              "    \"id:200001,phase:1,t:none,t:lowercase,pass,nolog,"
-              "ctl:requestBodyProcessor=JSON\"\n"
-              "SecRequestBodyLimit %lld\n"
-              "SecRequestBodyNoFilesLimit %lld\n"
-              "SecRequestBodyLimitAction Reject\n"
-              "SecRequestBodyJsonDepthLimit 512\n"
-              "SecArgumentsLimit %lld\n"
-              "SecRule &ARGS \"@ge %%{tx.topoc_args_limit}\" \\\n"
-              "    \"id:200007,phase:2,t:none,log,deny,status:400,"
-              "msg:'Too many arguments',severity:2\"\n"
-              "SecRule REQBODY_ERROR \"!@eq 0\" \\\n"
-              "    \"id:200002,phase:2,t:none,log,deny,status:400,"
-              "msg:'Failed to parse request body.',"
-              "logdata:'%%{reqbody_error_msg}',severity:2\"\n"
-              "SecRule MULTIPART_STRICT_ERROR \"!@eq 0\" \\\n"
-              "    \"id:200003,phase:2,t:none,log,deny,status:400,"
-              "msg:'Multipart request body failed strict validation'\"\n"
-              "SecRule MULTIPART_UNMATCHED_BOUNDARY \"@eq 1\" \\\n"
-              "    \"id:200004,phase:2,t:none,log,deny,"
-              "msg:'Multipart parser detected a possible unmatched "
-              "boundary.'\"\n"
-              "SecPcreMatchLimit 1000\n"
-              "SecPcreMatchLimitRecursion 1000\n"
-              "SecRule TX:/^MSC_/ \"!@streq 0\" \\\n"
-              "    \"id:200005,phase:2,t:none,deny,"
-              "msg:'ModSecurity internal error flagged: "
-              "%%{MATCHED_VAR_NAME}'\"\n"
-              "SecResponseBodyAccess Off\n"
-              "SecAuditEngine RelevantOnly\n"
-              "SecAuditLogRelevantStatus \"^(?:5|4(?!04))\"\n"
-              "SecAuditLogParts ABIJDEFHZ\n"
-              "SecAuditLogType Serial\n"
-              "SecArgumentSeparator &\n"
-              "SecCookieFormat 0\n"
-              "SecUnicodeMapFile /etc/nginx/unicode.mapping 20127\n"
-              "SecStatusEngine Off\n",
-              streq(w->mode.s, "detection") ? "DetectionOnly" : "On",
-              w->limits->max_file_size.v, w->limits->max_body_size.v,
-              w->limits->max_json_args.v + w->limits->max_args.v);
-}
-
-static void modsec_tuning(Gen *g, Strbuf *sb)
-{
-    const ManagedRules *mr = g->m->platform->edge->waf->managed_rules;
-    unsigned methods = 0;
-    for (int i = 0; i < g->n; i++)
-        methods |= g->v[i].methods;
-    sb_printf(sb,
-              "# CRS tuning from edge.waf.managed-rules (CRS 3.3 names).\n"
-              "SecAction \"id:10000,phase:1,nolog,pass,t:none,"
-              "setvar:tx.paranoia_level=%lld\"\n"
-              "SecAction \"id:10001,phase:1,nolog,pass,t:none,"
-              "setvar:tx.inbound_anomaly_score_threshold=%lld,"
-              "setvar:tx.outbound_anomaly_score_threshold=%lld\"\n"
-              "SecAction \"id:10002,phase:1,nolog,pass,t:none,"
-              "setvar:'tx.allowed_methods=",
-              mr->paranoia_level.v, mr->inbound_threshold.v,
-              mr->outbound_threshold.v);
-    bool first = true;
-    for (unsigned k = 0; k < 7; k++)
-        if (methods & (1u << k) || k == 6) { /* OPTIONS for CORS */
-            sb_printf(sb, "%s%s", first ? "" : " ", route_method_names[k]);
-            first = false;
-        }
-    sb_puts(sb, "'\"\n");
-    const RequestLimits *l = g->m->platform->edge->waf->limits;
-    sb_printf(sb,
-              "# Argument limits (edge.waf.limits); a location with limits of "
-              "its own sets\n"
-              "# them first (id 10010).  Every JSON leaf is one argument.\n"
-              "SecRule &TX:topoc_args_limit \"@eq 0\" \"id:10003,phase:1,pass,"
-              "nolog,t:none,setvar:tx.topoc_args_limit=%lld\"\n"
-              "SecRule &TX:topoc_max_args \"@eq 0\" \"id:10004,phase:1,pass,"
-              "nolog,t:none,setvar:tx.topoc_max_args=%lld\"\n"
-              "SecRule &ARGS_GET \"@gt %%{tx.topoc_max_args}\" \\\n"
-              "    \"id:10005,phase:2,deny,status:400,log,t:none,"
-              "msg:'more query arguments than max-args'\"\n"
-              "SecRule &ARGS_POST \"@gt %%{tx.topoc_max_args}\" \\\n"
-              "    \"id:10006,phase:2,deny,status:400,log,t:none,"
-              "msg:'more form arguments than max-args'\"\n",
-              l->max_json_args.v + l->max_args.v, l->max_args.v);
-}
-
-static const char *sec_variable(const CustomRule *r, Strbuf *tmp)
-{
-    const char *v = r->variable.s;
-    sb_reset(tmp);
-    if (!strcmp(v, "remote-addr"))
-        return "REMOTE_ADDR";
-    if (!strcmp(v, "request-method"))
-        return "REQUEST_METHOD";
-    if (!strcmp(v, "request-uri"))
-        return "REQUEST_URI";
-    if (!strcmp(v, "query-string"))
-        return "QUERY_STRING";
-    const char *base = !strcmp(v, "request-header")   ? "REQUEST_HEADERS"
-                       : !strcmp(v, "request-cookie") ? "REQUEST_COOKIES"
-                                                      : "ARGS_POST";
-    sb_puts(tmp, base);
-    if (r->selector.s) {
-        sb_putc(tmp, ':');
-        for (const char *p = r->selector.s; *p; p++) /* a header token */
-            if (isalnum((unsigned char)*p) || *p == '-' || *p == '_')
-                sb_putc(tmp, *p);
-    }
-    return tmp->buf;
-}
-
-static void custom_rule(const CustomRule *r, Strbuf *sb)
-{
-    Strbuf var = STRBUF_INIT;
-    const char *target = sec_variable(r, &var);
-    sb_printf(sb, "# custom rule '%s'\nSecRule %s \"%s", r->name.s, target,
-              r->negate.v ? "!" : "");
-    if (!strcmp(r->operator.s, "ip-match")) {
-        sb_puts(sb, "@ipMatch ");
-        for (int i = 0; i < r->values.n; i++) {
-            if (i)
-                sb_putc(sb, ',');
-            for (const char *p = r->values.v[i].s; *p; p++)
-                if (isxdigit((unsigned char)*p) || strchr(":./", *p))
-                    sb_putc(sb, *p);
-        }
-    } else {
-        const char *op = r->operator.s;
-        sb_puts(sb, "@rx ");
-        if (!strcmp(op, "equals") || !strcmp(op, "begins-with"))
-            sb_putc(sb, '^');
-        sb_puts(sb, "(?:");
-        for (int i = 0; i < r->values.n; i++) {
-            if (i)
-                sb_putc(sb, '|');
-            if (!strcmp(op, "regex")) { /* no quote, no macro '%' */
-                sb_puts(sb, "(?:");
-                escape_pcre(sb, r->values.v[i].s, "\"%");
-                sb_putc(sb, ')');
-            } else {
-                put_literal_regex(sb, r->values.v[i].s);
-            }
-        }
-        sb_putc(sb, ')');
-        if (!strcmp(op, "equals") || !strcmp(op, "ends-with"))
-            sb_putc(sb, '$');
-    }
-    const char *action = !strcmp(r->action.s, "block") ? "deny,status:403,log"
-                         : !strcmp(r->action.s, "allow") ? "allow,nolog"
-                                                         : "pass,log";
-    sb_printf(sb, "\" \\\n    \"id:%lld,phase:1,%s,t:none,msg:'custom rule "
-                  "%s'\"\n",
-              20000 + r->priority.v, action, r->name.s);
-    sb_release(&var);
-}
-
-static void modsec_custom(Gen *g, Strbuf *sb)
-{
-    const Policy *pol = g->m->platform->policy;
-    sb_puts(sb, "# Internal-only paths (policy.internal-paths) are never "
-                "served at the edge.\n");
-    for (int i = 0; i < pol->internal_paths.n; i++) {
-        const Str *path = &pol->internal_paths.v[i];
-        Strbuf re = STRBUF_INIT;
-        path_regex(g->a, path, &re);
-        sb_printf(sb, "SecRule REQUEST_FILENAME \"@rx ");
-        escape_pcre(sb, re.buf, "\"%");
-        sb_printf(sb, "\" \\\n    \"id:%d,phase:1,deny,status:403,log,t:none,"
-                      "msg:'internal path %s is not served at the edge'\"\n",
-                  10100 + i, path->s);
-        sb_release(&re);
-    }
-    const List *cr = &g->m->platform->edge->waf->custom_rules;
-    if (cr->n)
-        sb_puts(sb, "\n# The platform's custom rules (edge.waf.custom-rules): "
-                    "id 20000 + priority.\n");
-    for (int i = 0; i < cr->n; i++)
-        custom_rule(cr->v[i], sb);
-}
-
-static void modsec_files(Gen *g, Outputs *o, const char *dir)
-{
-    Strbuf sb = STRBUF_INIT;
-    char path[512];
-    sb_puts(&sb, "# ModSecurity for this edge: includes are explicit "
-                 "(libmodsecurity 3.0.9 has no IncludeOptional).\n"
-                 "Include engine.conf\n"
-                 "Include ../site/modsec-site.conf\n"
-                 "Include /etc/modsecurity/crs/crs-setup.conf\n"
-                 "Include crs-tuning.conf\n"
-                 "Include custom-rules.conf\n"
-                 "Include /etc/modsecurity/crs/"
-                 "REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf\n"
-                 "Include /usr/share/modsecurity-crs/rules/*.conf\n"
-                 "Include /etc/modsecurity/crs/"
-                 "RESPONSE-999-EXCLUSION-RULES-AFTER-CRS.conf\n");
-    snprintf(path, sizeof path, "%s/modsec/main.conf", dir);
-    out_add(o, path, &sb);
-    modsec_engine(g, &sb);
-    snprintf(path, sizeof path, "%s/modsec/engine.conf", dir);
-    out_add(o, path, &sb);
-    modsec_tuning(g, &sb);
-    snprintf(path, sizeof path, "%s/modsec/crs-tuning.conf", dir);
-    out_add(o, path, &sb);
-    modsec_custom(g, &sb);
-    snprintf(path, sizeof path, "%s/modsec/custom-rules.conf", dir);
-    out_add(o, path, &sb);
-}
-
-static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
-{
-    Arena a;
-    arena_init(&a);
-    Gen g = {.m = m, .env = env, .a = &a};
+    *g = (Gen){.m = m, .env = env, .a = a};
     const Gateway *gw = m->platform->edge->gateway;
     if (gw->hsts->enabled.v)
-        g.hsts = arena_printf(&a, "max-age=%lld%s%s", gw->hsts->max_age.v,
-                              gw->hsts->include_subdomains.v
-                                  ? "; includeSubDomains" : "",
-                              gw->hsts->preload.v ? "; preload" : "");
+        g->hsts = arena_printf(
+            a, "max-age=%lld%s%s", gw->hsts->max_age.v,
+            gw->hsts->include_subdomains.v ? "; includeSubDomains" : "",
+            gw->hsts->preload.v ? "; preload" : "");
     int n;
-    RouteEntry *all = routing_table(&a, env, &n);
-    g.v = arena_alloc(&a, ((size_t)n + 1) * sizeof *g.v);
+    RouteEntry *all = routing_table(a, env, &n);
+    g->v = arena_alloc(a, ((size_t)n + 1) * sizeof *g->v);
     bool cors = gw->cors.n > 0;
     for (int i = 0; i < n; i++)
         if (!all[i].r->internal.v) {
-            g.v[g.n++] = all[i];
+            g->v[g->n++] = all[i];
             cors = cors || all[i].r->cors;
         }
-    g.full = arena_alloc(&a, ((size_t)g.n + 1) * sizeof *g.full);
-    for (int i = 0; i < g.n; i++) {
+    g->full = arena_alloc(a, ((size_t)g->n + 1) * sizeof *g->full);
+    for (int i = 0; i < g->n; i++) {
         Strbuf re = STRBUF_INIT;
-        route_regex_full(&g.v[i], &re);
-        g.full[i] = arena_strdup(&a, re.buf);
+        route_regex_full(&g->v[i], &re);
+        g->full[i] = arena_strdup(a, re.buf);
         sb_release(&re);
     }
-    g.cors.v = arena_alloc(&a, ((size_t)n + gw->cors.n + 1) * sizeof *g.cors.v);
+    g->cors.v =
+        arena_alloc(a, ((size_t)n + gw->cors.n + 1) * sizeof *g->cors.v);
     if (cors)
-        nginx_cors_preflight_map(&g.maps);
-    char dir[256];
-    snprintf(dir, sizeof dir, "%s/gateway/nginx", env->env->name.s);
+        nginx_cors_preflight_map(&g->maps);
+}
 
-    Strbuf head = STRBUF_INIT;
-    http_head(&g, &head);
-    upstreams(&g, o, dir);
-    /* plain HTTP: known hosts go to HTTPS, anything else is 404 */
-    sb_puts(&g.maps, "    map $host $topoc_known_host {\n        default 0;\n");
-    for (int i = 0; i < g.n; i++)
-        if (i == 0 || strcmp(g.v[i].r->fqdn.s, g.v[i - 1].r->fqdn.s))
-            sb_printf(&g.maps, "        %s 1;\n", g.v[i].r->fqdn.s);
-    sb_puts(&g.maps, "    }\n");
-    sb_puts(&g.conf,
-            "\n# Plain HTTP redirects to HTTPS, for the platform's hosts only.\n"
-            "server {\n"
-            "    include site/listen-http.conf;\n"
-            "    server_name _;\n"
-            "    if ($topoc_known_host = 0) {\n"
-            "        return 404;\n"
-            "    }\n"
-            "    return 301 https://$host$request_uri;\n"
-            "}\n"
-            "\n# HTTPS for an unknown host: the first server is the default.\n"
-            "server {\n"
-            "    include site/listen-https.conf;\n"
-            "    server_name _;\n"
-            "    include site/tls.conf;\n"
-            "    include site/proxy.conf;\n"
-            "    location / {\n"
-            "        set $topoc_upstream topoc_no_route;\n"
-            "        proxy_pass $topoc_scheme://$topoc_upstream;\n"
-            "    }\n"
-            "}\n"
-            "\n# Refusals, reached only through the gateway's own servers once\n"
-            "# ModSecurity has seen the request: an unknown path is 404, a\n"
-            "# method the path's routes do not take is 405.\n"
-            "upstream topoc_no_route {\n"
-            "    include site/refuse-server.conf;\n"
-            "}\n"
-            "upstream topoc_no_method {\n"
-            "    include site/refuse-server.conf;\n"
-            "}\n"
-            "server {\n"
-            "    include site/listen-refuse.conf;\n"
-            "    server_name no-route.topoc.invalid;\n"
-            "    modsecurity off;\n"
-            "    access_log off;\n"
-            "    return 404;\n"
-            "}\n"
-            "server {\n"
-            "    include site/listen-refuse.conf;\n"
-            "    server_name no-method.topoc.invalid;\n"
-            "    modsecurity off;\n"
-            "    access_log off;\n"
-            "    return 405;\n"
-            "}\n");
-    for (int lo = 0; lo < g.n;) {
+/* The platform's hosts, for plain HTTP: known ones go to HTTPS, anything
+ * else is 404. */
+static void known_hosts(Gen *g)
+{
+    sb_puts(&g->maps,
+            "    map $host $topoc_known_host {\n        default 0;\n");
+    for (int i = 0; i < g->n; i++)
+        if (i == 0 || strcmp(g->v[i].r->fqdn.s, g->v[i - 1].r->fqdn.s))
+            sb_printf(&g->maps, "        %s 1;\n", g->v[i].r->fqdn.s);
+    sb_puts(&g->maps, "    }\n");
+}
+
+/* A server per host: the routes are in matching order, grouped by host. */
+static void host_servers(Gen *g)
+{
+    for (int lo = 0; lo < g->n;) {
         int hi = lo + 1;
-        while (hi < g.n && strcmp(g.v[hi].r->host.s, g.v[lo].r->host.s) == 0)
+        while (hi < g->n && strcmp(g->v[hi].r->host.s, g->v[lo].r->host.s) == 0)
             hi++;
-        server(&g, lo, hi);
+        server(g, lo, hi);
         lo = hi;
     }
+}
+
+/* nginx.conf: the http block's head, the maps, then the servers indented
+ * into the http block. */
+static void nginx_conf(Gen *g, const Strbuf *head, Outputs *o, const char *dir)
+{
     Strbuf conf = STRBUF_INIT;
-    sb_puts(&conf, head.buf);
-    sb_puts(&conf, g.maps.buf);
-    /* servers, indented into the http block */
-    for (const char *p = g.conf.buf; *p;) {
+    sb_puts(&conf, head->buf);
+    sb_puts(&conf, g->maps.buf);
+    for (const char *p = g->conf.buf; *p;) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         if (len)
@@ -752,8 +538,28 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
     char path[512];
     snprintf(path, sizeof path, "%s/nginx.conf", dir);
     out_add(o, path, &conf);
+}
+
+static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
+{
+    Arena a;
+    arena_init(&a);
+    Gen g;
+    gen_init(&g, m, env, &a);
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/gateway/nginx", env->env->name.s);
+    Strbuf head = STRBUF_INIT;
+    http_head(&g, &head);
+    upstreams(&g, o, dir);
+    known_hosts(&g);
+    sb_puts(&g.conf, FIXED_SERVERS);
+    host_servers(&g);
+    nginx_conf(&g, &head, o, dir);
     site_files(&g, o, dir);
-    modsec_files(&g, o, dir);
+    unsigned methods = 0;
+    for (int i = 0; i < g.n; i++)
+        methods |= g.v[i].methods;
+    nginx_modsec_files(m, methods, &a, o, dir);
     sb_release(&head);
     sb_release(&g.conf);
     sb_release(&g.maps);
