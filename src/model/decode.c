@@ -141,181 +141,201 @@ static bool text_too_long(Dec *d, const Field *f, const Node *n)
     return true;
 }
 
+/* A map, a list or nothing where a value of type t is expected. */
+static void not_a_scalar(Dec *d, const Field *f, FieldType t, const Node *n)
+{
+    Diag *g = diag_error(d->ds, n->loc, "type-mismatch",
+                         "'%s' expects %s, found %s", f->key, type_desc(f, t),
+                         n->kind == NODE_NULL  ? "no value"
+                         : n->kind == NODE_MAP ? "a map"
+                                               : "a list");
+    if (n->kind == NODE_NULL)
+        diag_help(d->ds, g, "write a value after the ':' or remove the key");
+}
+
+/* A count, a size (512Mi), a duration (30s) or CPU (500m), unquoted, in
+ * the field's range. */
+static void decode_number(Dec *d, const Field *f, FieldType t, const Node *n,
+                          Int *out)
+{
+    const char *s = n->str;
+    long long v = 0;
+    char *end = NULL;
+    bool ok = !n->quoted && (t == F_INT     ? fmt_parse_ll(s, &v, &end) && !*end
+                             : t == F_BYTES ? fmt_parse_bytes(s, &v)
+                             : t == F_CPU   ? fmt_parse_cpu(s, &v)
+                                            : fmt_parse_seconds(s, &v));
+    if (!ok) {
+        Diag *g = diag_error(d->ds, n->loc, "type-mismatch",
+                             "'%s' expects %s, found '%s'", f->key,
+                             type_desc(f, t), s);
+        if (n->quoted)
+            diag_help(d->ds, g,
+                      "remove the quotes: a quoted value is always text");
+        return;
+    }
+    if (check_range(d, f, n, v))
+        *out = (Int){v, n->loc, true};
+}
+
+static void decode_bool(Dec *d, const Field *f, const Node *n, Bool *out)
+{
+    const char *s = n->str;
+    if (!n->quoted && (!strcmp(s, "true") || !strcmp(s, "false"))) {
+        *out = (Bool){s[0] == 't', n->loc, true};
+        return;
+    }
+    diag_help(d->ds,
+              diag_error(d->ds, n->loc, "type-mismatch",
+                         "'%s' expects true or false, found '%s'", f->key, s),
+              "write true or false, unquoted (yes/no/on/off are not "
+              "booleans here)");
+}
+
+static void decode_enum(Dec *d, const Field *f, const Node *n, Str *out)
+{
+    const char *s = n->str;
+    for (int i = 0; f->values[i]; i++) {
+        if (strcmp(s, f->values[i]) == 0) {
+            *out = (Str){f->values[i], n->loc};
+            return;
+        }
+    }
+    Diag *g = diag_error(d->ds, n->loc, "invalid-value",
+                         "'%s' is not a valid value for '%s'", s, f->key);
+    diag_suggest(d->ds, g, s, f->values, count_values(f->values));
+    Strbuf sb = STRBUF_INIT;
+    list_values(&sb, f->values);
+    diag_help(d->ds, g, "expected one of: %s", sb.buf);
+    sb_release(&sb);
+}
+
+/* An Azure region as written ('UK West') becomes its name (ukwest). */
+static void decode_region(Dec *d, const Field *f, const Node *n, Str *out)
+{
+    const char *s = n->str;
+    char buf[64];
+    size_t k = 0;
+    for (const char *p = s; *p && k < sizeof buf - 1; p++)
+        if (*p != ' ')
+            buf[k++] = (char)tolower((unsigned char)*p);
+    buf[k] = '\0';
+    bool ok = k > 0 && strlen(s) < sizeof buf;
+    for (size_t i = 0; i < k; i++)
+        ok = ok &&
+             (islower((unsigned char)buf[i]) || isdigit((unsigned char)buf[i]));
+    if (!ok) {
+        bad_value(d, n, f->key, "'%s' is not a region name: '%s'",
+                  "write an Azure region such as uksouth or 'UK West'");
+        return;
+    }
+    *out = (Str){arena_strdup(d->a, buf), n->loc};
+}
+
+/* The text formats a predicate decides: what is wrong, and how to fix it. */
+static const struct {
+    FieldType t;
+    bool (*valid)(const char *s);
+    const char *fmt, *help;
+} TEXT_FORMATS[] = {
+    {F_NAME, fmt_valid_name, "'%s' must be a name, found '%s'",
+     "names use lower-case letters, digits and '-', start with a letter and "
+     "are at most 63 characters"},
+    {F_DOMAIN, fmt_valid_domain, "'%s' must be a DNS name, found '%s'",
+     "lower-case labels of letters, digits and '-', separated by dots"},
+    {F_URL, fmt_valid_url, "'%s' must be a URL, found '%s'",
+     "write https://host/path with no spaces or quotes"},
+    {F_DATE, fmt_valid_date, "'%s' must be a date, found '%s'",
+     "write it as YYYY-MM-DD, e.g. 2027-03-31"},
+    {F_IMAGE, fmt_valid_image, "'%s' must be a container image, found '%s'",
+     "write registry/name:tag in lower case"},
+};
+
+/* Variables and header names reach quoted SecLang inside quoted nginx
+ * directives: only characters that need no quoting anywhere. */
+static bool bad_plain_name(Dec *d, const Field *f, FieldType t, const Node *n)
+{
+    const char *s = n->str;
+    const char *allowed = t == F_SECVAR ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+                                          "klmnopqrstuvwxyz0123456789_-.:/^*|"
+                                        : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+                                          "klmnopqrstuvwxyz0123456789_-.";
+    if (*s && strlen(s) <= 128 && strspn(s, allowed) == strlen(s))
+        return false;
+    bad_value(d, n, f->key, "'%s' must be a plain name, found '%s'",
+              t == F_SECVAR ? "write a ModSecurity variable like ARGS:q or "
+                              "REQUEST_HEADERS:User-Agent"
+                            : "letters, digits, '-', '_' and '.' only");
+    return true;
+}
+
+/* Whether text of type t breaks its format (then it is reported). */
+static bool bad_text(Dec *d, const Field *f, FieldType t, const Node *n)
+{
+    const char *s = n->str, *why = NULL;
+    for (size_t i = 0; i < sizeof TEXT_FORMATS / sizeof *TEXT_FORMATS; i++)
+        if (TEXT_FORMATS[i].t == t) {
+            if (TEXT_FORMATS[i].valid(s))
+                return false;
+            bad_value(d, n, f->key, TEXT_FORMATS[i].fmt, TEXT_FORMATS[i].help);
+            return true;
+        }
+    switch (t) {
+    case F_CIDR:
+    case F_IPNET:
+        if (fmt_valid_ipnet(s, t == F_CIDR, t == F_CIDR, &why))
+            return false;
+        bad_value(d, n, f->key,
+                  t == F_CIDR ? "'%s' must be an IPv4 network, found '%s'"
+                              : "'%s' must be an IP address or network, "
+                                "found '%s'",
+                  why ? why : "write it like 10.20.0.0/16");
+        return true;
+    case F_PATH:
+        why = fmt_path_problem(s);
+        if (!why)
+            return false;
+        diag_help(
+            d->ds,
+            diag_error(d->ds, n->loc, "invalid-path", "invalid path '%s'", s),
+            "%s", why);
+        return true;
+    case F_SECVAR:
+    case F_HEADER:
+        return bad_plain_name(d, f, t, n);
+    default:
+        return t == F_STR && text_too_long(d, f, n);
+    }
+}
+
 /* Decode scalar node n as type t into *out (a Str, Int or Bool). */
 static void decode_scalar(Dec *d, const Field *f, FieldType t, const Node *n,
                           void *out)
 {
-    const char *s = n->str;
     if (n->kind != NODE_SCALAR) {
-        Diag *g = diag_error(d->ds, n->loc, "type-mismatch",
-                             "'%s' expects %s, found %s", f->key,
-                             type_desc(f, t),
-                             n->kind == NODE_NULL
-                                 ? "no value"
-                                 : n->kind == NODE_MAP ? "a map" : "a list");
-        if (n->kind == NODE_NULL)
-            diag_help(d->ds, g, "write a value after the ':' or remove "
-                                "the key");
+        not_a_scalar(d, f, t, n);
         return;
     }
-    if (t == F_STR && text_too_long(d, f, n))
-        return;
-    Str *str = out;
-    Int *num = out;
-    Bool *b = out;
-    long long v = 0;
-    const char *why = NULL;
     switch (t) {
     case F_INT:
     case F_BYTES:
     case F_DURATION:
-    case F_CPU: {
-        char *end = NULL;
-        bool ok = !n->quoted &&
-                  (t == F_INT      ? fmt_parse_ll(s, &v, &end) && !*end
-                   : t == F_BYTES  ? fmt_parse_bytes(s, &v)
-                   : t == F_CPU    ? fmt_parse_cpu(s, &v)
-                                   : fmt_parse_seconds(s, &v));
-        if (!ok) {
-            Diag *g = diag_error(d->ds, n->loc, "type-mismatch",
-                                 "'%s' expects %s, found '%s'", f->key,
-                                 type_desc(f, t), s);
-            if (n->quoted)
-                diag_help(d->ds, g, "remove the quotes: a quoted value is "
-                                    "always text");
-            return;
-        }
-        if (check_range(d, f, n, v))
-            *num = (Int){v, n->loc, true};
+    case F_CPU:
+        decode_number(d, f, t, n, out);
         return;
-    }
     case F_BOOL:
-        if (!n->quoted && (!strcmp(s, "true") || !strcmp(s, "false"))) {
-            *b = (Bool){s[0] == 't', n->loc, true};
-            return;
-        }
-        diag_help(d->ds,
-                  diag_error(d->ds, n->loc, "type-mismatch",
-                             "'%s' expects true or false, found '%s'",
-                             f->key, s),
-                  "write true or false, unquoted (yes/no/on/off are not "
-                  "booleans here)");
+        decode_bool(d, f, n, out);
         return;
-    case F_ENUM: {
-        for (int i = 0; f->values[i]; i++) {
-            if (strcmp(s, f->values[i]) == 0) {
-                *str = (Str){f->values[i], n->loc};
-                return;
-            }
-        }
-        Diag *g = diag_error(d->ds, n->loc, "invalid-value",
-                             "'%s' is not a valid value for '%s'", s, f->key);
-        diag_suggest(d->ds, g, s, f->values, count_values(f->values));
-        Strbuf sb = STRBUF_INIT;
-        list_values(&sb, f->values);
-        diag_help(d->ds, g, "expected one of: %s", sb.buf);
-        sb_release(&sb);
+    case F_ENUM:
+        decode_enum(d, f, n, out);
         return;
-    }
-    case F_REGION: {
-        char buf[64];
-        size_t k = 0;
-        for (const char *p = s; *p && k < sizeof buf - 1; p++)
-            if (*p != ' ')
-                buf[k++] = (char)tolower((unsigned char)*p);
-        buf[k] = '\0';
-        bool ok = k > 0 && strlen(s) < sizeof buf;
-        for (size_t i = 0; i < k; i++)
-            ok = ok && (islower((unsigned char)buf[i]) ||
-                        isdigit((unsigned char)buf[i]));
-        if (!ok) {
-            bad_value(d, n, f->key, "'%s' is not a region name: '%s'",
-                      "write an Azure region such as uksouth or 'UK West'");
-            return;
-        }
-        *str = (Str){arena_strdup(d->a, buf), n->loc};
+    case F_REGION:
+        decode_region(d, f, n, out);
         return;
-    }
-    case F_NAME:
-        if (!fmt_valid_name(s)) {
-            bad_value(d, n, f->key, "'%s' must be a name, found '%s'",
-                      "names use lower-case letters, digits and '-', start "
-                      "with a letter and are at most 63 characters");
-            return;
-        }
-        break;
-    case F_DOMAIN:
-        if (!fmt_valid_domain(s)) {
-            bad_value(d, n, f->key, "'%s' must be a DNS name, found '%s'",
-                      "lower-case labels of letters, digits and '-', "
-                      "separated by dots");
-            return;
-        }
-        break;
-    case F_URL:
-        if (!fmt_valid_url(s)) {
-            bad_value(d, n, f->key, "'%s' must be a URL, found '%s'",
-                      "write https://host/path with no spaces or quotes");
-            return;
-        }
-        break;
-    case F_CIDR:
-    case F_IPNET:
-        if (!fmt_valid_ipnet(s, t == F_CIDR, t == F_CIDR, &why)) {
-            bad_value(d, n, f->key,
-                      t == F_CIDR ? "'%s' must be an IPv4 network, found '%s'"
-                                  : "'%s' must be an IP address or network, "
-                                    "found '%s'",
-                      why ? why : "write it like 10.20.0.0/16");
-            return;
-        }
-        break;
-    case F_PATH:
-        why = fmt_path_problem(s);
-        if (why) {
-            Diag *g = diag_error(d->ds, n->loc, "invalid-path",
-                                 "invalid path '%s'", s);
-            diag_help(d->ds, g, "%s", why);
-            return;
-        }
-        break;
-    case F_SECVAR:
-    case F_HEADER:
-        /* these reach quoted SecLang inside quoted nginx directives: only
-         * characters that need no quoting anywhere */
-        if (!*s || strlen(s) > 128 ||
-            strspn(s, t == F_SECVAR ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
-                                      "klmnopqrstuvwxyz0123456789_-.:/^*|"
-                                    : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
-                                      "klmnopqrstuvwxyz0123456789_-.") !=
-                strlen(s)) {
-            bad_value(d, n, f->key, "'%s' must be a plain name, found '%s'",
-                      t == F_SECVAR
-                          ? "write a ModSecurity variable like ARGS:q or "
-                            "REQUEST_HEADERS:User-Agent"
-                          : "letters, digits, '-', '_' and '.' only");
-            return;
-        }
-        break;
-    case F_DATE:
-        if (!fmt_valid_date(s)) {
-            bad_value(d, n, f->key, "'%s' must be a date, found '%s'",
-                      "write it as YYYY-MM-DD, e.g. 2027-03-31");
-            return;
-        }
-        break;
-    case F_IMAGE:
-        if (!fmt_valid_image(s)) {
-            bad_value(d, n, f->key,
-                      "'%s' must be a container image, found '%s'",
-                      "write registry/name:tag in lower case");
-            return;
-        }
-        break;
     default:
-        break;
+        if (!bad_text(d, f, t, n))
+            *(Str *)out = (Str){n->str, n->loc};
     }
-    *str = (Str){s, n->loc};
 }
 
 /* ---- containers ---- */
