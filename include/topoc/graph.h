@@ -1,6 +1,7 @@
 /* graph.h - a picture to lay out: nodes, edges and clusters with their
- * look, built by the views (diagrams_views.c) and laid out and rendered by
- * diagrams_render.c, the only file that uses Graphviz (cgraph + gvc).
+ * look (diagrams_graph.c), built by the views (diagrams_views.c) and laid
+ * out and rendered by diagrams_render.c, the only file that uses Graphviz
+ * (cgraph + gvc).
  *
  * Everything is created in the order given, so callers give it sorted:
  * dot's layout depends on declaration order, and sorted input is what
