@@ -120,6 +120,7 @@ test-deps: deps
 	done; \
 	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing="$$missing python3-jsonschema"; \
 	/usr/bin/python3 -c 'import yaml' 2>/dev/null || missing="$$missing python3-yaml"; \
+	/usr/bin/python3 -c 'import fontTools' 2>/dev/null || missing="$$missing python3-fonttools"; \
 	$(MAKE) -s --no-print-directory apt-install PKGS_TO_INSTALL="$$missing"
 
 .PHONY: apt-install

@@ -63,6 +63,30 @@ if echo "$out" | grep -q "^FAIL integration network: .* store uses drawn" &&
     ok "diagrams store-edge-and-legend-checks-catch-a-bad-picture"
 else bad "diagrams store-edge-and-legend-checks-catch-a-bad-picture" "$(echo "$out" | grep -v '^ok')"; fi
 rm -rf "$DG/w"
+# the checker sees an edge label on an environment's title (as dot once drew
+# the overview's "1 call" under it) and a legend's words outside its box
+$PY - "$DG/a" "$DG/o" <<'PY'
+import re, shutil, sys
+a, o = sys.argv[1:3]
+shutil.copytree(a, o)
+path = f"{o}/diagrams/overview.svg"
+svg = open(path).read()
+x, y = re.search(r'<title>cluster_production</title>\s*<path [^>]*/>\s*'
+                 r'<text text-anchor="middle" x="([-0-9.]+)" y="([-0-9.]+)"', svg).groups()
+svg = re.sub(r'(<title>production:[^<]*&#45;&gt;[^<]*</title>\s*<path [^>]*/>\s*<polygon [^>]*/>\s*'
+             r'<text text-anchor="middle" )x="[-0-9.]+" y="[-0-9.]+"', rf'\1x="{x}" y="{y}"', svg, count=1)
+svg = re.sub(r'(<title>legend_[0-9_]+</title>(?:\s*<(?:polygon|ellipse|path|polyline) [^>]*/>)*\s*'
+             r'<text text-anchor="\w+" x="[-0-9.]+" y=")([-0-9.]+)',
+             lambda m: m.group(1) + str(float(m.group(2)) + 500), svg, count=1)
+open(path, "w").write(svg)
+PY
+out=$($PY "$ROOT/tests/diagrams/svg_layout.py" "$DG/o")
+if echo "$out" | grep -q "^FAIL no edge label covers a cluster's title .*'diagrams/overview.svg', '[0-9]* [a-z]*', 'production" &&
+    echo "$out" | grep -q "^FAIL the legend's words inside its box .*'diagrams/overview.svg'" &&
+    echo "$out" | grep -q "^ok   a legend in each"; then
+    ok "diagrams label-and-legend-checks-catch-a-bad-picture"
+else bad "diagrams label-and-legend-checks-catch-a-bad-picture" "$(echo "$out" | grep -v '^ok')"; fi
+rm -rf "$DG/o"
 # a platform small enough to draw its calls between services: each one an
 # edge (the example platform's are too many: its caption says where they are)
 "$TOPOC" build "$ROOT/specs/tutorial" -o "$DG/t" -q 2>/dev/null

@@ -248,8 +248,9 @@ static Agraph_t *find_cluster(Agraph_t *root, const Graph *g, const char *id,
 /* A sample for each LEG_* a picture uses, in a grid of up to
  * LEGEND_COLUMNS columns (ranks, kept in order by invisible edges) and as
  * many rows as it takes (rank=same per column; flat invisible edges keep
- * the order).  An edge sample takes two cells: it runs from its cell to
- * the next one. */
+ * the order).  An edge sample takes two cells: it runs from its words, in
+ * its cell, to the next one.  (Its words were once the edge's xlabel,
+ * which Graphviz places after the layout, at times outside the legend.) */
 typedef struct Sample {
     unsigned bit;
     const char *label, *shape, *style, *fill;
@@ -316,6 +317,12 @@ static void sample_node(Agnode_t *n, const Sample *x)
     set(n, "fontsize", "8");
     set(n, "height", "0.3");
     set(n, "margin", "0.06,0.02");
+    if (x && x->edge) { /* an edge sample starts at its words */
+        set(n, "label", x->label);
+        set(n, "shape", "plaintext");
+        set(n, "style", "solid");
+        return;
+    }
     if (!x || !x->shape) {
         set(n, "label", "");
         set(n, "shape", "point");
@@ -370,7 +377,6 @@ static void legend(Agraph_t *root, unsigned used)
         if (!x || !x->edge)
             continue;
         Agedge_t *e = agedge(c, made[k], made[k + 1], NULL, 1);
-        set(e, "xlabel", x->label); /* no label rank: compact */
         set(e, "style", x->edge);
         set(e, "color", x->red ? "#cc0000" : "#555555");
         set(e, "penwidth", x->red ? "2.5" : "1");
@@ -478,6 +484,29 @@ static void add_nodes(Agraph_t *root, const Graph *g, Agraph_t **made)
             set(same, "rank", "same");
             agsubnode(same, an, 1);
         }
+    }
+}
+
+/* dot (2.43, rankdir=LR) keeps a cluster's title clear of the nodes in it
+ * but not of the labels of edges between them: such an edge may run along
+ * the top of the box with its label under the title.  A cluster that holds
+ * both ends of a labelled edge gets a margin the title fits in (its
+ * 16-point line and a gap), so nothing is drawn under it. */
+enum { TITLE_MARGIN = 20 };
+
+static void title_margins(Agraph_t *root, const Graph *g, Agraph_t **made)
+{
+    char margin[16];
+    snprintf(margin, sizeof margin, "%d", TITLE_MARGIN);
+    for (int i = 0; i < g->nedges; i++) {
+        const GEdge *e = &g->edges[i];
+        if (!e->label || !e->label[0])
+            continue;
+        Agnode_t *a = agnode(root, (char *)e->from, 0);
+        Agnode_t *b = agnode(root, (char *)e->to, 0);
+        for (int k = 0; a && b && k < g->nclusters; k++)
+            if (agsubnode(made[k], a, 0) && agsubnode(made[k], b, 0))
+                set(made[k], "margin", margin);
     }
 }
 
@@ -604,6 +633,7 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
     Agraph_t **made = xmalloc(((size_t)g->nclusters + 1) * sizeof *made);
     add_clusters(root, g, made);
     add_nodes(root, g, made);
+    title_margins(root, g, made);
     free(made);
     add_edges(root, g);
     if (g->legend)

@@ -20,8 +20,10 @@ Per environment's network view:
   - every call between services is an edge, unless the caption says where
     the calls are drawn instead.
 Every picture has a legend, and it shows a sample for what the picture
-uses and for nothing else; in the network views and the overview it takes
-a small part of the picture.  Every service node links to its own picture
+uses and for nothing else, with its words inside its box; in the network
+views and the overview it takes a small part of the picture.  No edge
+label covers the title of a cluster (measured with the font's metrics:
+the SVG gives a text's anchor only).  Every service node links to its own picture
 (in the docs' copies: to its page, which exists) with a tooltip giving its
 team and its instances.  Prints one line per check; exit 1 on a failure."""
 import glob, json, os, re, sys
@@ -284,6 +286,79 @@ def links(out, model, svgs):
     check(n and not bad, f"{n} service nodes link to their picture or page, with team and instances {bad[:2]}")
 
 
+class Font:
+    """The advance widths and the typographic ascent and descent of the
+    font the pictures use (found as pango finds it, through fontconfig),
+    for the extent of a text in the SVG, which gives only its anchor."""
+    _cache = {}
+
+    def __init__(self, family):
+        import subprocess
+        from fontTools.ttLib import TTFont
+        path = subprocess.run(["fc-match", "-f", "%{file}", family],
+                              capture_output=True, text=True, check=True).stdout
+        f = TTFont(path)
+        self.upm = f["head"].unitsPerEm
+        self.cmap, self.hmtx = f.getBestCmap(), f["hmtx"]
+        self.ascent = f["OS/2"].sTypoAscender / self.upm
+        self.descent = -f["OS/2"].sTypoDescender / self.upm
+
+    @classmethod
+    def of(cls, family):
+        if family not in cls._cache:
+            cls._cache[family] = Font(family)
+        return cls._cache[family]
+
+    def width(self, text, size):
+        return sum(self.hmtx[self.cmap.get(ord(c), ".notdef")][0] for c in text) * size / self.upm
+
+
+def text_box(t):
+    """The box a <text> takes: its anchor, its font's advances, ascent and
+    descent."""
+    font = Font.of(t.get("font-family"))
+    size = float(t.get("font-size"))
+    x, y, w = float(t.get("x")), float(t.get("y")), font.width(t.text or "", size)
+    left = {"middle": x - w / 2, "end": x - w}.get(t.get("text-anchor"), x)
+    return (left, y - font.ascent * size, left + w, y + font.descent * size)
+
+
+def label_overlaps(out, svgs):
+    """No edge label covers the title of a cluster (an environment's, a
+    domain's, the legend's)."""
+    bad = []
+    for path in svgs:
+        titles, labels = [], []
+        for g in ET.parse(path).getroot().iter(S + "g"):
+            kind = g.get("class")
+            if kind in ("cluster", "edge"):
+                for t in g.iter(S + "text"):
+                    (titles if kind == "cluster" else labels).append((t.text, text_box(t)))
+        for lt, lb in labels:
+            for tt, tb in titles:
+                if overlap(lb, tb):
+                    bad.append((os.path.relpath(path, out), lt, tt))
+    check(svgs and not bad, f"no edge label covers a cluster's title in {len(svgs)} pictures {bad[:3]}")
+
+
+def legend_inside(out, svgs):
+    """Every word of a legend lies inside the legend's box."""
+    bad = []
+    for path in svgs:
+        lbox, texts = None, []
+        for g in ET.parse(path).getroot().iter(S + "g"):
+            t = g.find(S + "title")
+            if t is None:
+                continue
+            if t.text == "cluster_legend":
+                lbox = box(g)
+            elif t.text.startswith("legend") and g.get("class") in ("node", "edge"):
+                texts += [x for x in g.iter(S + "text") if x.text]
+        bad += [(os.path.relpath(path, out), x.text) for x in texts
+                if lbox and not inside(text_box(x), lbox, 0.5)]
+    check(svgs and not bad, f"the legend's words inside its box in {len(svgs)} pictures {bad[:3]}")
+
+
 def main(out):
     model = json.load(open(os.path.join(out, "model.json")))
     for env, em in sorted(model["environments"].items()):
@@ -293,6 +368,8 @@ def main(out):
     nolegend = [p for p in svgs if "cluster_legend" not in open(p).read()]
     check(svgs and not nolegend, f"a legend in each of {len(svgs)} pictures {nolegend[:2]}")
     legends(out, svgs)
+    label_overlaps(out, svgs)
+    legend_inside(out, svgs)
     if len(model["environments"]) and sum(len(em["services"]) for em in model["environments"].values()) > 20:
         for env in sorted(model["environments"]):
             small_legend(out, os.path.join(out, env, "diagrams", "network.svg"), 0.05)
