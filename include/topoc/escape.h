@@ -11,6 +11,11 @@
  * byte, appears raw: each becomes \xHH, which PCRE reads as the same
  * literal (an escaped unsafe byte too).  Escape pairs are kept whole. */
 void escape_pcre(Strbuf *sb, const char *re, const char *unsafe);
+/* A PCRE pattern that matches exactly the literal s: every byte that is
+ * not a letter or digit as \xHH, so it is safe in a regex, in SecLang and
+ * in an nginx double-quoted string alike ('%' cannot start a SecLang
+ * macro), whatever s holds. */
+void escape_pcre_literal(Strbuf *sb, const char *s);
 
 /* Template targets: every TEMPLATES/TARGET declares its escaping by
  * name (gateway_templates.c), and {{value}} goes through that one. */

@@ -31,6 +31,16 @@ void escape_pcre(Strbuf *sb, const char *re, const char *unsafe)
     }
 }
 
+void escape_pcre_literal(Strbuf *sb, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (isalnum(*p))
+            sb_putc(sb, (char)*p);
+        else
+            sb_printf(sb, "\\x%02x", *p);
+    }
+}
+
 /* The shape most formats share: each byte of `special` gets a backslash
  * before it, a control character is written with `control` (a printf
  * format of the byte), everything else is itself. */

@@ -24,19 +24,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A literal value as a PCRE pattern that matches exactly it: every byte
- * that is not a letter or digit as \xHH (safe in regex, SecLang and
- * nginx alike; '%' cannot start a SecLang macro). */
-static void put_literal_regex(Strbuf *sb, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (isalnum(*p))
-            sb_putc(sb, (char)*p);
-        else
-            sb_printf(sb, "\\x%02x", *p);
-    }
-}
-
 static void modsec_engine(const Model *m, Strbuf *sb)
 {
     const Waf *w = m->platform->edge->waf;
@@ -184,7 +171,7 @@ static void custom_rule(const CustomRule *r, Strbuf *sb)
                 escape_pcre(sb, r->values.v[i].s, "\"%");
                 sb_putc(sb, ')');
             } else {
-                put_literal_regex(sb, r->values.v[i].s);
+                escape_pcre_literal(sb, r->values.v[i].s);
             }
         }
         sb_putc(sb, ')');

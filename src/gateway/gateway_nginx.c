@@ -41,7 +41,6 @@
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

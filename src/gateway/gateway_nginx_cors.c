@@ -31,18 +31,6 @@ void nginx_cors_preflight_map(Strbuf *maps)
                   "    }\n");
 }
 
-/* Every byte that is not a letter or digit as \xHH: safe inside an nginx
- * double-quoted regex whatever the origin holds. */
-static void literal(Strbuf *sb, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (isalnum(*p))
-            sb_putc(sb, (char)*p);
-        else
-            sb_printf(sb, "\\x%02x", *p);
-    }
-}
-
 /* map $NAME $NAME_SUFFIX: VALUE when the origin is allowed, else "". */
 static void value_map(Strbuf *maps, const char *name, const char *suffix,
                       const char *value)
@@ -68,7 +56,8 @@ static void maps_for(Arena *a, const EnvModel *env, const Cors *c,
         for (int i = 0; i < c->origins.n; i++) {
             if (i)
                 sb_putc(maps, '|');
-            literal(maps, cors_origin(a, &c->origins.v[i], env->env));
+            escape_pcre_literal(maps,
+                                cors_origin(a, &c->origins.v[i], env->env));
         }
         sb_puts(maps, ")$\" $http_origin;\n");
     }
