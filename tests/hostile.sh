@@ -217,3 +217,29 @@ if cc "$ROOT/tests/hostile/dot_count.c" -o "$H/dot_count" $(pkg-config --cflags 
 else
     bad "hostile corpus-builds" "$(head -5 "$H/err" "$H/cc.err")"
 fi
+
+# -- aliases stay shared when the model keeps part of a document: 40
+# services whose override names a 2,000-key anchor 200 times each (800,000
+# nodes expanded, within the limit) must not be expanded into copies (1.2
+# GB when they were; the documents themselves are 1.3 MB) --
+mkdir -p "$H/alias-share/services"
+cp "$ROOT/tests/cases/build-overrides/spec/platform.yaml" "$H/alias-share/"
+if python3 - "$TOPOC" "$H/alias-share" <<'PY'
+import os, subprocess, sys
+topoc, spec = sys.argv[1], sys.argv[2]
+anchor = "{" + ", ".join(f"K{j}: v{j}" for j in range(2000)) + "}"
+for i in range(40):
+    with open(f"{spec}/services/s{i:02d}.yaml", "w") as f:
+        f.write(f"service: s{i:02d}\nkind: api\nteam: web\nruntime: {{image: reg.example/s:1}}\n"
+                f"settings: &big {anchor}\nenvironments:\n  integration:\n    settings:\n")
+        f.write("".join(f"      A{k}: *big\n" for k in range(200)))
+p = subprocess.Popen([topoc, "check", "-q", spec], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+err = p.stderr.read().decode()
+_, status, ru = os.wait4(p.pid, 0)
+peak = ru.ru_maxrss / 1024
+ok = os.waitstatus_to_exitcode(status) == 1 and "type-mismatch" in err and peak < 400
+if not ok:
+    print(f"exit {os.waitstatus_to_exitcode(status)}, peak {peak:.0f} MB", err[-500:])
+sys.exit(0 if ok else 1)
+PY
+then ok "hostile alias-shared-nodes-stay-shared"; else bad "hostile alias-shared-nodes-stay-shared"; fi

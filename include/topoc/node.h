@@ -45,8 +45,8 @@ const char *node_kind_name(NodeKind k);
 /* The value for key in a map node, or NULL. */
 Node *node_get(const Node *map, const char *key);
 /* A copy of the tree n in a, for a part of a document that must outlive
- * the documents (load_free_trees); the scalars' text is shared, and a
- * node shared through aliases is copied for each use. */
+ * the documents (load_free_trees); the scalars' text is shared, and so is
+ * a node shared through aliases: it is copied once. */
 Node *node_copy(Arena *a, const Node *n);
 
 #endif

@@ -1,6 +1,8 @@
 /* node.c - helpers on the document tree (see node.h). */
 #include "topoc/node.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *node_kind_name(NodeKind k)
@@ -28,22 +30,79 @@ Node *node_get(const Node *map, const char *key)
     return NULL;
 }
 
+/* The copies made so far in one node_copy: a node shared through aliases
+ * is copied once and stays shared (a document may expand to a million
+ * nodes through aliases of a few thousand). */
+typedef struct Memo {
+    const Node **from;
+    Node **to;
+    size_t cap, n; /* cap a power of two, n <= cap / 2 */
+} Memo;
+
+static size_t memo_slot(const Memo *m, const Node *n)
+{
+    size_t k = ((uintptr_t)n >> 3) * 0x9E3779B97F4A7C15u;
+    k &= m->cap - 1;
+    while (m->from[k] && m->from[k] != n)
+        k = (k + 1) & (m->cap - 1);
+    return k;
+}
+
+static void memo_put(Memo *m, const Node *from, Node *to)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        Memo g = {xmalloc((m->cap ? 2 * m->cap : 64) * sizeof *g.from),
+                  xmalloc((m->cap ? 2 * m->cap : 64) * sizeof *g.to),
+                  m->cap ? 2 * m->cap : 64, m->n};
+        memset(g.from, 0, g.cap * sizeof *g.from);
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->from[i])
+                continue;
+            size_t k = memo_slot(&g, m->from[i]);
+            g.from[k] = m->from[i];
+            g.to[k] = m->to[i];
+        }
+        free(m->from);
+        free(m->to);
+        *m = g;
+    }
+    size_t k = memo_slot(m, from);
+    m->from[k] = from;
+    m->to[k] = to;
+    m->n++;
+}
+
+static Node *copy(Arena *a, Memo *m, const Node *n)
+{
+    if (m->cap) {
+        size_t k = memo_slot(m, n);
+        if (m->from[k])
+            return m->to[k];
+    }
+    Node *c = arena_alloc(a, sizeof *c);
+    *c = *n;
+    memo_put(m, n, c);
+    if (n->kind == NODE_SEQ) {
+        c->items = arena_alloc(a, (size_t)n->n * sizeof *c->items);
+        for (int i = 0; i < n->n; i++)
+            c->items[i] = copy(a, m, n->items[i]);
+    } else if (n->kind == NODE_MAP) {
+        c->pairs = arena_alloc(a, (size_t)n->n * sizeof *c->pairs);
+        for (int i = 0; i < n->n; i++) {
+            c->pairs[i].key = copy(a, m, n->pairs[i].key);
+            c->pairs[i].val = copy(a, m, n->pairs[i].val);
+        }
+    }
+    return c;
+}
+
 Node *node_copy(Arena *a, const Node *n)
 {
     if (!n)
         return NULL;
-    Node *c = arena_alloc(a, sizeof *c);
-    *c = *n;
-    if (n->kind == NODE_SEQ) {
-        c->items = arena_alloc(a, (size_t)n->n * sizeof *c->items);
-        for (int i = 0; i < n->n; i++)
-            c->items[i] = node_copy(a, n->items[i]);
-    } else if (n->kind == NODE_MAP) {
-        c->pairs = arena_alloc(a, (size_t)n->n * sizeof *c->pairs);
-        for (int i = 0; i < n->n; i++) {
-            c->pairs[i].key = node_copy(a, n->pairs[i].key);
-            c->pairs[i].val = node_copy(a, n->pairs[i].val);
-        }
-    }
+    Memo m = {0};
+    Node *c = copy(a, &m, n);
+    free(m.from);
+    free(m.to);
     return c;
 }

@@ -63,18 +63,15 @@ static const Node *skeleton(Arena *a, const Node *root,
 {
     if (!overrides || overrides->kind != NODE_MAP)
         return NULL;
-    Node *k = arena_alloc(a, sizeof *k);
-    *k = *root;
-    k->pairs = arena_alloc(a, (size_t)root->n * sizeof *k->pairs);
-    k->n = 0;
-    for (int i = 0; i < root->n; i++) {
-        const NodePair *p = &root->pairs[i];
-        if (i > 0 && !reached(overrides, p->key->str))
-            continue;
-        k->pairs[k->n].key = node_copy(a, p->key);
-        k->pairs[k->n++].val = node_copy(a, p->val);
-    }
-    return k;
+    /* the pairs kept, then copied in one piece: what aliases share stays
+     * shared in the copy */
+    Node k = *root;
+    k.pairs = arena_alloc(a, (size_t)root->n * sizeof *k.pairs);
+    k.n = 0;
+    for (int i = 0; i < root->n; i++)
+        if (i == 0 || reached(overrides, root->pairs[i].key->str))
+            k.pairs[k.n++] = root->pairs[i];
+    return node_copy(a, &k);
 }
 
 static void take_service(ModelDocs *md, const Node *root)
