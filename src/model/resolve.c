@@ -710,7 +710,8 @@ static Model *build(ModelDocs *md, const Inputs *in)
     c.store_names = names_of(&c, &p->stores);
 
     Service **svcs = arena_alloc(a, ((size_t)nsvcs + 1) * sizeof *svcs);
-    memcpy(svcs, snodes, (size_t)nsvcs * sizeof *svcs);
+    if (nsvcs) /* snodes is NULL when no service was taken */
+        memcpy(svcs, snodes, (size_t)nsvcs * sizeof *svcs);
     index_services(&c, svcs, nsvcs);
     for (int i = 0; i < m->nservices; i++)
         check_single_env(&c, m->services[i]);
