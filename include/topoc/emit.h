@@ -24,6 +24,7 @@ typedef struct OutFile {
     char *path; /* relative to the output folder */
     char *data; /* NULL once written to the staging folder */
     size_t len;
+    bool alias; /* data belongs to another file (out_add_copy) */
 } OutFile;
 
 typedef struct OutStage OutStage; /* output.c */

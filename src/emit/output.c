@@ -73,6 +73,7 @@ static OutFile *push(Outputs *o, const char *path)
     memcpy(f->path, path, n + 1);
     f->data = NULL;
     f->len = 0;
+    f->alias = false;
     return f;
 }
 
@@ -96,14 +97,11 @@ void out_add_copy(Outputs *o, const char *path, const char *from)
     const OutFile *src = out_find(o, from);
     assert(src); /* a copy of what we have not made is our bug */
     size_t len = src->len;
-    char *data = NULL;
-    if (!o->stage) {
-        data = xmalloc(len + 1);
-        memcpy(data, src->data, len + 1);
-    }
+    char *data = src->data; /* never changed, so shared */
     OutFile *f = push(o, path); /* src may move */
     f->len = len;
     f->data = data;
+    f->alias = data != NULL;
     if (o->stage)
         stage_link(o->stage, path, from);
     index_path(o, o->n - 1);
@@ -147,7 +145,8 @@ void out_free(Outputs *o)
 {
     for (int i = 0; i < o->n; i++) {
         free(o->v[i].path);
-        free(o->v[i].data);
+        if (!o->v[i].alias)
+            free(o->v[i].data);
     }
     stage_close(o->stage);
     free(o->v);
