@@ -57,9 +57,14 @@ static int mkdir_p(char *path)
     return 0;
 }
 
+/* A new file: one written before at path is replaced, not changed in place,
+ * since another name may share it (a hard link, stage_link). */
 static int write_file(const char *path, const char *data, size_t len)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+    int fd = open(path, flags, 0666);
+    if (fd < 0 && errno == EEXIST && unlink(path) == 0)
+        fd = open(path, flags, 0666);
     if (fd < 0)
         return out_io_error(path, errno);
     size_t done = 0;

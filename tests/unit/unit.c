@@ -1,7 +1,9 @@
 /* unit.c - unit tests of the base pieces: arena, strbuf, diagnostics,
- * edit distance, UTF-8, the YAML loader's limits and the decoder's units.
+ * edit distance, UTF-8, the YAML loader's limits, the decoder's units and
+ * the output set written as it is made.
  * Prints "ok NAME" or "FAIL NAME: why" per test; tests/run.sh counts. */
 #include "topoc/build.h"
+#include "topoc/emit.h"
 #include "topoc/graph.h"
 #include "topoc/json.h"
 #include "topoc/escape.h"
@@ -17,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static int failed;
 static const char *current;
@@ -458,6 +463,69 @@ static void test_openapi_constraints(void)
     arena_free(&a);
 }
 
+static bool file_is(const char *dir, const char *rel, const char *want)
+{
+    char path[512], buf[64] = "";
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strcmp(buf, want) == 0;
+}
+
+static int staging_left(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strstr(e->d_name, ".topoc-") != NULL;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* The output set written as it is made: nothing shows before the commit,
+ * a copy is a second name written once, a path added again gets a new file
+ * (its copy keeps what it had), and a set never committed leaves nothing. */
+static void test_output_stream(void)
+{
+    char tmp[] = "/tmp/topoc-unit-XXXXXX", out[64], path[128];
+    CHECK(mkdtemp(tmp) != NULL);
+    snprintf(out, sizeof out, "%s/out", tmp);
+    Outputs o = {0};
+    Strbuf sb = STRBUF_INIT;
+    CHECK(out_begin(&o, out) == 0);
+    sb_puts(&sb, "one");
+    out_add(&o, "a/x.svg", &sb);
+    out_add_copy(&o, "b/x.svg", "a/x.svg");
+    size_t len = 0;
+    char *back = out_read(&o, "b/x.svg", &len);
+    CHECK(back && len == 3 && !strcmp(back, "one"));
+    free(back);
+    CHECK(out_find(&o, "a/x.svg")->data == NULL); /* not held */
+    struct stat st;
+    CHECK(stat(out, &st) != 0); /* nothing visible yet */
+    sb_puts(&sb, "two");
+    out_add(&o, "a/x.svg", &sb);
+    CHECK(out_commit(&o, 0) == 0);
+    CHECK(file_is(out, "a/x.svg", "two") && file_is(out, "b/x.svg", "one"));
+    CHECK(staging_left(tmp) == 0);
+    out_free(&o);
+    CHECK(out_begin(&o, out) == 0);
+    sb_puts(&sb, "three");
+    out_add(&o, "c.txt", &sb);
+    CHECK(staging_left(tmp) == 1);
+    out_free(&o); /* not committed: the folder stays as it was */
+    CHECK(staging_left(tmp) == 0 && file_is(out, "b/x.svg", "one"));
+    snprintf(path, sizeof path, "%s/c.txt", out);
+    CHECK(access(path, F_OK) != 0);
+    snprintf(path, sizeof path, "rm -rf '%s'", tmp);
+    CHECK(system(path) == 0);
+}
+
 int main(void)
 {
     static const struct {
@@ -477,6 +545,7 @@ int main(void)
         {"escape-markdown", test_escape_markdown},
         {"route-index", test_route_index},
         {"openapi-constraints", test_openapi_constraints},
+        {"output-stream", test_output_stream},
     };
     int nfailed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
