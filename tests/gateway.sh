@@ -3,14 +3,22 @@
 GW=$TMP/gw
 mkdir -p "$GW"
 gateway_e2e() { # NAME OUT ENV [--waf]
-    local name=$1 out=$2 env=$3
+    # e2e.py prints one line per check; a run that dies part-way (a
+    # traceback, the timeout) loses the checks after it, so it fails here
+    # by itself rather than passing with fewer checks.
+    local name=$1 out=$2 env=$3 log="$GW/e2e-$1-$3.log" rc=0 failed=0
     shift 3
+    timeout 600 python3 "$ROOT/tests/gateway/e2e.py" "$out" "$env" "$GW/work-$name" "$@" >"$log" 2>&1 || rc=$?
     while IFS= read -r line; do
         case "$line" in
         "ok "*) ok "gateway $name ${line#ok }" ;;
-        "FAIL "*) bad "gateway $name ${line#FAIL }" ;;
+        "FAIL "*) bad "gateway $name ${line#FAIL }"; failed=1 ;;
         esac
-    done < <(timeout 600 python3 "$ROOT/tests/gateway/e2e.py" "$out" "$env" "$GW/work-$name" "$@" 2>&1)
+    done <"$log"
+    if [ "$rc" -ne 0 ] && { [ "$failed" = 0 ] || grep -q '^Traceback' "$log"; }; then
+        bad "gateway $name $env: e2e.py stopped part-way (exit $rc)"
+        tail -n 8 "$log" | sed 's/^/    /'
+    fi
 }
 for spec in example:"$ROOT/specs" fixture:"$ROOT/tests/gateway/spec" hostile:"$ROOT/tests/gateway/hostile"; do
     "$TOPOC" build "${spec#*:}" -o "$GW/${spec%%:*}" -q 2>/dev/null || bad "gateway build ${spec%%:*}"

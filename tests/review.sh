@@ -60,6 +60,17 @@ touch "$BC/out/.topoc-output" && echo "keep me" >"$BC/out/NOTES.md"
 status=$?
 if [ "$status" = 1 ] && grep -qx "extra   NOTES.md" "$TMP/bc.out" && ! grep -q topoc-output "$TMP/bc.out"; then
     ok "build-check owned folder"; else bad "build-check owned folder" "status $status; $(cat "$TMP/bc.out")"; fi
+# without the manifest only the units the build writes are topoc's: a file
+# beside them (NOTES.md, docs-old/ whose name starts like docs/) is not extra
+rm "$BC/out/.topoc-output"
+mkdir -p "$BC/out/docs-old" && echo stray >"$BC/out/docs-old/index.html"
+echo stray >"$BC/out/production/gateway/old-routes.json"
+(cd "$BC" && "$TOPOC" build --check spec -o out -q >"$TMP/bc.out" 2>&1)
+status=$?
+if [ "$status" = 1 ] && [ "$(grep -c '^extra' "$TMP/bc.out")" = 1 ] &&
+    grep -qx "extra   production/gateway/old-routes.json" "$TMP/bc.out"; then
+    ok "build-check folder without manifest"; else bad "build-check folder without manifest" "status $status; $(cat "$TMP/bc.out")"; fi
+rm -r "$BC/out/docs-old" "$BC/out/production/gateway/old-routes.json"
 (cd "$BC" && "$TOPOC" build --check spec -o nowhere -q >"$TMP/bc.out" 2>&1)
 status=$?
 if [ "$status" = 2 ] && [ ! -e "$BC/nowhere" ]; then ok "build-check missing dir is trouble"; else bad "build-check missing dir is trouble" "status $status"; fi

@@ -78,18 +78,40 @@ static int file_cmp(const void *a, const void *b)
 
 static const char manifest[] = ".topoc-output";
 
-/* Is path inside a unit (a top-level entry) the build writes? */
-static bool owned(const Outputs *o, const char *path, bool whole)
+/* The first of the sorted files whose path is not below key (len bytes). */
+static int lower_bound(const OutFile *files, int n, const char *key, size_t len)
+{
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (strncmp(files[mid].path, key, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Is path inside a unit (a top-level entry) the build writes? The files
+ * are sorted, so a unit is found by two binary searches: its own name (a
+ * top-level file) and its name with a slash (a folder). */
+static bool owned(const OutFile *files, int n, const char *path, bool whole)
 {
     if (whole)
         return strcmp(path, manifest) != 0;
     size_t unit = strcspn(path, "/");
-    for (int i = 0; i < o->n; i++) {
-        size_t u = strcspn(o->v[i].path, "/");
-        if (u == unit && strncmp(o->v[i].path, path, unit) == 0)
-            return true;
-    }
-    return false;
+    char key[8192];
+    if (unit + 2 > sizeof key)
+        return false;
+    memcpy(key, path, unit);
+    key[unit] = '\0';
+    int i = lower_bound(files, n, key, unit + 1);
+    if (i < n && strcmp(files[i].path, key) == 0)
+        return true;
+    key[unit] = '/';
+    key[unit + 1] = '\0';
+    i = lower_bound(files, n, key, unit + 1);
+    return i < n && strncmp(files[i].path, key, unit + 1) == 0;
 }
 
 /* The whole file, or NULL with errno set. */
@@ -167,7 +189,7 @@ int review_build_check(const Outputs *o, const char *dir, Strbuf *report)
         qsort(found.v, (size_t)found.n, sizeof *found.v, str_cmp);
     for (int i = 0; i < found.n; i++) {
         OutFile key = {.path = found.v[i]};
-        if (rc == 0 && owned(o, found.v[i], whole) &&
+        if (rc == 0 && owned(files, o->n, found.v[i], whole) &&
             !bsearch(&key, files, (size_t)o->n, sizeof *files, file_cmp)) {
             sb_printf(report, "%-8s%s\n", "extra", found.v[i]);
             extra++;
