@@ -177,6 +177,13 @@ static int explain(const char *id)
     if (!id)
         return usage_error("%s", "explain: which rule? (topoc rules)");
     const Rule *r = rule_find(id);
+    const Rule *t = r ? NULL : notice_find(id);
+    if (t) {
+        printf("%s (%s: a notice, not a finding; no policy or waiver "
+               "changes it)\n\n%s.\n\n%s\n",
+               t->id, t->family, t->summary, t->explain);
+        return EXIT_CLEAN;
+    }
     if (!r) {
         const char *ids[256];
         for (int i = 0; i < nrules && i < 256; i++)

@@ -237,6 +237,24 @@ PY
 then ok "cli broken-example-breaks-every-rule"; else bad "cli broken-example-breaks-every-rule"; fi
 expect example-is-not-broken-by-nested-spec 0 "$TOPOC" check "$ROOT/specs"
 
+# -- every id a diagnostic carries is one `topoc explain` knows (the rules,
+#    and what a build target cannot do) --
+unexplained=""
+for id in $(python3 - "$ROOT/src" <<'PY'
+import glob, re, sys
+ids = set()
+for f in glob.glob(sys.argv[1] + "/**/*.c", recursive=True):
+    for m in re.finditer(r'(?:diag_(?:error|warning|info)\b|check_report\b)[^;]*?,\s*"([a-z][a-z0-9-]*)",',
+                         open(f).read(), re.S):
+        ids.add(m.group(1))
+print("\n".join(sorted(ids)))
+PY
+); do
+    "$TOPOC" explain "$id" >/dev/null 2>&1 || unexplained="$unexplained $id"
+done
+if [ -z "$unexplained" ] && "$TOPOC" explain appgw-waf | grep -q "^appgw-waf (target"; then
+    ok "cli every-diagnostic-id-is-explained"; else bad "cli every-diagnostic-id-is-explained" "no explanation:$unexplained"; fi
+
 # -- rules, explain, severities, --werror, waivers --
 expect rules-lists 0 "$TOPOC" rules
 contains rules-has-route-shadowed "$TMP/cli.out" "route-shadowed"

@@ -27,6 +27,11 @@ typedef struct Rule {
 extern const Rule rules[];
 extern const int nrules;
 const Rule *rule_find(const char *id);
+/* notices: a file not read, what a build target cannot do as asked;
+ * not findings, so not configurable (rules.c) */
+extern const Rule notices[];
+extern const int nnotices;
+const Rule *notice_find(const char *id);
 
 typedef struct CheckOptions {
     bool werror;

@@ -367,10 +367,61 @@ const Rule rules[] = {
 
 const int nrules = (int)(sizeof rules / sizeof rules[0]);
 
+/* Notices: what topoc tells without it being a mistake in the spec, a
+ * file it did not read and what a build target cannot do as the spec asks
+ * (reported by `build` at the spec's value). No policy changes them and no
+ * waiver applies, so they are not in `topoc rules`; `topoc explain` knows
+ * them. */
+const Rule notices[] = {
+    {"not-read", "input", W, "a file or folder below the spec not read",
+     "Only lower-case *.yaml and *.yml files are spec files. Hidden files, "
+     "editor backups, other extensions, a folder holding its own "
+     "platform.yaml (a separate spec), topoc's own output folders, dangling "
+     "links and anything not a regular file are not read, and each is "
+     "named in a note so nothing is skipped silently; the help line says "
+     "how to have it read when that was meant."},
+    {"appgw-path", "target", W,
+     "a route App Gateway cannot route by its own template",
+     "App Gateway's path rules hold an exact path or a prefix ending in /*, "
+     "and the first that matches wins. A route template is reduced to its "
+     "literal prefix; when that prefix is shared by routes of several "
+     "services, API Management routes them on the full template instead. "
+     "A note, and appgw-paths.txt lists what became of every template; "
+     "nothing to change unless you want App Gateway alone to route it."},
+    {"appgw-waf", "target", W,
+     "a WAF setting App Gateway applies differently from nginx",
+     "App Gateway's WAF policy cannot express every setting of the spec's "
+     "WAF: body limits outside 8 KB to 2 MB, rate limits per API key, "
+     "buckets with a burst, exclusions other than of an argument, or "
+     "exclusions for one route only. The Azure edge does the nearest thing "
+     "it can. A warning where Azure lets through what nginx refuses, a "
+     "note where Azure is stricter; change the spec's value to one both "
+     "edges hold for them to agree."},
+    {"haproxy-rate-limit", "target", W,
+     "a rate limit the HAProxy target does not enforce",
+     "HAProxy 2.6 tracks three counters per request; each rate limit takes "
+     "one (two when its burst is smaller than its requests). Limits past "
+     "the third counter are named in a comment of haproxy.cfg and not "
+     "enforced there; nginx and the Azure edge enforce them. Merge limits "
+     "that share a period, or leave 'burst' out."},
+};
+
+const int nnotices = (int)(sizeof notices / sizeof notices[0]);
+
+static const Rule *find_in(const Rule *v, int n, const char *id)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(v[i].id, id) == 0)
+            return &v[i];
+    return NULL;
+}
+
 const Rule *rule_find(const char *id)
 {
-    for (int i = 0; i < nrules; i++)
-        if (strcmp(rules[i].id, id) == 0)
-            return &rules[i];
-    return NULL;
+    return find_in(rules, nrules, id);
+}
+
+const Rule *notice_find(const char *id)
+{
+    return find_in(notices, nnotices, id);
 }
