@@ -106,7 +106,7 @@ CompileResult compile_inputs(Compilation *c, const char *out_dir,
     emit_azure(c->model, &c->diags, &c->outputs);
     /* the manifests: App Service, Kubernetes */
     emit_appservice(c->model, &c->diags, &c->outputs);
-    emit_kubernetes(c->model, &c->outputs);
+    emit_kubernetes(c->model, &c->diags, &c->outputs);
     /* the pictures and the docs */
     if (!c->no_views && draw(c, NULL, opt) != 0)
         return COMPILE_IO;

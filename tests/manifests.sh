@@ -151,6 +151,17 @@ if "$TOPOC" build "$ROOT/tests/manifests/allkeys" -o "$MF/allkeys" -q 2>/dev/nul
     else bad "manifests every-key fails on a dropped HPA step"; fi
 else bad "manifests every-key-reaches-its-manifests" "tests/manifests/allkeys does not build"; fi
 
+# a scaling rule's `below`, which a Kubernetes HPA cannot hold, is one
+# notice at the first the spec writes, counting them; none without one
+cp -r "$ROOT/specs/tutorial" "$MF/below"
+"$TOPOC" build "$MF/below" -o "$MF/below.out" >/dev/null 2>"$MF/below.err"
+sed -i '/below:/d' "$MF/below/services/orders.yaml"
+"$TOPOC" build "$MF/below" -o "$MF/below.out" >/dev/null 2>"$MF/below2.err"
+if [ "$(grep -c 'k8s-scale-in' "$MF/below.err")" = 1 ] &&
+   grep -q "below/services/orders.yaml:13:14: note: .*'below' holds on App Service only (1 value in the spec) \[k8s-scale-in\]" "$MF/below.err" &&
+   ! grep -q 'k8s-scale-in' "$MF/below2.err"; then
+    ok "manifests below-is-one-notice"; else bad "manifests below-is-one-notice" "$(cat "$MF/below.err" "$MF/below2.err" | head -8)"; fi
+
 # environments.NAME.plan: a shared plan (integration) and the default
 # per-service plans (production) both deploy, valid and whole; a shared
 # plan's app on the wrong number of workers is noticed

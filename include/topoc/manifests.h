@@ -11,7 +11,7 @@
  * honour as errors in DS. */
 void emit_appservice(const Model *m, Diags *ds, Outputs *o);
 /* ENV/manifests/kubernetes/: namespace, workloads, autoscalers, policies. */
-void emit_kubernetes(const Model *m, Outputs *o);
+void emit_kubernetes(const Model *m, Diags *ds, Outputs *o);
 
 /* A store's Azure resource name, and the endpoint clients use (the name
  * resolves to its private endpoint inside the VNet). */

@@ -397,6 +397,15 @@ const Rule notices[] = {
      "it can. A warning where Azure lets through what nginx refuses, a "
      "note where Azure is stricter; change the spec's value to one both "
      "edges hold for them to agree."},
+    {"k8s-scale-in", "target", W,
+     "a scale-in threshold the Kubernetes HPA cannot hold",
+     "A scaling rule's 'below' is App Service's scale-in rule. An HPA of "
+     "autoscaling/v2 (Kubernetes up to 1.32, the schema the documents "
+     "follow) has one target per metric, 'above', and scales in whenever "
+     "the load fits fewer pods at it; 'step' and 'cooldown' still shape "
+     "how fast. One note names the first 'below' and how many the spec "
+     "sets. On Kubernetes 1.33 or later, behavior.scaleDown.tolerance can "
+     "express it."},
     {"haproxy-rate-limit", "target", W,
      "a rate limit the HAProxy target does not enforce",
      "HAProxy 2.6 tracks three counters per request; each rate limit takes "

@@ -28,6 +28,7 @@
 #include "manifests_kube.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 
@@ -444,8 +445,61 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
     arena_free(&a);
 }
 
-void emit_kubernetes(const Model *m, Outputs *o)
+static int loc_cmp(const void *pa, const void *pb)
+{
+    const Loc *a = pa, *b = pb;
+    int c = strcmp(a->src->path, b->src->path);
+    if (c == 0)
+        c = (a->line > b->line) - (a->line < b->line);
+    if (c == 0)
+        c = (a->col > b->col) - (a->col < b->col);
+    return c;
+}
+
+/* autoscaling/v2 (Kubernetes up to 1.32, whose schema the documents
+ * follow) has one target per metric and no scale-in threshold: an HPA
+ * scales in as soon as the load fits fewer pods at `above`. Every `below`
+ * the spec writes (in a service or an environment's override) therefore
+ * holds on App Service only. One notice says so, at the first, with how
+ * many there are: a line per rule would bury the build's output. */
+static void below_notice(const Model *m, Diags *ds)
+{
+    Loc *v = NULL;
+    int n = 0, cap = 0;
+    for (int e = 0; e < m->nenvs; e++)
+        for (int i = 0; i < m->envs[e].nservices; i++) {
+            const Scaling *sc = m->envs[e].services[i]->scaling;
+            for (int r = 0; sc && r < sc->rules.n; r++) {
+                const ScaleRule *rule = sc->rules.v[r];
+                if (!rule->below.set || !rule->below.loc.src)
+                    continue;
+                if (n == cap)
+                    v = xrealloc(v, (size_t)(cap = cap ? 2 * cap : 64) * sizeof *v);
+                v[n++] = rule->below.loc;
+            }
+        }
+    if (n > 1)
+        qsort(v, (size_t)n, sizeof *v, loc_cmp);
+    int distinct = 0; /* a base value shared by the environments is one */
+    for (int i = 0; i < n; i++)
+        distinct += i == 0 || loc_cmp(&v[i - 1], &v[i]) != 0;
+    if (n > 0) {
+        Diag *d = diag_info(ds, v[0], "k8s-scale-in",
+                            "a Kubernetes HPA has no scale-in threshold: it "
+                            "scales in when the load fits fewer pods at "
+                            "'above', so 'below' holds on App Service only "
+                            "(%d value%s in the spec)",
+                            distinct, distinct == 1 ? "" : "s");
+        diag_help(ds, d, "nothing to change for App Service; on Kubernetes "
+                         "1.33 or later behavior.scaleDown.tolerance can "
+                         "express it");
+    }
+    free(v);
+}
+
+void emit_kubernetes(const Model *m, Diags *ds, Outputs *o)
 {
     for (int i = 0; i < m->nenvs; i++)
         emit_env(m, &m->envs[i], o);
+    below_notice(m, ds);
 }
