@@ -171,18 +171,26 @@ static bool in_units(char **units, int n, const char *rel)
     return false;
 }
 
-/* A file of the old tree, into the new one: a hard link (files are never
- * changed in place, only replaced), or a copy where links fail. */
+/* `to` as a second name of `from` (files are never changed in place, only
+ * replaced), or a copy where links fail (another file system). */
+static int link_or_copy(const char *from, const char *to)
+{
+    if (link(from, to) == 0)
+        return 0;
+    size_t len = 0;
+    char *data = out_read_file(from, &len);
+    int rc = data ? write_file(to, data, len) : out_io_error(from, errno);
+    free(data);
+    return rc;
+}
+
+/* A file of the old tree, into the new one. */
 static int keep_file(const char *dir, const char *staging, const char *rel)
 {
     char *from = path_join(dir, rel), *to = path_join(staging, rel);
     int rc = mkdir_parent(to);
-    if (rc == 0 && link(from, to) != 0) {
-        size_t len = 0;
-        char *data = out_read_file(from, &len);
-        rc = data ? write_file(to, data, len) : out_io_error(from, errno);
-        free(data);
-    }
+    if (rc == 0)
+        rc = link_or_copy(from, to);
     free(from);
     free(to);
     return rc;
@@ -394,12 +402,8 @@ int stage_link(OutStage *s, const char *rel, const char *from)
     }
     char *src = path_join(s->staging, from), *dst = path_join(s->staging, rel);
     int rc = make_parent(s, dst);
-    if (rc == 0 && link(src, dst) != 0) {
-        size_t len = 0;
-        char *data = out_read_file(src, &len);
-        rc = data ? write_file(dst, data, len) : out_io_error(src, errno);
-        free(data);
-    }
+    if (rc == 0)
+        rc = link_or_copy(src, dst);
     free(src);
     free(dst);
     s->failed = rc != 0;

@@ -375,15 +375,11 @@ static void vault(Mf *f, JsonVal *res, const char *name, JsonVal *tg)
 
 /* ---- API Management and the edge ---- */
 
-static void apim(Mf *f, JsonVal *res)
+/* The service's properties: inside the VNet (Internal), old protocols and
+ * the cipher suites PSRule's baseline wants off turned off. */
+static JsonVal *apim_properties(Mf *f, const char *pip)
 {
-    bool prod = streq(mf_env(f), "production");
-    bool zoned = prod && region_has_zones(f->env->env->region.s);
-    const char *pip = arena_printf(f->a, "pip-apim-%s-%s", mf_platform(f),
-                                   mf_env(f));
-    public_ip(f, res, pip, true, zoned);
-    JsonVal *p = jv_obj(), *sku = jv_obj(), *vnet = jv_obj(), *cp = jv_obj(),
-            *ver = jv_obj(), *id = jv_obj();
+    JsonVal *p = jv_obj(), *vnet = jv_obj(), *cp = jv_obj(), *ver = jv_obj();
     jv_set(p, "publisherEmail", arm_code("[parameters('apimPublisherEmail')]"));
     jv_set(p, "publisherName", arm_code("[parameters('apimPublisherName')]"));
     jv_set(p, "virtualNetworkType", jv_str("Internal"));
@@ -417,34 +413,13 @@ static void apim(Mf *f, JsonVal *res)
                                 off[i]),
                jv_str("False"));
     jv_set(p, "customProperties", cp);
-    /* Developer outside production, Premium (zone-redundant) in it: the
-     * two tiers that can live inside a VNet */
-    jv_set(sku, "name", jv_str(prod ? "Premium" : "Developer"));
-    jv_set(sku, "capacity", jv_int(prod ? 2 : 1));
-    jv_set(id, "type", jv_str("SystemAssigned"));
-    JsonVal *r = mf_resource("Microsoft.ApiManagement/service", APIM, mf_apim(f),
-                             mf_location(), mf_tags(f, NULL, NULL));
-    jv_set(r, "sku", sku);
-    if (zoned) { /* two units, one per zone */
-        JsonVal *z = jv_arr();
-        jv_push(z, jv_str("1"));
-        jv_push(z, jv_str("2"));
-        jv_set(r, "zones", z);
-    }
-    jv_set(r, "identity", id);
-    jv_set(r, "properties", p);
-    JsonVal *deps = jv_arr();
-    jv_push(deps, arm_code(arm_id(f->a, "Microsoft.Network/virtualNetworks",
-                                  mf_vnet(f), NULL)));
-    jv_push(deps, arm_code(arm_id(f->a, "Microsoft.Network/publicIPAddresses",
-                                  pip, NULL)));
-    jv_set(r, "dependsOn", deps);
-    jv_push(res, r);
-    const char *aid = arm_id(f->a, "Microsoft.ApiManagement/service",
-                             mf_apim(f), NULL);
-    jv_push(res, mf_diagnostics(f, aid, law_id(f), true, true, aid));
-    /* Internal mode registers nothing in public DNS: the App Gateway finds
-     * the gateway host through a private zone */
+    return p;
+}
+
+/* Internal mode registers nothing in public DNS: the App Gateway finds
+ * the gateway host through a private zone and an A record to its address. */
+static void apim_dns(Mf *f, JsonVal *res, const char *aid)
+{
     dns_zone(f, res, "azure-api.net");
     JsonVal *ap = jv_obj(), *recs = jv_arr(), *rec = jv_obj();
     jv_set(ap, "ttl", jv_int(300));
@@ -463,6 +438,43 @@ static void apim(Mf *f, JsonVal *res)
     jv_push(adeps, arm_code(aid));
     jv_set(a, "dependsOn", adeps);
     jv_push(res, a);
+}
+
+static void apim(Mf *f, JsonVal *res)
+{
+    bool prod = streq(mf_env(f), "production");
+    bool zoned = prod && region_has_zones(f->env->env->region.s);
+    const char *pip = arena_printf(f->a, "pip-apim-%s-%s", mf_platform(f),
+                                   mf_env(f));
+    public_ip(f, res, pip, true, zoned);
+    JsonVal *sku = jv_obj(), *id = jv_obj();
+    /* Developer outside production, Premium (zone-redundant) in it: the
+     * two tiers that can live inside a VNet */
+    jv_set(sku, "name", jv_str(prod ? "Premium" : "Developer"));
+    jv_set(sku, "capacity", jv_int(prod ? 2 : 1));
+    jv_set(id, "type", jv_str("SystemAssigned"));
+    JsonVal *r = mf_resource("Microsoft.ApiManagement/service", APIM, mf_apim(f),
+                             mf_location(), mf_tags(f, NULL, NULL));
+    jv_set(r, "sku", sku);
+    if (zoned) { /* two units, one per zone */
+        JsonVal *z = jv_arr();
+        jv_push(z, jv_str("1"));
+        jv_push(z, jv_str("2"));
+        jv_set(r, "zones", z);
+    }
+    jv_set(r, "identity", id);
+    jv_set(r, "properties", apim_properties(f, pip));
+    JsonVal *deps = jv_arr();
+    jv_push(deps, arm_code(arm_id(f->a, "Microsoft.Network/virtualNetworks",
+                                  mf_vnet(f), NULL)));
+    jv_push(deps, arm_code(arm_id(f->a, "Microsoft.Network/publicIPAddresses",
+                                  pip, NULL)));
+    jv_set(r, "dependsOn", deps);
+    jv_push(res, r);
+    const char *aid = arm_id(f->a, "Microsoft.ApiManagement/service",
+                             mf_apim(f), NULL);
+    jv_push(res, mf_diagnostics(f, aid, law_id(f), true, true, aid));
+    apim_dns(f, res, aid);
 }
 
 static void edge(Mf *f, JsonVal *res)
