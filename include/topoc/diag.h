@@ -100,6 +100,10 @@ Diag *diag_info(Diags *ds, Loc loc, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 Diag *diag_vrecord(Diags *ds, Severity sev, Loc loc, const char *rule,
                    const char *fmt, va_list ap);
+/* Record d, made in another Diags (whose arena must outlive ds's use),
+ * as if it were made now: what a stage decoded ahead of time is reported
+ * when, and only if, it is used.  NULL when an identical one exists. */
+Diag *diag_adopt(Diags *ds, Diag *d);
 void diag_note(Diags *ds, Diag *d, Loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void diag_help(Diags *ds, Diag *d, const char *fmt, ...)

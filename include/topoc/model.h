@@ -314,8 +314,12 @@ typedef struct Service {
     List secrets;  /* Secret */
     List settings; /* KeyVal */
     SingleEnv *single_environment;
-    const Node *node, *overrides; /* for per-environment resolution */
-    const Environment *env;       /* set on a resolved instance */
+    const Node *overrides; /* which environment a finding lies in */
+    /* the instances its overrides make, decoded while the document was
+     * read (model-internal: src/model/model_docs.h) */
+    const struct EnvOverride *per_env;
+    int nper_env;
+    const Environment *env; /* set on a resolved instance */
 } Service;
 
 /* ---- the resolved model ---- */

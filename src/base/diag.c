@@ -162,6 +162,12 @@ Diag *diag_vrecord(Diags *ds, Severity sev, Loc loc, const char *rule,
     d->rule = rule;
     d->msg = visible(ds->arena, sb.buf);
     sb_release(&sb);
+    return diag_adopt(ds, d);
+}
+
+Diag *diag_adopt(Diags *ds, Diag *d)
+{
+    Severity sev = d->sev;
     ds->last_dup = NULL;
     if (!set_add(ds->seen, d, &ds->last_dup))
         return NULL;

@@ -5,9 +5,10 @@
  * next file is read: at 10,000 services the trees were 40 MB beside a
  * model that no longer needs them.  Each document is classified (a
  * service, the platform, waivers, or an error); a service is decoded at
- * once and keeps, copied, only what resolution reads later (resolve.c):
- * its overrides and the parts of the document they reach.  The platform
- * document's file is kept whole (its stores are resolved from nodes).
+ * once, with the instance each of its overrides makes (decoded over it
+ * while the document's nodes are alive), and keeps its overrides, copied,
+ * for the checks.  The platform document's file is kept whole (its stores
+ * are resolved from nodes).
  */
 #include "topoc/schema.h"
 
@@ -42,36 +43,120 @@ void service_defaults(Service *s)
     }
 }
 
-/* Does some environment's override name key? */
-static bool reached(const Node *overrides, const char *key)
+const Node *node_merge(Arena *a, const Node *base, const Node *over)
 {
-    for (int i = 0; i < overrides->n; i++) {
-        const Node *ov = overrides->pairs[i].val;
-        if (ov->kind == NODE_MAP && node_get(ov, key))
-            return true;
+    if (base->kind != NODE_MAP || over->kind != NODE_MAP)
+        return over;
+    Node *m = arena_alloc(a, sizeof *m);
+    *m = *base;
+    m->pairs = arena_alloc(a, ((size_t)base->n + (size_t)over->n) *
+                                  sizeof *m->pairs);
+    m->n = 0;
+    for (int i = 0; i < base->n; i++) {
+        const Node *ov = node_get(over, base->pairs[i].key->str);
+        m->pairs[m->n].key = base->pairs[i].key;
+        m->pairs[m->n++].val =
+            (Node *)(ov ? node_merge(a, base->pairs[i].val, ov)
+                        : base->pairs[i].val);
     }
-    return false;
+    for (int i = 0; i < over->n; i++)
+        if (!node_get(base, over->pairs[i].key->str))
+            m->pairs[m->n++] = over->pairs[i];
+    return m;
 }
 
-/* What resolution reads of a service's document besides its overrides:
- * the first pair (what it is and its name, for messages) and the pairs an
- * override reaches (merged with it, then decoded: schema_decode_over),
- * copied in file order.  Every other key is taken from the decoded base
- * as it is.  NULL when the service has no overrides. */
-static const Node *skeleton(Arena *a, const Node *root,
-                            const Node *overrides)
+/* Is x the very value y (a default copied from it), not text equal to
+ * it written elsewhere? */
+static bool same_str(const Str *x, const Str *y)
 {
-    if (!overrides || overrides->kind != NODE_MAP)
+    return x->s == y->s && x->loc.src == y->loc.src &&
+           x->loc.line == y->loc.line && x->loc.col == y->loc.col;
+}
+
+void service_own_routes(Arena *a, Service *inst)
+{
+    void **v = arena_alloc(a, ((size_t)inst->routes.n + 1) * sizeof *v);
+    for (int i = 0; i < inst->routes.n; i++) {
+        Route *r = arena_alloc(a, sizeof *r);
+        *r = *(const Route *)inst->routes.v[i];
+        v[i] = r;
+    }
+    inst->routes.v = v;
+}
+
+/* An instance decoded over its base shares the base's alerts when the
+ * override leaves them alone; if it names another team, the alerts that
+ * notify the owning team by default must notify that one. */
+static void own_alerts(Arena *a, Service *inst, const Service *s)
+{
+    void **v = arena_alloc(a, ((size_t)inst->alerts.n + 1) * sizeof *v);
+    for (int i = 0; i < inst->alerts.n; i++) {
+        Alert *al = arena_alloc(a, sizeof *al);
+        *al = *(const Alert *)inst->alerts.v[i];
+        if (same_str(&al->notify, &s->team))
+            al->notify = (Str){0}; /* the base's default: set again */
+        v[i] = al;
+    }
+    inst->alerts.v = v;
+}
+
+/* The service for an environment that overrides some of its keys: only
+ * the keys the override reaches are decoded again (schema_decode_over);
+ * defaults that depend on other keys are worked out again.  NULL when
+ * the merged document does not decode to a service. */
+static Service *override_service(Arena *a, Diags *ds, const Service *s,
+                                 const Node *root, const Node *ov)
+{
+    Arena tmp; /* the merged nodes: read once, here */
+    arena_init(&tmp);
+    const Node *merged = node_merge(&tmp, root, ov);
+    Service *inst = schema_decode_over(a, ds, &schema_service, merged, root,
+                                       s);
+    bool group = node_get(merged, "group") != NULL;
+    arena_free(&tmp);
+    if (!inst || !inst->name.s)
         return NULL;
-    /* the pairs kept, then copied in one piece: what aliases share stays
-     * shared in the copy */
-    Node k = *root;
-    k.pairs = arena_alloc(a, (size_t)root->n * sizeof *k.pairs);
-    k.n = 0;
-    for (int i = 0; i < root->n; i++)
-        if (i == 0 || reached(overrides, root->pairs[i].key->str))
-            k.pairs[k.n++] = root->pairs[i];
-    return node_copy(a, &k);
+    if (same_str(&s->group, &s->kind) && !group)
+        inst->group = (Str){0}; /* the base's default: the kind, which the
+                                   override may set */
+    if (inst->routes.v == s->routes.v)
+        service_own_routes(a, inst);
+    if (inst->alerts.v == s->alerts.v && inst->team.s != s->team.s)
+        own_alerts(a, inst, s);
+    service_defaults(inst);
+    return inst;
+}
+
+/* Each override that is a map, decoded over the base into its instance,
+ * with the diagnostics it makes kept aside (EnvOverride).  Whether the
+ * override's environment exists and the rest of what override_for
+ * (resolve.c) reports is left to resolution, which knows the platform. */
+static void decode_overrides(ModelDocs *md, Service *s, const Node *root)
+{
+    const Node *ovs = s->overrides;
+    if (!ovs || ovs->kind != NODE_MAP || root->kind != NODE_MAP)
+        return;
+    EnvOverride *v = arena_alloc(md->a, ((size_t)ovs->n + 1) * sizeof *v);
+    int n = 0;
+    for (int i = 0; i < ovs->n; i++) {
+        const Node *ov = ovs->pairs[i].val;
+        if (ov->kind != NODE_MAP)
+            continue;
+        Diags aside;
+        diags_init(&aside, md->a);
+        v[n] = (EnvOverride){.ov = ov};
+        v[n].inst = override_service(md->a, &aside, s, root, ov);
+        if (aside.n) {
+            v[n].diags = arena_alloc(md->a, (size_t)aside.n *
+                                                sizeof *v[n].diags);
+            memcpy(v[n].diags, aside.v, (size_t)aside.n * sizeof *aside.v);
+            v[n].ndiags = aside.n;
+        }
+        diags_free(&aside);
+        n++;
+    }
+    s->per_env = v;
+    s->nper_env = n;
 }
 
 static void take_service(ModelDocs *md, const Node *root)
@@ -80,8 +165,8 @@ static void take_service(ModelDocs *md, const Node *root)
     if (!s || !s->name.s)
         return;
     s->overrides = node_copy(md->a, s->overrides);
-    s->node = skeleton(&md->scratch, root, s->overrides);
     service_defaults(s);
+    decode_overrides(md, s, root);
     if (md->nsvcs == md->cap) {
         int nc = md->cap ? md->cap * 2 : 64;
         md->svcs = arena_grow(md->a, md->svcs, (size_t)md->nsvcs,

@@ -334,30 +334,6 @@ static void index_services(Ctx *c, Service **v, int n)
 
 /* ---- per-environment overrides ---- */
 
-/* base with over laid on top: maps merge key by key, anything else is
- * replaced.  The result shares nodes with its inputs. */
-static const Node *merge(Arena *a, const Node *base, const Node *over)
-{
-    if (base->kind != NODE_MAP || over->kind != NODE_MAP)
-        return over;
-    Node *m = arena_alloc(a, sizeof *m);
-    *m = *base;
-    m->pairs = arena_alloc(a, ((size_t)base->n + (size_t)over->n) *
-                                  sizeof *m->pairs);
-    m->n = 0;
-    for (int i = 0; i < base->n; i++) {
-        const Node *ov = node_get(over, base->pairs[i].key->str);
-        m->pairs[m->n].key = base->pairs[i].key;
-        m->pairs[m->n++].val =
-            (Node *)(ov ? merge(a, base->pairs[i].val, ov)
-                        : base->pairs[i].val);
-    }
-    for (int i = 0; i < over->n; i++)
-        if (!node_get(base, over->pairs[i].key->str))
-            m->pairs[m->n++] = over->pairs[i];
-    return m;
-}
-
 /* Check an `environments:` block; returns the override for env or NULL. */
 static const Node *override_for(Ctx *c, const Node *ov, const char *env,
                                 const char *const *forbidden)
@@ -467,62 +443,19 @@ static void check_service_refs(Ctx *c, const Service *s, const EnvModel *e)
     }
 }
 
-/* Is x the very value y (a default copied from it), not text equal to
- * it written elsewhere? */
-static bool same_str(const Str *x, const Str *y)
-{
-    return x->s == y->s && x->loc.src == y->loc.src &&
-           x->loc.line == y->loc.line && x->loc.col == y->loc.col;
-}
-
-/* The instance's own copies of routes it shares with the base: each
- * environment writes its fqdn into them. */
-static void own_routes(Ctx *c, Service *inst)
-{
-    void **v = arena_alloc(c->a, ((size_t)inst->routes.n + 1) * sizeof *v);
-    for (int i = 0; i < inst->routes.n; i++) {
-        Route *r = arena_alloc(c->a, sizeof *r);
-        *r = *(const Route *)inst->routes.v[i];
-        v[i] = r;
-    }
-    inst->routes.v = v;
-}
-
-/* An instance decoded over its base shares the base's alerts when the
- * override leaves them alone; if it names another team, the alerts that
- * notify the owning team by default must notify that one. */
-static void own_alerts(Ctx *c, Service *inst, const Service *s)
-{
-    void **v = arena_alloc(c->a, ((size_t)inst->alerts.n + 1) * sizeof *v);
-    for (int i = 0; i < inst->alerts.n; i++) {
-        Alert *al = arena_alloc(c->a, sizeof *al);
-        *al = *(const Alert *)inst->alerts.v[i];
-        if (same_str(&al->notify, &s->team))
-            al->notify = (Str){0}; /* the base's default: set again */
-        v[i] = al;
-    }
-    inst->alerts.v = v;
-}
-
-/* The service for an environment that overrides some of its keys: only
- * the keys the override reaches are decoded again (schema_decode_over);
- * defaults that depend on other keys are worked out again. */
+/* The instance s's override ov made (model_docs.c), its diagnostics
+ * reported now that it is used. */
 static Service *override_service(Ctx *c, const Service *s, const Node *ov)
 {
-    const Node *merged = merge(c->tmp, s->node, ov);
-    Service *inst = schema_decode_over(c->a, c->ds, &schema_service, merged,
-                                       s->node, s);
-    if (!inst || !inst->name.s)
-        return NULL;
-    if (same_str(&s->group, &s->kind) && !node_get(merged, "group"))
-        inst->group = (Str){0}; /* the base's default: the kind, which the
-                                   override may set */
-    if (inst->routes.v == s->routes.v)
-        own_routes(c, inst);
-    if (inst->alerts.v == s->alerts.v && inst->team.s != s->team.s)
-        own_alerts(c, inst, s);
-    service_defaults(inst);
-    return inst;
+    for (int i = 0; i < s->nper_env; i++) {
+        const EnvOverride *eo = &s->per_env[i];
+        if (eo->ov != ov)
+            continue;
+        for (int k = 0; k < eo->ndiags; k++)
+            diag_adopt(c->ds, eo->diags[k]);
+        return eo->inst;
+    }
+    return NULL; /* not reached: every map override was decoded */
 }
 
 /* A copy of the base for an environment without overrides.  Only what
@@ -531,7 +464,7 @@ static Service *clone_service(Ctx *c, const Service *s)
 {
     Service *inst = arena_alloc(c->a, sizeof *inst);
     *inst = *s;
-    own_routes(c, inst);
+    service_own_routes(c->a, inst);
     return inst;
 }
 
@@ -551,7 +484,6 @@ static Service *resolve_service(Ctx *c, const Service *s, const EnvModel *e)
     } else {
         inst = clone_service(c, s);
     }
-    inst->node = s->node;
     inst->overrides = s->overrides;
     inst->env = e->env;
     check_service_refs(c, inst, e);
@@ -563,7 +495,7 @@ static Store *resolve_store(Ctx *c, const Store *s, const Node *node,
 {
     const char *env = e->env->name.s;
     const Node *ov = override_for(c, s->overrides, env, store_fixed);
-    const Node *merged = ov ? merge(c->tmp, node, ov) : node;
+    const Node *merged = ov ? node_merge(c->tmp, node, ov) : node;
     Store *inst = schema_decode(c->a, c->ds, &schema_store, merged);
     if (!inst)
         return NULL;
@@ -647,8 +579,10 @@ static void detach_documents(Ctx *c)
 {
     Model *m = c->m;
     Platform *p = m->platform;
-    for (int i = 0; i < m->nservices; i++) /* overrides: copied when taken */
-        m->services[i]->node = NULL;
+    for (int i = 0; i < m->nservices; i++) { /* overrides: copied when taken */
+        m->services[i]->per_env = NULL;
+        m->services[i]->nper_env = 0;
+    }
     for (int i = 0; i < p->stores.n; i++) {
         Store *s = p->stores.v[i];
         s->overrides = node_copy(c->a, s->overrides);
@@ -660,7 +594,8 @@ static void detach_documents(Ctx *c)
             int base = model_service_index(m, e->services[i]->name.s);
             e->services[i]->overrides =
                 base >= 0 ? m->services[base]->overrides : NULL;
-            e->services[i]->node = NULL;
+            e->services[i]->per_env = NULL;
+            e->services[i]->nper_env = 0;
         }
         for (int i = 0; i < e->nstores; i++) {
             const Store *base = model_store(p, e->stores[i]->name.s);
