@@ -169,6 +169,106 @@ static void replication(Checker *ck, const EnvModel *e, const Store *s)
               s->region.s);
 }
 
+/* zrs, gzrs and ra-gzrs keep copies in three zones of the region; a Key
+ * Vault has no redundancy setting (Azure keeps its copies). */
+static bool zonal(const Store *s)
+{
+    return s->redundancy.s && strchr(s->redundancy.s, 'z') &&
+           !(s->kind.s && streq(s->kind.s, "key-vault"));
+}
+
+/* A region Azure has, without availability zones (an unknown region is
+ * reported as such, not again here). */
+static bool zoneless(const char *region)
+{
+    return region && region_known(region) && !region_has_zones(region);
+}
+
+/* " such as uksouth": the first region residency allows that has zones */
+static const char *zoned_example(Checker *ck)
+{
+    const char **v;
+    int n = residency_regions(check_arena(ck),
+                              check_model_of(ck)->platform->residency, &v);
+    for (int i = 0; i < n; i++)
+        if (region_has_zones(v[i]))
+            return arena_printf(check_arena(ck), " such as %s", v[i]);
+    return "";
+}
+
+/* A store whose redundancy needs zones its region does not have: Azure
+ * refuses the deployment.  Reported where the choice was written; a
+ * default redundancy in the environment's region is reported once per
+ * environment (zones_defaulted). */
+static void zones(Checker *ck, const EnvModel *e, const Store *s)
+{
+    if (!zonal(s) || !zoneless(s->region.s))
+        return;
+    bool by_default = same_loc(s->redundancy.loc, s->loc);
+    bool env_region = same_loc(s->region.loc, e->env->region.loc);
+    if (by_default && env_region)
+        return;
+    bool per_env = env_region ||
+                   check_store_override_env(s, s->region.loc) ||
+                   check_store_override_env(s, s->redundancy.loc);
+    const char *what, *target;
+    store_subject(ck, e, s, per_env, &what, &target);
+    Diag *d;
+    if (by_default) {
+        d = check_report(ck, "zones-unavailable", s->region.loc, target,
+                         "%s is in %s, which has no availability zones, "
+                         "and its redundancy defaults to %s, which needs "
+                         "them",
+                         what, s->region.s, s->redundancy.s);
+    } else {
+        d = check_report(ck, "zones-unavailable", s->redundancy.loc, target,
+                         "%s uses %s, which needs availability zones, but "
+                         "%s has none",
+                         what, s->redundancy.s, s->region.s);
+        diag_note(check_diags(ck), d, s->region.loc, "%s is in %s",
+                  s->name.s, s->region.s);
+    }
+    diag_help(check_diags(ck), d,
+              "use lrs (three copies in one data centre) or grs (and a copy "
+              "in the pair region), or a region with availability zones%s",
+              zoned_example(ck));
+}
+
+/* The environment's region has no zones and stores inheriting it keep
+ * the zone-redundant default: one finding at the region, naming them. */
+static void zones_defaulted(Checker *ck, const EnvModel *e)
+{
+    const Environment *env = e->env;
+    if (!zoneless(env->region.s))
+        return;
+    Arena *a = check_arena(ck);
+    const char *names = NULL;
+    int n = 0;
+    for (int i = 0; i < e->nstores; i++) {
+        const Store *s = e->stores[i];
+        if (zonal(s) && same_loc(s->redundancy.loc, s->loc) &&
+            same_loc(s->region.loc, env->region.loc)) {
+            names = names ? arena_printf(a, "%s, %s", names, s->name.s)
+                          : s->name.s;
+            n++;
+        }
+    }
+    if (!n)
+        return;
+    Diag *d = check_report(
+        ck, "zones-unavailable", env->region.loc,
+        arena_printf(a, "environment/%s", env->name.s),
+        "environment '%s' is in %s, which has no availability zones, but "
+        "%s %s %s the zone-redundant default (zrs) there",
+        env->name.s, env->region.s, n == 1 ? "store" : "stores", names,
+        n == 1 ? "keeps" : "keep");
+    diag_help(check_diags(ck), d,
+              "set 'redundancy: lrs' (or grs) on %s, for this environment "
+              "only under stores.NAME.environments.%s; or a region with "
+              "availability zones%s",
+              n == 1 ? "it" : "each", env->name.s, zoned_example(ck));
+}
+
 static void stores(Checker *ck, const EnvModel *e)
 {
     for (int i = 0; i < e->nstores; i++) {
@@ -180,7 +280,9 @@ static void stores(Checker *ck, const EnvModel *e)
         store_location(ck, e, s, &s->failover_region, "the failover of ");
         store_location(ck, e, s, &s->backup_region, "the backup of ");
         replication(ck, e, s);
+        zones(ck, e, s);
     }
+    zones_defaulted(ck, e);
 }
 
 static void global_services(Checker *ck)

@@ -152,6 +152,14 @@ const Rule rules[] = {
      "pair must be inside the geography and allowed too, or the data "
      "leaves it; a region without a pair replicates outside its "
      "geography."},
+    {"zones-unavailable", "residency", E,
+     "zone-redundant storage in a region without availability zones",
+     "zrs, gzrs and ra-gzrs keep copies in three availability zones of the "
+     "store's region, and zrs is the default. A region without zones "
+     "(ukwest) cannot hold them: Azure refuses the storage account, the "
+     "SQL database and the cache (a Key Vault has no such setting). "
+     "Reported where the choice was made: the redundancy, or, for the "
+     "default, the store's region or the environment's."},
     {"global-service-unlisted", "residency", E,
      "a location-less service used without being listed",
      "Front Door, Traffic Manager and DNS are global: not bound to the UK. "

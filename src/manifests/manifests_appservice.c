@@ -20,6 +20,7 @@
  * outputs, fed by main.json).
  */
 #include "manifests_azure.h"
+#include "topoc/regions.h"
 #include "topoc/routing.h"
 #include "topoc/schema.h"
 
@@ -258,8 +259,9 @@ static void sql_users(Mf *f, const Service *s, Outputs *o)
 }
 
 /* An App Service plan of the environment's SKU (environments.NAME.plan):
- * zone-redundant in production where the tier allows it; PER_SITE when
- * services share it, each app then running on its own number of workers. */
+ * zone-redundant in production where the tier and the region allow it;
+ * PER_SITE when services share it, each app then running on its own number
+ * of workers. */
 JsonVal *mf_plan(Mf *f, const char *name, JsonVal *tags, long long capacity,
                  bool per_site)
 {
@@ -268,7 +270,8 @@ JsonVal *mf_plan(Mf *f, const char *name, JsonVal *tags, long long capacity,
     JsonVal *pp = jv_obj(), *sku = jv_obj();
     jv_set(pp, "reserved", jv_bool(true)); /* Linux */
     jv_set(pp, "zoneRedundant",
-           jv_bool(k.zones && streq(mf_env(f), "production")));
+           jv_bool(k.zones && streq(mf_env(f), "production") &&
+                   region_has_zones(f->env->env->region.s)));
     if (per_site)
         jv_set(pp, "perSiteScaling", jv_bool(true));
     jv_set(sku, "name", jv_str(pl->sku.s));

@@ -11,6 +11,7 @@
  * backup-region must be the region's pair (where Azure's geo backups go).
  */
 #include "manifests_azure.h"
+#include "topoc/regions.h"
 
 #include <string.h>
 
@@ -235,8 +236,10 @@ static void cache(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     const char *name = mf_store_resource(f, s);
     const char *id = arm_id(f->a, "Microsoft.Cache/redis", name, NULL);
     JsonVal *p = jv_obj(), *sku = jv_obj(), *cfg = jv_obj();
-    bool zone = strstr(s->redundancy.s, "z") != NULL;
-    /* zone redundancy needs Premium */
+    /* zone redundancy needs Premium, and a region with zones (a zonal
+     * redundancy elsewhere is refused: zones-unavailable) */
+    bool zone = strstr(s->redundancy.s, "z") != NULL &&
+                region_has_zones(s->region.s);
     jv_set(sku, "name", jv_str(zone ? "Premium" : "Standard"));
     jv_set(sku, "family", jv_str(zone ? "P" : "C"));
     jv_set(sku, "capacity", jv_int(1));

@@ -62,6 +62,10 @@ Assertions:
                      described (APIM.APIDescriptors); App Gateway and its
                      public IP in zones 1-3 where the region has zones
                      (AppGw.AvailabilityZone, PublicIP.AvailabilityZone)
+  zones-exist        nothing asks for availability zones (zones, a
+                     zone-redundant plan or database, a ZRS or GZRS
+                     storage SKU) in a region that has none: Azure refuses
+                     such a deployment (spec rule zones-unavailable)
 """
 import ipaddress
 import json
@@ -744,6 +748,23 @@ def check_baseline(dep, model, env):
                     fail("baseline-gaps", f"{x.type} {x.name} is not in zones 1-3 of {region}")
 
 
+def check_zones(dep):
+    for r in dep.resources:
+        if isinstance(r, DeployRes) or not isinstance(r.location, str):
+            continue
+        if r.location in ZONAL or r.type.lower() in GLOBAL_TYPES:
+            continue
+        sku = (r.sku or {}).get("name", "") if isinstance(r.sku, dict) else ""
+        asks = [what for what, yes in (
+            ("zones", bool(r.raw.get("zones"))),
+            ("zoneRedundant", r.props.get("zoneRedundant") is True),
+            (f"SKU {sku}", "ZRS" in str(sku).upper()))
+            if yes]
+        if asks:
+            fail("zones-exist", f"{r.type} {r.name} in {r.location} asks for {', '.join(asks)}, "
+                                "but the region has no availability zones")
+
+
 def main():
     out, env = sys.argv[1], sys.argv[2]
     model = json.load(open(f"{out}/model.json"))
@@ -758,6 +779,7 @@ def main():
         check_ids(dep)
         check_roles(dep, model, env, out)
         check_network(dep, model, env)
+        check_zones(dep)
         check_regions(dep, model)
         check_diagnostics(dep)
         check_monitored(dep)

@@ -263,6 +263,13 @@ def m_agw_zones(root):
     save(root, "gateway/azure/edge.json", d)
 
 
+def m_zones_region(root):
+    """App Gateway, in zones 1-3, moved to ukwest (no zones)"""
+    d = load(root, "gateway/azure/edge.json")
+    first(d, "Microsoft.Network/applicationGateways")["location"] = "ukwest"
+    save(root, "gateway/azure/edge.json", d)
+
+
 MUTATIONS = [
     ("expr-evaluates", "an unknown function", m_expr),
     ("expr-evaluates", "an unescaped spec string", m_escape),
@@ -289,6 +296,7 @@ MUTATIONS = [
     ("callers-admitted", "a routed service shut off from the edge", m_edge_shut),
     ("baseline-gaps", "blob soft delete off", m_soft_delete),
     ("baseline-gaps", "App Gateway without zones", m_agw_zones),
+    ("zones-exist", "a zonal App Gateway in ukwest", m_zones_region),
 ]
 
 
