@@ -111,80 +111,67 @@ static bool set_delims(const char *c, char *o, char *cl)
     return true;
 }
 
-static int tokenize(Render *r, const char *t, Toks *out)
+/* A tag: its type character, its name's span, and the text it takes up:
+ * a standalone tag (only blanks around it on its line) takes the line. */
+typedef struct Tag {
+    char type;
+    size_t at, name, name_end; /* at: its opening delimiter */
+    size_t text_end;           /* the text before it ends here */
+    size_t next;               /* the text after it starts here */
+    bool standalone;
+} Tag;
+
+/* The first tag at or after pos: 1 with *g, 0 when there is none, -1 when
+ * it is not closed. */
+static int scan_tag(Render *r, const char *t, size_t pos, size_t len,
+                    const char *otag, const char *ctag, Tag *g)
 {
-    char otag[MAX_DELIM] = "{{", ctag[MAX_DELIM] = "}}";
-    size_t pos = 0, len = strlen(t);
-    while (pos < len) {
-        const char *o = find(t, pos, len, otag);
-        if (!o) {
-            push(out, (Tok){T_TEXT, t + pos, len - pos, NULL, pos, 0});
-            break;
-        }
-        size_t idx = (size_t)(o - t), p = idx + strlen(otag);
-        char type = p < len ? t[p] : '\0', close[MAX_DELIM + 1];
-        snprintf(close, sizeof close, "%s%s",
-                 type == '{' ? "}" : type == '=' ? "=" : "", ctag);
-        size_t start = strchr("#^/>!=&{", type) && type ? p + 1 : p;
-        const char *c = find(t, start, len, close);
-        if (!c) {
-            fail(r, t, idx, "unclosed tag", NULL);
-            return -1;
-        }
-        size_t after = (size_t)(c - t) + strlen(close);
-        /* standalone: only blanks before it on its line, and after it */
-        size_t ls = idx;
-        while (ls > pos && (t[ls - 1] == ' ' || t[ls - 1] == '\t'))
-            ls--;
-        size_t e = after;
-        while (e < len && (t[e] == ' ' || t[e] == '\t'))
-            e++;
-        bool standalone =
-            type && strchr("#^/>!=", type) && (ls == 0 || t[ls - 1] == '\n') &&
-            (e == len || t[e] == '\n' || (t[e] == '\r' && t[e + 1] == '\n'));
-        char *indent = NULL;
-        if (standalone) {
-            push(out, (Tok){T_TEXT, t + pos, ls - pos, NULL, pos, 0});
-            indent = xmalloc(idx - ls + 1);
-            memcpy(indent, t + ls, idx - ls);
-            indent[idx - ls] = '\0';
-            pos = e < len ? e + (t[e] == '\r' ? 2 : 1) : len;
-        } else {
-            push(out, (Tok){T_TEXT, t + pos, idx - pos, NULL, pos, 0});
-            pos = after;
-        }
-        char *name = dup_trim(t + start, (size_t)(c - t) - start);
-        TokKind k;
-        switch (type) {
-        case '!':
-            free(name);
-            free(indent);
-            continue;
-        case '=':
-            if (!set_delims(name, otag, ctag)) {
-                free(name);
-                free(indent);
-                fail(r, t, idx, "bad delimiters", NULL);
-                return -1;
-            }
-            free(name);
-            free(indent);
-            continue;
-        case '#': k = T_SECTION; break;
-        case '^': k = T_INVERTED; break;
-        case '/': k = T_CLOSE; break;
-        case '>': k = T_PARTIAL; break;
-        case '&':
-        case '{': k = T_RAW; break;
-        default: k = T_VAR; break;
-        }
-        if (k != T_PARTIAL) {
-            free(indent);
-            indent = NULL;
-        }
-        push(out, (Tok){k, name, strlen(name), indent, idx, 0});
+    const char *o = find(t, pos, len, otag);
+    if (!o)
+        return 0;
+    size_t idx = (size_t)(o - t), p = idx + strlen(otag);
+    char type = p < len ? t[p] : '\0', close[MAX_DELIM + 1];
+    snprintf(close, sizeof close, "%s%s",
+             type == '{' ? "}" : type == '=' ? "=" : "", ctag);
+    size_t start = strchr("#^/>!=&{", type) && type ? p + 1 : p;
+    const char *c = find(t, start, len, close);
+    if (!c) {
+        fail(r, t, idx, "unclosed tag", NULL);
+        return -1;
     }
-    /* pair sections with their closing tags */
+    size_t after = (size_t)(c - t) + strlen(close);
+    size_t ls = idx, e = after;
+    while (ls > pos && (t[ls - 1] == ' ' || t[ls - 1] == '\t'))
+        ls--;
+    while (e < len && (t[e] == ' ' || t[e] == '\t'))
+        e++;
+    bool standalone =
+        type && strchr("#^/>!=", type) && (ls == 0 || t[ls - 1] == '\n') &&
+        (e == len || t[e] == '\n' || (t[e] == '\r' && t[e + 1] == '\n'));
+    *g = (Tag){type, idx, start, (size_t)(c - t), idx, after, standalone};
+    if (standalone) {
+        g->text_end = ls;
+        g->next = e < len ? e + (t[e] == '\r' ? 2 : 1) : len;
+    }
+    return 1;
+}
+
+static TokKind tag_kind(char type)
+{
+    switch (type) {
+    case '#': return T_SECTION;
+    case '^': return T_INVERTED;
+    case '/': return T_CLOSE;
+    case '>': return T_PARTIAL;
+    case '&':
+    case '{': return T_RAW;
+    default: return T_VAR;
+    }
+}
+
+/* Pair each section with its closing tag (Tok.match). */
+static int pair_sections(Render *r, const char *t, Toks *out)
+{
     int stack[MAX_DEPTH], depth = 0;
     for (int i = 0; i < out->n; i++) {
         Tok *k = &out->v[i];
@@ -208,6 +195,43 @@ static int tokenize(Render *r, const char *t, Toks *out)
         return -1;
     }
     return 0;
+}
+
+static int tokenize(Render *r, const char *t, Toks *out)
+{
+    char otag[MAX_DELIM] = "{{", ctag[MAX_DELIM] = "}}";
+    size_t pos = 0, len = strlen(t);
+    while (pos < len) {
+        Tag g;
+        int found = scan_tag(r, t, pos, len, otag, ctag, &g);
+        if (found < 0)
+            return -1;
+        if (!found) {
+            push(out, (Tok){T_TEXT, t + pos, len - pos, NULL, pos, 0});
+            break;
+        }
+        push(out, (Tok){T_TEXT, t + pos, g.text_end - pos, NULL, pos, 0});
+        pos = g.next;
+        char *name = dup_trim(t + g.name, g.name_end - g.name);
+        if (g.type == '!' || g.type == '=') { /* a comment, delimiters */
+            bool ok = g.type == '!' || set_delims(name, otag, ctag);
+            free(name);
+            if (!ok) {
+                fail(r, t, g.at, "bad delimiters", NULL);
+                return -1;
+            }
+            continue;
+        }
+        TokKind k = tag_kind(g.type);
+        char *indent = NULL; /* a standalone partial indents its lines */
+        if (k == T_PARTIAL && g.standalone) {
+            indent = xmalloc(g.at - g.text_end + 1);
+            memcpy(indent, t + g.text_end, g.at - g.text_end);
+            indent[g.at - g.text_end] = '\0';
+        }
+        push(out, (Tok){k, name, strlen(name), indent, g.at, 0});
+    }
+    return pair_sections(r, t, out);
 }
 
 /* The value of a (dotted) name in the context stack, or NULL. */
