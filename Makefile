@@ -46,7 +46,7 @@ BASE_SRC  := src/base/arena.c src/base/strbuf.c src/base/diag.c \
              src/base/util.c src/base/json.c src/base/xml.c
 LOAD_SRC  := src/load/node.c src/load/load_spec.c src/load/load_yaml.c
 MODEL_SRC := src/model/schema.c src/model/decode.c src/model/decode_formats.c \
-             src/model/resolve.c src/model/model_docs.c src/model/routing.c src/model/constraint.c \
+             src/model/resolve.c src/model/model_index.c src/model/model_docs.c src/model/routing.c src/model/constraint.c \
              src/model/constraint_fa.c src/model/constraint_amb.c \
              src/model/route_relate.c src/model/route_index.c \
              src/model/naming.c src/model/regions.c \

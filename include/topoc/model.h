@@ -324,10 +324,18 @@ typedef struct Service {
 
 /* ---- the resolved model ---- */
 
+/* A hash table over a sorted Service array, by name (model_index.c), so a
+ * look-up is a hash and one comparison, not a binary search. */
+typedef struct NameIndex {
+    int *slot;     /* an index into the array, -1 empty; NULL: not built */
+    size_t mask;   /* slots - 1 */
+} NameIndex;
+
 typedef struct EnvModel {
     const Environment *env;
     Service **services; /* sorted by name; only those deployed here */
     int nservices;
+    NameIndex by_name;  /* of services */
     Store **stores; /* sorted by name */
     int nstores;
 } EnvModel;
@@ -336,6 +344,7 @@ typedef struct Model {
     Platform *platform;
     Service **services; /* as declared, sorted by name */
     int nservices;
+    NameIndex by_name;  /* of services */
     EnvModel *envs; /* in Platform.environments order */
     int nenvs;
     List waivers; /* Waiver, from every waivers document */
@@ -351,6 +360,9 @@ const Service *env_service(const EnvModel *e, const char *name);
 /* The same as an index into m->services or e->services; -1 when absent. */
 int model_service_index(const Model *m, const char *name);
 int env_service_index(const EnvModel *e, const char *name);
+/* Index v (n services sorted by name) into ix for the look-ups above;
+ * until then they search the sorted array. */
+void name_index_build(Arena *a, NameIndex *ix, Service *const *v, int n);
 /* The distinct groups (domains) of an environment's services, by name;
  * returns how many. */
 int env_groups(const EnvModel *e, Arena *a, const char ***out);

@@ -88,12 +88,14 @@ static void host_full_name(Checker *ck, const Service *s)
 /* ---- declarations nothing uses ---- */
 
 /* The names some service uses, over every environment: what services
- * depend on, the stores they use, the teams that own them or receive
- * their alerts.  Collected once and sorted, so asking about each
- * declaration is a binary search, not a pass over every service. */
+ * depend on (a mark per service of the model), the stores they use, the
+ * teams that own them or receive their alerts.  Collected once and
+ * sorted, so asking about each declaration is a binary search, not a
+ * pass over every service. */
 typedef struct Used {
-    const char **deps, **stores, **teams;
-    int ndeps, nstores, nteams;
+    bool *dep; /* per m->services */
+    const char **stores, **teams;
+    int nstores, nteams;
 } Used;
 
 static const char **used_list(Arena *a, int cap)
@@ -103,21 +105,23 @@ static const char **used_list(Arena *a, int cap)
 
 static void used_names(Arena *a, const Model *m, Used *u)
 {
-    int nd = 0, ns = 0, nt = 0;
+    int ns = 0, nt = 0;
     for (int i = 0; i < m->nenvs; i++)
         for (int k = 0; k < m->envs[i].nservices; k++) {
             const Service *s = m->envs[i].services[k];
-            nd += s->depends_on.n;
             ns += s->stores.n;
             nt += 1 + s->alerts.n;
         }
-    *u = (Used){used_list(a, nd), used_list(a, ns), used_list(a, nt), 0, 0, 0};
+    *u = (Used){arena_alloc(a, (size_t)m->nservices + 1), used_list(a, ns),
+                used_list(a, nt), 0, 0};
     for (int i = 0; i < m->nenvs; i++)
         for (int k = 0; k < m->envs[i].nservices; k++) {
             const Service *s = m->envs[i].services[k];
-            for (int j = 0; j < s->depends_on.n; j++)
-                if (s->depends_on.v[j].s)
-                    u->deps[u->ndeps++] = s->depends_on.v[j].s;
+            for (int j = 0; j < s->depends_on.n; j++) {
+                int d = model_service_index(m, s->depends_on.v[j].s);
+                if (d >= 0)
+                    u->dep[d] = true;
+            }
             for (int j = 0; j < s->stores.n; j++) {
                 const char *st = ((const StoreUse *)s->stores.v[j])->store.s;
                 if (st)
@@ -131,7 +135,6 @@ static void used_names(Arena *a, const Model *m, Used *u)
                     u->teams[u->nteams++] = t;
             }
         }
-    sort_strings(u->deps, u->ndeps);
     sort_strings(u->stores, u->nstores);
     sort_strings(u->teams, u->nteams);
 }
@@ -157,8 +160,7 @@ static void unused_connectors(Checker *ck, const Used *u)
     const Model *m = check_model_of(ck);
     for (int i = 0; i < m->nservices; i++) {
         const Service *s = m->services[i];
-        if (!streq(s->kind.s, "connector") ||
-            used(u->deps, u->ndeps, s->name.s))
+        if (!streq(s->kind.s, "connector") || u->dep[i])
             continue;
         Diag *d = check_report(ck, "connector-unused", s->name.loc,
                                arena_printf(check_arena(ck), "service/%s",

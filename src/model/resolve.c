@@ -98,42 +98,6 @@ const Store *model_store(const Platform *p, const char *name)
     return find_named(&p->stores, name);
 }
 
-static int svc_key_cmp(const void *key, const void *elem)
-{
-    return strcmp(key, (*(Service *const *)elem)->name.s);
-}
-
-/* The index of the service called name in v (sorted by name), or -1. */
-static int bsearch_service(Service *const *v, int n, const char *name)
-{
-    if (!name)
-        return -1;
-    Service *const *p = bsearch(name, v, (size_t)n, sizeof *v, svc_key_cmp);
-    return p ? (int)(p - v) : -1;
-}
-
-const Service *model_service(const Model *m, const char *name)
-{
-    int i = bsearch_service(m->services, m->nservices, name);
-    return i < 0 ? NULL : m->services[i];
-}
-
-int model_service_index(const Model *m, const char *name)
-{
-    return bsearch_service(m->services, m->nservices, name);
-}
-
-const Service *env_service(const EnvModel *e, const char *name)
-{
-    int i = bsearch_service(e->services, e->nservices, name);
-    return i < 0 ? NULL : e->services[i];
-}
-
-int env_service_index(const EnvModel *e, const char *name)
-{
-    return bsearch_service(e->services, e->nservices, name);
-}
-
 int env_groups(const EnvModel *e, Arena *a, const char ***out)
 {
     const char **v = arena_alloc(a, ((size_t)e->nservices + 1) * sizeof *v);
@@ -327,6 +291,7 @@ static void index_services(Ctx *c, Service **v, int n)
     }
     c->m->services = v;
     c->m->nservices = kept;
+    name_index_build(c->a, &c->m->by_name, v, kept);
     c->svc_names = arena_alloc(c->a, ((size_t)kept + 1) * sizeof(char *));
     for (int i = 0; i < kept; i++)
         c->svc_names[i] = v[i]->name.s;
@@ -522,6 +487,7 @@ static void resolve_env(Ctx *c, EnvModel *e, const Node *stores_node)
         if (inst)
             e->services[e->nservices++] = inst; /* stays sorted */
     }
+    name_index_build(c->a, &e->by_name, e->services, e->nservices);
     e->stores = arena_alloc(c->a, ((size_t)p->stores.n + 1) *
                                       sizeof *e->stores);
     for (int i = 0; i < p->stores.n; i++) {

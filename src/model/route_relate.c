@@ -82,17 +82,41 @@ static void slots_grow(SegCache *c)
     c->capslots = nc;
 }
 
+/* pre \1 constraint \1 suf, in buf when it fits (this runs per route:
+ * printf and a malloc each were a tenth of the routing checks) */
+static const char *lang_key(const Seg *sg, char *buf, size_t size,
+                            Strbuf *kb)
+{
+    const char *parts[3] = {sg->pre, sg->constraint ? sg->constraint : "",
+                            sg->suf};
+    size_t len[3], n = 0;
+    for (int i = 0; i < 3; i++)
+        n += len[i] = strlen(parts[i]);
+    char *k = buf;
+    if (n + 3 > size) {
+        sb_grow(kb, n + 3);
+        k = kb->buf;
+    }
+    char *p = k;
+    for (int i = 0; i < 3; i++) {
+        memcpy(p, parts[i], len[i]);
+        p += len[i];
+        *p++ = i < 2 ? '\1' : '\0';
+    }
+    return k;
+}
+
 /* The language of parameter segment sg, built once per distinct text. */
 void seg_language(SegCache *c, Seg *sg)
 {
+    char buf[256];
     Strbuf kb = STRBUF_INIT;
-    sb_printf(&kb, "%s\1%s\1%s", sg->pre,
-              sg->constraint ? sg->constraint : "", sg->suf);
-    int *slot = lang_slot(c, c->slots, c->capslots, kb.buf);
+    const char *key = lang_key(sg, buf, sizeof buf, &kb);
+    int *slot = lang_slot(c, c->slots, c->capslots, key);
     if (*slot < 0) {
         if (2 * (c->nall + 1) > c->capslots) {
             slots_grow(c);
-            slot = lang_slot(c, c->slots, c->capslots, kb.buf);
+            slot = lang_slot(c, c->slots, c->capslots, key);
         }
         if (c->nall == c->capall) {
             int nc = c->capall ? c->capall * 2 : 32;
@@ -101,7 +125,7 @@ void seg_language(SegCache *c, Seg *sg)
             c->capall = nc;
         }
         Lang *l = &c->all[c->nall];
-        l->key = arena_strdup(c->a, kb.buf);
+        l->key = arena_strdup(c->a, key);
         l->id = c->nall;
         if (sg->constraint)
             l->cons = constraint_parse(c->a, sg->constraint, &l->cerr);

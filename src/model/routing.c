@@ -14,8 +14,11 @@ unsigned route_methods(const StrList *l)
     unsigned bits = 0;
     for (int i = 0; i < l->n; i++)
         for (unsigned k = 0; k < 7; k++)
-            if (strcmp(l->v[i].s, route_method_names[k]) == 0)
+            if (l->v[i].s[0] == route_method_names[k][0] &&
+                strcmp(l->v[i].s, route_method_names[k]) == 0) {
                 bits |= 1u << k;
+                break;
+            }
     return bits;
 }
 
