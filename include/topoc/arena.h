@@ -27,6 +27,10 @@ typedef struct Arena {
 void arena_init(Arena *a);
 void arena_free(Arena *a);
 void *arena_alloc(Arena *a, size_t size);
+/* The same, not zeroed: for a buffer about to be filled (a file read into
+ * it, a table written before it is read).  Pages of it never written are
+ * never touched, so a generous bound costs address space, not memory. */
+void *arena_alloc_uninit(Arena *a, size_t size);
 /* Move every allocation of from into a (from is empty afterwards): what
  * one stage made lives on with what another made, and is freed with it. */
 void arena_adopt(Arena *a, Arena *from);

@@ -29,8 +29,8 @@ typedef struct Seg {
     const char *pre, *suf;  /* SEG_PARAM: literal text around {name} */
     const char *name;
     const char *constraint; /* from routes[].params, or NULL */
-    const Constraint *cons; /* parsed; NULL when absent or refused */
-    ConsError cerr;         /* why it was refused */
+    const Constraint *cons; /* parsed; NULL when absent or refused (why:
+                               seg_error) */
     const Dfa *dfa;         /* SEG_PARAM: the segment's language, or NULL
                                when the constraint was refused or too big */
 } Seg;
@@ -55,6 +55,9 @@ SegCache *segment_cache(Arena *a);
 void route_parse(Arena *a, RouteEntry *e);
 /* route_parse's helper (route_relate.c): sg's language, interned. */
 void seg_language(SegCache *c, Seg *sg);
+/* Why parameter segment sg's constraint was refused (sg->cons NULL while
+ * sg->constraint is set); kept once per language, not per segment. */
+const ConsError *seg_error(const SegCache *c, const Seg *sg);
 /* What the checker needs to know of a parameter segment's language, once
  * per distinct language: it matches nothing, it matches the empty value,
  * how ambiguous it is to a backtracking matcher (constraint_ambiguity). */

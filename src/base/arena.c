@@ -142,15 +142,14 @@ static void *bump(Arena *a, ArenaChunk **head, size_t size)
     return p;
 }
 
-/* Uninitialised memory, for bytes about to be overwritten. */
-static void *alloc_raw(Arena *a, size_t size)
+void *arena_alloc_uninit(Arena *a, size_t size)
 {
     return bump(a, &a->head, (size + ALIGN - 1) & ~(size_t)(ALIGN - 1));
 }
 
 void *arena_alloc(Arena *a, size_t size)
 {
-    void *p = alloc_raw(a, size);
+    void *p = arena_alloc_uninit(a, size);
     memset(p, 0, size);
     return p;
 }

@@ -14,43 +14,39 @@
  * and every finding carries a witness URL that PCRE2 confirms against both
  * routes.  Parameter constraints are checked on the witness only, so two
  * differently constrained parameters count as disjoint when the sampled
- * witnesses tell them apart.  Candidate pairs come from a trie of path
- * segments per host, so the work grows with the overlaps, not with the
- * square of the routes.
+ * witnesses tell them apart.  Candidate pairs come from an index of path
+ * segments per host (route_index.c, which the gateway's emitters use
+ * too), so the work grows with the overlaps, not with the square of the
+ * routes.
  */
 #include "topoc/check.h"
-#include "topoc/pattern.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-typedef struct RouteInfo {
-    RouteEntry e;     /* the route, its segments and methods (routing.h) */
-    Pattern *re;      /* the whole path, anchored, compiled on first use */
-    int order;        /* position in the host's matching order */
-    unsigned covered; /* methods that earlier routes take */
-} RouteInfo;
-
+/* An environment's routes: at 10,000 services 30,000 of them, parsed
+ * into segments at once (this scratch is the check's largest), so each
+ * route costs its RouteEntry, its segments and a word of its own. */
 typedef struct Routes {
     Checker *ck;
     Arena *a;    /* scratch: route analysis, freed after each environment */
     Arena *keep; /* the compilation's: what findings point to */
     const EnvModel *e;
-    RouteInfo *v;
+    RouteEntry *v; /* the routes, their segments and methods (routing.h) */
+    unsigned *covered; /* per route: the methods that earlier routes take */
     int n;
     SegCache *cache; /* segment languages, shared by the routes */
 } Routes;
 
 /* ---- templates ---- */
 
-static const char *route_target(Routes *rs, const RouteInfo *ri)
+static const char *route_target(Routes *rs, const RouteEntry *ri)
 {
     return arena_printf(rs->keep, "%s/route/%s%s", rs->e->env->name.s,
-                        ri->e.r->host.s, ri->e.r->path.s);
+                        ri->r->host.s, ri->r->path.s);
 }
 
 /* The position of byte off of a scalar's value: exact when the scalar is
@@ -77,16 +73,17 @@ static Loc loc_in_value(Loc at, const char *value, int off)
 
 /* A constraint in the language, whose segment cannot be empty, matches
  * something, and cannot make a backtracking gateway slow. */
-static bool constraint_ok(Routes *rs, RouteInfo *ri, const KeyVal *kv,
-                          Seg *sg)
+static bool constraint_ok(Routes *rs, const RouteEntry *ri,
+                          const KeyVal *kv, const Seg *sg)
 {
     Checker *ck = rs->ck;
     const char *msg = NULL, *help = NULL;
     int off = 0;
     if (!sg->cons) {
-        msg = sg->cerr.msg;
-        help = sg->cerr.help;
-        off = sg->cerr.off;
+        const ConsError *err = seg_error(rs->cache, sg);
+        msg = err->msg;
+        help = err->help;
+        off = err->off;
     } else if (!sg->dfa) {
         msg = "this constraint needs too large an automaton to decide";
         help = "simplify it: fewer nested repetitions and alternatives";
@@ -132,18 +129,18 @@ static bool constraint_ok(Routes *rs, RouteInfo *ri, const KeyVal *kv,
 
 /* Split r's path into segments; report template problems.  Returns false
  * when the route cannot take part in overlap checks. */
-static bool parse_route(Routes *rs, RouteInfo *ri)
+static bool parse_route(Routes *rs, RouteEntry *ri)
 {
     Checker *ck = rs->ck;
-    const Route *r = ri->e.r;
+    const Route *r = ri->r;
     const char *path = r->path.s;
-    ri->e.cache = rs->cache;
-    route_parse(rs->a, &ri->e);
+    ri->cache = rs->cache;
+    route_parse(rs->a, ri);
     bool ok = true;
-    for (int i = 0; i < ri->e.nsegs; i++) {
-        const Seg *sg = &ri->e.segs[i];
+    for (int i = 0; i < ri->nsegs; i++) {
+        const Seg *sg = &ri->segs[i];
         for (int k = 0; sg->kind == SEG_PARAM && k < i; k++) {
-            const Seg *o = &ri->e.segs[k];
+            const Seg *o = &ri->segs[k];
             if (o->kind == SEG_PARAM && strcasecmp(o->name, sg->name) == 0)
                 diag_help(check_diags(ck),
                           check_report(ck, "route-param-duplicate",
@@ -158,11 +155,11 @@ static bool parse_route(Routes *rs, RouteInfo *ri)
      * segment */
     for (int i = 0; i < r->params.n; i++) {
         const KeyVal *kv = r->params.v[i];
-        Seg *sg = NULL;
-        for (int k = 0; k < ri->e.nsegs && !sg; k++)
-            if (ri->e.segs[k].kind == SEG_PARAM &&
-                strcmp(ri->e.segs[k].name, kv->key.s) == 0)
-                sg = &ri->e.segs[k];
+        const Seg *sg = NULL;
+        for (int k = 0; k < ri->nsegs && !sg; k++)
+            if (ri->segs[k].kind == SEG_PARAM &&
+                strcmp(ri->segs[k].name, kv->key.s) == 0)
+                sg = &ri->segs[k];
         if (!sg) {
             diag_help(check_diags(ck),
                       check_report(ck, "route-param-unknown", kv->key.loc,
@@ -180,156 +177,17 @@ static bool parse_route(Routes *rs, RouteInfo *ri)
 
 static int order_cmp(const void *a, const void *b)
 {
-    return route_order_cmp(&((const RouteInfo *)a)->e,
-                           &((const RouteInfo *)b)->e);
+    return route_order_cmp(a, b);
 }
 
-static bool lit_fits(const char *lit, const Seg *p)
-{
-    size_t n = strlen(lit), a = strlen(p->pre), b = strlen(p->suf);
-    return n > a + b && strncmp(lit, p->pre, a) == 0 &&
-           strcmp(lit + n - b, p->suf) == 0;
-}
-
-static Relation relate(const RouteInfo *a, const RouteInfo *b)
-{
-    return route_relate(&a->e, &b->e);
-}
-
-static const char *witness(Routes *rs, const RouteInfo *a, const RouteInfo *b)
+static const char *witness(Routes *rs, const RouteEntry *a,
+                           const RouteEntry *b)
 {
     Strbuf sb = STRBUF_INIT;
-    route_witness(&a->e, &b->e, &sb);
+    route_witness(a, b, &sb);
     const char *w = arena_strdup(rs->keep, sb.buf);
     sb_release(&sb);
     return w;
-}
-
-/* ---- candidates: a trie of segments per host ---- */
-
-typedef struct TNode TNode;
-struct TNode {
-    TNode **lits; /* literal children, sorted by text once built */
-    const char **keys;
-    int nlits, caplits;
-    TNode *wild;  /* all 'pre{param}suf' segments */
-    int *ends, nends, capends;   /* routes ending here */
-    int *rests, nrests, caprests; /* routes ending in '**' here */
-};
-
-static void push_int(Arena *a, int **v, int *n, int *cap, int x)
-{
-    if (*n == *cap) {
-        int nc = *cap ? *cap * 2 : 4;
-        *v = arena_grow(a, *v, (size_t)*n, (size_t)nc, sizeof **v);
-        *cap = nc;
-    }
-    (*v)[(*n)++] = x;
-}
-
-static TNode *lit_child(Arena *a, TNode *t, const char *key, bool create)
-{
-    /* children are few except under hot prefixes; keep them sorted and
-     * binary-search */
-    int lo = 0, hi = t->nlits;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        int c = strcmp(t->keys[mid], key);
-        if (c == 0)
-            return t->lits[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (!create)
-        return NULL;
-    if (t->nlits == t->caplits) {
-        int nc = t->caplits ? t->caplits * 2 : 4;
-        t->lits = arena_grow(a, t->lits, (size_t)t->nlits, (size_t)nc,
-                             sizeof *t->lits);
-        t->keys = arena_grow(a, t->keys, (size_t)t->nlits, (size_t)nc,
-                             sizeof *t->keys);
-        t->caplits = nc;
-    }
-    memmove(t->lits + lo + 1, t->lits + lo,
-            (size_t)(t->nlits - lo) * sizeof *t->lits);
-    memmove(t->keys + lo + 1, t->keys + lo,
-            (size_t)(t->nlits - lo) * sizeof *t->keys);
-    TNode *c = arena_alloc(a, sizeof *c);
-    t->lits[lo] = c;
-    t->keys[lo] = key;
-    t->nlits++;
-    return c;
-}
-
-static void trie_insert(Arena *a, TNode *t, const RouteInfo *ri, int idx)
-{
-    for (int i = 0; i < ri->e.nsegs; i++) {
-        const Seg *s = &ri->e.segs[i];
-        if (s->kind == SEG_REST) {
-            push_int(a, &t->rests, &t->nrests, &t->caprests, idx);
-            return;
-        }
-        if (s->kind == SEG_LIT) {
-            t = lit_child(a, t, s->lit, true);
-        } else {
-            if (!t->wild)
-                t->wild = arena_alloc(a, sizeof *t->wild);
-            t = t->wild;
-        }
-    }
-    push_int(a, &t->ends, &t->nends, &t->capends, idx);
-}
-
-typedef struct Cands {
-    int *v, n, cap;
-} Cands;
-
-static void subtree(Arena *a, const TNode *t, Cands *c)
-{
-    for (int i = 0; i < t->nends; i++)
-        push_int(a, &c->v, &c->n, &c->cap, t->ends[i]);
-    for (int i = 0; i < t->nrests; i++)
-        push_int(a, &c->v, &c->n, &c->cap, t->rests[i]);
-    for (int i = 0; i < t->nlits; i++)
-        subtree(a, t->lits[i], c);
-    if (t->wild)
-        subtree(a, t->wild, c);
-}
-
-/* Routes in t's subtree that may overlap ri from segment i on. */
-static void candidates(Arena *a, const TNode *t, const RouteInfo *ri, int i,
-                       Cands *c)
-{
-    for (int k = 0; k < t->nrests; k++)
-        push_int(a, &c->v, &c->n, &c->cap, t->rests[k]);
-    if (i == ri->e.nsegs) {
-        for (int k = 0; k < t->nends; k++)
-            push_int(a, &c->v, &c->n, &c->cap, t->ends[k]);
-        return;
-    }
-    const Seg *s = &ri->e.segs[i];
-    if (s->kind == SEG_REST) {
-        for (int k = 0; k < t->nends; k++)
-            push_int(a, &c->v, &c->n, &c->cap, t->ends[k]);
-        for (int k = 0; k < t->nlits; k++)
-            subtree(a, t->lits[k], c);
-        if (t->wild)
-            subtree(a, t->wild, c);
-        return;
-    }
-    if (s->kind == SEG_LIT) {
-        const TNode *child = lit_child(a, (TNode *)t, s->lit, false);
-        if (child)
-            candidates(a, child, ri, i + 1, c);
-    } else {
-        for (int k = 0; k < t->nlits; k++)
-            if (lit_fits(t->keys[k], s))
-                candidates(a, t->lits[k], ri, i + 1, c);
-    }
-    if (t->wild)
-        candidates(a, t->wild, ri, i + 1, c);
 }
 
 /* ---- findings ---- */
@@ -380,48 +238,48 @@ static int hit_cmp(const void *a, const void *b)
 
 static void victim_note(Routes *rs, Diag *d, const Hit *h, const char *w)
 {
-    const RouteInfo *t = &rs->v[h->taker], *v = &rs->v[h->victim];
+    const RouteEntry *t = &rs->v[h->taker], *v = &rs->v[h->victim];
     Strbuf m = STRBUF_INIT;
     route_methods_text(h->methods, &m);
     Diags *ds = check_diags(rs->ck);
     if (h->kind == HIT_DUP)
-        diag_note(ds, d, v->e.r->path.loc,
+        diag_note(ds, d, v->r->path.loc,
                   "'%s' declares it again here and never gets %s %s",
-                  v->e.svc->name.s, m.buf, w);
+                  v->svc->name.s, m.buf, w);
     else if (h->kind == HIT_HIDES && h->whole)
-        diag_note(ds, d, v->e.r->path.loc,
+        diag_note(ds, d, v->r->path.loc,
                   "%s of '%s' can never be reached: e.g. %s %s goes to '%s'",
-                  v->e.r->path.s, v->e.svc->name.s, m.buf, w,
-                  t->e.svc->name.s);
+                  v->r->path.s, v->svc->name.s, m.buf, w,
+                  t->svc->name.s);
     else if (h->kind == HIT_HIDES)
-        diag_note(ds, d, v->e.r->path.loc,
+        diag_note(ds, d, v->r->path.loc,
                   "%s requests to %s of '%s' can never reach it: e.g. %s %s "
                   "goes to '%s'",
-                  m.buf, v->e.r->path.s, v->e.svc->name.s, m.buf, w,
-                  t->e.svc->name.s);
+                  m.buf, v->r->path.s, v->svc->name.s, m.buf, w,
+                  t->svc->name.s);
     else
-        diag_note(ds, d, v->e.r->path.loc,
+        diag_note(ds, d, v->r->path.loc,
                   "%s %s would go to '%s' (%s) if this route did not come "
                   "first",
-                  m.buf, w, v->e.svc->name.s, v->e.r->path.s);
+                  m.buf, w, v->svc->name.s, v->r->path.s);
     sb_release(&m);
 }
 
 /* One finding for hits [lo, hi): one taker, one kind. */
 static void report_group(Routes *rs, const Hit *h, int n)
 {
-    const RouteInfo *t = &rs->v[h->taker];
+    const RouteEntry *t = &rs->v[h->taker];
     Checker *ck = rs->ck;
     Strbuf m = STRBUF_INIT;
-    route_methods_text(t->e.methods, &m);
+    route_methods_text(t->methods, &m);
     const char *rule = hit_rules[h->kind];
     const char *what[] = {"is declared again by", "hides",
                           "takes requests that would go to",
                           "takes requests that would go to"};
     Diag *d = check_report(
-        ck, rule, t->e.r->path.loc, route_target(rs, t),
-        "%s %s of '%s' %s %d other route%s", m.buf, t->e.r->path.s,
-        t->e.svc->name.s, what[h->kind], n, n == 1 ? "" : "s");
+        ck, rule, t->r->path.loc, route_target(rs, t),
+        "%s %s of '%s' %s %d other route%s", m.buf, t->r->path.s,
+        t->svc->name.s, what[h->kind], n, n == 1 ? "" : "s");
     sb_release(&m);
     if (!d)
         return;
@@ -456,26 +314,21 @@ static void report_hits(Routes *rs, Hits *h)
     }
 }
 
-static int int_cmp(const void *a, const void *b)
-{
-    return (*(const int *)a > *(const int *)b) -
-           (*(const int *)a < *(const int *)b);
-}
-
 /* What route `first` takes from `later`, which comes after it. */
 static void classify(Routes *rs, Hits *h, int fi, int li, Relation rel,
                      unsigned common)
 {
-    RouteInfo *first = &rs->v[fi], *later = &rs->v[li];
-    unsigned taken = common & ~later->covered;
+    const RouteEntry *first = &rs->v[fi], *later = &rs->v[li];
+    unsigned *covered = &rs->covered[li];
+    unsigned taken = common & ~*covered;
     if (!taken)
         return; /* earlier routes already take these */
     Hit x = {fi, li, HIT_OVERLAP, taken, false};
     if (rel == REL_SAME || rel == REL_COVERS) {
-        later->covered |= taken;
+        *covered |= taken;
         x.kind = rel == REL_SAME ? HIT_DUP : HIT_HIDES;
-        x.whole = later->covered == later->e.methods;
-    } else if (first->e.svc != later->e.svc) {
+        x.whole = *covered == later->methods;
+    } else if (first->svc != later->svc) {
         x.kind = HIT_TAKES;
     }
     add_hit(rs, h, x);
@@ -484,57 +337,49 @@ static void classify(Routes *rs, Hits *h, int fi, int li, Relation rel,
 /* Routes [lo, hi) share one host and are in matching order. */
 static void check_host(Routes *rs, int lo, int hi)
 {
-    TNode root = {0};
-    for (int i = lo; i < hi; i++) {
-        rs->v[i].order = i - lo;
-        trie_insert(rs->a, &root, &rs->v[i], i);
-    }
-    Cands c = {0};
+    RouteIndex *ix = route_index(rs->a, rs->v + lo, hi - lo);
+    RouteSet c = {0};
     Hits h = {0};
     for (int i = lo; i < hi; i++) {
-        RouteInfo *later = &rs->v[i];
-        c.n = 0;
-        candidates(rs->a, &root, later, 0, &c);
-        qsort(c.v, (size_t)c.n, sizeof *c.v, int_cmp);
+        const RouteEntry *later = &rs->v[i];
+        route_index_query(ix, later, &c);
         /* candidates in matching order: once every method of the route is
          * taken, later ones take nothing (N duplicates cost N, not N^2) */
-        for (int k = 0; k < c.n && later->covered != later->e.methods;
-             k++) {
-            if (k && c.v[k] == c.v[k - 1])
-                continue;
-            RouteInfo *first = &rs->v[c.v[k]];
-            if (first->order >= later->order)
+        for (int k = 0; k < c.n && rs->covered[i] != later->methods; k++) {
+            int fi = lo + c.v[k];
+            if (fi >= i)
                 break;
-            unsigned common = first->e.methods & later->e.methods;
+            unsigned common = rs->v[fi].methods & later->methods;
             if (!common)
                 continue;
-            Relation rel = relate(first, later);
+            Relation rel = route_relate(&rs->v[fi], later);
             if (rel != REL_NONE)
-                classify(rs, &h, c.v[k], i, rel, common);
+                classify(rs, &h, fi, i, rel, common);
         }
     }
+    free(c.v);
     report_hits(rs, &h);
 }
 
 /* Paths in policy.internal-paths are never routed from the edge. */
-static void internal_paths(Routes *rs, RouteInfo *ri, RouteInfo *internal,
-                           int ninternal)
+static void internal_paths(Routes *rs, const RouteEntry *ri,
+                           const RouteEntry *internal, int ninternal)
 {
-    if (ri->e.r->internal.v)
+    if (ri->r->internal.v)
         return;
     for (int k = 0; k < ninternal; k++) {
-        if (relate(&internal[k], ri) == REL_NONE)
+        if (route_relate(&internal[k], ri) == REL_NONE)
             continue;
         const char *w = witness(rs, &internal[k], ri);
         if (!w)
             continue;
         Diag *d = check_report(rs->ck, "route-internal-exposed",
-                               ri->e.r->path.loc, route_target(rs, ri),
+                               ri->r->path.loc, route_target(rs, ri),
                                "%s of '%s' exposes the internal path %s",
-                               ri->e.r->path.s, ri->e.svc->name.s, w);
-        diag_note(check_diags(rs->ck), d, internal[k].e.r->path.loc,
+                               ri->r->path.s, ri->svc->name.s, w);
+        diag_note(check_diags(rs->ck), d, internal[k].r->path.loc,
                   "%s is internal-only (policy.internal-paths)",
-                  internal[k].e.r->path.s);
+                  internal[k].r->path.s);
         diag_help(check_diags(rs->ck), d,
                   "mark the route 'internal: true', or constrain its "
                   "parameters to exclude the internal path");
@@ -543,7 +388,7 @@ static void internal_paths(Routes *rs, RouteInfo *ri, RouteInfo *internal,
 }
 
 static void check_env_routes(Checker *ck, const EnvModel *e,
-                             RouteInfo *internal, int ninternal,
+                             const RouteEntry *internal, int ninternal,
                              SegCache *cache)
 {
     Arena scratch;
@@ -557,10 +402,10 @@ static void check_env_routes(Checker *ck, const EnvModel *e,
     for (int i = 0; i < e->nservices; i++) {
         const Service *s = e->services[i];
         for (int k = 0; k < s->routes.n; k++) {
-            RouteInfo *ri = &rs.v[rs.n];
+            RouteEntry *ri = &rs.v[rs.n];
             memset(ri, 0, sizeof *ri);
-            ri->e.r = s->routes.v[k];
-            ri->e.svc = s;
+            ri->r = s->routes.v[k];
+            ri->svc = s;
             if (parse_route(&rs, ri)) {
                 internal_paths(&rs, ri, internal, ninternal);
                 rs.n++;
@@ -568,9 +413,11 @@ static void check_env_routes(Checker *ck, const EnvModel *e,
         }
     }
     qsort(rs.v, (size_t)rs.n, sizeof *rs.v, order_cmp);
+    rs.covered = arena_alloc(rs.a, ((size_t)rs.n + 1) * sizeof *rs.covered);
     for (int lo = 0; lo < rs.n;) {
         int hi = lo + 1;
-        while (hi < rs.n && strcmp(rs.v[hi].e.r->host.s, rs.v[lo].e.r->host.s) == 0)
+        while (hi < rs.n &&
+               strcmp(rs.v[hi].r->host.s, rs.v[lo].r->host.s) == 0)
             hi++;
         check_host(&rs, lo, hi);
         lo = hi;
@@ -583,8 +430,8 @@ void check_routes(Checker *ck)
     const Model *m = check_model_of(ck);
     Arena *a = check_arena(ck);
     const StrList *ip = &m->platform->policy->internal_paths;
-    RouteInfo *internal = arena_alloc(a, ((size_t)ip->n + 1) *
-                                             sizeof *internal);
+    RouteEntry *internal = arena_alloc(a, ((size_t)ip->n + 1) *
+                                              sizeof *internal);
     int ninternal = 0;
     SegCache *cache = segment_cache(a); /* one for all: ids are shared */
     Routes rs0 = {.ck = ck, .a = a, .keep = a, .cache = cache,
@@ -594,7 +441,7 @@ void check_routes(Checker *ck)
         r->path = ip->v[i];
         r->host = (Str){"*", ip->v[i].loc};
         r->loc = ip->v[i].loc;
-        internal[ninternal].e.r = r;
+        internal[ninternal].r = r;
         if (parse_route(&rs0, &internal[ninternal]))
             ninternal++;
     }

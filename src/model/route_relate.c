@@ -135,10 +135,14 @@ void seg_language(SegCache *c, Seg *sg)
         *slot = c->nall++;
     }
     sg->cons = c->all[*slot].cons;
-    sg->cerr = c->all[*slot].cerr;
     sg->dfa = c->all[*slot].dfa;
     sg->dfa_id = *slot;
     sb_release(&kb);
+}
+
+const ConsError *seg_error(const SegCache *c, const Seg *sg)
+{
+    return &c->all[sg->dfa_id].cerr;
 }
 
 static PairRel *pair_slot(PairRel *v, int cap, int x, int y)
