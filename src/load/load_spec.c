@@ -320,7 +320,7 @@ static int read_file(Arena *a, const char *path, Source *src, bool *too_big)
     }
     *too_big = st.st_size > LOAD_MAX_FILE_BYTES;
     size_t want = *too_big ? 4096 : (size_t)st.st_size;
-    char *buf = arena_alloc(a, want + 1);
+    char *buf = arena_alloc_uninit(a, want + 1); /* read() fills it */
     size_t got = 0;
     while (got < want) {
         ssize_t r = read(fd, buf + got, want - got);

@@ -71,8 +71,9 @@ static bool is_null_scalar(const yaml_event_t *ev)
     if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return false;
     const char *v = (const char *)ev->data.scalar.value;
-    return !*v || !strcmp(v, "~") || !strcmp(v, "null") ||
-           !strcmp(v, "Null") || !strcmp(v, "NULL");
+    if (*v != 'n' && *v != 'N') /* every scalar comes here: most are not */
+        return !*v || !strcmp(v, "~");
+    return !strcmp(v, "null") || !strcmp(v, "Null") || !strcmp(v, "NULL");
 }
 
 static void push_item(Parser *p, Node *n)
