@@ -57,6 +57,62 @@ if grep -q "note: App Gateway cannot route /companies/{companyId}/accessToken by
    grep -q "^  /apiKeys  *-> /apiKeys  *-> api-keys$" "$AZ/example/production/gateway/azure/appgw-paths.txt"; then
     ok "azure appgw-path-notes"; else bad "azure appgw-path-notes" "$(head -3 "$AZ/example.notes")"; fi
 
+# App Gateway's own limits (100 backend pools, 100 path rules per map):
+# 150 services of 3 routes on one host are past both; the rules past them
+# go to API Management, one note per environment says so, and the
+# deployment checker's appgw-limits assertion holds.  51 host names are
+# past the listeners' limit: an error at the 51st host, nothing written.
+/usr/bin/python3 "$ROOT/tests/bench/gen.py" 150 "$AZ/many" 3 20 >/dev/null
+if "$TOPOC" build "$AZ/many" -o "$AZ/many-out" -q 2>"$AZ/many.notes" &&
+   [ "$(grep -c "note: App Gateway holds at most 100 backend pools and 100 path rules per host name: 351 of its 450 path patterns go to API Management" "$AZ/many.notes")" = 1 ] &&
+   /usr/bin/python3 - "$AZ/many-out" <<'PY'
+import json, sys
+for env in ("integration", "production"):
+    res = json.load(open(f"{sys.argv[1]}/{env}/gateway/azure/edge.json"))["resources"]
+    agw = next(r for r in res if r["type"] == "Microsoft.Network/applicationGateways")["properties"]
+    pools = {p["name"] for p in agw["backendAddressPools"]}
+    assert len(pools) == 100, len(pools)
+    for m in agw["urlPathMaps"]:
+        rules = m["properties"]["pathRules"]
+        assert len(rules) == 100, len(rules)
+        assert all(r["properties"]["backendAddressPool"]["id"].split("'")[-2] in pools for r in rules)
+    report = open(f"{sys.argv[1]}/{env}/gateway/azure/appgw-paths.txt").read()
+    assert report.count("API Management (App Gateway's limits)") == 351, report[:300]
+PY
+then ok "azure appgw-limits-past-pools-and-rules"; else bad "azure appgw-limits-past-pools-and-rules" "$(tail -5 "$AZ/many.notes")"; fi
+for e in integration production; do
+    if r=$(/usr/bin/python3 "$ROOT/tests/manifests/integrity.py" "$AZ/many-out" $e); then ok "azure appgw-limits-integrity-$e"
+    else bad "azure appgw-limits-integrity-$e" "$(echo "$r" | grep FAIL | head -3)"; fi
+done
+cp -r "$AZ/many" "$AZ/hosts"
+for f in "$AZ"/hosts/services/svc-000[0-5]?.yaml; do
+    n=$(basename "$f" .yaml); sed -i "s/host: api$/host: h${n#svc-}/" "$f"
+done
+if "$TOPOC" build "$AZ/hosts" -o "$AZ/hosts-out" 2>"$AZ/hosts.err"; then
+    bad "azure appgw-limits-hosts" "built 60 host names"
+elif grep -q "hosts/services/svc-00049.yaml:[0-9]*:[0-9]*: error: the Azure edge serves at most 50 host names per environment (App Gateway: 100 active listeners, an HTTPS and an HTTP one per host); 'h00049' is one more \[invalid-value\]" "$AZ/hosts.err" &&
+     [ "$(grep -c "error: the Azure edge serves at most 50" "$AZ/hosts.err")" = 1 ] && [ ! -e "$AZ/hosts-out" ]; then
+    ok "azure appgw-limits-hosts"
+else bad "azure appgw-limits-hosts" "$(grep -m3 "error" "$AZ/hosts.err")"; fi
+
+# WAF exclusions hold policy-wide on App Gateway: the same one on three
+# routes is one entry; past 200 distinct ones, an error at the 201st.
+cp -r "$AZ/many" "$AZ/excl"
+excl() { # FILE ARG RULE...: the file's first route excludes ARG from each RULE
+    local f=$1 arg=$2 list=
+    shift 2
+    for r in "$@"; do list="$list\\n        - {rule: $r, variable: \"ARGS:$arg\"}"; done
+    sed -i "0,/^    methods: \[GET, POST\]$/s//    methods: [GET, POST]\n    waf:\n      exclusions:$list/" "$f"
+}
+for n in 001 002 003; do excl "$AZ/excl/services/svc-00$n.yaml" q 942100; done
+if "$TOPOC" build "$AZ/excl" -o "$AZ/excl-out" -q 2>/dev/null &&
+   [ "$(/usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["resources"]; print([len(x["properties"]["managedRules"]["exclusions"]) for x in r if x["type"].endswith("WebApplicationFirewallPolicies")][0])' "$AZ/excl-out/production/gateway/azure/edge.json")" = 1 ]; then
+    ok "azure waf-exclusions-once"; else bad "azure waf-exclusions-once"; fi
+for i in $(seq 10 149); do excl "$AZ/excl/services/svc-00$(printf %03d "$i").yaml" "a$i" 942100 942200; done
+if ! "$TOPOC" build "$AZ/excl" -o "$AZ/excl-out2" -q 2>"$AZ/excl.err" &&
+   [ "$(grep -c "error: the Azure edge's WAF policy holds at most 200 exclusions" "$AZ/excl.err")" = 1 ]; then
+    ok "azure waf-exclusions-limit"; else bad "azure waf-exclusions-limit" "$(grep -m3 error "$AZ/excl.err")"; fi
+
 # The WAF policy keeps every rule of the spec, in the order the other edges
 # evaluate them, and names each place where App Gateway cannot do what the
 # spec asks (a warning where Azure would let through what nginx refuses).

@@ -396,6 +396,17 @@ const Rule notices[] = {
      "services, API Management routes them on the full template instead. "
      "A note, and appgw-paths.txt lists what became of every template; "
      "nothing to change unless you want App Gateway alone to route it."},
+    {"appgw-limits", "target", W,
+     "routes past App Gateway's limits, handed to API Management",
+     "App Gateway holds at most 100 backend pools and 100 path rules per "
+     "host name (Microsoft's \"Application Gateway limits\"). Its rules "
+     "are taken in first-match order: a service past the ninety-ninth pool "
+     "(API Management has the hundredth), or a rule past the hundredth, "
+     "goes to API Management instead, which routes every template exactly. "
+     "One note per environment says how many; appgw-paths.txt names each. "
+     "More than 50 host names (100 active listeners, two per host; 20 with "
+     "CRS 3.1 or older) or more than 200 WAF exclusions (40) cannot be "
+     "deployed at all and are errors."},
     {"appgw-waf", "target", W,
      "a WAF setting App Gateway applies differently from nginx",
      "App Gateway's WAF policy cannot express every setting of the spec's "

@@ -62,10 +62,11 @@ JsonVal *azure_tags(Az *z)
 
 typedef struct PathRule {
     const char *pattern;
-    const Service *svc; /* NULL: several services, API Management routes */
+    const Service *svc; /* NULL: API Management routes (several services,
+                           or App Gateway's limits: over) */
     const RouteEntry *first;
     int nroutes;
-    bool exact;
+    bool exact, over;
 } PathRule;
 
 /* The longest literal prefix of a template, as an App Gateway path. */
@@ -155,13 +156,44 @@ static JsonVal *listener(Az *z, const char *port, const char *protocol,
     return l;
 }
 
+/* App Gateway's own limits (Microsoft's "Application Gateway limits",
+ * WAF_v2): 100 backend pools, 100 path rules per URL path map, and 100
+ * active listeners (40 with CRS 3.1 or older), two per host. */
+enum { AGW_MAX_POOLS = 100, AGW_MAX_PATH_RULES = 100 };
+
+static int agw_max_hosts(const Az *z)
+{
+    const ManagedRules *mr = z->m->platform->edge->waf->managed_rules;
+    bool old = !streq(mr->set.s, "microsoft-default") && mr->version.s &&
+               strverscmp(mr->version.s, "3.2") < 0;
+    return old ? 20 : 50;
+}
+
 /* The App Gateway's parts, built host by host. */
 typedef struct Agw {
     JsonVal *pools, *listeners, *redirects, *maps, *routing, *rewrites,
         *trusted, *profiles;
+    bool *pooled; /* by index in z->env->services: has a pool */
+    int npooled;
+    int over, rules; /* path patterns over the limits, and in all */
+    const Route *first_over;
 } Agw;
 
-/* One pool for API Management, one per service with a public route. */
+/* Whether service s has (or now gets) a backend pool of its own; the
+ * pool for API Management is the hundredth. */
+static bool take_pool(Az *z, Agw *g, const Service *s)
+{
+    int i = env_service_index(z->env, s->name.s);
+    if (g->pooled[i])
+        return true;
+    if (g->npooled + 1 >= AGW_MAX_POOLS)
+        return false;
+    g->pooled[i] = true;
+    g->npooled++;
+    return true;
+}
+
+/* One pool for API Management, one per service a path rule sends to. */
 static void backend_pools(Az *z, Agw *g)
 {
     char apim_host[256];
@@ -173,7 +205,7 @@ static void backend_pools(Az *z, Agw *g)
     jv_push(g->pools, named("pool-api-management", pp));
     for (int i = 0; i < z->env->nservices; i++) {
         const Service *s = z->env->services[i];
-        if (!has_public_route(s))
+        if (!g->pooled[i])
             continue;
         char name[128];
         snprintf(name, sizeof name, "pool-%s", s->name.s);
@@ -256,13 +288,34 @@ static void host_rewrite(Agw *g, const char *lb, const char *rw)
     jv_push(g->rewrites, named(rw, rwp));
 }
 
+/* App Gateway's limits on a host's rules, in first-match order: past the
+ * hundredth rule, or for a service past the ninety-ninth pool, a pattern
+ * goes to API Management, which routes every template exactly (past the
+ * hundredth it is left out of the map, whose default is API Management;
+ * nothing after it can catch its requests). */
+static void limit_rules(Az *z, Agw *g, PathRule *prs, int nrules)
+{
+    for (int k = 0; k < nrules; k++) {
+        PathRule *pr = &prs[k];
+        g->rules++;
+        if (k < AGW_MAX_PATH_RULES && (!pr->svc || take_pool(z, g, pr->svc)))
+            continue;
+        pr->svc = NULL;
+        pr->over = true;
+        g->over++;
+        if (!g->first_over)
+            g->first_over = pr->first->r;
+    }
+}
+
 /* The path map of routes [lo, hi) (one host), in first-match order, and
  * what each template becomes in the report. */
-static JsonVal *host_path_map(Az *z, int lo, int hi, const char *rw,
+static JsonVal *host_path_map(Az *z, Agw *g, int lo, int hi, const char *rw,
                               Strbuf *report)
 {
     int nrules;
     PathRule *prs = path_rules(z, lo, hi, &nrules);
+    limit_rules(z, g, prs, nrules);
     JsonVal *pm = jv_obj(), *prl = jv_arr();
     jv_set(pm, "defaultBackendAddressPool",
            sub(z, "backendAddressPools", "pool-api-management"));
@@ -270,7 +323,7 @@ static JsonVal *host_path_map(Az *z, int lo, int hi, const char *rw,
            sub(z, "backendHttpSettingsCollection", "https-to-backend"));
     jv_set(pm, "defaultRewriteRuleSet", sub(z, "rewriteRuleSets", rw));
     sb_printf(report, "\n%s\n", z->v[lo].r->fqdn.s);
-    for (int k = 0; k < nrules; k++) {
+    for (int k = 0; k < nrules && k < AGW_MAX_PATH_RULES; k++) {
         const PathRule *pr = &prs[k];
         char pool[128], name[64];
         snprintf(pool, sizeof pool, "pool-%s",
@@ -285,7 +338,7 @@ static JsonVal *host_path_map(Az *z, int lo, int hi, const char *rw,
         if (!pr->svc)
             jv_set(rp, "rewriteRuleSet", sub(z, "rewriteRuleSets", rw));
         jv_push(prl, named(name, rp));
-        if (!pr->svc)
+        if (!pr->svc && !pr->over)
             diag_info(z->ds, pr->first->r->path.loc, "appgw-path",
                       "App Gateway cannot route %s by its template: it "
                       "becomes '%s', shared by %d routes of several "
@@ -299,7 +352,9 @@ static JsonVal *host_path_map(Az *z, int lo, int hi, const char *rw,
                                      sizeof *prs, rule_cmp);
         sb_printf(report, "  %-70s -> %-40s -> %s\n", z->v[i].r->path.s,
                   key.pattern,
-                  pr->svc ? pr->svc->name.s : "API Management");
+                  pr->svc ? pr->svc->name.s
+                  : pr->over ? "API Management (App Gateway's limits)"
+                             : "API Management");
     }
     jv_set(pm, "pathRules", prl);
     return pm;
@@ -318,7 +373,7 @@ static void host(Az *z, Agw *g, int lo, int hi, int nhost, Strbuf *report)
     snprintf(rw, sizeof rw, "to-api-management-%s", lb);
     host_listeners(z, g, r0, https, http, redir);
     host_rewrite(g, lb, rw);
-    jv_push(g->maps, named(map, host_path_map(z, lo, hi, rw, report)));
+    jv_push(g->maps, named(map, host_path_map(z, g, lo, hi, rw, report)));
     JsonVal *rr = jv_obj(), *rh = jv_obj();
     jv_set(rr, "ruleType", jv_str("PathBasedRouting"));
     jv_set(rr, "priority", jv_int(10 + 2 * nhost));
@@ -384,19 +439,49 @@ static JsonVal *gateway_settings(Az *z)
     return p;
 }
 
+/* Two listeners per host, and App Gateway's active listeners are
+ * limited: a host past the limit is an error at its first route. */
+static void too_many_hosts(Az *z, const Route *r)
+{
+    int max = agw_max_hosts(z);
+    Diag *d = diag_error(z->ds, r->host.loc, "invalid-value",
+                         "the Azure edge serves at most %d host names per "
+                         "environment (App Gateway: %d active listeners, an "
+                         "HTTPS and an HTTP one per host); '%s' is one more",
+                         max, 2 * max, r->host.s);
+    diag_help(z->ds, d, "serve these routes under fewer host names%s",
+              max < 50 ? ", or use managed rules 3.2 or later (100 "
+                         "listeners)"
+                       : "");
+}
+
 static JsonVal *app_gateway(Az *z, Strbuf *report)
 {
     Agw g = {jv_arr(), jv_arr(), jv_arr(), jv_arr(),
-             jv_arr(), jv_arr(), jv_arr(), jv_arr()};
-    backend_pools(z, &g);
+             jv_arr(), jv_arr(), jv_arr(), jv_arr(),
+             arena_alloc(z->a, (size_t)z->env->nservices + 1), 0, 0, 0, NULL};
     client_certificates(z, &g);
     int nhost = 0;
     for (int lo = 0, hi; lo < z->n; lo = hi, nhost++) {
         hi = lo + 1;
         while (hi < z->n && !strcmp(z->v[hi].r->fqdn.s, z->v[lo].r->fqdn.s))
             hi++;
+        if (nhost == agw_max_hosts(z))
+            too_many_hosts(z, z->v[lo].r);
         host(z, &g, lo, hi, nhost, report);
     }
+    backend_pools(z, &g);
+    if (g.over)
+        diag_help(z->ds,
+                  diag_info(z->ds, g.first_over->path.loc, "appgw-limits",
+                            "App Gateway holds at most %d backend pools and "
+                            "%d path rules per host name: %d of its %d path "
+                            "patterns go to API Management instead, which "
+                            "routes them by their full template",
+                            AGW_MAX_POOLS, AGW_MAX_PATH_RULES, g.over,
+                            g.rules),
+                  "nothing to change; appgw-paths.txt says where each "
+                  "template goes");
     JsonVal *p = gateway_settings(z);
     if (jv_len(g.trusted)) {
         jv_set(p, "trustedClientCertificates", g.trusted);

@@ -298,6 +298,38 @@ static JsonVal *exclusion(Az *z, const WafExclusion *x, const Route *r)
     return e;
 }
 
+/* Exclusions per policy (Microsoft's "Application Gateway limits"): 200
+ * with CRS 3.2 or the Microsoft rule set, 40 with older CRS. */
+static int appgw_max_exclusions(const ManagedRules *mr)
+{
+    return streq(mr->set.s, "microsoft-default") ||
+                   strverscmp(mr->version.s, "3.2") >= 0
+               ? 200
+               : 40;
+}
+
+static bool excluded(const WafExclusion *const *seen, int n,
+                     const WafExclusion *x)
+{
+    for (int i = 0; i < n; i++)
+        if (seen[i]->rule.v == x->rule.v &&
+            streq(seen[i]->variable.s, x->variable.s))
+            return true;
+    return false;
+}
+
+static void too_many_exclusions(Az *z, const WafExclusion *x, int max)
+{
+    Diag *d = diag_error(z->ds, x->variable.loc, "invalid-value",
+                         "the Azure edge's WAF policy holds at most %d "
+                         "exclusions (App Gateway's limit), and this is one "
+                         "more",
+                         max);
+    diag_help(z->ds, d, "exclude the argument on fewer rules, or give the "
+                        "routes' arguments the same names%s",
+              max < 200 ? "; managed rules 3.2 or later allow 200" : "");
+}
+
 static JsonVal *managed_rules(Az *z)
 {
     const ManagedRules *mr = z->m->platform->edge->waf->managed_rules;
@@ -307,12 +339,24 @@ static JsonVal *managed_rules(Az *z)
     jv_set(set, "ruleSetVersion", jv_str(ms ? "2.1" : mr->version.s));
     jv_push(sets, set);
     JsonVal *excl = jv_arr();
+    int max = appgw_max_exclusions(mr), nseen = 0;
+    const WafExclusion **seen =
+        arena_alloc(z->a, (size_t)(max + 1) * sizeof *seen);
     for (int i = 0; i < z->n; i++) {
         const RouteWaf *rw = z->v[i].r->waf;
         for (int k = 0; rw && k < rw->exclusions.n; k++) {
-            JsonVal *e = exclusion(z, rw->exclusions.v[k], z->v[i].r);
-            if (e)
-                jv_push(excl, e);
+            const WafExclusion *x = rw->exclusions.v[k];
+            JsonVal *e = exclusion(z, x, z->v[i].r);
+            /* policy-wide, so each once; past the limit, one error */
+            if (e && nseen <= max && !excluded(seen, nseen, x)) {
+                seen[nseen++] = x;
+                if (nseen <= max) {
+                    jv_push(excl, e);
+                    continue;
+                }
+                too_many_exclusions(z, x, max);
+            }
+            jv_free(e);
         }
     }
     JsonVal *managed = jv_obj();

@@ -62,6 +62,12 @@ Assertions:
                      described (APIM.APIDescriptors); App Gateway and its
                      public IP in zones 1-3 where the region has zones
                      (AppGw.AvailabilityZone, PublicIP.AvailabilityZone)
+  appgw-limits       the App Gateway within Microsoft's per-gateway limits
+                     (WAF_v2, CRS 3.2 or DRS): 100 backend pools, 100 path
+                     rules per URL path map, 200 listeners, 400 routing
+                     rules, 100 redirects, 400 rewrite rule sets, 100 HTTP
+                     settings; its WAF policy 100 custom rules and 200
+                     exclusions
   zones-exist        nothing asks for availability zones (zones, a
                      zone-redundant plan or database, a ZRS or GZRS
                      storage SKU) in a region that has none: Azure refuses
@@ -748,6 +754,29 @@ def check_baseline(dep, model, env):
                     fail("baseline-gaps", f"{x.type} {x.name} is not in zones 1-3 of {region}")
 
 
+AGW_LIMITS = {"backendAddressPools": 100, "httpListeners": 200, "requestRoutingRules": 400,
+              "redirectConfigurations": 100, "rewriteRuleSets": 400,
+              "backendHttpSettingsCollection": 100, "sslCertificates": 100, "frontendPorts": 100}
+
+
+def check_appgw_limits(dep):
+    for r in dep.resources:
+        if r.type == "Microsoft.Network/applicationGateways":
+            for k, most in AGW_LIMITS.items():
+                if len(r.props.get(k) or []) > most:
+                    fail("appgw-limits", f"{r.name}: {len(r.props[k])} {k}, App Gateway holds {most}")
+            for m in r.props.get("urlPathMaps") or []:
+                n = len(m["properties"].get("pathRules") or [])
+                if n > 100:
+                    fail("appgw-limits", f"{r.name}: path map {m['name']} has {n} path rules, at most 100")
+        elif r.type == "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies":
+            n = len(r.props.get("customRules") or [])
+            x = len((r.props.get("managedRules") or {}).get("exclusions") or [])
+            if n > 100 or x > 200:
+                fail("appgw-limits", f"WAF policy {r.name}: {n} custom rules (at most 100), "
+                                     f"{x} exclusions (at most 200)")
+
+
 def check_zones(dep):
     for r in dep.resources:
         if isinstance(r, DeployRes) or not isinstance(r.location, str):
@@ -780,6 +809,7 @@ def main():
         check_roles(dep, model, env, out)
         check_network(dep, model, env)
         check_zones(dep)
+        check_appgw_limits(dep)
         check_regions(dep, model)
         check_diagnostics(dep)
         check_monitored(dep)

@@ -270,6 +270,14 @@ def m_zones_region(root):
     save(root, "gateway/azure/edge.json", d)
 
 
+def m_agw_pools(root):
+    """App Gateway with 101 backend pools"""
+    d = load(root, "gateway/azure/edge.json")
+    pools = first(d, "Microsoft.Network/applicationGateways")["properties"]["backendAddressPools"]
+    pools += [dict(pools[0], name=f"pool-extra-{i}") for i in range(101 - len(pools))]
+    save(root, "gateway/azure/edge.json", d)
+
+
 MUTATIONS = [
     ("expr-evaluates", "an unknown function", m_expr),
     ("expr-evaluates", "an unescaped spec string", m_escape),
@@ -297,6 +305,7 @@ MUTATIONS = [
     ("baseline-gaps", "blob soft delete off", m_soft_delete),
     ("baseline-gaps", "App Gateway without zones", m_agw_zones),
     ("zones-exist", "a zonal App Gateway in ukwest", m_zones_region),
+    ("appgw-limits", "101 backend pools", m_agw_pools),
 ]
 
 
