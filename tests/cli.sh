@@ -55,8 +55,9 @@ then ok "cli model-json-canonical-and-resolved"; else bad "cli model-json-canoni
 
 # -- an override decodes only what it reaches (schema_decode_over), yet a
 # default that depends on another key follows that key per environment:
-# the group is the kind, alerts notify the owning team; routes and alerts
-# an environment shares with the base stay its own (fqdn per domain) --
+# the group is the kind, alerts notify the owning team; routes an
+# environment shares with the base (every environment without an override
+# shares the service itself) get that environment's fqdn --
 OV=$TMP/override-defaults
 mkdir -p "$OV/services"
 cat >"$OV/platform.yaml" <<'YAML'

@@ -267,8 +267,7 @@ typedef struct Route {
     Int priority;
     RouteWaf *waf; /* NULL: the edge's WAF settings apply */
     Cors *cors;    /* NULL: the host's CORS policy, if any, applies */
-    Str fqdn;      /* computed: host + environment domain */
-} Route;
+} Route; /* its full name in an environment: route_fqdn (routing.h) */
 
 /* An API document the service implements (openapi:); see openapi.h. */
 typedef struct OpenApiRef {
@@ -319,7 +318,7 @@ typedef struct Service {
      * read (model-internal: src/model/model_docs.h) */
     const struct EnvOverride *per_env;
     int nper_env;
-    const Environment *env; /* set on a resolved instance */
+    const Environment *env; /* set on an instance an override made */
 } Service;
 
 /* ---- the resolved model ---- */
@@ -333,7 +332,10 @@ typedef struct NameIndex {
 
 typedef struct EnvModel {
     const Environment *env;
-    Service **services; /* sorted by name; only those deployed here */
+    Service **services; /* sorted by name; only those deployed here: the
+                           service as declared where no override applies
+                           (shared by those environments), else the
+                           instance the override made */
     int nservices;
     NameIndex by_name;  /* of services */
     Store **stores; /* sorted by name */

@@ -37,6 +37,8 @@ typedef struct Seg {
 
 typedef struct RouteEntry {
     const Route *r;
+    const char *fqdn; /* r's full name in the table's environment
+                         (routing_table), else NULL */
     const Service *svc;
     Seg *segs;
     int nsegs;        /* a final '**' counts as a segment */
@@ -107,6 +109,11 @@ void path_regex(Arena *a, const Str *path, Strbuf *out);
 const char *backend_host(Arena *a, const Model *m, const EnvModel *e,
                          const Service *s);
 bool has_public_route(const Service *s);
+/* A route's full name in env, host.domain (stored once per arena: an
+ * environment's routes share a few hosts); NULL without either.  A route
+ * is shared by every environment that does not override it, so its full
+ * name is worked out where it is read. */
+const char *route_fqdn(Arena *a, const Route *r, const Environment *env);
 
 /* Every route of an environment, parsed, in matching order. */
 RouteEntry *routing_table(Arena *a, const EnvModel *e, int *n);

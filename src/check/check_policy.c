@@ -3,6 +3,7 @@
  * matched with limits, so a hostile pattern cannot hang the compiler. */
 #include "topoc/check.h"
 #include "topoc/pattern.h"
+#include "topoc/routing.h"
 #include "topoc/util.h"
 
 #include <string.h>
@@ -94,9 +95,11 @@ static void apply(Policing *pc)
                                    s->name.s));
             for (int j = 0; j < s->routes.n; j++) {
                 const Route *rt = s->routes.v[j];
-                if (!strcmp(kind, "hostname"))
-                    judge(pc, &rt->fqdn, check_in_env(pc->ck, s, rt->host.loc),
-                          arena_printf(a, "%s/%s", base, rt->fqdn.s));
+                if (!strcmp(kind, "hostname")) {
+                    Str fq = {route_fqdn(a, rt, e->env), rt->host.loc};
+                    judge(pc, &fq, check_in_env(pc->ck, s, rt->host.loc),
+                          arena_printf(a, "%s/%s", base, fq.s));
+                }
                 if (!strcmp(kind, "route-path"))
                     judge(pc, &rt->path, check_in_env(pc->ck, s, rt->path.loc),
                           arena_printf(a, "%s/%s", base, rt->path.s));

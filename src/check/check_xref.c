@@ -302,9 +302,10 @@ static void route_hosts(Checker *ck, const EnvModel *e, const Service *s)
     const Model *m = check_model_of(ck);
     for (int i = 0; i < s->routes.n; i++) {
         const Route *r = s->routes.v[i];
-        if (!r->fqdn.s)
+        const char *fqdn = route_fqdn(check_arena(ck), r, e->env);
+        if (!fqdn)
             continue;
-        const Environment *d = env_of_host(m, r->fqdn.s);
+        const Environment *d = env_of_host(m, fqdn);
         if (!d || d == e->env)
             continue;
         Diag *diag = check_report(
@@ -312,7 +313,7 @@ static void route_hosts(Checker *ck, const EnvModel *e, const Service *s)
             arena_printf(check_arena(ck), "%s/service/%s", e->env->name.s,
                          s->name.s),
             "route host '%s' of %s service '%s' is %s, inside %s's domain",
-            r->host.s, e->env->name.s, s->name.s, r->fqdn.s, d->name.s);
+            r->host.s, e->env->name.s, s->name.s, fqdn, d->name.s);
         diag_note(check_diags(ck), diag, d->domain.loc, "%s is %s's domain",
                   d->domain.s, d->name.s);
         diag_help(check_diags(ck), diag,

@@ -12,6 +12,7 @@
  */
 #include "topoc/emit.h"
 #include "topoc/json.h"
+#include "topoc/routing.h"
 #include "topoc/schema.h"
 
 #include <string.h>
@@ -98,10 +99,32 @@ static JsonVal *obj_json(const Schema *s, const void *obj,
     return o;
 }
 
+/* A service in an environment: its routes with their full names there
+ * (the model shares a route among the environments, see route_fqdn). */
+static JsonVal *service_json(Arena *a, const Service *s,
+                             const Environment *env)
+{
+    static const char *const svc_skip[] = {"environments", "routes", NULL};
+    const Schema *rs = schema_field(&schema_service, "routes")->sub;
+    JsonVal *o = obj_json(&schema_service, s, svc_skip);
+    JsonVal *routes = jv_arr();
+    for (int i = 0; i < s->routes.n; i++) {
+        JsonVal *r = obj_json(rs, s->routes.v[i], NULL);
+        const char *fqdn = route_fqdn(a, s->routes.v[i], env);
+        if (fqdn)
+            jv_set(r, "fqdn", jv_str(fqdn));
+        jv_push(routes, r);
+    }
+    jv_set(o, "routes", routes);
+    return o;
+}
+
 void emit_model(const Model *m, Outputs *o)
 {
     static const char *const per_env[] = {"environments", "stores", NULL};
     static const char *const svc_skip[] = {"environments", NULL};
+    Arena a; /* the routes' full names */
+    arena_init(&a);
     JsonVal *root = jv_obj();
     jv_set(root, "format", jv_str("topoc-model"));
     jv_set(root, "version", jv_int(1));
@@ -114,7 +137,7 @@ void emit_model(const Model *m, Outputs *o)
         JsonVal *svcs = jv_obj();
         for (int k = 0; k < e->nservices; k++)
             jv_set(svcs, e->services[k]->name.s,
-                   obj_json(&schema_service, e->services[k], svc_skip));
+                   service_json(&a, e->services[k], e->env));
         jv_set(ej, "services", svcs);
         JsonVal *stores = jv_obj();
         for (int k = 0; k < e->nstores; k++)
@@ -127,6 +150,7 @@ void emit_model(const Model *m, Outputs *o)
     Strbuf sb = STRBUF_INIT;
     jv_write(root, &sb);
     jv_free(root);
+    arena_free(&a);
     out_add(o, "model.json", &sb);
 }
 

@@ -172,7 +172,7 @@ static void apim_backends(Az *z, JsonVal *resources)
 static void apim_api(Az *z, JsonVal *resources, int lo, const char *lb,
                      const char *api)
 {
-    const char *fqdn = z->v[lo].r->fqdn.s;
+    const char *fqdn = z->v[lo].fqdn;
     JsonVal *ap = jv_obj(), *protocols = jv_arr();
     jv_set(ap, "displayName", jv_str(fqdn));
     jv_set(ap, "description",
@@ -282,10 +282,10 @@ void azure_apim(Az *z, JsonVal *resources)
     apim_backends(z, resources);
     for (int lo = 0; lo < z->n;) {
         int hi = lo + 1;
-        while (hi < z->n && !strcmp(z->v[hi].r->fqdn.s, z->v[lo].r->fqdn.s))
+        while (hi < z->n && !strcmp(z->v[hi].fqdn, z->v[lo].fqdn))
             hi++;
         char lb[200], api[512];
-        azure_edge_label(lb, sizeof lb, z->v[lo].r->fqdn.s);
+        azure_edge_label(lb, sizeof lb, z->v[lo].fqdn);
         snprintf(api, sizeof api, "%s/%s", z->apim, lb);
         apim_api(z, resources, lo, lb, api);
         for (int i = lo; i < hi; i++) {

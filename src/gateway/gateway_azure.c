@@ -245,11 +245,13 @@ static void client_certificates(Az *z, Agw *g)
 
 /* A host's HTTPS listener (with its client-certificate profile), its
  * HTTP listener and the redirect from one to the other. */
-static void host_listeners(Az *z, Agw *g, const Route *r0, const char *https,
-                           const char *http, const char *redir)
+static void host_listeners(Az *z, Agw *g, const RouteEntry *e0,
+                           const char *https, const char *http,
+                           const char *redir)
 {
     const Gateway *gw = z->m->platform->edge->gateway;
-    JsonVal *hl = listener(z, "https", "Https", r0->fqdn.s);
+    const Route *r0 = e0->r;
+    JsonVal *hl = listener(z, "https", "Https", e0->fqdn);
     jv_set(hl, "requireServerNameIndication", jv_bool(true));
     jv_set(hl, "sslCertificate", sub(z, "sslCertificates", "gateway"));
     for (int i = 0; i < gw->client_certificates.n; i++) {
@@ -261,7 +263,7 @@ static void host_listeners(Az *z, Agw *g, const Route *r0, const char *https,
         }
     }
     jv_push(g->listeners, named(https, hl));
-    jv_push(g->listeners, named(http, listener(z, "http", "Http", r0->fqdn.s)));
+    jv_push(g->listeners, named(http, listener(z, "http", "Http", e0->fqdn)));
     JsonVal *rd = jv_obj();
     jv_set(rd, "redirectType", jv_str("Permanent"));
     jv_set(rd, "targetListener", sub(z, "httpListeners", https));
@@ -322,7 +324,7 @@ static JsonVal *host_path_map(Az *z, Agw *g, int lo, int hi, const char *rw,
     jv_set(pm, "defaultBackendHttpSettings",
            sub(z, "backendHttpSettingsCollection", "https-to-backend"));
     jv_set(pm, "defaultRewriteRuleSet", sub(z, "rewriteRuleSets", rw));
-    sb_printf(report, "\n%s\n", z->v[lo].r->fqdn.s);
+    sb_printf(report, "\n%s\n", z->v[lo].fqdn);
     for (int k = 0; k < nrules && k < AGW_MAX_PATH_RULES; k++) {
         const PathRule *pr = &prs[k];
         char pool[128], name[64];
@@ -363,15 +365,14 @@ static JsonVal *host_path_map(Az *z, Agw *g, int lo, int hi, const char *rw,
 /* Everything App Gateway needs for the host of routes [lo, hi). */
 static void host(Az *z, Agw *g, int lo, int hi, int nhost, Strbuf *report)
 {
-    const Route *r0 = z->v[lo].r;
     char lb[200], https[220], http[220], redir[220], map[220], rw[220];
-    azure_edge_label(lb, sizeof lb, r0->fqdn.s);
+    azure_edge_label(lb, sizeof lb, z->v[lo].fqdn);
     snprintf(https, sizeof https, "https-%s", lb);
     snprintf(http, sizeof http, "http-%s", lb);
     snprintf(redir, sizeof redir, "to-https-%s", lb);
     snprintf(map, sizeof map, "paths-%s", lb);
     snprintf(rw, sizeof rw, "to-api-management-%s", lb);
-    host_listeners(z, g, r0, https, http, redir);
+    host_listeners(z, g, &z->v[lo], https, http, redir);
     host_rewrite(g, lb, rw);
     jv_push(g->maps, named(map, host_path_map(z, g, lo, hi, rw, report)));
     JsonVal *rr = jv_obj(), *rh = jv_obj();
@@ -464,7 +465,7 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     int nhost = 0;
     for (int lo = 0, hi; lo < z->n; lo = hi, nhost++) {
         hi = lo + 1;
-        while (hi < z->n && !strcmp(z->v[hi].r->fqdn.s, z->v[lo].r->fqdn.s))
+        while (hi < z->n && !strcmp(z->v[hi].fqdn, z->v[lo].fqdn))
             hi++;
         if (nhost == agw_max_hosts(z))
             too_many_hosts(z, z->v[lo].r);

@@ -256,7 +256,7 @@ static void server(Gen *g, int lo, int hi)
               "    include site/listen-https.conf;\n"
               "    server_name %s;\n"
               "    include site/tls.conf;\n",
-              first->r->fqdn.s, first->r->fqdn.s);
+              first->fqdn, first->fqdn);
     if (g->hsts)
         sb_printf(&g->conf,
                   "    add_header Strict-Transport-Security \"%s\" always;\n",
@@ -500,8 +500,8 @@ static void known_hosts(Gen *g)
     sb_puts(&g->maps,
             "    map $host $topoc_known_host {\n        default 0;\n");
     for (int i = 0; i < g->n; i++)
-        if (i == 0 || strcmp(g->v[i].r->fqdn.s, g->v[i - 1].r->fqdn.s))
-            sb_printf(&g->maps, "        %s 1;\n", g->v[i].r->fqdn.s);
+        if (i == 0 || strcmp(g->v[i].fqdn, g->v[i - 1].fqdn))
+            sb_printf(&g->maps, "        %s 1;\n", g->v[i].fqdn);
     sb_puts(&g->maps, "    }\n");
 }
 

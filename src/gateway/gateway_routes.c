@@ -223,12 +223,12 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
     for (int i = 0; i < t.n; i++) {
         const RouteEntry *e = &t.v[i];
         JsonVal *r = jv_obj();
-        jv_set(r, "host", jv_str(e->r->fqdn.s));
+        jv_set(r, "host", jv_str(e->fqdn));
         /* the hosts served at the edge: those with a public route */
         if (!e->r->internal.v &&
-            (!last_host || strcmp(last_host, e->r->fqdn.s) != 0)) {
-            jv_push(hosts, jv_str(e->r->fqdn.s));
-            last_host = e->r->fqdn.s;
+            (!last_host || strcmp(last_host, e->fqdn) != 0)) {
+            jv_push(hosts, jv_str(e->fqdn));
+            last_host = e->fqdn;
         }
         jv_set(r, "methods", json_strlist(&e->r->methods));
         jv_set(r, "path", jv_str(e->r->path.s));

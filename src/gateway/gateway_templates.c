@@ -270,7 +270,7 @@ static JsonVal *cors_view(const Model *m, const EnvModel *env, Arena *a)
     for (int i = 0; i < n; i++)
         if (routes[i].r->cors && !routes[i].r->internal.v)
             jv_push(arr, cors_entry(routes[i].r->cors, env, &routes[i],
-                                    routes[i].r->fqdn.s, a, &id));
+                                    routes[i].fqdn, a, &id));
     const List *l = &m->platform->edge->gateway->cors;
     for (int i = 0; i < l->n; i++) {
         const Cors *c = l->v[i];
@@ -293,7 +293,7 @@ static JsonVal *route_view(const RouteEntry *e, int nth)
         if (*p == '-')
             *p = '_';
     jv_set(o, "id", jv_str(id));
-    jv_set(o, "host", jv_str(e->r->fqdn.s));
+    jv_set(o, "host", jv_str(e->fqdn));
     jv_set(o, "path", jv_str(e->r->path.s));
     Strbuf re = STRBUF_INIT, ms = STRBUF_INIT;
     route_regex_full(e, &re);
@@ -327,9 +327,9 @@ static void routes_view(const EnvModel *env, Arena *a, JsonVal *v)
         while (k < e->svc->routes.n && e->svc->routes.v[k] != e->r)
             k++;
         jv_push(rs, route_view(e, k + 1));
-        if (!last || strcmp(last, e->r->fqdn.s)) {
-            jv_push(hosts, jv_str(e->r->fqdn.s));
-            last = e->r->fqdn.s;
+        if (!last || strcmp(last, e->fqdn)) {
+            jv_push(hosts, jv_str(e->fqdn));
+            last = e->fqdn;
         }
     }
     jv_set(v, "routes", rs);

@@ -73,17 +73,6 @@ static bool same_str(const Str *x, const Str *y)
            x->loc.line == y->loc.line && x->loc.col == y->loc.col;
 }
 
-void service_own_routes(Arena *a, Service *inst)
-{
-    void **v = arena_alloc(a, ((size_t)inst->routes.n + 1) * sizeof *v);
-    for (int i = 0; i < inst->routes.n; i++) {
-        Route *r = arena_alloc(a, sizeof *r);
-        *r = *(const Route *)inst->routes.v[i];
-        v[i] = r;
-    }
-    inst->routes.v = v;
-}
-
 /* An instance decoded over its base shares the base's alerts when the
  * override leaves them alone; if it names another team, the alerts that
  * notify the owning team by default must notify that one. */
@@ -119,8 +108,6 @@ static Service *override_service(Arena *a, Diags *ds, const Service *s,
     if (same_str(&s->group, &s->kind) && !group)
         inst->group = (Str){0}; /* the base's default: the kind, which the
                                    override may set */
-    if (inst->routes.v == s->routes.v)
-        service_own_routes(a, inst);
     if (inst->alerts.v == s->alerts.v && inst->team.s != s->team.s)
         own_alerts(a, inst, s);
     service_defaults(inst);

@@ -34,9 +34,6 @@ typedef struct EnvOverride {
 /* base with over laid on top: maps merge key by key, anything else is
  * replaced.  The result shares nodes with its inputs. */
 const Node *node_merge(Arena *a, const Node *base, const Node *over);
-/* The instance's own copies of the routes it shares with its base: each
- * environment writes its fqdn into them. */
-void service_own_routes(Arena *a, Service *inst);
 
 /* Defaults that depend on other keys: the group is the kind, alerts go
  * to the owning team. */

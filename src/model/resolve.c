@@ -345,17 +345,7 @@ static const char *const store_fixed[] = {"environments", NULL};
 
 /* ---- references ---- */
 
-/* host.domain, stored once: an environment's routes share a few hosts. */
-static const char *fqdn(Ctx *c, const char *host, const char *domain)
-{
-    char buf[256];
-    int n = snprintf(buf, sizeof buf, "%s.%s", host, domain);
-    if (n < 0 || (size_t)n >= sizeof buf)
-        return arena_join(c->a, host, ".", domain);
-    return arena_intern(c->a, buf, (size_t)n);
-}
-
-static void check_service_refs(Ctx *c, const Service *s, const EnvModel *e)
+static void check_service_refs(Ctx *c, const Service *s)
 {
     const Platform *p = c->m->platform;
     if (s->team.s && !model_team(p, s->team.s))
@@ -400,12 +390,6 @@ static void check_service_refs(Ctx *c, const Service *s, const EnvModel *e)
                              "connects to",
                              s->name.s),
                   "add 'connector:' with 'source:' and 'handles:'");
-    for (int i = 0; i < s->routes.n; i++) {
-        Route *r = s->routes.v[i];
-        if (r->host.s && e->env->domain.s)
-            r->fqdn = (Str){fqdn(c, r->host.s, e->env->domain.s),
-                            r->host.loc};
-    }
 }
 
 /* The instance s's override ov made (model_docs.c), its diagnostics
@@ -423,35 +407,25 @@ static Service *override_service(Ctx *c, const Service *s, const Node *ov)
     return NULL; /* not reached: every map override was decoded */
 }
 
-/* A copy of the base for an environment without overrides.  Only what
- * differs per environment is copied: the instance's routes. */
-static Service *clone_service(Ctx *c, const Service *s)
-{
-    Service *inst = arena_alloc(c->a, sizeof *inst);
-    *inst = *s;
-    service_own_routes(c->a, inst);
-    return inst;
-}
-
 /* Service s for environment e; NULL when it is not deployed there. */
-static Service *resolve_service(Ctx *c, const Service *s, const EnvModel *e)
+static Service *resolve_service(Ctx *c, Service *s, const EnvModel *e)
 {
     const char *env = e->env->name.s;
     const Node *ov = override_for(c, s->overrides, env, svc_fixed);
     if (s->single_environment && s->single_environment->environment.s &&
         strcmp(s->single_environment->environment.s, env) != 0)
         return NULL;
-    Service *inst;
+    /* without an override, the service as declared: nothing of it
+     * differs per environment (a route's full name is route_fqdn's) */
+    Service *inst = s;
     if (ov) {
         inst = override_service(c, s, ov);
         if (!inst)
             return NULL;
-    } else {
-        inst = clone_service(c, s);
+        inst->overrides = s->overrides;
+        inst->env = e->env;
     }
-    inst->overrides = s->overrides;
-    inst->env = e->env;
-    check_service_refs(c, inst, e);
+    check_service_refs(c, inst);
     return inst;
 }
 

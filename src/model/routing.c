@@ -2,6 +2,7 @@
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,6 +211,17 @@ bool has_public_route(const Service *s)
     return false;
 }
 
+const char *route_fqdn(Arena *a, const Route *r, const Environment *env)
+{
+    if (!r->host.s || !env || !env->domain.s)
+        return NULL;
+    char buf[256];
+    int n = snprintf(buf, sizeof buf, "%s.%s", r->host.s, env->domain.s);
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return arena_join(a, r->host.s, ".", env->domain.s);
+    return arena_intern(a, buf, (size_t)n);
+}
+
 static int entry_cmp(const void *a, const void *b)
 {
     return route_order_cmp(a, b);
@@ -227,6 +239,7 @@ RouteEntry *routing_table(Arena *a, const EnvModel *e, int *n)
         for (int k = 0; k < e->services[i]->routes.n; k++) {
             RouteEntry *re = &v[(*n)++];
             re->r = e->services[i]->routes.v[k];
+            re->fqdn = route_fqdn(a, re->r, e->env);
             re->svc = e->services[i];
             re->cache = cache;
             route_parse(a, re);

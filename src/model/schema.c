@@ -475,7 +475,6 @@ static const Field route_fields[] = {
      .min = -1000, .max = 1000},
     {"waf", F_OBJ, offsetof(Route, waf), FL_OPTIONAL, &route_waf_schema},
     {"cors", F_OBJ, offsetof(Route, cors), FL_OPTIONAL, &route_cors_schema},
-    {"fqdn", F_DOMAIN, offsetof(Route, fqdn), FL_COMPUTED},
 };
 static const Schema route_schema = {"route", sizeof(Route), route_fields,
                                     N(route_fields)};

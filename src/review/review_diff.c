@@ -388,7 +388,7 @@ static const char *route_subject(Arena *a, const RouteEntry *e)
 {
     Strbuf m = STRBUF_INIT;
     route_methods_text(e->methods, &m);
-    const char *s = arena_printf(a, "%s %s%s", m.buf, e->r->fqdn.s,
+    const char *s = arena_printf(a, "%s %s%s", m.buf, e->fqdn,
                                  e->r->path.s);
     sb_release(&m);
     return s;
@@ -398,7 +398,7 @@ static JsonVal *route_json(const char *env, const RouteEntry *e)
 {
     JsonVal *o = jv_obj();
     jv_set(o, "environment", jv_str(env));
-    jv_set(o, "host", jv_str(e->r->fqdn.s));
+    jv_set(o, "host", jv_str(e->fqdn));
     jv_set(o, "path", jv_str(e->r->path.s));
     jv_set(o, "service", jv_str(e->svc->name.s));
     return o;
@@ -409,7 +409,7 @@ static const RouteEntry *same_route(const Matcher *m, const RouteEntry *e,
 {
     for (int i = 0; i < m->n; i++) {
         const RouteEntry *o = &m->v[i];
-        if (streq(o->r->fqdn.s, e->r->fqdn.s) &&
+        if (streq(o->fqdn, e->fqdn) &&
             streq(o->r->path.s, e->r->path.s) &&
             streq(o->svc->name.s, e->svc->name.s) == same_service)
             return o;
@@ -473,9 +473,9 @@ static void diff_routes(Diff *d, const char *env, Matcher *a, Matcher *b)
 static bool seen_move(Diff *d, const RouteEntry *from, const RouteEntry *to)
 {
     const char *key = arena_printf(d->a, "%s %s%s|%s %s%s",
-                                   from->svc->name.s, from->r->fqdn.s,
+                                   from->svc->name.s, from->fqdn,
                                    from->r->path.s, to->svc->name.s,
-                                   to->r->fqdn.s, to->r->path.s);
+                                   to->fqdn, to->r->path.s);
     for (int i = 0; i < d->nmoves; i++)
         if (!strcmp(d->moves[i], key))
             return true;
@@ -492,15 +492,15 @@ static void probe(Diff *d, const char *env, Matcher *a, Matcher *b,
     for (unsigned k = 0; k < 7; k++) {
         if (!(e->methods & (1u << k)))
             continue;
-        const RouteEntry *x = matcher_take(a, e->r->fqdn.s, 1u << k,
+        const RouteEntry *x = matcher_take(a, e->fqdn, 1u << k,
                                            path.buf, false);
-        const RouteEntry *y = matcher_take(b, e->r->fqdn.s, 1u << k,
+        const RouteEntry *y = matcher_take(b, e->fqdn, 1u << k,
                                            path.buf, false);
         if (!x || !y || streq(x->svc->name.s, y->svc->name.s) ||
             seen_move(d, x, y))
             continue;
         const char *url = arena_printf(d->a, "%s https://%s%s",
-                                       route_method_names[k], e->r->fqdn.s,
+                                       route_method_names[k], e->fqdn,
                                        path.buf);
         JsonVal *o = jv_obj();
         jv_set(o, "environment", jv_str(env));

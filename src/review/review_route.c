@@ -201,7 +201,7 @@ const RouteEntry *matcher_take(Matcher *mt, const char *host, unsigned bit,
 {
     for (int i = 0; i < mt->n; i++) {
         const RouteEntry *e = &mt->v[i];
-        if (strcmp(e->r->fqdn.s, host) == 0 && (e->methods & bit) &&
+        if (strcmp(e->fqdn, host) == 0 && (e->methods & bit) &&
             !(edge && e->r->internal.v) && mt->re[i] &&
             pattern_match(mt->re[i], path, strlen(path)) == PATTERN_MATCH)
             return e;
@@ -213,7 +213,7 @@ static JsonVal *route_json(Ctx *c, const RouteEntry *e)
 {
     JsonVal *o = jv_obj();
     jv_set(o, "index", jv_int(e - c->v + 1));
-    jv_set(o, "host", jv_str(e->r->fqdn.s));
+    jv_set(o, "host", jv_str(e->fqdn));
     jv_set(o, "path", jv_str(e->r->path.s));
     jv_set(o, "methods", json_strlist(&e->r->methods));
     jv_set(o, "service", jv_str(e->svc->name.s));
@@ -320,7 +320,7 @@ static JsonVal *answer(Ctx *c, Matcher *mt, int *taken)
     JsonVal *tried = jv_arr();
     const RouteEntry *end = won ? won : c->v + c->n;
     for (const RouteEntry *e = c->v; e < end; e++) {
-        if (strcmp(e->r->fqdn.s, c->q.host) != 0)
+        if (strcmp(e->fqdn, c->q.host) != 0)
             continue;
         const char *why = reason(c, e, won);
         if (!why)
@@ -416,7 +416,7 @@ static const EnvModel *pick_env(Ctx *c, const char *name, Strbuf *out)
         int n;
         RouteEntry *v = routing_table(c->a, e, &n);
         for (int k = 0; k < n; k++)
-            if (strcmp(v[k].r->fqdn.s, c->q.host) == 0)
+            if (strcmp(v[k].fqdn, c->q.host) == 0)
                 return e;
     }
     if (name)
