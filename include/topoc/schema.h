@@ -99,7 +99,8 @@ void *schema_decode(Arena *a, Diags *ds, const Schema *s, const Node *n);
  * base's pairs first, in order, sharing base's key nodes), where base_obj
  * is base decoded: a field whose value is the very node base_obj's was
  * decoded from is copied, not decoded again, so the two share what the
- * field points to (lists, nested objects).  Diagnostics are those the
+ * field points to (lists, nested objects); a nested object the override
+ * reaches is decoded over the base's in turn.  Diagnostics are those the
  * whole decode gives, less repeats of the base's own. */
 void *schema_decode_over(Arena *a, Diags *ds, const Schema *s, const Node *n,
                          const Node *base, const void *base_obj);

@@ -646,16 +646,22 @@ static size_t slot_size(FieldType t)
     }
 }
 
-void *schema_decode_over(Arena *a, Diags *ds, const Schema *s, const Node *n,
-                         const Node *base, const void *base_obj)
+/* Can n, a map merged over base, be decoded over what base decoded to? */
+static bool over_base(const Node *n, const Node *base)
 {
-    if (!base_obj || n->kind != NODE_MAP || base->kind != NODE_MAP ||
-        n->n < base->n)
-        return schema_decode(a, ds, s, n);
-    Dec d = {a, ds};
-    Loc at;
-    What what = doc_what(s, n, &at);
-    void *obj = arena_alloc(a, s->size);
+    return n->kind == NODE_MAP && base->kind == NODE_MAP && n->n >= base->n;
+}
+
+/* n over base (see schema_decode_over), recursively: an object the
+ * override reaches is itself decoded over the base's, so that what it
+ * leaves alone (a scaling's rules beside the min it changes) is shared,
+ * not decoded again.  A full decode would report nothing more: the base's
+ * own mistakes were reported with it. */
+static void *decode_over(Dec *d, const Schema *s, const Node *n,
+                         const Node *base, const void *base_obj, What what,
+                         Loc at)
+{
+    void *obj = arena_alloc(d->a, s->size);
     memcpy(obj, base_obj, s->size);
     *(Loc *)obj = at;
     unsigned char seen[64] = {0};
@@ -664,20 +670,40 @@ void *schema_decode_over(Arena *a, Diags *ds, const Schema *s, const Node *n,
         int k = field_of(s, p->key->str);
         if (k == s->nfields) {
             if (i >= base->n) /* the base's own were reported with it */
-                unknown_key(&d, s, p, what);
+                unknown_key(d, s, p, what);
             continue;
         }
         if (seen[k])
             continue;
         seen[k] = 1;
-        if (i < base->n && p->key == base->pairs[i].key &&
-            p->val == base->pairs[i].val)
+        const Node *was = i < base->n && p->key == base->pairs[i].key
+                              ? base->pairs[i].val
+                              : NULL;
+        if (was == p->val)
             continue; /* the very node the base was decoded from */
-        void *slot = (char *)obj + s->fields[k].off;
-        memset(slot, 0, slot_size(s->fields[k].type));
-        decode_field(&d, &s->fields[k], obj, p->val, p->key->loc);
+        const Field *f = &s->fields[k];
+        void *slot = (char *)obj + f->off;
+        const void *sub = f->type == F_OBJ ? *(void *const *)slot : NULL;
+        if (sub && was && over_base(p->val, was)) {
+            *(void **)slot = decode_over(d, f->sub, p->val, was, sub,
+                                         (What){f->key, NULL}, p->key->loc);
+            continue;
+        }
+        memset(slot, 0, slot_size(f->type));
+        decode_field(d, f, obj, p->val, p->key->loc);
     }
     return obj;
+}
+
+void *schema_decode_over(Arena *a, Diags *ds, const Schema *s, const Node *n,
+                         const Node *base, const void *base_obj)
+{
+    if (!base_obj || !over_base(n, base))
+        return schema_decode(a, ds, s, n);
+    Dec d = {a, ds};
+    Loc at;
+    What what = doc_what(s, n, &at);
+    return decode_over(&d, s, n, base, base_obj, what, at);
 }
 
 const Field *schema_field(const Schema *s, const char *key)
