@@ -6,8 +6,9 @@ mkdir -p "$AZ"
 "$TOPOC" build "$ROOT/tests/gateway/spec" -o "$AZ/fixture" -q 2>/dev/null
 "$TOPOC" build "$ROOT/tests/gateway/hostile" -o "$AZ/hostile" -q 2>/dev/null
 start=$(date +%s)
-for t in "$AZ"/example/*/gateway/azure/edge.json "$AZ"/fixture/*/gateway/azure/edge.json \
-         "$AZ"/hostile/*/gateway/azure/edge.json; do
+# (edge.json and the parts holding API Management's operations, apis-*.json)
+for t in "$AZ"/example/*/gateway/azure/*.json "$AZ"/fixture/*/gateway/azure/*.json \
+         "$AZ"/hostile/*/gateway/azure/*.json; do
     name=${t#"$AZ"/}
     if out=$(/usr/bin/python3 "$ROOT/tests/azure/arm_validate.py" "$ROOT/../shared/data/arm" "$t"); then
         ok "azure arm-schemas $name ($(echo "$out" | grep -c '^ok') resources)"
@@ -22,10 +23,14 @@ if ! /usr/bin/python3 "$ROOT/tests/azure/arm_validate.py" "$ROOT/../shared/data/
     ok "azure validator-rejects-a-bad-mode"; else bad "azure validator-rejects-a-bad-mode"; fi
 for env in integration production; do
     if /usr/bin/python3 - "$AZ/example/$env/gateway/azure/edge.json" "$AZ/example/$env/gateway/routes.json" "$AZ/$env" <<'PY'
-import json, subprocess, sys
+import glob, json, os, subprocess, sys
 t = json.load(open(sys.argv[1]))
 routes = [r for r in json.load(open(sys.argv[2]))["routes"] if not r["internal"]]
 res = t["resources"]
+parts = sorted(glob.glob(os.path.join(os.path.dirname(sys.argv[1]), "apis-*.json")))
+assert parts and not [r for r in res if r["type"].endswith("/apis/operations")]  # in parts of their own
+for p in parts:
+    res = res + json.load(open(p))["resources"]
 ops = [r for r in res if r["type"].endswith("/apis/operations")]
 pols = [r for r in res if r["type"].endswith("/operations/policies")]
 assert len(ops) == sum(len(r["methods"]) for r in routes) == len(pols), (len(ops), len(pols))

@@ -8,7 +8,7 @@ mkdir -p "$MF"
 start=$(date +%s)
 for env in integration production; do
     A="$MF/out/$env/manifests/azure"
-    if out=$(/usr/bin/python3 "$ROOT/tests/azure/arm_validate.py" "$ROOT/../shared/data/arm" "$MF/out/$env/main.json" "$A/environment.json" "$A"/services/*.json); then
+    if out=$(/usr/bin/python3 "$ROOT/tests/azure/arm_validate.py" "$ROOT/../shared/data/arm" "$MF/out/$env/main.json" "$A/environment.json" "$A"/services-*.json "$A"/services/*.json); then
         ok "manifests azure-arm-schemas $env ($(echo "$out" | grep -c '^ok') resources valid, $(echo "$out" | grep -c '^skip') of types with no schema in the reference set)"
     else
         bad "manifests azure-arm-schemas $env" "$(echo "$out" | grep FAIL | head -5)"
@@ -22,7 +22,7 @@ for env in integration production; do
 done
 echo "manifests: schema validation took $(( $(date +%s) - start )) s"
 /usr/bin/python3 "$ROOT/tests/manifests/keys.py" "$MF"/out/*/main.json "$MF"/out/*/main.parameters.json \
-    "$MF"/out/*/manifests/azure/environment.json "$MF"/out/*/manifests/azure/services/*.json >"$MF/keys.txt"
+    "$MF"/out/*/manifests/azure/environment.json "$MF"/out/*/manifests/azure/services-*.json "$MF"/out/*/manifests/azure/services/*.json >"$MF/keys.txt"
 if extra=$(comm -23 "$MF/keys.txt" "$ROOT/tests/manifests/azure-keys.txt") && [ -z "$extra" ]; then
     ok "manifests azure-keys-in-closed-list"; else bad "manifests azure-keys-in-closed-list" "not in tests/manifests/azure-keys.txt: $extra"; fi
 
@@ -182,18 +182,66 @@ if "$TOPOC" build "$MF/shared" -o "$MF/shared-out" -q 2>/dev/null; then
     else bad "manifests integrity fails on a shared plan's app on the wrong workers"; fi
 else bad "manifests shared-plan-valid-and-whole" "the shared-plan platform does not build"; fi
 
-# adding a service changes only its own files and its entry in main.json
+# adding a service changes only its own files and the part of the
+# services' deployments it joins (manifests/azure/services-FIRST.json: one
+# per environment, or two when it starts a part of its own, and then
+# main.json and deploy.sh name the new part); every other part is as it was
 mkdir -p "$MF/added"
 cp -r "$ROOT/specs/." "$MF/added/"
 sed -e 's/^service: accounting-mapper$/service: added-worker/' -e '/^depends-on:/,/^[a-z]/{/^depends-on:/d;/^  - /d}' \
     "$ROOT/specs/services/accounting-mapper.yaml" >"$MF/added/services/added-worker.yaml"
 "$TOPOC" build "$MF/added" -o "$MF/out3" -q 2>/dev/null
 changed=$(diff -rq "$MF/out" "$MF/out3" | sed -e "s|$MF/out3\?/||g" -e 's/^Only in \([^:]*\): /\1\//' | awk '{print ($1=="Files") ? $2 : $0}' | sort)
-others=$(echo "$changed" | grep -v -e '^model.json$' -e '^\.topoc-output$' -e '^[a-z]*/main.json$' -e '/services/added-worker\.[a-z]*$' \
+others=$(echo "$changed" | grep -v -e '^model.json$' -e '^\.topoc-output$' -e '/services/added-worker\.[a-z]*$' \
+    -e '^[a-z]*/manifests/azure/services-[a-z0-9-]*\.json$' -e '^[a-z]*/main.json$' -e '^[a-z]*/deploy.sh$' \
     -e '^docs/' -e '^diagrams/' -e '^[a-z]*/diagrams/' -e '^[a-z]*/gateway/')  # its routes
-if [ -z "$others" ] && echo "$changed" | grep -q '^production/manifests/azure/services/added-worker.json$'; then
-    ok "manifests adding-a-service-touches-only-its-files"
-else bad "manifests adding-a-service-touches-only-its-files" "$others"; fi
+parts=$(echo "$changed" | grep -c '^production/manifests/azure/services-')
+toplevel=$(echo "$changed" | grep -c '^production/\(main.json\|deploy.sh\)$')
+apis=$(echo "$changed" | grep -c '^production/gateway/azure/apis-')
+if [ -z "$others" ] && [ "$apis" -le 2 ] &&
+   { { [ "$parts" = 1 ] && [ "$toplevel" = 0 ]; } || { [ "$parts" = 2 ] && [ "$toplevel" = 2 ]; }; } &&
+   echo "$changed" | grep -q '^production/manifests/azure/services/added-worker.json$'; then
+    ok "manifests adding-a-service-touches-only-its-files-and-its-part"
+else bad "manifests adding-a-service-touches-only-its-files-and-its-part" "$changed"; fi
+
+# the class: at 300 services (bench's shape) every part is within ARM's
+# limits, there are several of each kind, and a service added in the
+# middle of the names changes at most two parts of each kind (the one it
+# joins, or that one split in two) and leaves every other as it was
+python3 "$ROOT/tests/bench/gen.py" 300 "$MF/g300" 3 20 >/dev/null
+cp -r "$MF/g300" "$MF/g301"
+sed -e 's/svc-00150/svc-00150x/g' -e '/^depends-on:/,/^[a-z]/{/^depends-on:/d;/^  - /d}' \
+    "$MF/g300/services/svc-00150.yaml" >"$MF/g301/services/svc-00150x.yaml"
+if "$TOPOC" build "$MF/g300" -o "$MF/g300.out" -q 2>/dev/null &&
+   "$TOPOC" build "$MF/g301" -o "$MF/g301.out" -q 2>/dev/null &&
+   out=$(/usr/bin/python3 "$ROOT/tests/manifests/integrity.py" "$MF/g301.out" production); then
+    sparts=$(ls "$MF/g300.out/production/manifests/azure/" | grep -c '^services-')
+    aparts=$(ls "$MF/g300.out/production/gateway/azure/" | grep -c '^apis-')
+    changed=$(diff -rq "$MF/g300.out/production" "$MF/g301.out/production" | sed -e "s|$MF/g30[01].out/production/||g" -e 's/^Only in \([^:]*\): /\1\//' |
+              awk '{print ($1=="Files") ? $2 : $0}')
+    sch=$(echo "$changed" | grep -c 'manifests/azure/services-')
+    ach=$(echo "$changed" | grep -c 'gateway/azure/apis-')
+    if [ "$sparts" -ge 4 ] && [ "$aparts" -ge 4 ] && [ "$sch" -ge 1 ] && [ "$sch" -le 2 ] && [ "$ach" -ge 1 ] && [ "$ach" -le 2 ]; then
+        ok "manifests parts-within-limits-and-stable bench-300 ($sparts service parts, $aparts API parts; $sch and $ach changed)"
+    else bad "manifests parts-within-limits-and-stable bench-300" "$sparts service parts, $aparts API parts; changed: $changed"; fi
+else bad "manifests parts-within-limits-and-stable bench-300" "$(echo "$out" | grep FAIL | head -5)"; fi
+
+# what cannot be split is an error, never a template Azure refuses: 300
+# stores make each environment.json some 1,850 resources, one error per
+# environment at its name, exit 1, nothing written
+cp -r "$ROOT/specs/tutorial" "$MF/stores"
+python3 - "$MF/stores/platform.yaml" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+s = s.replace("stores:\n", "stores:\n" + "".join(f"  bulk-{i:04d}:\n    kind: blob\n" for i in range(300)), 1)
+open(p, "w").write(s)
+PY
+"$TOPOC" build "$MF/stores" -o "$MF/stores.out" >/dev/null 2>"$MF/stores.err"; st=$?
+if [ "$st" = 1 ] && [ ! -e "$MF/stores.out" ] && [ "$(grep -c '\[arm-limit\]' "$MF/stores.err")" = 2 ] &&
+   grep -q "stores/platform.yaml:[0-9]*:3: error: the production environment's manifests/azure/environment.json would hold 1[0-9]\{3\} resources in [0-9]* bytes: Resource Manager refuses more than 800 resources" "$MF/stores.err"; then
+    ok "manifests too-many-stores-is-an-error"
+else bad "manifests too-many-stores-is-an-error" "status $st: $(grep -A3 arm-limit "$MF/stores.err" | head -8)"; fi
 
 # changing one service's scaling changes only that service's files
 mkdir -p "$MF/changed"

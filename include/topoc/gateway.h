@@ -15,6 +15,14 @@ void emit_nginx(const Model *m, Outputs *o);
  * Management, as an ARM template; notes in ds say what App Gateway's
  * prefix-only paths make of templates. */
 void emit_azure(const Model *m, Diags *ds, Outputs *o);
+/* API Management's backends, operations and their policies of ENV are
+ * templates of their own under ARM's limits, gateway/azure/NAME.json, one
+ * template spec each: their NAMES (also their deployments' names) in
+ * order, and AFTER[i] the part that part i waits for (NULL: the edge's
+ * deployment only).  Returns how many; the top-level deployment
+ * (src/manifests) deploys them after the edge. */
+int azure_apim_parts(Arena *a, const EnvModel *env, const char ***names,
+                     const char ***after);
 /* ENV/gateway/TARGET/: every template target (built-in templates/, plus
  * user_dir if given).  Returns -1 after reporting a broken template. */
 int emit_templates(const Model *m, const char *user_dir, Diags *ds,

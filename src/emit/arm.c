@@ -67,3 +67,30 @@ JsonVal *arm_template(JsonVal *params, JsonVal *resources)
     jv_set(root, "resources", resources);
     return root;
 }
+
+static bool cut_before(const char *key)
+{
+    return fnv1a(key, strlen(key), 1469598103934665603ULL) % ARM_PART_MEAN ==
+           0;
+}
+
+int arm_parts(const ArmItem *v, int n, size_t max_bytes, int max_resources,
+              int *starts)
+{
+    int nparts = 0;
+    size_t bytes = 0;
+    int res = 0;
+    for (int i = 0; i < n; i++) {
+        bool new_key = i == 0 || strcmp(v[i].key, v[i - 1].key);
+        bool full = bytes + v[i].bytes > max_bytes ||
+                    res + v[i].resources > max_resources;
+        if (i == 0 || full || (new_key && cut_before(v[i].key))) {
+            starts[nparts++] = i;
+            bytes = 0;
+            res = 0;
+        }
+        bytes += v[i].bytes;
+        res += v[i].resources;
+    }
+    return nparts;
+}

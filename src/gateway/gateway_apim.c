@@ -1,16 +1,19 @@
-/* gateway_apim.c - API Management in the Azure edge's template
- * (gateway_azure.c): a backend per service with a public route, an API per
- * host, and an operation per route and method whose urlTemplate is the
- * route's template, with an XML policy (written with libxml2) that sends it
- * to its service's backend.  App Gateway hands API Management the paths it
- * cannot route on its own.
+/* gateway_apim.c - API Management in the Azure edge: an API per host in
+ * the edge's template (gateway_azure.c); a backend per service with a
+ * public route, and an operation per route and method whose urlTemplate
+ * is the route's template, with an XML policy (written with libxml2) that
+ * sends it to its service's backend, in templates of their own cut under
+ * Resource Manager's limits (gateway/azure/apis-FIRST.json).  App Gateway
+ * hands API Management the paths it cannot route on its own.
  */
 #include "topoc/arm.h"
+#include "topoc/naming.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"
 #include "topoc/xml.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,27 +147,22 @@ static char *operation_policy(Az *z, const RouteEntry *e)
     return sb_detach(&sb, NULL);
 }
 
-/* A backend per service with a public route: its App Service, over TLS
- * checked by chain and name. */
-static void apim_backends(Az *z, JsonVal *resources)
+/* The backend of a service with a public route: its App Service, over
+ * TLS checked by chain and name. */
+static void apim_backend(Az *z, JsonVal *resources, const Service *s)
 {
-    char name[512];
-    for (int i = 0; i < z->env->nservices; i++) {
-        const Service *s = z->env->services[i];
-        if (!has_public_route(s))
-            continue;
-        JsonVal *p = jv_obj(), *tls = jv_obj();
-        jv_set(p, "url", jv_str(arena_printf(z->a, "https://%s",
-                                             backend_host(z->a, z->m, z->env,
-                                                          s))));
-        jv_set(p, "protocol", jv_str("http"));
-        jv_set(tls, "validateCertificateChain", jv_bool(true));
-        jv_set(tls, "validateCertificateName", jv_bool(true));
-        jv_set(p, "tls", tls);
-        jv_set(p, "description", jv_str(s->name.s));
-        snprintf(name, sizeof name, "%s/%s", z->apim, s->name.s);
-        jv_push(resources, apim_resource(z, "backends", name, p, NULL));
-    }
+    JsonVal *p = jv_obj(), *tls = jv_obj();
+    jv_set(p, "url", jv_str(arena_printf(z->a, "https://%s",
+                                         backend_host(z->a, z->m, z->env, s))));
+    jv_set(p, "protocol", jv_str("http"));
+    jv_set(tls, "validateCertificateChain", jv_bool(true));
+    jv_set(tls, "validateCertificateName", jv_bool(true));
+    jv_set(p, "tls", tls);
+    jv_set(p, "description", jv_str(s->name.s));
+    jv_push(resources,
+            apim_resource(z, "backends",
+                          arena_printf(z->a, "%s/%s", z->apim, s->name.s), p,
+                          NULL));
 }
 
 /* The API of one host (route LO's FQDN), named LB, and its policy; a
@@ -244,21 +242,22 @@ static JsonVal *operation_props(const RouteEntry *e, unsigned b)
 }
 
 /* One method of route E (the K-th of its service) in API LB: the
- * operation, and its policy sending it to the service's backend. */
+ * operation, and its policy sending it to the service's backend.  Its API
+ * is in edge.json and its backend perhaps in an earlier part: the
+ * deployments' order sees to those (BACKEND_HERE: it is in this one). */
 static void apim_operation(Az *z, JsonVal *resources, const RouteEntry *e,
-                           int k, unsigned b, const char *lb, const char *api)
+                           int k, unsigned b, bool backend_here)
 {
-    char op[128], opname[640], method[16], polname[700];
+    char lb[200], api[512], op[128], opname[640], method[16], polname[700];
+    azure_edge_label(lb, sizeof lb, e->fqdn);
+    snprintf(api, sizeof api, "%s/%s", z->apim, lb);
     snprintf(method, sizeof method, "%s", route_method_names[b]);
     for (char *q = method; *q; q++)
         *q = (char)tolower((unsigned char)*q);
     operation_name(api, e->svc->name.s, k, method, op, sizeof op, opname,
                    sizeof opname);
-    JsonVal *deps = jv_arr();
-    jv_push(deps, arm_code(arm_id(z->a, "Microsoft.ApiManagement/service/apis",
-                                  z->apim, lb)));
     jv_push(resources, apim_resource(z, "apis/operations", opname,
-                                     operation_props(e, b), deps));
+                                     operation_props(e, b), NULL));
     snprintf(polname, sizeof polname, "%s/policy", opname);
     char *xml = operation_policy(z, e);
     JsonVal *pp = jv_obj(), *pdeps = jv_arr();
@@ -271,15 +270,151 @@ static void apim_operation(Az *z, JsonVal *resources, const RouteEntry *e,
                        "apis/operations', %s, %s, %s)]",
                        arm_quote(z->a, z->apim), arm_quote(z->a, lb),
                        arm_quote(z->a, op))));
-    jv_push(pdeps, arm_code(arm_id(z->a, "Microsoft.ApiManagement/service/backends",
-                                   z->apim, e->svc->name.s)));
+    if (backend_here)
+        jv_push(pdeps,
+                arm_code(arm_id(z->a, "Microsoft.ApiManagement/service/backends",
+                                z->apim, e->svc->name.s)));
     jv_push(resources,
             apim_resource(z, "apis/operations/policies", polname, pp, pdeps));
 }
 
-void azure_apim(Az *z, JsonVal *resources)
+/* ---- the parts ----
+ * A service's backend, then each method of each of its public routes (an
+ * operation and its policy), services by name: the items that
+ * arm_parts() cuts into templates of their own (edge.json alone would
+ * hold 13,000 resources at 1,000 services).  From the spec alone, so that
+ * the top-level deployment (src/manifests) names the same parts. */
+
+typedef struct Op {
+    const Service *s;
+    const Route *r;
+    int k;      /* the route's index in its service */
+    unsigned b; /* the method */
+} Op;
+
+static int svc_name_cmp(const void *a, const void *b)
 {
-    apim_backends(z, resources);
+    const Service *x = *(const Service *const *)a,
+                  *y = *(const Service *const *)b;
+    return strcmp(x->name.s, y->name.s);
+}
+
+static Op *apim_ops(Arena *a, const EnvModel *env, int *n)
+{
+    const Service **sv =
+        arena_alloc(a, ((size_t)env->nservices + 1) * sizeof *sv);
+    size_t total = 0;
+    for (int i = 0; i < env->nservices; i++) {
+        sv[i] = env->services[i];
+        total += (size_t)sv[i]->routes.n * 7;
+    }
+    qsort(sv, (size_t)env->nservices, sizeof *sv, svc_name_cmp);
+    Op *v = arena_alloc(a, (total + 1) * sizeof *v);
+    *n = 0;
+    for (int i = 0; i < env->nservices; i++)
+        for (int k = 0; k < sv[i]->routes.n; k++) {
+            const Route *r = sv[i]->routes.v[k];
+            unsigned bits = route_methods(&r->methods);
+            for (unsigned b = 0; !r->internal.v && b < 7; b++)
+                if (bits & (1u << b))
+                    v[(*n)++] = (Op){sv[i], r, k, b};
+        }
+    return v;
+}
+
+/* The parts' first items into STARTS (room for N). */
+static int apim_cut(Arena *a, const Op *ops, int n, int *starts)
+{
+    ArmItem *items = arena_alloc(a, ((size_t)n + 1) * sizeof *items);
+    for (int i = 0; i < n; i++) {
+        bool first = i == 0 || ops[i].s != ops[i - 1].s;
+        /* bytes: the template is checked when written (below) */
+        items[i] = (ArmItem){ops[i].s->name.s, 0, first ? 3 : 2};
+    }
+    return arm_parts(items, n, ARM_MAX_TEMPLATE_BYTES, ARM_MAX_RESOURCES,
+                     starts);
+}
+
+/* Part P's name: apis-SERVICE, or apis-SERVICE-K when it starts at the
+ * service's K-th operation (a service too large for one part). */
+static const char *part_name(Arena *a, const Op *ops, int start)
+{
+    int k = 0;
+    while (start - k > 0 && ops[start - k - 1].s == ops[start].s)
+        k++;
+    const char *want = k ? arena_printf(a, "apis-%s-%d", ops[start].s->name.s,
+                                        k + 1)
+                         : arena_printf(a, "apis-%s", ops[start].s->name.s);
+    return az_name(a, want, 64, true); /* a deployment's name */
+}
+
+int azure_apim_parts(Arena *a, const EnvModel *env, const char ***names,
+                     const char ***after)
+{
+    int n;
+    Op *ops = apim_ops(a, env, &n);
+    int *starts = arena_alloc(a, ((size_t)n + 1) * sizeof *starts);
+    int np = apim_cut(a, ops, n, starts);
+    *names = arena_alloc(a, ((size_t)np + 1) * sizeof **names);
+    *after = arena_alloc(a, ((size_t)np + 1) * sizeof **after);
+    for (int p = 0; p < np; p++) {
+        (*names)[p] = part_name(a, ops, starts[p]);
+        /* a part that starts inside a service waits for its backend */
+        bool inside = starts[p] > 0 && ops[starts[p] - 1].s == ops[starts[p]].s;
+        (*after)[p] = inside ? (*names)[p - 1] : NULL;
+    }
+    return np;
+}
+
+static const RouteEntry *entry_of(Az *z, const Route *r)
+{
+    int lo = 0, hi = z->n; /* z->byroute: the public entries by Route */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if ((uintptr_t)z->byroute[mid]->r < (uintptr_t)r)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return z->byroute[lo];
+}
+
+static int by_route_cmp(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)(*(const RouteEntry *const *)a)->r,
+              y = (uintptr_t)(*(const RouteEntry *const *)b)->r;
+    return (x > y) - (x < y);
+}
+
+/* Items [lo, hi) as gateway/azure/NAME.json. */
+static void write_part(Az *z, const Op *ops, int lo, int hi, const char *name,
+                       Outputs *o)
+{
+    JsonVal *res = jv_arr();
+    /* a part that starts inside a service has not its backend */
+    bool inside = lo > 0 && ops[lo - 1].s == ops[lo].s;
+    for (int i = lo; i < hi; i++) {
+        if (i == 0 || ops[i].s != ops[i - 1].s)
+            apim_backend(z, res, ops[i].s);
+        apim_operation(z, res, entry_of(z, ops[i].r), ops[i].k, ops[i].b,
+                       !inside || ops[i].s != ops[lo].s);
+    }
+    Strbuf sb = STRBUF_INIT;
+    JsonVal *root = arm_template(jv_obj(), res);
+    arm_write(root, &sb);
+    jv_free(root);
+    if (sb.len > ARM_MAX_SPEC_BYTES) /* policies of long CORS lists */
+        diag_error(z->ds, ops[lo].r->path.loc, "arm-limit",
+                   "API Management's operations from here on (%d) take %zu "
+                   "bytes, over the %u a template spec holds",
+                   hi - lo, sb.len, ARM_MAX_SPEC_BYTES);
+    out_add(o, arena_printf(z->a, "%s/gateway/azure/%s.json",
+                            z->env->env->name.s, name),
+            &sb);
+}
+
+void azure_apim(Az *z, JsonVal *resources, Outputs *o)
+{
     for (int lo = 0; lo < z->n;) {
         int hi = lo + 1;
         while (hi < z->n && !strcmp(z->v[hi].fqdn, z->v[lo].fqdn))
@@ -288,15 +423,17 @@ void azure_apim(Az *z, JsonVal *resources)
         azure_edge_label(lb, sizeof lb, z->v[lo].fqdn);
         snprintf(api, sizeof api, "%s/%s", z->apim, lb);
         apim_api(z, resources, lo, lb, api);
-        for (int i = lo; i < hi; i++) {
-            const RouteEntry *e = &z->v[i];
-            int k = 0;
-            while (k < e->svc->routes.n && e->svc->routes.v[k] != e->r)
-                k++;
-            for (unsigned b = 0; b < 7; b++)
-                if (e->methods & (1u << b))
-                    apim_operation(z, resources, e, k, b, lb, api);
-        }
         lo = hi;
     }
+    z->byroute = arena_alloc(z->a, ((size_t)z->n + 1) * sizeof *z->byroute);
+    for (int i = 0; i < z->n; i++)
+        z->byroute[i] = &z->v[i];
+    qsort(z->byroute, (size_t)z->n, sizeof *z->byroute, by_route_cmp);
+    int n;
+    Op *ops = apim_ops(z->a, z->env, &n);
+    int *starts = arena_alloc(z->a, ((size_t)n + 1) * sizeof *starts);
+    int np = apim_cut(z->a, ops, n, starts);
+    for (int p = 0; p < np; p++)
+        write_part(z, ops, starts[p], p + 1 < np ? starts[p + 1] : n,
+                   part_name(z->a, ops, starts[p]), o);
 }

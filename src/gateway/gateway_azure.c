@@ -3,7 +3,8 @@
  *   - the Application Gateway WAF policy (gateway_azure_waf.c);
  *   - the Application Gateway WAF_v2: a listener per host, HTTP->HTTPS
  *     redirects, backend pools, URL path maps in first-match order;
- *   - API Management (gateway_apim.c).
+ *   - API Management's APIs (gateway_apim.c, which writes its operations
+ *     into gateway/azure/apis-*.json, parts under ARM's limits).
  * and ENV/gateway/azure/appgw-paths.txt.
  *
  * App Gateway path rules allow only an exact path or a prefix ending in
@@ -562,7 +563,7 @@ static void emit_env(const Model *m, const EnvModel *env, Diags *ds,
     JsonVal *resources = jv_arr();
     jv_push(resources, azure_waf_policy(&z));
     jv_push(resources, app_gateway(&z, &report));
-    azure_apim(&z, resources);
+    azure_apim(&z, resources, o);
 
     JsonVal *params = jv_obj();
     jv_set(params, "gatewaySubnetId",

@@ -14,6 +14,7 @@ typedef struct Az {
     Arena *a;
     RouteEntry *v; /* public routes, in matching order */
     int n;
+    const RouteEntry **byroute; /* the same, by Route (gateway_apim.c) */
     char agw[128], wafp[128], apim[128];
 } Az;
 
@@ -25,7 +26,9 @@ JsonVal *azure_tags(Az *z);
 JsonVal *azure_waf_policy(Az *z);
 /* "api.example.com" -> "api-example-com": a host as a resource name. */
 void azure_edge_label(char *out, size_t n, const char *host);
-/* API Management: backends, an API per host, operations and policies. */
-void azure_apim(Az *z, JsonVal *resources);
+/* API Management: an API per host (in RESOURCES, edge.json's), and the
+ * backends, operations and their policies in parts of their own
+ * (gateway/azure/apis-*.json; azure_apim_parts() in gateway.h). */
+void azure_apim(Az *z, JsonVal *resources, Outputs *o);
 
 #endif

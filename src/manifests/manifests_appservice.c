@@ -435,7 +435,7 @@ static void service_params(JsonVal *p, bool shared)
         jv_set(p, ps[i][0], arm_parameter(ps[i][1], ps[i][2]));
 }
 
-void mf_service(Mf *f, const Service *s, Outputs *o)
+size_t mf_service(Mf *f, const Service *s, Outputs *o)
 {
     bool shared = f->env->env->plan->shared.v;
     const char *plan_name = arena_printf(f->a, "plan-%s-%s-%s",
@@ -482,8 +482,10 @@ void mf_service(Mf *f, const Service *s, Outputs *o)
                            shared));
     JsonVal *root = mf_template(f, res);
     service_params((JsonVal *)jv_get(root, "parameters"), shared);
-    mf_write(f, root, arena_printf(f->a, "manifests/azure/services/%s.json",
-                                   s->name.s),
-             o);
+    size_t n = mf_write(f, root,
+                        arena_printf(f->a, "manifests/azure/services/%s.json",
+                                     s->name.s),
+                        o, s->name.loc);
     sql_users(f, s, o);
+    return n;
 }

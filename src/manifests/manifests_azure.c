@@ -1,15 +1,17 @@
 /* manifests_azure.c - one Azure deployment per environment.
  *
  *   ENV/main.json             the top-level template: a linked deployment
- *                             (templateLink.relativePath) for the
- *                             environment, the edge and each service, in
+ *                             (templateLink.id, a template spec) for the
+ *                             environment, the edge, each part of API
+ *                             Management's operations and each part of
+ *                             the services (manifests/azure/services-
+ *                             FIRST.json, linking services/NAME.json), in
  *                             dependency order, each fed from the
  *                             environment's outputs
  *   ENV/main.parameters.json  what an operator supplies (Entra admin group,
  *                             certificate name, client CAs...)
- *   ENV/deploy.sh             the one command: packs main.json and its
- *                             linked files into a template spec and deploys
- *                             it to a resource group
+ *   ENV/deploy.sh             the one command: a template spec per part,
+ *                             then main.json deployed to a resource group
  *
  * The linked templates (manifests/azure/environment.json, services/NAME.json,
  * gateway/azure/edge.json) never guess another template's names: what one
@@ -18,11 +20,13 @@
  * diagnostic settings.
  */
 #include "manifests_azure.h"
+#include "topoc/gateway.h"
 #include "topoc/regions.h"
 #include "topoc/routing.h"
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 JsonVal *mf_location(void) { return arm_code("[parameters('location')]"); }
@@ -149,12 +153,42 @@ JsonVal *mf_template(Mf *f, JsonVal *resources)
     return arm_template(params, resources);
 }
 
-void mf_write(Mf *f, JsonVal *root, const char *file, Outputs *o)
+static size_t write_limited(Mf *f, JsonVal *root, const char *file,
+                            Outputs *o, Loc at, size_t max_bytes)
 {
     Strbuf sb = STRBUF_INIT;
     arm_write(root, &sb);
+    const JsonVal *res = jv_get(root, "resources");
+    int n = res ? (int)jv_len(res) : 0;
     jv_free(root);
+    size_t len = sb.len;
+    if (n > ARM_MAX_RESOURCES || len > max_bytes) {
+        Diag *d = diag_error(
+            f->ds, at, "arm-limit",
+            "the %s environment's %s would hold %d resources in %zu bytes: "
+            "Resource Manager refuses more than %d resources or %zu bytes "
+            "there",
+            mf_env(f), file, n, len, ARM_MAX_RESOURCES, max_bytes);
+        bool svc = !strncmp(file, "manifests/azure/services/", 25);
+        bool env = !strcmp(file, "manifests/azure/environment.json");
+        diag_help(f->ds, d, "%s (topoc explain arm-limit)",
+                  svc ? "one service's resources are one template: split "
+                        "the service into smaller ones"
+                  : env ? "an environment's network, vault, every store of "
+                          "the platform (about 6 resources each) and every "
+                          "team's action group are one template: split the "
+                          "platform into platforms of fewer stores and teams"
+                        : "this file links the environment's parts: split "
+                          "the platform into smaller platforms");
+    }
     out_add(o, arena_printf(f->a, "%s/%s", mf_env(f), file), &sb);
+    return len;
+}
+
+/* (each template is one template spec, or packed in one with others) */
+size_t mf_write(Mf *f, JsonVal *root, const char *file, Outputs *o, Loc at)
+{
+    return write_limited(f, root, file, o, at, ARM_MAX_SPEC_BYTES);
 }
 
 /* ---- roles ---- */
@@ -249,7 +283,16 @@ JsonVal *mf_diagnostics(Mf *f, const char *target_id, const char *workspace_id,
     return r;
 }
 
-/* ---- the top-level deployment ---- */
+/* ---- the top-level deployment ----
+ * Resource Manager takes about 2 MB per template spec and 800 resources
+ * per template: one spec for everything stops deploying near 100
+ * services.  So each of these is a template spec of its own, created by
+ * deploy.sh at one version and linked from main.json by id: the
+ * environment, the edge, API Management's operations in parts
+ * (azure_apim_parts) and the services in parts (services-FIRST.json, each
+ * linking its services' templates by relativePath, packed with it).  No
+ * storage account to stage templates in, nothing to reach from outside.
+ */
 
 static const char *env_out(Mf *f, const char *name)
 {
@@ -266,15 +309,38 @@ static JsonVal *pval(JsonVal *v)
     return o;
 }
 
-static JsonVal *deployment(Mf *f, const char *name, const char *path,
-                           JsonVal *params, bool after_env, bool located)
+/* A template spec's name: topoc-PLATFORM-ENV-PART (90 characters). */
+static const char *spec_name(Mf *f, const char *part)
 {
-    (void)f;
+    return az_name(f->a,
+                   arena_printf(f->a, "topoc-%s-%s-%s", mf_platform(f),
+                                mf_env(f), part),
+                   90, true);
+}
+
+/* The id of PART's template spec, at the version deploy.sh creates. */
+static const char *spec_id(Mf *f, const char *part)
+{
+    return arena_printf(f->a,
+                        "[resourceId('Microsoft.Resources/templateSpecs/"
+                        "versions', %s, parameters('templateSpecVersion'))]",
+                        arm_quote(f->a, spec_name(f, part)));
+}
+
+/* A linked deployment NAME of the template at PATH (relative to the
+ * linking template), or of template spec PATH's id when BY_ID. */
+static JsonVal *deployment(Mf *f, const char *name, const char *path,
+                           bool by_id, JsonVal *params, const char *after,
+                           bool located)
+{
     JsonVal *r = jv_obj(), *p = jv_obj(), *link = jv_obj(), *eo = jv_obj();
     jv_set(r, "type", jv_str("Microsoft.Resources/deployments"));
     jv_set(r, "apiVersion", jv_str(DEPLOYMENTS));
     jv_set(r, "name", jv_str(name));
-    jv_set(link, "relativePath", jv_str(path));
+    if (by_id)
+        jv_set(link, "id", arm_code(spec_id(f, path)));
+    else
+        jv_set(link, "relativePath", jv_str(path));
     jv_set(p, "templateLink", link);
     jv_set(p, "mode", jv_str("Incremental"));
     jv_set(eo, "scope", jv_str("inner"));
@@ -283,10 +349,14 @@ static JsonVal *deployment(Mf *f, const char *name, const char *path,
         jv_set(params, "location", pval(mf_location()));
     jv_set(p, "parameters", params);
     jv_set(r, "properties", p);
-    if (after_env)
-        jv_set(r, "dependsOn",
-               mf_deps1("[resourceId('Microsoft.Resources/deployments', "
-                        "'environment')]"));
+    if (after) {
+        JsonVal *d = jv_arr();
+        jv_push(d, arm_code(arena_printf(
+                       f->a, "[resourceId('Microsoft.Resources/deployments', "
+                             "%s)]",
+                       arm_quote(f->a, after))));
+        jv_set(r, "dependsOn", d);
+    }
     return r;
 }
 
@@ -375,10 +445,106 @@ static JsonVal *edge_deployment(Mf *f)
         jv_set(ep, pn, pval(arm_code(arm_param(f->a, pn))));
     }
     /* edge.json fixes its own location: it takes none */
-    return deployment(f, "edge", "gateway/azure/edge.json", ep, true, false);
+    return deployment(f, "edge", "edge", true, ep, "environment", false);
 }
 
-static void top_level(Mf *f, Outputs *o)
+/* The parts' files and template specs, for deploy.sh: spec name, file. */
+typedef struct Parts {
+    const char **spec, **file;
+    int n;
+} Parts;
+
+static void part(Mf *f, Parts *p, const char *name, const char *file)
+{
+    p->spec[p->n] = spec_name(f, name);
+    p->file[p->n++] = file;
+}
+
+/* What a service's deployment is fed, from the environment's outputs
+ * (the part's parameter 'environment'). */
+static JsonVal *service_feed(Mf *f, const Service *s)
+{
+    JsonVal *sp = jv_obj();
+    static const char *const outs[] = {
+        "peSubnetId", "sitesDnsZoneId", "workspaceId", "appInsightsId",
+        "vaultName", "vaultUri", "stores", "actionGroups", "siteGroups"};
+    const char *fmt = "[parameters('environment').%s.value]";
+    for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
+        jv_set(sp, outs[k], pval(arm_code(arena_printf(f->a, fmt, outs[k]))));
+    /* connectors leave by their own subnet, on their own shared plan */
+    bool conn = streq(s->kind.s, "connector");
+    jv_set(sp, "integrationSubnetId",
+           pval(arm_code(arena_printf(
+               f->a, fmt, conn ? "connectorsSubnetId" : "appsSubnetId"))));
+    if (f->env->env->plan->shared.v)
+        jv_set(sp, "planId", pval(arm_code(arena_printf(
+                                 f->a, fmt,
+                                 conn ? "connectorsPlanId" : "planId"))));
+    return sp;
+}
+
+typedef struct Sized {
+    const Service *s;
+    size_t bytes; /* its template's */
+} Sized;
+
+static int sized_cmp(const void *a, const void *b)
+{
+    return strcmp(((const Sized *)a)->s->name.s, ((const Sized *)b)->s->name.s);
+}
+
+/* The services' deployments in parts under a template spec's size
+ * (arm_parts: adding a service changes the part it joins), each part
+ * deployed from main.json (RES) with the environment's outputs. */
+static void service_parts(Mf *f, const size_t *sizes, JsonVal *res,
+                          Parts *parts, Outputs *o)
+{
+    int n = f->env->nservices;
+    Sized *v = arena_alloc(f->a, ((size_t)n + 1) * sizeof *v);
+    ArmItem *items = arena_alloc(f->a, ((size_t)n + 1) * sizeof *items);
+    const Service **sv = arena_alloc(f->a, ((size_t)n + 1) * sizeof *sv);
+    for (int i = 0; i < n; i++)
+        v[i] = (Sized){f->env->services[i], sizes[i]};
+    qsort(v, (size_t)n, sizeof *v, sized_cmp);
+    for (int i = 0; i < n; i++) {
+        sv[i] = v[i].s;
+        /* with its entry in the part: about 2 KB */
+        items[i] = (ArmItem){sv[i]->name.s, v[i].bytes + 2048, 1};
+    }
+    int *starts = arena_alloc(f->a, ((size_t)n + 1) * sizeof *starts);
+    int np = arm_parts(items, n, ARM_MAX_SPEC_BYTES - 65536,
+                       ARM_MAX_RESOURCES, starts);
+    for (int p = 0; p < np; p++) {
+        int lo = starts[p], hi = p + 1 < np ? starts[p + 1] : n;
+        const char *name = az_name(
+            f->a, arena_printf(f->a, "services-%s", sv[lo]->name.s), 64, true);
+        JsonVal *pres = jv_arr();
+        for (int i = lo; i < hi; i++)
+            jv_push(pres, deployment(f,
+                                     arena_printf(f->a, "service-%s",
+                                                  sv[i]->name.s),
+                                     arena_printf(f->a, "services/%s.json",
+                                                  sv[i]->name.s),
+                                     false, service_feed(f, sv[i]), NULL,
+                                     true));
+        JsonVal *root = mf_template(f, pres);
+        jv_set((JsonVal *)jv_get(root, "parameters"), "environment",
+               arm_parameter("object", "The environment deployment's "
+                                       "outputs"));
+        const char *file = arena_printf(f->a, "manifests/azure/%s.json", name);
+        mf_write(f, root, file, o, sv[lo]->name.loc);
+        part(f, parts, name, file);
+        JsonVal *pp = jv_obj();
+        jv_set(pp, "environment",
+               pval(arm_code(arena_printf(
+                   f->a, "[reference(resourceId('Microsoft.Resources/"
+                         "deployments', 'environment'), '%s').outputs]",
+                   DEPLOYMENTS))));
+        jv_push(res, deployment(f, name, name, true, pp, "environment", true));
+    }
+}
+
+static void top_level(Mf *f, const size_t *sizes, Parts *parts, Outputs *o)
 {
     JsonVal *res = jv_arr(), *file = jv_obj();
     JsonVal *envp = jv_obj();
@@ -388,9 +554,11 @@ static void top_level(Mf *f, Outputs *o)
                                        "apimPublisherName"};
     for (size_t i = 0; i < sizeof pass / sizeof *pass; i++)
         jv_set(envp, pass[i], pval(arm_code(arm_param(f->a, pass[i]))));
-    jv_push(res, deployment(f, "environment", "manifests/azure/environment.json",
-                            envp, false, true));
+    jv_push(res, deployment(f, "environment", "environment", true, envp, NULL,
+                            true));
+    part(f, parts, "environment", "manifests/azure/environment.json");
     jv_push(res, edge_deployment(f));
+    part(f, parts, "edge", "gateway/azure/edge.json");
     /* the App Gateway's logs: it is created by the edge's deployment */
     jv_push(res, mf_diagnostics(
                      f,
@@ -401,63 +569,67 @@ static void top_level(Mf *f, Outputs *o)
                                   DEPLOYMENTS),
                      env_out(f, "workspaceId"), true, true,
                      "[resourceId('Microsoft.Resources/deployments', 'edge')]"));
-    for (int i = 0; i < f->env->nservices; i++) {
-        const Service *s = f->env->services[i];
-        JsonVal *sp = jv_obj();
-        static const char *const outs[] = {
-            "peSubnetId", "sitesDnsZoneId", "workspaceId", "appInsightsId",
-            "vaultName", "vaultUri", "stores", "actionGroups", "siteGroups"};
-        for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
-            jv_set(sp, outs[k], pval(arm_code(env_out(f, outs[k]))));
-        /* connectors leave by their own subnet, on their own shared plan */
-        bool conn = streq(s->kind.s, "connector");
-        jv_set(sp, "integrationSubnetId",
-               pval(arm_code(env_out(f, conn ? "connectorsSubnetId"
-                                             : "appsSubnetId"))));
-        if (f->env->env->plan->shared.v)
-            jv_set(sp, "planId", pval(arm_code(env_out(
-                                     f, conn ? "connectorsPlanId" : "planId"))));
-        jv_push(res, deployment(f, arena_printf(f->a, "service-%s", s->name.s),
-                                arena_printf(f->a,
-                                             "manifests/azure/services/%s.json",
-                                             s->name.s),
-                                sp, true, true));
+    const char **names, **after;
+    int na = azure_apim_parts(f->a, f->env, &names, &after);
+    for (int i = 0; i < na; i++) {
+        jv_push(res, deployment(f, names[i], names[i], true, jv_obj(),
+                                after[i] ? after[i] : "edge", false));
+        part(f, parts, names[i],
+             arena_printf(f->a, "gateway/azure/%s.json", names[i]));
     }
+    service_parts(f, sizes, res, parts, o);
     JsonVal *root = mf_template(f, res);
-    main_parameters(f, (JsonVal *)jv_get(root, "parameters"), file);
-    mf_write(f, root, "main.json", o);
+    JsonVal *params = (JsonVal *)jv_get(root, "parameters");
+    main_parameters(f, params, file);
+    jv_set(params, "templateSpecVersion",
+           arm_parameter("string", "The version of the template specs "
+                                   "deploy.sh created"));
+    write_limited(f, root, "main.json", o, f->m->platform->name.loc,
+                  ARM_MAX_JOB_BYTES - 65536); /* with its parameters */
     JsonVal *pf = jv_obj();
     jv_set(pf, "$schema", jv_str("https://schema.management.azure.com/schemas/"
                                  "2019-04-01/deploymentParameters.json#"));
     jv_set(pf, "contentVersion", jv_str("1.0.0.0"));
     jv_set(pf, "parameters", file);
-    mf_write(f, pf, "main.parameters.json", o);
+    write_limited(f, pf, "main.parameters.json", o, f->m->platform->name.loc,
+                  ARM_MAX_JOB_BYTES);
 }
 
-static void deploy_script(Mf *f, Outputs *o)
+static void deploy_script(Mf *f, const Parts *parts, Outputs *o)
 {
     Strbuf sb = STRBUF_INIT;
     sb_printf(&sb,
               "#!/bin/sh\n"
               "# deploy.sh RESOURCE_GROUP [PARAMETERS] - deploys the %s "
-              "environment of\n# %s: main.json and the templates it links, "
-              "packed as a template spec\n# (relativePath links resolve "
-              "inside it), with main.parameters.json\n# (fill in its "
-              "<placeholders> first).  Needs the Azure CLI, logged in, with\n"
-              "# Owner or User Access Administrator on the resource group "
-              "(the\n# deployment creates role assignments).  Written by "
-              "topoc.\nset -eu\n"
+              "environment of\n# %s.  Each template below becomes a "
+              "template spec of its own (az ts\n# create packs the "
+              "templates it links by relativePath), all at one\n# version: "
+              "Resource Manager takes about 2 MB per template spec, so the\n"
+              "# environment, the edge, API Management's operations and the "
+              "services\n# (in parts) are several, and main.json links them "
+              "by id.  main.json is\n# then deployed with "
+              "main.parameters.json (fill in its <placeholders>\n# first).  "
+              "Needs the Azure CLI, logged in, with Owner or User Access\n"
+              "# Administrator on the resource group (the deployment "
+              "creates role\n# assignments).  Written by topoc.\nset -eu\n"
               "rg=${1:?usage: deploy.sh RESOURCE_GROUP [PARAMETERS]}\n"
               "here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
               "params=${2:-$here/main.parameters.json}\n"
               "version=$(date -u +%%Y%%m%%d%%H%%M%%S)\n"
-              "id=$(az ts create --resource-group \"$rg\" --name topoc-%s-%s "
+              "spec() { # NAME FILE: a template spec of FILE at $version\n"
+              "    az ts create --resource-group \"$rg\" --name \"$1\" "
               "--version \"$version\" \\\n"
-              "    --template-file \"$here/main.json\" --yes --query id -o tsv)\n"
+              "        --template-file \"$here/$2\" --yes --output none\n"
+              "}\n",
+              mf_env(f), mf_platform(f));
+    for (int i = 0; i < parts->n; i++)
+        sb_printf(&sb, "spec %s %s\n", parts->spec[i], parts->file[i]);
+    sb_printf(&sb,
               "az deployment group create --resource-group \"$rg\" "
               "--name topoc-%s \\\n"
-              "    --template-spec \"$id\" --parameters \"@$params\"\n",
-              mf_env(f), mf_platform(f), mf_platform(f), mf_env(f),
+              "    --template-file \"$here/main.json\" --parameters "
+              "\"@$params\" \\\n"
+              "    --parameters templateSpecVersion=\"$version\"\n",
               mf_env(f));
     out_add(o, arena_printf(f->a, "%s/deploy.sh", mf_env(f)), &sb);
 }
@@ -468,12 +640,19 @@ void emit_appservice(const Model *m, Diags *ds, Outputs *o)
         Arena a;
         arena_init(&a);
         Mf f = {m, &m->envs[i], ds, &a, NULL};
+        int n = m->envs[i].nservices;
         mf_index_callers(&f);
         mf_environment(&f, o);
-        for (int k = 0; k < m->envs[i].nservices; k++)
-            mf_service(&f, m->envs[i].services[k], o);
-        top_level(&f, o);
-        deploy_script(&f, o);
+        size_t *sizes = arena_alloc(&a, ((size_t)n + 1) * sizeof *sizes);
+        for (int k = 0; k < n; k++)
+            sizes[k] = mf_service(&f, m->envs[i].services[k], o);
+        const char **names;
+        const char **after;
+        int nparts = azure_apim_parts(&a, &m->envs[i], &names, &after) + n + 2;
+        Parts parts = {arena_alloc(&a, (size_t)nparts * sizeof *parts.spec),
+                       arena_alloc(&a, (size_t)nparts * sizeof *parts.file), 0};
+        top_level(&f, sizes, &parts, o);
+        deploy_script(&f, &parts, o);
         arena_free(&a);
     }
 }

@@ -79,7 +79,10 @@ JsonVal *mf_resource(const char *type, const char *version, const char *name,
 JsonVal *mf_deps1(const char *expr);
 /* A template with a location parameter limited to the allowed regions. */
 JsonVal *mf_template(Mf *f, JsonVal *resources);
-void mf_write(Mf *f, JsonVal *root, const char *file, Outputs *o);
+/* Writes ROOT as ENV/FILE and returns its size; a template Resource
+ * Manager would refuse (over 800 resources, or bigger than a template spec
+ * holds) is an error at AT, the spec's value that made it (arm-limit). */
+size_t mf_write(Mf *f, JsonVal *root, const char *file, Outputs *o, Loc at);
 
 /* The built-in roles the spec implies; NULL when an access needs none. */
 typedef struct Role {
@@ -114,7 +117,8 @@ JsonVal *mf_site_groups(Mf *f, const Service *s);
 
 /* The files: environment.json, services/NAME.json, main.json. */
 void mf_environment(Mf *f, Outputs *o);
-void mf_service(Mf *f, const Service *s, Outputs *o);
+/* Returns the size of services/NAME.json. */
+size_t mf_service(Mf *f, const Service *s, Outputs *o);
 /* An App Service plan NAME of the environment's SKU with CAPACITY
  * instances; PER_SITE for the plan services share. */
 JsonVal *mf_plan(Mf *f, const char *name, JsonVal *tags, long long capacity,

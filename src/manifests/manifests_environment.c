@@ -684,5 +684,7 @@ void mf_environment(Mf *f, Outputs *o)
     for (size_t i = 0; i < sizeof ps / sizeof *ps; i++)
         jv_set(params, ps[i][0], arm_parameter("string", ps[i][1]));
     jv_set(root, "outputs", outs);
-    mf_write(f, root, "manifests/azure/environment.json", o);
+    /* (stores and teams grow it: what no split helps is an error) */
+    mf_write(f, root, "manifests/azure/environment.json", o,
+             f->env->env->name.loc);
 }

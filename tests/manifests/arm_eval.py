@@ -214,3 +214,36 @@ FUNCTIONS = {
     "toLower": lambda c, s: s.lower(),
     "string": lambda c, s: str(s),
 }
+
+
+def strings(v):
+    """Every string inside a template value."""
+    if isinstance(v, dict):
+        for x in v.values():
+            yield from strings(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from strings(x)
+    elif isinstance(v, str):
+        yield v
+
+
+def cycles(edges):
+    """Each dependsOn cycle of EDGES (node -> nodes) met in a depth-first
+    walk, as the path that closes it."""
+    state, found = {}, []
+
+    def visit(n, path):
+        if state.get(n) == 1:
+            found.append(path + [n])
+            return
+        if state.get(n) == 2:
+            return
+        state[n] = 1
+        for m in edges.get(n, []):
+            visit(m, path + [n])
+        state[n] = 2
+
+    for n in list(edges):
+        visit(n, [])
+    return found

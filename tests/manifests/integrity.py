@@ -54,6 +54,8 @@ Assertions:
                      it, and App Gateway's and APIM's subnets exactly when
                      it has a public route: both directions, at the
                      granularity of the integration subnets
+  arm-limits         every template and each unit deploy.sh deploys (a spec
+                     and what it packs, the job) within arm_limits.py's limits
   baseline-gaps      PSRule for Azure rules the templates meet stay met:
                      blob and container soft delete on every storage
                      account (Storage.SoftDelete, ContainerSoftDelete);
@@ -80,7 +82,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from arm_eval import Context, EvalError, Sym, SymObj, RG, resource_id  # noqa: E402
+from arm_eval import Context, EvalError, Sym, SymObj, RG, resource_id, strings, cycles  # noqa: E402
+import arm_limits  # noqa: E402
 
 ROLES = {  # built-in role GUIDs (Azure's published list)
     "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
@@ -128,6 +131,11 @@ def fail(assertion, what):
     failures.append((assertion, what))
 
 
+def acyclic(edges, where):
+    for path in cycles(edges):
+        fail("depends-acyclic", f"{where}: cycle {' -> '.join(path)}")
+
+
 def lower(s):
     return s.lower() if isinstance(s, str) else s
 
@@ -164,47 +172,21 @@ def ev(ctx, value, where):
         return None
 
 
-def strings(v):
-    if isinstance(v, dict):
-        for x in v.values():
-            yield from strings(x)
-    elif isinstance(v, list):
-        for x in v:
-            yield from strings(x)
-    elif isinstance(v, str):
-        yield v
-
-
-def acyclic(edges, where):
-    state = {}
-
-    def visit(n, path):
-        if state.get(n) == 1:
-            fail("depends-acyclic", f"{where}: cycle {' -> '.join(path + [n])}")
-            return
-        if state.get(n) == 2:
-            return
-        state[n] = 1
-        for m in edges.get(n, []):
-            visit(m, path + [n])
-        state[n] = 2
-
-    for n in list(edges):
-        visit(n, [])
-
-
 class Deployment:
     def __init__(self, root):
         self.root = root
         self.resources = []      # every Res, all templates
         self.outputs = {}        # deployment name -> outputs
         self.templates = {}      # path -> raw
+        self.specs = {}          # template spec name -> path (deploy.sh's)
 
     def load(self, rel):
         path = os.path.join(self.root, rel)
         if not os.path.isfile(path):
             return None
         raw = json.load(open(path))
+        if rel not in self.templates:
+            arm_limits.check_template(rel, path, raw, lambda what: fail("arm-limits", what))
         self.templates[rel] = raw
         return raw
 
@@ -266,8 +248,7 @@ class Deployment:
                 done.add(d["name"])
                 order.append(d)
                 props = d["properties"]
-                link = props.get("templateLink", {}).get("relativePath")
-                target = os.path.normpath(os.path.join(os.path.dirname(rel), link or ""))
+                link, target = self.link(rel, d, ctx)
                 if not link or not os.path.isfile(os.path.join(self.root, target)):
                     fail("params-fed", f"{rel}: {d['name']} links a missing template {link}")
                     continue
@@ -275,6 +256,17 @@ class Deployment:
                        for k, v in props.get("parameters", {}).items()}
                 self.outputs[d["name"]] = self.run(target, fed, d["name"])
                 mine.append(DeployRes(d["name"]))
+
+    def link(self, rel, d, ctx):
+        """A deployment's template: relative to REL's, or by the id of a
+        template spec deploy.sh creates (.../templateSpecs/NAME/versions/V)."""
+        tl = d["properties"].get("templateLink", {})
+        if "relativePath" in tl:
+            link = tl["relativePath"]
+            return link, os.path.normpath(os.path.join(os.path.dirname(rel), link))
+        sid = ev(ctx, tl.get("id"), f"{rel}: {d['name']}")
+        link = self.specs.get(arm_limits.spec_name(sid, RG))
+        return link or sid, link or ""
 
     def check_depends(self, rel, mine):
         ids = {lower(r.id) for r in mine if r.id}
@@ -754,29 +746,6 @@ def check_baseline(dep, model, env):
                     fail("baseline-gaps", f"{x.type} {x.name} is not in zones 1-3 of {region}")
 
 
-AGW_LIMITS = {"backendAddressPools": 100, "httpListeners": 200, "requestRoutingRules": 400,
-              "redirectConfigurations": 100, "rewriteRuleSets": 400,
-              "backendHttpSettingsCollection": 100, "sslCertificates": 100, "frontendPorts": 100}
-
-
-def check_appgw_limits(dep):
-    for r in dep.resources:
-        if r.type == "Microsoft.Network/applicationGateways":
-            for k, most in AGW_LIMITS.items():
-                if len(r.props.get(k) or []) > most:
-                    fail("appgw-limits", f"{r.name}: {len(r.props[k])} {k}, App Gateway holds {most}")
-            for m in r.props.get("urlPathMaps") or []:
-                n = len(m["properties"].get("pathRules") or [])
-                if n > 100:
-                    fail("appgw-limits", f"{r.name}: path map {m['name']} has {n} path rules, at most 100")
-        elif r.type == "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies":
-            n = len(r.props.get("customRules") or [])
-            x = len((r.props.get("managedRules") or {}).get("exclusions") or [])
-            if n > 100 or x > 200:
-                fail("appgw-limits", f"WAF policy {r.name}: {n} custom rules (at most 100), "
-                                     f"{x} exclusions (at most 200)")
-
-
 def check_zones(dep):
     for r in dep.resources:
         if isinstance(r, DeployRes) or not isinstance(r.location, str):
@@ -804,12 +773,15 @@ def main():
         pf = f"{out}/{env}/main.parameters.json"
         fed = {k: v["value"] for k, v in json.load(open(pf))["parameters"].items()} \
             if os.path.isfile(pf) else {}
+        if os.path.isfile(f"{out}/{env}/deploy.sh"):  # what deploy.sh adds
+            dep.specs = arm_limits.check_units(f"{out}/{env}", lambda what: fail("arm-limits", what))
+            fed.update(arm_limits.deploy_parameters(f"{out}/{env}"))
         dep.run("main.json", fed, "main")
         check_ids(dep)
         check_roles(dep, model, env, out)
         check_network(dep, model, env)
         check_zones(dep)
-        check_appgw_limits(dep)
+        arm_limits.check_appgw(dep.resources, lambda what: fail("appgw-limits", what))
         check_regions(dep, model)
         check_diagnostics(dep)
         check_monitored(dep)

@@ -84,17 +84,66 @@ def m_cycle(root):
     save(root, rel, d)
 
 
+def service_part(root):
+    """The first part of the services' deployments (linked from main.json)."""
+    parts = sorted(glob.glob(os.path.join(root, env, "manifests/azure/services-*.json")))
+    return os.path.relpath(parts[0], os.path.join(root, env))
+
+
 def m_params(root):
-    d = load(root, "main.json")
+    rel = service_part(root)
+    d = load(root, rel)
     dep = next(r for r in d["resources"] if r["name"].startswith("service-"))
     del dep["properties"]["parameters"]["stores"]
-    save(root, "main.json", d)
+    save(root, rel, d)
 
 
 def m_order(root):
     d = load(root, "main.json")
-    dep = next(r for r in d["resources"] if r["name"].startswith("service-"))
+    dep = next(r for r in d["resources"] if r["name"].startswith("services-"))
     del dep["dependsOn"]
+    save(root, "main.json", d)
+
+
+def pad(n):
+    return "x" * n
+
+
+def m_resources(root):
+    """A service template of 801 resources (its diagnostic settings
+    copied under other names)."""
+    rel = os.path.relpath(services(root)[0], os.path.join(root, env))
+    d = load(root, rel)
+    diag = first(d, "Microsoft.Insights/diagnosticSettings")
+    while len(d["resources"]) <= 800:
+        x = json.loads(json.dumps(diag))
+        x["name"] = f"copy-{len(d['resources'])}"
+        d["resources"].append(x)
+    save(root, rel, d)
+
+
+def m_resource_bytes(root):
+    rel = os.path.relpath(services(root)[0], os.path.join(root, env))
+    d = load(root, rel)
+    first(d, "Microsoft.Web/sites")["tags"]["note"] = pad(1100 * 1024)
+    save(root, rel, d)
+
+
+def m_spec_bytes(root):
+    """Services of one part grown to 2.1 MB together, each resource and
+    each template within its own limits."""
+    rel = service_part(root)
+    linked = [r["properties"]["templateLink"]["relativePath"] for r in load(root, rel)["resources"]]
+    for link in linked[:3]:
+        t = os.path.join(os.path.dirname(rel), link)
+        d = load(root, t)
+        first(d, "Microsoft.Web/sites")["tags"]["note"] = pad(700 * 1024)
+        save(root, t, d)
+
+
+def m_job_bytes(root):
+    d = load(root, "main.json")
+    d["metadata"] = {"note": pad(1100 * 1024)}
     save(root, "main.json", d)
 
 
@@ -306,6 +355,10 @@ MUTATIONS = [
     ("baseline-gaps", "App Gateway without zones", m_agw_zones),
     ("zones-exist", "a zonal App Gateway in ukwest", m_zones_region),
     ("appgw-limits", "101 backend pools", m_agw_pools),
+    ("arm-limits", "a template of 801 resources", m_resources),
+    ("arm-limits", "a resource definition over 1 MB", m_resource_bytes),
+    ("arm-limits", "a part's template spec over 2 MB", m_spec_bytes),
+    ("arm-limits", "a deployment job over 1 MB", m_job_bytes),
 ]
 
 

@@ -1,16 +1,27 @@
 #!/bin/sh
 # deploy.sh RESOURCE_GROUP [PARAMETERS] - deploys the production environment of
-# tutorial: main.json and the templates it links, packed as a template spec
-# (relativePath links resolve inside it), with main.parameters.json
-# (fill in its <placeholders> first).  Needs the Azure CLI, logged in, with
-# Owner or User Access Administrator on the resource group (the
-# deployment creates role assignments).  Written by topoc.
+# tutorial.  Each template below becomes a template spec of its own (az ts
+# create packs the templates it links by relativePath), all at one
+# version: Resource Manager takes about 2 MB per template spec, so the
+# environment, the edge, API Management's operations and the services
+# (in parts) are several, and main.json links them by id.  main.json is
+# then deployed with main.parameters.json (fill in its <placeholders>
+# first).  Needs the Azure CLI, logged in, with Owner or User Access
+# Administrator on the resource group (the deployment creates role
+# assignments).  Written by topoc.
 set -eu
 rg=${1:?usage: deploy.sh RESOURCE_GROUP [PARAMETERS]}
 here=$(cd "$(dirname "$0")" && pwd)
 params=${2:-$here/main.parameters.json}
 version=$(date -u +%Y%m%d%H%M%S)
-id=$(az ts create --resource-group "$rg" --name topoc-tutorial-production --version "$version" \
-    --template-file "$here/main.json" --yes --query id -o tsv)
+spec() { # NAME FILE: a template spec of FILE at $version
+    az ts create --resource-group "$rg" --name "$1" --version "$version" \
+        --template-file "$here/$2" --yes --output none
+}
+spec topoc-tutorial-production-environment manifests/azure/environment.json
+spec topoc-tutorial-production-edge gateway/azure/edge.json
+spec topoc-tutorial-production-apis-orders gateway/azure/apis-orders.json
+spec topoc-tutorial-production-services-orders manifests/azure/services-orders.json
 az deployment group create --resource-group "$rg" --name topoc-production \
-    --template-spec "$id" --parameters "@$params"
+    --template-file "$here/main.json" --parameters "@$params" \
+    --parameters templateSpecVersion="$version"
