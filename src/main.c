@@ -279,7 +279,7 @@ static int flush_std(int rc)
 static int single_format(const Opts *o);
 
 /* build --check: the outputs a build would write against o->out. */
-static int up_to_date(const Compilation *c, const Opts *o)
+static int up_to_date(Compilation *c, const Opts *o)
 {
     Strbuf sb = STRBUF_INIT;
     int rc = review_build_check(&c->outputs, o->out, &sb);
@@ -315,7 +315,7 @@ static int run(const char *cmd, char *const *paths, int n, const Opts *o)
     }
     Compilation c;
     compile_init(&c);
-    c.in_memory = o->up_to_date;
+    c.scratch = o->up_to_date;
     CompileResult r =
         compile(&c, paths, n, build || o->check.highlight ? o->out : NULL,
                 o->templates, &o->check);

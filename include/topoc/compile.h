@@ -24,8 +24,9 @@ typedef struct Compilation {
                          file; NULL: compile_inputs takes inputs whole */
     Model *model;
     Outputs outputs;
-    bool in_memory; /* build: emit into outputs, write nothing (build
-                       --check, diff) */
+    bool in_memory; /* build: emit into outputs, write nothing (diff) */
+    bool scratch;   /* build: emit into a scratch folder, commit nothing
+                       (build --check compares it) */
     bool no_views;  /* build: no pictures and no docs (the fuzzer, for
                        models too big to lay out within its time-out) */
 } Compilation;

@@ -9,8 +9,9 @@
  * then every added file goes straight into a staging folder beside it and
  * only its path and size stay in memory; out_commit() swaps the staging
  * folder in when every emitter has succeeded and no error was reported, so
- * a failed build leaves the output folder exactly as it was.  Without
- * out_begin (build --check, diff) the set holds every file's content.
+ * a failed build leaves the output folder exactly as it was.  build --check
+ * writes into a scratch folder instead (out_begin_scratch) and compares;
+ * without either (diff) the set holds every file's content.
  */
 #ifndef TOPOC_EMIT_H
 #define TOPOC_EMIT_H
@@ -42,6 +43,10 @@ typedef struct Outputs {
  * else is refused), and a staging folder beside it receives every file
  * added from now on.  Returns -1 after reporting an error. */
 int out_begin(Outputs *o, const char *dir);
+/* The same for a set that is read back and never committed (build
+ * --check): its files go to a scratch folder in $TMPDIR, which out_free
+ * removes; read them with out_read. */
+int out_begin_scratch(Outputs *o);
 /* Add a file; takes the strbuf's buffer and leaves it empty. */
 void out_add(Outputs *o, const char *path, Strbuf *content);
 /* Add a file with the content of the file already added at from (after

@@ -25,7 +25,7 @@ int review_json_schema(const char *kind, Strbuf *out);
  * Lists stale, missing and extra files in report.  Returns 0 when dir is
  * up to date, 1 when it differs, -1 when dir cannot be read (after
  * reporting why). */
-int review_build_check(const Outputs *o, const char *dir, Strbuf *report);
+int review_build_check(Outputs *o, const char *dir, Strbuf *report);
 
 typedef enum { RFMT_TEXT, RFMT_JSON, RFMT_MARKDOWN } ReviewFormat;
 

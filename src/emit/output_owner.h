@@ -39,6 +39,9 @@ void out_clean_stale(const char *parent, const char *base);
  * of the set (any order) and swaps the new tree in; stage_close removes
  * what is left and frees. */
 OutStage *stage_open(const char *dir);
+/* The same for a build that is only read back (build --check): a fresh
+ * folder in $TMPDIR, never committed. */
+OutStage *stage_open_scratch(void);
 int stage_write(OutStage *s, const char *rel, const char *data, size_t len);
 int stage_link(OutStage *s, const char *rel, const char *from);
 char *stage_read(OutStage *s, const char *rel, size_t *len);

@@ -322,6 +322,27 @@ static int make_staging(OutStage *s, const char *parent, const char *base)
     return rc;
 }
 
+/* A scratch folder for a build that is compared, never committed (build
+ * --check): in $TMPDIR, so that checking needs no write access beside the
+ * folder checked, and removed by stage_close. */
+OutStage *stage_open_scratch(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    OutStage *s = xmalloc(sizeof *s);
+    *s = (OutStage){.lock = -1, .made = STRBUF_INIT};
+    if (asprintf(&s->staging, "%s/topoc-check-XXXXXX",
+                 tmp && *tmp ? tmp : "/tmp") < 0)
+        abort();
+    if (!mkdtemp(s->staging)) {
+        out_io_error(s->staging, errno);
+        free(s->staging);
+        s->staging = NULL; /* not ours: never removed */
+        stage_close(s);
+        return NULL;
+    }
+    return s;
+}
+
 OutStage *stage_open(const char *dir)
 {
     OutStage *s = xmalloc(sizeof *s);

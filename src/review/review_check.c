@@ -135,8 +135,10 @@ static char *slurp(const char *path, size_t *len)
     return sb_detach(&sb, len);
 }
 
-/* 0 same, 1 differs or absent, -1 unreadable */
-static int compare(const char *dir, const OutFile *f, bool *missing)
+/* 0 same, 1 differs or absent, -1 unreadable (the folder's file: errno
+ * set; the build's own, read back from its scratch folder: reported) */
+static int compare(Outputs *o, const char *dir, const OutFile *f,
+                   bool *missing)
 {
     char path[8192];
     snprintf(path, sizeof path, "%s/%s", dir, f->path);
@@ -146,12 +148,24 @@ static int compare(const char *dir, const OutFile *f, bool *missing)
     if (!data)
         return errno == ENOENT || errno == EISDIR || errno == ENOTDIR ? 1
                                                                       : -1;
-    int same = len == f->len && memcmp(data, f->data, len) == 0;
+    int same = len == f->len;
+    if (same && f->data) {
+        same = memcmp(data, f->data, len) == 0;
+    } else if (same) {
+        size_t n;
+        char *made = out_read(o, f->path, &n);
+        if (!made) {
+            free(data);
+            return -2;
+        }
+        same = n == len && memcmp(data, made, len) == 0;
+        free(made);
+    }
     free(data);
     return same ? 0 : 1;
 }
 
-int review_build_check(const Outputs *o, const char *dir, Strbuf *report)
+int review_build_check(Outputs *o, const char *dir, Strbuf *report)
 {
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -165,8 +179,10 @@ int review_build_check(const Outputs *o, const char *dir, Strbuf *report)
     int stale = 0, missing = 0, extra = 0, rc = 0;
     for (int i = 0; i < o->n && rc == 0; i++) {
         bool absent;
-        int c = compare(dir, &files[i], &absent);
-        if (c < 0) {
+        int c = compare(o, dir, &files[i], &absent);
+        if (c == -2) {
+            rc = -1; /* reported */
+        } else if (c < 0) {
             sb_printf(report, "topoc: error: %s/%s: %s\n", dir,
                       files[i].path, strerror(errno));
             rc = -1;
