@@ -25,8 +25,10 @@ static void cross_dependencies(Checker *ck, const EnvModel *e)
         const Service *s = e->services[i];
         for (int k = 0; k < s->depends_on.n; k++) {
             const Str *dep = &s->depends_on.v[k];
+            if (env_service(e, dep->s))
+                continue; /* nearly always: one look-up, not two */
             const Service *other = model_service(m, dep->s);
-            if (!other || env_service(e, dep->s))
+            if (!other)
                 continue;
             Diag *d = check_report(ck, "env-cross-dependency", dep->loc,
                                    svc_target(ck, e->env, s),

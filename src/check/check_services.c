@@ -125,6 +125,15 @@ static void plan_note(Diags *ds, Diag *d, const EnvModel *e)
                   at.len ? "" : " by default (environments.NAME.plan.instances)");
 }
 
+/* ENV/service/NAME, made only for a finding (plan_fit runs per service
+ * and environment, and most fit). */
+static const char *plan_target(Checker *ck, const EnvModel *e,
+                               const Service *s)
+{
+    return arena_printf(check_arena(ck), "%s/service/%s", e->env->name.s,
+                        s->name.s);
+}
+
 /* Does the service's scaling fit the environment's App Service plan
  * (environments.NAME.plan)?  What does not fit is refused, never emitted
  * as something else. */
@@ -134,12 +143,11 @@ static void plan_fit(Checker *ck, const EnvModel *e, const Service *s)
     const Plan *pl = e->env->plan;
     PlanSku k = schema_plan_sku(pl->sku.s);
     Diags *ds = check_diags(ck);
-    const char *tgt = arena_printf(check_arena(ck), "%s/service/%s",
-                                   e->env->name.s, s->name.s);
     bool scales = sc->rules.n && sc->min.v != sc->max.v;
     Diag *d = NULL;
     if (scales && pl->shared.v) {
-        d = check_report(ck, "plan-shared-autoscale", sc->loc, tgt,
+        d = check_report(ck, "plan-shared-autoscale", sc->loc,
+                         plan_target(ck, e, s),
                          "'%s' autoscales, but %s's services share one "
                          "App Service plan, which scales only as a whole",
                          s->name.s, e->env->name.s);
@@ -148,7 +156,8 @@ static void plan_fit(Checker *ck, const EnvModel *e, const Service *s)
                          "give each service its own plan (plan.shared: "
                          "false)", e->env->name.s);
     } else if (scales && !k.autoscale) {
-        d = check_report(ck, "plan-tier-scaling", sc->loc, tgt,
+        d = check_report(ck, "plan-tier-scaling", sc->loc,
+                         plan_target(ck, e, s),
                          "'%s' autoscales, but %s's plan %s (%s) has no "
                          "autoscale", s->name.s, e->env->name.s, pl->sku.s,
                          k.tier);
@@ -160,8 +169,9 @@ static void plan_fit(Checker *ck, const EnvModel *e, const Service *s)
                          ? pl->instances.v : k.max_instances;
     long long want = scales ? sc->max.v : sc->min.v;
     if (!d && want > most) {
-        d = check_report(ck, "plan-tier-scaling", scales ? sc->max.loc
-                                                        : sc->min.loc, tgt,
+        d = check_report(ck, "plan-tier-scaling",
+                         scales ? sc->max.loc : sc->min.loc,
+                         plan_target(ck, e, s),
                          "'%s' needs %lld instances, but %s's %splan (%s) "
                          "runs at most %lld", s->name.s, want,
                          e->env->name.s, pl->shared.v ? "shared " : "",
