@@ -214,16 +214,23 @@ typedef struct Tables {
     int nenvs;
 } Tables;
 
+/* The template is parsed with each table's segment cache: a language's
+ * id means something only in the cache that gave it, and route_relate
+ * compares ids (with a cache of its own, '/a/x{p}' was the same as a
+ * table's first constrained parameter, '/a/{q}' of [0-9]+). */
 static bool template_routed(Checker *ck, const Tables *t, const Str *path)
 {
     Route fake = {.path = *path};
-    RouteEntry re = {.r = &fake};
-    route_parse(check_arena(ck), &re);
-    for (int i = 0; i < t->nenvs; i++)
+    for (int i = 0; i < t->nenvs; i++) {
+        if (!t->n[i])
+            continue;
+        RouteEntry re = {.r = &fake, .cache = t->v[i][0].cache};
+        route_parse(check_arena(ck), &re);
         for (int k = 0; k < t->n[i]; k++)
             if (route_relate(&re, &t->v[i][k]) != REL_NONE ||
                 route_relate(&t->v[i][k], &re) != REL_NONE)
                 return true;
+    }
     return false;
 }
 
