@@ -161,7 +161,8 @@ static const Dfa *route_seg(Arena *a, const RouteEntry *r, int i, bool *ok)
     if (i >= r->nsegs || r->segs[i].kind == SEG_REST)
         return NULL;
     const Seg *sg = &r->segs[i];
-    const Dfa *d = sg->kind == SEG_LIT ? dfa_literal(a, sg->lit) : sg->dfa;
+    const Dfa *d = sg->kind == SEG_LIT ? dfa_literal(a, sg->lit)
+                                       : seg_dfa(r->cache, sg);
     *ok = *ok && d;
     return d;
 }
@@ -271,8 +272,8 @@ static void report_narrow(Oa *o, const Service *s, const OaOp *op,
         dfa_intersect(q[i], q[i], &seg);
         sb_printf(&w, "/%s", seg.buf ? seg.buf : "");
         const Seg *sg = i < r->nsegs ? &r->segs[i] : NULL;
-        if (sg && sg->kind == SEG_PARAM && sg->dfa &&
-            !dfa_match(sg->dfa, seg.buf ? seg.buf : "", seg.len))
+        const Dfa *d = sg ? seg_dfa(r->cache, sg) : NULL;
+        if (d && !dfa_match(d, seg.buf ? seg.buf : "", seg.len))
             for (int k = 0; k < r->r->params.n; k++) {
                 const KeyVal *kv = r->r->params.v[k];
                 if (!strcmp(kv->key.s, sg->name))

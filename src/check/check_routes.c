@@ -79,12 +79,12 @@ static bool constraint_ok(Routes *rs, const RouteEntry *ri,
     Checker *ck = rs->ck;
     const char *msg = NULL, *help = NULL;
     int off = 0;
-    if (!sg->cons) {
+    if (!seg_cons(rs->cache, sg)) {
         const ConsError *err = seg_error(rs->cache, sg);
         msg = err->msg;
         help = err->help;
         off = err->off;
-    } else if (!sg->dfa) {
+    } else if (!seg_dfa(rs->cache, sg)) {
         msg = "this constraint needs too large an automaton to decide";
         help = "simplify it: fewer nested repetitions and alternatives";
     } else {

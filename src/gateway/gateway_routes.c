@@ -56,12 +56,14 @@ static Pattern *structure(Table *t, int k)
 
 /* Does v satisfy sg's constraint?  Decided by the checker's automaton of
  * the segment, which the gateway regex is printed from. */
-static bool value_ok(Table *t, const Seg *sg, const char *v)
+static bool value_ok(Table *t, const RouteEntry *e, const Seg *sg,
+                     const char *v)
 {
     if (!sg->constraint)
         return true;
     const char *seg = arena_printf(t->a, "%s%s%s", sg->pre, v, sg->suf);
-    return sg->dfa && dfa_match(sg->dfa, seg, strlen(seg));
+    const Dfa *d = seg_dfa(e->cache, sg);
+    return d && dfa_match(d, seg, strlen(seg));
 }
 
 /* A URL path route i matches and no earlier route of its host with a
@@ -85,7 +87,7 @@ static const char *sample(Table *t, int i)
             } else if (sg->kind == SEG_LIT) {
                 sb_printf(&sb, "/%s", sg->lit);
             } else {
-                ok = value_ok(t, sg, values[m]);
+                ok = value_ok(t, e, sg, values[m]);
                 sb_printf(&sb, "/%s%s%s", sg->pre, values[m], sg->suf);
             }
         }

@@ -20,6 +20,7 @@
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,13 +32,12 @@ typedef struct TNode {
     int ends, rests;   /* routes ending here, or with '**' here (lists) */
 } TNode;
 
-/* Sized once for the most nodes the routes can make (a node per segment,
- * plus the root): growing by doubling left the outgrown copies in the
- * arena, a third of the routing checks' memory at 10,000 services.  The
- * nodes are not zeroed, so the part never used is never touched. */
+/* Sized once for the most nodes the routes can make (node_bound):
+ * growing by doubling left the outgrown copies in the arena, a third of
+ * the routing checks' memory at 10,000 services. */
 struct RouteIndex {
     TNode *nodes;
-    int nn;
+    int nn, bound;
     int *slots; /* (parent, literal) -> node, open addressing, -1 empty */
     int capslots; /* a power of two, at least twice the nodes' bound */
     int *next;  /* per route, the next route in its node's list */
@@ -60,6 +60,7 @@ static int *edge_slot(const RouteIndex *ix, int *slots, int cap, int parent,
 
 static int new_node(RouteIndex *ix, int parent, const char *lit)
 {
+    assert(ix->nn < ix->bound);
     TNode *t = &ix->nodes[ix->nn];
     *t = (TNode){lit, parent, -1, -1, -1, -1, -1};
     return ix->nn++;
@@ -85,15 +86,39 @@ static int child(RouteIndex *ix, int p, const Seg *sg)
     return c;
 }
 
+/* The edges route r shares with route q from the root on (a literal by
+ * its text, any parameter as the wildcard): nodes q has made already. */
+static int shared_edges(const RouteEntry *q, const RouteEntry *r)
+{
+    int i = 0;
+    for (; i < q->nsegs && i < r->nsegs; i++) {
+        const Seg *x = &q->segs[i], *y = &r->segs[i];
+        if (x->kind == SEG_REST || x->kind != y->kind ||
+            (x->kind == SEG_LIT && strcmp(x->lit, y->lit) != 0))
+            break;
+    }
+    return i;
+}
+
+/* The root and, per route, a node per segment but those it shares with
+ * the route before it: the tables come in matching order, where routes
+ * of one prefix are neighbours (at 10,000 services 70,000 nodes, not
+ * the 120,000 segments). */
+static int node_bound(const RouteEntry *v, int n)
+{
+    int bound = 1;
+    for (int r = 0; r < n; r++)
+        bound += v[r].nsegs - (r ? shared_edges(&v[r - 1], &v[r]) : 0);
+    return bound;
+}
+
 RouteIndex *route_index(Arena *a, const RouteEntry *v, int n)
 {
-    size_t bound = 1;
-    for (int r = 0; r < n; r++)
-        bound += (size_t)v[r].nsegs;
     RouteIndex *ix = arena_alloc(a, sizeof *ix);
-    ix->nodes = arena_alloc_uninit(a, bound * sizeof *ix->nodes);
+    ix->bound = node_bound(v, n);
+    ix->nodes = arena_alloc_uninit(a, (size_t)ix->bound * sizeof *ix->nodes);
     ix->capslots = 64;
-    while ((size_t)ix->capslots < 2 * bound)
+    while (ix->capslots < 2 * ix->bound)
         ix->capslots *= 2;
     ix->slots = arena_alloc_uninit(a, (size_t)ix->capslots *
                                           sizeof *ix->slots);

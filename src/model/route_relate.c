@@ -134,10 +134,18 @@ void seg_language(SegCache *c, Seg *sg)
                      : segment_dfa(c->a, l->cons, sg->pre, sg->suf);
         *slot = c->nall++;
     }
-    sg->cons = c->all[*slot].cons;
-    sg->dfa = c->all[*slot].dfa;
     sg->dfa_id = *slot;
     sb_release(&kb);
+}
+
+const Dfa *seg_dfa(const SegCache *c, const Seg *sg)
+{
+    return sg->kind == SEG_PARAM ? c->all[sg->dfa_id].dfa : NULL;
+}
+
+const Constraint *seg_cons(const SegCache *c, const Seg *sg)
+{
+    return sg->kind == SEG_PARAM ? c->all[sg->dfa_id].cons : NULL;
 }
 
 const ConsError *seg_error(const SegCache *c, const Seg *sg)
@@ -181,9 +189,10 @@ static PairRel pair_rel(SegCache *c, const Seg *s, const Seg *t)
         Strbuf w = STRBUF_INIT;
         p->x = x->dfa_id;
         p->y = y->dfa_id;
-        p->overlap = dfa_intersect(x->dfa, y->dfa, &w);
-        p->xy = p->overlap && dfa_subset(y->dfa, x->dfa, NULL);
-        p->yx = p->overlap && dfa_subset(x->dfa, y->dfa, NULL);
+        const Dfa *dx = seg_dfa(c, x), *dy = seg_dfa(c, y);
+        p->overlap = dfa_intersect(dx, dy, &w);
+        p->xy = p->overlap && dfa_subset(dy, dx, NULL);
+        p->yx = p->overlap && dfa_subset(dx, dy, NULL);
         p->w = arena_strdup(c->a, w.buf);
         sb_release(&w);
         c->npairs++;
@@ -204,9 +213,9 @@ typedef struct SegRel {
  * is one string or not once, per distinct language.) */
 static bool only(SegCache *c, const Seg *p, const char *lit)
 {
-    if (!p->dfa)
-        return false;
     Lang *l = &c->all[p->dfa_id];
+    if (!l->dfa)
+        return false;
     if (!l->single_known) {
         Strbuf w = STRBUF_INIT;
         if (dfa_single(l->dfa, &w))
@@ -225,14 +234,14 @@ static SegRel seg_rel(SegCache *c, const Seg *x, const Seg *y)
     } else if (x->kind == SEG_LIT || y->kind == SEG_LIT) {
         const Seg *lit = x->kind == SEG_LIT ? x : y;
         const Seg *par = x->kind == SEG_LIT ? y : x;
-        r.overlap = par->dfa && dfa_match(par->dfa, lit->lit,
-                                          strlen(lit->lit));
+        const Dfa *d = seg_dfa(c, par);
+        r.overlap = d && dfa_match(d, lit->lit, strlen(lit->lit));
         bool single = r.overlap && only(c, par, lit->lit);
         r.covers = r.overlap && (par == x || single);
         r.same = single;
     } else if (x->dfa_id == y->dfa_id) {
-        r.overlap = r.covers = r.same = x->dfa != NULL;
-    } else if (x->dfa && y->dfa) {
+        r.overlap = r.covers = r.same = seg_dfa(c, x) != NULL;
+    } else if (seg_dfa(c, x) && seg_dfa(c, y)) {
         PairRel p = pair_rel(c, x, y);
         r.overlap = p.overlap;
         r.covers = p.xy;
@@ -279,8 +288,8 @@ static void seg_witness(SegCache *c, const Seg *x, const Seg *y,
 {
     if (x->kind == SEG_LIT || y->kind == SEG_LIT) {
         sb_puts(out, x->kind == SEG_LIT ? x->lit : y->lit);
-    } else if (x->dfa_id == y->dfa_id || !x->dfa || !y->dfa) {
-        const Dfa *d = x->dfa ? x->dfa : y->dfa;
+    } else if (x->dfa_id == y->dfa_id || !seg_dfa(c, x) || !seg_dfa(c, y)) {
+        const Dfa *d = seg_dfa(c, x) ? seg_dfa(c, x) : seg_dfa(c, y);
         if (d)
             dfa_intersect(d, d, out);
     } else {

@@ -163,8 +163,9 @@ static void build_regex(const RouteEntry *e, bool captures, bool constraints,
             continue;
         }
         regex_escape(out, sg->pre);
-        if (constraints && sg->cons)
-            constraint_print(sg->cons, sg->suf, out);
+        const Constraint *cons = seg_cons(e->cache, sg);
+        if (constraints && cons)
+            constraint_print(cons, sg->suf, out);
         else if (constraints && sg->constraint)
             sb_puts(out, "(?!)"); /* refused by the checker: never */
         else if (captures)
