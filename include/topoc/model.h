@@ -325,9 +325,14 @@ typedef struct Service {
 
 /* A hash table over a sorted Service array, by name (model_index.c), so a
  * look-up is a hash and one comparison, not a binary search. */
+typedef struct NameSlot {
+    const char *name; /* NULL: empty */
+    int i;            /* its index in the array */
+} NameSlot;
+
 typedef struct NameIndex {
-    int *slot;     /* an index into the array, -1 empty; NULL: not built */
-    size_t mask;   /* slots - 1 */
+    NameSlot *slot; /* NULL: not built */
+    size_t mask;    /* slots - 1 */
 } NameIndex;
 
 typedef struct EnvModel {

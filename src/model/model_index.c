@@ -3,8 +3,9 @@
  * The checks, the resolver and the emitters look services up by name a
  * few times per dependency and environment: 200,000 look-ups at 10,000
  * services.  A binary search costs ~14 string comparisons, each through
- * a Service pointer to its name (cache misses); a hash table of indices
- * costs one hash of the name and, nearly always, one comparison.  The
+ * a Service pointer to its name (cache misses); a hash table of names
+ * and indices costs one hash of the name and, nearly always, one
+ * comparison, with the name beside its index (no Service read).  The
  * arrays stay sorted by name for everything that walks them in order. */
 #include "topoc/model.h"
 #include "topoc/util.h"
@@ -20,16 +21,15 @@ static uint64_t name_hash(const char *s)
 void name_index_build(Arena *a, NameIndex *ix, Service *const *v, int n)
 {
     size_t cap = 16;
-    while (cap < 2 * (size_t)n)
+    while (2 * cap < 3 * (size_t)n) /* at most two thirds full */
         cap *= 2;
     ix->slot = arena_alloc(a, cap * sizeof *ix->slot);
-    memset(ix->slot, -1, cap * sizeof *ix->slot);
     ix->mask = cap - 1;
     for (int i = 0; i < n; i++) {
         size_t k = name_hash(v[i]->name.s) & ix->mask;
-        while (ix->slot[k] >= 0)
+        while (ix->slot[k].name)
             k = (k + 1) & ix->mask;
-        ix->slot[k] = i;
+        ix->slot[k] = (NameSlot){v[i]->name.s, i};
     }
 }
 
@@ -51,10 +51,10 @@ static int find_service(const NameIndex *ix, Service *const *v, int n,
                               : NULL;
         return p ? (int)(p - v) : -1;
     }
-    for (size_t k = name_hash(name) & ix->mask; ix->slot[k] >= 0;
+    for (size_t k = name_hash(name) & ix->mask; ix->slot[k].name;
          k = (k + 1) & ix->mask)
-        if (strcmp(v[ix->slot[k]]->name.s, name) == 0)
-            return ix->slot[k];
+        if (strcmp(ix->slot[k].name, name) == 0)
+            return ix->slot[k].i;
     return -1;
 }
 
