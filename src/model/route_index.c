@@ -39,7 +39,7 @@ struct RouteIndex {
     TNode *nodes;
     int nn, bound;
     int *slots; /* (parent, literal) -> node, open addressing, -1 empty */
-    int capslots; /* a power of two, at least twice the nodes' bound */
+    int capslots; /* a power of two, half again the nodes' bound */
     int *next;  /* per route, the next route in its node's list */
 };
 
@@ -118,7 +118,7 @@ RouteIndex *route_index(Arena *a, const RouteEntry *v, int n)
     ix->bound = node_bound(v, n);
     ix->nodes = arena_alloc_uninit(a, (size_t)ix->bound * sizeof *ix->nodes);
     ix->capslots = 64;
-    while (ix->capslots < 2 * ix->bound)
+    while (2 * ix->capslots < 3 * ix->bound) /* at most two thirds full */
         ix->capslots *= 2;
     ix->slots = arena_alloc_uninit(a, (size_t)ix->capslots *
                                           sizeof *ix->slots);
