@@ -18,6 +18,7 @@ void compile_init(Compilation *c)
     c->model = NULL;
     c->outputs = (Outputs){0};
     c->in_memory = false;
+    c->scratch = false;
     c->no_views = false;
 }
 
