@@ -26,6 +26,9 @@ typedef struct Ctx {
     struct Unchecked *unchecked; /* references not reported, see cascade */
     int nunchecked;
     long scan_budget; /* bytes of broken files left to search */
+    long nunknown;    /* unknown_ref's calls so far */
+    bool *refs_ok; /* per service: its references, checked as declared,
+                      all resolved (see resolve_service) */
 } Ctx;
 
 /* "Did you mean" compares a wrong name with every declared one.  A hostile
@@ -240,6 +243,7 @@ static void note_unchecked(Ctx *c)
 static void unknown_ref(Ctx *c, const Str *ref, const char *kind,
                         const char **cands, const char *where)
 {
+    c->nunknown++;
     if (cascade(c, ref))
         return;
     Diag *d = diag_error(c->ds, ref->loc, "unknown-reference",
@@ -407,8 +411,13 @@ static Service *override_service(Ctx *c, const Service *s, const Node *ov)
     return NULL; /* not reached: every map override was decoded */
 }
 
-/* Service s for environment e; NULL when it is not deployed there. */
-static Service *resolve_service(Ctx *c, Service *s, const EnvModel *e)
+/* Service s, the i-th, for environment e; NULL when it is not deployed
+ * there.  The environments that share s as declared would check its
+ * references again: once they all resolved, another pass could only
+ * repeat what was said (identical diagnostics are recorded once), so it
+ * is skipped; an unknown reference is looked at again (its cascade note
+ * and suggestion budget count each look). */
+static Service *resolve_service(Ctx *c, Service *s, int i, const EnvModel *e)
 {
     const char *env = e->env->name.s;
     const Node *ov = override_for(c, s->overrides, env, svc_fixed);
@@ -425,7 +434,12 @@ static Service *resolve_service(Ctx *c, Service *s, const EnvModel *e)
         inst->overrides = s->overrides;
         inst->env = e->env;
     }
-    check_service_refs(c, inst);
+    if (inst != s || !c->refs_ok[i]) {
+        long before = c->nunknown;
+        check_service_refs(c, inst);
+        if (inst == s)
+            c->refs_ok[i] = c->nunknown == before;
+    }
     return inst;
 }
 
@@ -457,7 +471,7 @@ static void resolve_env(Ctx *c, EnvModel *e, const Node *stores_node)
     e->services = arena_alloc(c->a, ((size_t)c->m->nservices + 1) *
                                         sizeof *e->services);
     for (int i = 0; i < c->m->nservices; i++) {
-        Service *inst = resolve_service(c, c->m->services[i], e);
+        Service *inst = resolve_service(c, c->m->services[i], i, e);
         if (inst)
             e->services[e->nservices++] = inst; /* stays sorted */
     }
@@ -588,6 +602,7 @@ static Model *build(ModelDocs *md, const Inputs *in)
     if (nsvcs) /* snodes is NULL when no service was taken */
         memcpy(svcs, snodes, (size_t)nsvcs * sizeof *svcs);
     index_services(&c, svcs, nsvcs);
+    c.refs_ok = arena_alloc(a, (size_t)m->nservices + 1);
     for (int i = 0; i < m->nservices; i++)
         check_single_env(&c, m->services[i]);
 
