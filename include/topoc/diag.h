@@ -31,18 +31,56 @@ typedef struct Source {
  * diagnostics a hostile file provokes. */
 void source_index(Arena *a, Source *src);
 
-/* A position in a Source.  line == 0 means "the file as a whole".
- * Every node and model field carries one, so it is kept to 16 bytes: a
- * column fits 24 bits (a spec file is at most 8 MiB, load.h) and the
- * underline is at most LOC_MAX_LEN characters (longer ones are cut when
- * made, as the caret line is cut when printed). */
+/* A position in a Source.  Every node and model field carries one, so it
+ * is kept small; read it only through the functions below, which say what
+ * a diagnostic prints: the file, the line (0: the file as a whole), the
+ * column in characters as libyaml counts them, and the underline, at most
+ * LOC_MAX_LEN characters (longer ones are cut when made, as the caret line
+ * is cut when printed).  A zero Loc is "no position". */
 enum { LOC_MAX_LEN = 255 };
 typedef struct Loc {
-    const Source *src;
-    int line;
-    unsigned col : 24;
+    const Source *src_;
+    int line_;
+    unsigned col_ : 24;
     unsigned len : 8; /* characters to underline; 0 or 1 gives a caret */
 } Loc;
+
+static inline const Source *loc_src(Loc l)
+{
+    return l.src_;
+}
+static inline int loc_line(Loc l)
+{
+    return l.line_;
+}
+static inline int loc_col(Loc l)
+{
+    return (int)l.col_;
+}
+/* src as a whole (line 0), e.g. a file not read or that cannot be. */
+static inline Loc loc_file(const Source *src)
+{
+    return (Loc){src, 0, 0, 0};
+}
+/* The character at byte off of src, underlined for len characters. */
+Loc loc_offset(const Source *src, size_t off, unsigned len);
+/* Same file, line and column (the underline aside). */
+static inline bool loc_same(Loc a, Loc b)
+{
+    return a.src_ == b.src_ && a.line_ == b.line_ && a.col_ == b.col_;
+}
+/* Order of two positions in one file: line, then column (-1, 0, 1). */
+static inline int loc_pos_cmp(Loc a, Loc b)
+{
+    if (a.line_ != b.line_)
+        return a.line_ < b.line_ ? -1 : 1;
+    return (a.col_ > b.col_) - (a.col_ < b.col_);
+}
+/* The source text from l on (*room bytes), or NULL for no position. */
+const char *loc_text(Loc l, size_t *room);
+/* The position delta bytes further on the same line (no line break in
+ * between), e.g. a part of a scalar; underlined for one character. */
+Loc loc_advance(Loc l, size_t delta);
 
 typedef enum { SEV_ERROR, SEV_WARNING, SEV_NOTE } Severity;
 

@@ -25,16 +25,16 @@ static uint64_t diag_hash(const Diag *d)
 {
     uint64_t h = fnv1a(d->msg, strlen(d->msg), 1469598103934665603ULL);
     h = fnv1a(d->rule, strlen(d->rule), h);
-    if (d->loc.src)
-        h = fnv1a(d->loc.src->path, strlen(d->loc.src->path), h);
-    h ^= (uint64_t)d->loc.line * 1000003u + (uint64_t)d->loc.col;
+    const Source *src = loc_src(d->loc);
+    if (src)
+        h = fnv1a(src->path, strlen(src->path), h);
+    h ^= (uint64_t)loc_line(d->loc) * 1000003u + (uint64_t)loc_col(d->loc);
     return h * 1099511628211ULL;
 }
 
 static bool diag_same(const Diag *a, const Diag *b)
 {
-    return a->sev == b->sev && a->loc.src == b->loc.src &&
-           a->loc.line == b->loc.line && a->loc.col == b->loc.col &&
+    return a->sev == b->sev && loc_same(a->loc, b->loc) &&
            strcmp(a->rule, b->rule) == 0 && strcmp(a->msg, b->msg) == 0;
 }
 
@@ -296,18 +296,15 @@ void diag_suppress(Diags *ds, Diag *d, const char *justification)
 
 static int loc_cmp(const Loc *a, const Loc *b)
 {
-    if (a->src != b->src) {
-        if (!a->src || !b->src)
-            return a->src ? 1 : -1;
-        int c = strcmp(a->src->path, b->src->path);
+    const Source *x = loc_src(*a), *y = loc_src(*b);
+    if (x != y) {
+        if (!x || !y)
+            return x ? 1 : -1;
+        int c = strcmp(x->path, y->path);
         if (c)
             return c;
     }
-    if (a->line != b->line)
-        return a->line < b->line ? -1 : 1;
-    if (a->col != b->col)
-        return a->col < b->col ? -1 : 1;
-    return 0;
+    return loc_pos_cmp(*a, *b);
 }
 
 static int diag_cmp(const void *pa, const void *pb)
@@ -352,6 +349,46 @@ void source_index(Arena *a, Source *src)
     src->nlines = n;
 }
 
+/* Line and column (1-based, in characters) of a byte offset. */
+Loc loc_offset(const Source *src, size_t off, unsigned len)
+{
+    Loc l = {src, 1, 1, len};
+    for (size_t i = 0; i < off && i < src->len; i++) {
+        unsigned char c = (unsigned char)src->text[i];
+        if (c == '\n')
+            l.line_++, l.col_ = 1;
+        else if ((c & 0xC0) != 0x80)
+            l.col_++;
+    }
+    return l;
+}
+
+const char *loc_text(Loc l, size_t *room)
+{
+    const Source *src = l.src_;
+    if (!src || !src->nlines || l.line_ < 1 || l.line_ > src->nlines)
+        return NULL;
+    size_t i = src->lines[l.line_ - 1];
+    for (unsigned col = 1; i < src->len; i++) /* col characters in */
+        if (((unsigned char)src->text[i] & 0xC0) != 0x80 && col++ == l.col_)
+            break;
+    if (i >= src->len)
+        return NULL;
+    *room = src->len - i;
+    return src->text + i;
+}
+
+Loc loc_advance(Loc l, size_t delta)
+{
+    size_t room;
+    const char *t = loc_text(l, &room);
+    for (size_t i = 0; t && i < delta && i < room; i++)
+        if (((unsigned char)t[i] & 0xC0) != 0x80)
+            l.col_++;
+    l.len = 1;
+    return l;
+}
+
 /* Find line `line` (1-based) of src; returns its start and length. */
 static const char *source_line(const Source *src, int line, size_t *len)
 {
@@ -382,12 +419,13 @@ static const char *source_line(const Source *src, int line, size_t *len)
 static void print_snippet(FILE *f, const Loc *loc, const Style *st)
 {
     size_t n;
-    if (!loc->src || loc->line < 1)
+    int line = loc_line(*loc);
+    if (!loc_src(*loc) || line < 1)
         return;
-    const char *text = source_line(loc->src, loc->line, &n);
+    const char *text = source_line(loc_src(*loc), line, &n);
     if (!text || n > 400)
         return;
-    fprintf(f, "%5d | ", loc->line);
+    fprintf(f, "%5d | ", line);
     /* Control bytes and broken UTF-8 are shown as '?': a hostile spec
      * cannot drive the terminal through our diagnostics. */
     bool raw = utf8_invalid_at(text, n) < 0;
@@ -398,8 +436,8 @@ static void print_snippet(FILE *f, const Loc *loc, const Style *st)
         fputc(shown ? ch : '?', f);
     }
     fputs("\n      | ", f);
-    int col = 1;
-    for (size_t i = 0; i < n && col < loc->col; i++) {
+    int col = 1, at = loc_col(*loc);
+    for (size_t i = 0; i < n && col < at; i++) {
         unsigned char ch = (unsigned char)text[i];
         if ((ch & 0xC0) == 0x80)
             continue;
@@ -438,16 +476,16 @@ static void print_path(FILE *f, const char *path)
 
 static void print_where(FILE *f, const Loc *loc, const Style *st)
 {
-    if (!loc->src) {
+    if (!loc_src(*loc)) {
         fprintf(f, "%stopoc:%s ", st->bold, st->off);
         return;
     }
     fputs(st->bold, f);
-    print_path(f, loc->src->path);
-    if (loc->line < 1)
+    print_path(f, loc_src(*loc)->path);
+    if (loc_line(*loc) < 1)
         fprintf(f, ":%s ", st->off);
     else
-        fprintf(f, ":%d:%d:%s ", loc->line, loc->col, st->off);
+        fprintf(f, ":%d:%d:%s ", loc_line(*loc), loc_col(*loc), st->off);
 }
 
 void diags_print_text(const Diags *ds, FILE *f, bool color)
@@ -472,7 +510,7 @@ void diags_print_text(const Diags *ds, FILE *f, bool color)
                 fprintf(f, "%shelp:%s %s\n", st->help, st->off, s->msg);
                 continue;
             }
-            if (s->loc.src)
+            if (loc_src(s->loc))
                 print_where(f, &s->loc, st);
             fprintf(f, "%snote:%s %s\n", st->note, st->off, s->msg);
             print_snippet(f, &s->loc, st);

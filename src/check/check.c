@@ -107,7 +107,7 @@ static bool node_at(const Node *n, Loc l)
 {
     if (!n)
         return false;
-    if (n->loc.src == l.src && n->loc.line == l.line && n->loc.col == l.col)
+    if (loc_same(n->loc, l))
         return true;
     if (n->kind == NODE_SEQ)
         for (int i = 0; i < n->n; i++)
@@ -123,7 +123,7 @@ static bool node_at(const Node *n, Loc l)
 static const char *override_env(const Node *overrides, const Environment *e,
                                 Loc l)
 {
-    if (!e || !overrides || !l.src)
+    if (!e || !overrides || !loc_src(l))
         return NULL;
     const Node *ov = node_get(overrides, e->name.s);
     return ov && node_at(ov, l) ? e->name.s : NULL;

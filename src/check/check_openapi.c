@@ -282,8 +282,7 @@ static void report_narrow(Oa *o, const Service *s, const OaOp *op,
         sb_release(&seg);
     }
     for (int i = 0; i < o->nnarrow; i++)
-        if (o->narrow[i].src == at.src && o->narrow[i].line == at.line &&
-            o->narrow[i].col == at.col) {
+        if (loc_same(o->narrow[i], at)) {
             sb_release(&w);
             return; /* one constraint, one finding */
         }

@@ -116,7 +116,7 @@ static bool geo_redundant(const char *r)
 
 static bool same_loc(Loc a, Loc b)
 {
-    return a.src == b.src && a.line == b.line && a.col == b.col;
+    return loc_same(a, b);
 }
 
 /* The store as a finding names it: "integration store 'x'" when the

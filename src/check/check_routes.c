@@ -53,22 +53,16 @@ static const char *route_target(Routes *rs, const RouteEntry *ri)
  * written plain or quoted without escapes up to there, else the scalar. */
 static Loc loc_in_value(Loc at, const char *value, int off)
 {
-    const Source *src = at.src;
-    if (!src || !src->nlines || at.line < 1 || at.line > src->nlines)
+    size_t room;
+    const char *t = loc_line(at) > 0 ? loc_text(at, &room) : NULL;
+    if (!t)
         return at;
-    size_t start = src->lines[at.line - 1] + (size_t)at.col - 1;
-    if (start >= src->len)
-        return at;
-    const char *t = src->text + start;
-    size_t room = src->len - start;
     int q = *t == '"' || *t == '\'' ? 1 : 0;
     if ((size_t)(off + q) >= room ||
         strncmp(t + q, value, (size_t)off) != 0 ||
         (q && memchr(t + q, *t == '"' ? '\\' : '\'', (size_t)off)))
         return at;
-    at.col += q + off;
-    at.len = 1;
-    return at;
+    return loc_advance(at, (size_t)(q + off));
 }
 
 /* A constraint in the language, whose segment cannot be empty, matches

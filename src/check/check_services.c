@@ -210,8 +210,7 @@ static void plan_size(Checker *ck, const Model *m, int ei, const Service *s)
         Loc before = k < 0 ? (Loc){0}
                            : oversize(&m->envs[j], m->envs[j].services[k],
                                       &c2, &m2);
-        if ((c2 || m2) && before.src == at.src && before.line == at.line &&
-            before.col == at.col)
+        if ((c2 || m2) && loc_same(before, at))
             return;
     }
     const Runtime *rt = s->runtime;
@@ -242,8 +241,7 @@ static void plan_size(Checker *ck, const Model *m, int ei, const Service *s)
                           : oversize(&m->envs[j], m->envs[j].services[i],
                                      &c2, &m2);
         const Plan *pj = m->envs[j].env->plan;
-        if ((c2 || m2) && later.src == at.src && later.line == at.line &&
-            later.col == at.col)
+        if ((c2 || m2) && loc_same(later, at))
             diag_note(ds, d, pj->sku.loc, "%s's plan %s is too small too%s",
                       m->envs[j].env->name.s, pj->sku.s,
                       pj->sku.loc.len ? "" : " (its default)");

@@ -144,8 +144,8 @@ void load_note_skipped(Arena *a, Diags *ds, Inputs *in,
             continue;
         Source *src = arena_alloc(a, sizeof *src);
         *src = (Source){sk->path, "", 0, NULL, 0};
-        Diag *d = diag_info(ds, (Loc){src, 0, 0, 0}, "not-read",
-                            "not read: %s", sk->why);
+        Diag *d =
+            diag_info(ds, loc_file(src), "not-read", "not read: %s", sk->why);
         if (sk->help)
             diag_help(ds, d, "%s", sk->help);
         in->skipped[kept++] = *sk;
@@ -238,7 +238,7 @@ static bool link_escapes(Walk *w, const char *path)
         return false;
     Source *src = arena_alloc(w->a, sizeof *src);
     *src = (Source){arena_strdup(w->a, path), "", 0, NULL, 0};
-    Diag *d = diag_error(w->ds, (Loc){src, 0, 0, 0}, "symlink-outside",
+    Diag *d = diag_error(w->ds, loc_file(src), "symlink-outside",
                          "a symbolic link to a file outside the spec folder");
     diag_help(w->ds, d, "copy the file into the spec folder, or name it on "
                         "the command line");
@@ -343,24 +343,10 @@ static int read_file(Arena *a, const char *path, Source *src, bool *too_big)
     return 0;
 }
 
-/* Line and column (1-based, in characters) of a byte offset. */
-static Loc offset_loc(const Source *src, size_t off)
-{
-    Loc l = {src, 1, 1, 1};
-    for (size_t i = 0; i < off && i < src->len; i++) {
-        unsigned char c = (unsigned char)src->text[i];
-        if (c == '\n')
-            l.line++, l.col = 1;
-        else if ((c & 0xC0) != 0x80)
-            l.col++;
-    }
-    return l;
-}
-
 /* Returns false when the content must not reach the parser. */
 static bool check_content(Diags *ds, const Source *src, bool too_big)
 {
-    Loc whole = {src, 1, 1, 1};
+    Loc whole = loc_offset(src, 0, 1);
     if (too_big) {
         Diag *d = diag_error(ds, whole, "file-too-large",
                              "file is larger than the %d MiB limit for a "
@@ -379,7 +365,7 @@ static bool check_content(Diags *ds, const Source *src, bool too_big)
     }
     const char *nul = memchr(src->text, '\0', src->len);
     if (nul) {
-        Diag *d = diag_error(ds, offset_loc(src, (size_t)(nul - src->text)),
+        Diag *d = diag_error(ds, loc_offset(src, (size_t)(nul - src->text), 1),
                              "binary-file",
                              "file contains a NUL byte; it is not a text "
                              "spec");
@@ -388,7 +374,7 @@ static bool check_content(Diags *ds, const Source *src, bool too_big)
     }
     long bad = utf8_invalid_at(src->text, src->len);
     if (bad >= 0) {
-        Diag *d = diag_error(ds, offset_loc(src, (size_t)bad), "encoding",
+        Diag *d = diag_error(ds, loc_offset(src, (size_t)bad, 1), "encoding",
                              "invalid UTF-8 byte 0x%02x",
                              (unsigned char)src->text[bad]);
         diag_help(ds, d, "save the file as UTF-8");
@@ -427,7 +413,7 @@ void load_source(Arena *a, Diags *ds, Source *src, bool too_big,
             docs[kept++] = docs[j];
     n = kept;
     if (n == 0 && ds->nerrors == before) {
-        Diag *d = diag_error(ds, (Loc){src, 1, 1, 1}, "empty-file",
+        Diag *d = diag_error(ds, loc_offset(src, 0, 1), "empty-file",
                              "spec file has no content");
         diag_help(ds, d, "describe a service ('service: NAME') or the "
                          "platform ('platform: NAME'), or delete it");

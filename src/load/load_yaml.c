@@ -91,10 +91,7 @@ static int pair_cmp(const void *a, const void *b)
     int c = strcmp(x->key->str, y->key->str);
     if (c)
         return c;
-    return x->key->loc.line != y->key->loc.line
-               ? (x->key->loc.line < y->key->loc.line ? -1 : 1)
-               : (x->key->loc.col > y->key->loc.col) -
-                     (x->key->loc.col < y->key->loc.col);
+    return loc_pos_cmp(x->key->loc, y->key->loc);
 }
 
 static void report_duplicate(Parser *p, const Node *again, const Node *first)

@@ -448,12 +448,8 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
 static int loc_cmp(const void *pa, const void *pb)
 {
     const Loc *a = pa, *b = pb;
-    int c = strcmp(a->src->path, b->src->path);
-    if (c == 0)
-        c = (a->line > b->line) - (a->line < b->line);
-    if (c == 0)
-        c = (a->col > b->col) - (a->col < b->col);
-    return c;
+    int c = strcmp(loc_src(*a)->path, loc_src(*b)->path);
+    return c ? c : loc_pos_cmp(*a, *b);
 }
 
 /* autoscaling/v2 (Kubernetes up to 1.32, whose schema the documents
@@ -471,7 +467,7 @@ static void below_notice(const Model *m, Diags *ds)
             const Scaling *sc = m->envs[e].services[i]->scaling;
             for (int r = 0; sc && r < sc->rules.n; r++) {
                 const ScaleRule *rule = sc->rules.v[r];
-                if (!rule->below.set || !rule->below.loc.src)
+                if (!rule->below.set || !loc_src(rule->below.loc))
                     continue;
                 if (n == cap)
                     v = xrealloc(v, (size_t)(cap = cap ? 2 * cap : 64) * sizeof *v);

@@ -69,8 +69,7 @@ const Node *node_merge(Arena *a, const Node *base, const Node *over)
  * it written elsewhere? */
 static bool same_str(const Str *x, const Str *y)
 {
-    return x->s == y->s && x->loc.src == y->loc.src &&
-           x->loc.line == y->loc.line && x->loc.col == y->loc.col;
+    return x->s == y->s && loc_same(x->loc, y->loc);
 }
 
 /* An instance decoded over its base shares the base's alerts when the

@@ -442,9 +442,10 @@ static bool item_ops(Arena *a, const JsonVal *doc, const char *key,
 const char *openapi_file(Arena *a, const OpenApiRef *ref)
 {
     const char *d = ref->document.s;
-    if (d[0] == '/' || !ref->document.loc.src || !ref->document.loc.src->path)
+    if (d[0] == '/' || !loc_src(ref->document.loc) ||
+        !loc_src(ref->document.loc)->path)
         return d;
-    char *spec = arena_strdup(a, ref->document.loc.src->path);
+    char *spec = arena_strdup(a, loc_src(ref->document.loc)->path);
     const char *dir = dirname(spec);
     return strcmp(dir, ".") ? arena_printf(a, "%s/%s", dir, d) : d;
 }

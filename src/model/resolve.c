@@ -196,12 +196,9 @@ static int unchecked_cmp(const void *a, const void *b)
     const Unchecked *x = a, *y = b;
     if (x->file != y->file)
         return x->file - y->file;
-    int r = strcmp(x->at.src ? x->at.src->path : "",
-                   y->at.src ? y->at.src->path : "");
-    if (r)
-        return r;
-    return x->at.line != y->at.line ? x->at.line - y->at.line
-                                    : x->at.col - y->at.col;
+    const Source *sx = loc_src(x->at), *sy = loc_src(y->at);
+    int r = strcmp(sx ? sx->path : "", sy ? sy->path : "");
+    return r ? r : loc_pos_cmp(x->at, y->at);
 }
 
 /* One note per broken file: how many references (each counted once, not
@@ -230,13 +227,13 @@ static void note_unchecked(Ctx *c)
         const Source *src = c->in->broken[u->file];
         Diag *d = NULL; /* the file's first error says why it did not read */
         for (int k = 0; k < c->ds->n && !d; k++)
-            if (c->ds->v[k]->loc.src == src && c->ds->v[k]->sev == SEV_ERROR)
+            if (loc_src(c->ds->v[k]->loc) == src &&
+                c->ds->v[k]->sev == SEV_ERROR)
                 d = c->ds->v[k];
         if (d)
             diag_note(c->ds, d, (Loc){0}, "%s", msg);
         else
-            diag_info(c->ds, (Loc){src, 0, 0, 0}, "unknown-reference", "%s",
-                      msg);
+            diag_info(c->ds, loc_file(src), "unknown-reference", "%s", msg);
     }
 }
 
@@ -267,8 +264,8 @@ static int service_cmp(const void *a, const void *b)
     int r = strcmp(x->name.s, y->name.s);
     if (r)
         return r;
-    r = strcmp(x->loc.src->path, y->loc.src->path);
-    return r ? r : (x->loc.line > y->loc.line) - (x->loc.line < y->loc.line);
+    r = strcmp(loc_src(x->loc)->path, loc_src(y->loc)->path);
+    return r ? r : loc_pos_cmp(x->loc, y->loc);
 }
 
 static int store_cmp(const void *a, const void *b)
@@ -573,8 +570,9 @@ static Model *build(ModelDocs *md, const Inputs *in)
     if (!pnode && in->nbroken > 0)
         return NULL; /* the platform file may be the one that broke */
     if (!pnode) {
-        Loc at = in->ndocs ? in->docs[0].root->loc : (Loc){0};
-        at.line = at.line ? 1 : 0, at.col = 1;
+        Loc first = in->ndocs ? in->docs[0].root->loc : (Loc){0};
+        Loc at = loc_src(first) ? loc_offset(loc_src(first), 0, first.len)
+                                : first; /* the file's start */
         Diag *d = diag_error(ds, at, "no-platform",
                              "no platform document among the spec files");
         diag_help(ds, d, "add platform.yaml starting with 'platform: NAME' "

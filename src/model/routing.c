@@ -95,11 +95,8 @@ static int seg_rank(const Seg *s)
 
 static int loc_order(const Loc *a, const Loc *b)
 {
-    int c = strcmp(a->src->path, b->src->path);
-    if (c)
-        return c;
-    return a->line != b->line ? (a->line < b->line ? -1 : 1)
-                              : (a->col > b->col) - (a->col < b->col);
+    int c = strcmp(loc_src(*a)->path, loc_src(*b)->path);
+    return c ? c : loc_pos_cmp(*a, *b);
 }
 
 int route_order_cmp(const RouteEntry *a, const RouteEntry *b)

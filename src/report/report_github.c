@@ -31,11 +31,12 @@ void report_github(const Diags *ds, Strbuf *out)
         sb_printf(out, "::%s ", d->sev == SEV_ERROR     ? "error"
                                 : d->sev == SEV_WARNING ? "warning"
                                                         : "notice");
-        if (d->loc.src) {
+        if (loc_src(d->loc)) {
             sb_puts(out, "file=");
-            escape(out, d->loc.src->path, true);
-            if (d->loc.line > 0)
-                sb_printf(out, ",line=%d,col=%d", d->loc.line, d->loc.col);
+            escape(out, loc_src(d->loc)->path, true);
+            if (loc_line(d->loc) > 0)
+                sb_printf(out, ",line=%d,col=%d", loc_line(d->loc),
+                          loc_col(d->loc));
             sb_puts(out, ",");
         }
         sb_puts(out, "title=");

@@ -7,11 +7,11 @@
 
 static JsonVal *loc_json(JsonVal *o, const Loc *loc)
 {
-    if (loc->src) {
-        jv_set(o, "file", jv_str(loc->src->path));
-        if (loc->line > 0) {
-            jv_set(o, "line", jv_int(loc->line));
-            jv_set(o, "column", jv_int(loc->col));
+    if (loc_src(*loc)) {
+        jv_set(o, "file", jv_str(loc_src(*loc)->path));
+        if (loc_line(*loc) > 0) {
+            jv_set(o, "line", jv_int(loc_line(*loc)));
+            jv_set(o, "column", jv_int(loc_col(*loc)));
         }
     }
     return o;

@@ -20,7 +20,7 @@ typedef struct Suite {
 
 static const char *file_of(const Diag *d)
 {
-    return d->loc.src ? d->loc.src->path : "topoc";
+    return loc_src(d->loc) ? loc_src(d->loc)->path : "topoc";
 }
 
 static void testcase(XmlOut *w, const Diag *d)
@@ -29,10 +29,10 @@ static void testcase(XmlOut *w, const Diag *d)
     if (d->target)
         snprintf(name, sizeof name, "%s %s", d->rule, d->target);
     else
-        snprintf(name, sizeof name, "%s %d:%d", d->rule, d->loc.line,
-                 d->loc.col);
+        snprintf(name, sizeof name, "%s %d:%d", d->rule, loc_line(d->loc),
+                 loc_col(d->loc));
     snprintf(line, sizeof line, "%s:%d:%d: %s: %s [%s]", file_of(d),
-             d->loc.line, d->loc.col,
+             loc_line(d->loc), loc_col(d->loc),
              d->sev == SEV_ERROR     ? "error"
              : d->sev == SEV_WARNING ? "warning"
                                      : "note",

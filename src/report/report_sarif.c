@@ -17,8 +17,8 @@
 void report_fingerprint(const Diag *d, char out[17])
 {
     uint64_t h = fnv1a(d->rule, strlen(d->rule), 1469598103934665603ULL);
-    if (d->loc.src)
-        h = fnv1a(d->loc.src->path, strlen(d->loc.src->path), h);
+    if (loc_src(d->loc))
+        h = fnv1a(loc_src(d->loc)->path, strlen(loc_src(d->loc)->path), h);
     const char *what = d->target ? d->target : d->msg;
     h = fnv1a(what, strlen(what), h);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
@@ -71,16 +71,16 @@ static JsonVal *rule_json(const Rule *r)
 static JsonVal *location(const Loc *loc, const char *target)
 {
     JsonVal *l = jv_obj();
-    if (loc->src) {
+    if (loc_src(*loc)) {
         JsonVal *phys = jv_obj(), *art = jv_obj();
-        jv_set(art, "uri", uri(loc->src->path));
+        jv_set(art, "uri", uri(loc_src(*loc)->path));
         jv_set(phys, "artifactLocation", art);
-        if (loc->line > 0) {
+        if (loc_line(*loc) > 0) {
             JsonVal *region = jv_obj();
-            jv_set(region, "startLine", jv_int(loc->line));
-            jv_set(region, "startColumn", jv_int(loc->col));
+            jv_set(region, "startLine", jv_int(loc_line(*loc)));
+            jv_set(region, "startColumn", jv_int(loc_col(*loc)));
             if (loc->len > 1)
-                jv_set(region, "endColumn", jv_int(loc->col + loc->len));
+                jv_set(region, "endColumn", jv_int(loc_col(*loc) + loc->len));
             jv_set(phys, "region", region);
         }
         jv_set(l, "physicalLocation", phys);
@@ -116,7 +116,7 @@ static JsonVal *result(const Diag *d)
     jv_set(o, "locations", locs);
     JsonVal *related = jv_arr();
     for (int i = 0; i < d->nsubs; i++) {
-        if (d->subs[i].help || !d->subs[i].loc.src)
+        if (d->subs[i].help || !loc_src(d->subs[i].loc))
             continue;
         JsonVal *rl = location(&d->subs[i].loc, NULL);
         jv_set(rl, "id", jv_int(i));

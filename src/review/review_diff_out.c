@@ -58,10 +58,11 @@ static void findings_of(Diff *d, const Diags *from, const Diags *other,
         const Diag *g = from->v[i];
         if (!counted(g) || has_finding(d->a, other, finding_key(d->a, g)))
             continue;
-        const char *at = g->loc.src ? arena_printf(d->a, "%s:%d:%d",
-                                                   g->loc.src->path,
-                                                   g->loc.line, g->loc.col)
-                                    : "";
+        const char *at =
+            loc_src(g->loc)
+                ? arena_printf(d->a, "%s:%d:%d", loc_src(g->loc)->path,
+                               loc_line(g->loc), loc_col(g->loc))
+                : "";
         JsonVal *o = jv_obj();
         jv_set(o, "class", jv_str("findings"));
         jv_set(o, "change", jv_str(change));

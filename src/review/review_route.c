@@ -220,8 +220,9 @@ static JsonVal *route_json(Ctx *c, const RouteEntry *e)
     jv_set(o, "internal", jv_bool(e->r->internal.v));
     jv_set(o, "priority", jv_int(e->r->priority.v));
     const Loc *l = &e->r->loc;
-    jv_set(o, "at", jv_str(arena_printf(c->a, "%s:%d:%d", l->src->path,
-                                        l->line, l->col)));
+    jv_set(o, "at",
+           jv_str(arena_printf(c->a, "%s:%d:%d", loc_src(*l)->path,
+                               loc_line(*l), loc_col(*l))));
     return o;
 }
 

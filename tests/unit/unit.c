@@ -106,15 +106,15 @@ static void test_diag_dedup_and_order(void)
     arena_init(&a);
     diags_init(&ds, &a);
     Source s1 = {"b.yaml", "x: 1\n", 5}, s2 = {"a.yaml", "y: 2\n", 5};
-    CHECK(diag_error(&ds, (Loc){&s1, 1, 1, 1}, "r", "m %d", 1) != NULL);
-    CHECK(diag_error(&ds, (Loc){&s1, 1, 1, 1}, "r", "m %d", 1) == NULL);
-    diag_warning(&ds, (Loc){&s2, 1, 4, 1}, "w", "later");
-    diag_error(&ds, (Loc){&s2, 1, 1, 1}, "r", "first");
+    CHECK(diag_error(&ds, loc_offset(&s1, 0, 1), "r", "m %d", 1) != NULL);
+    CHECK(diag_error(&ds, loc_offset(&s1, 0, 1), "r", "m %d", 1) == NULL);
+    diag_warning(&ds, loc_offset(&s2, 3, 1), "w", "later");
+    diag_error(&ds, loc_offset(&s2, 0, 1), "r", "first");
     CHECK(ds.n == 3 && ds.nerrors == 2 && ds.nwarnings == 1);
     diags_sort(&ds);
     CHECK(strcmp(ds.v[0]->msg, "first") == 0);
     CHECK(strcmp(ds.v[1]->msg, "later") == 0);
-    CHECK(strcmp(ds.v[2]->loc.src->path, "b.yaml") == 0);
+    CHECK(strcmp(loc_src(ds.v[2]->loc)->path, "b.yaml") == 0);
     diags_free(&ds);
     arena_free(&a);
 }
@@ -142,10 +142,10 @@ static void test_yaml_positions(void)
     CHECK(parse("a:\n  b: 'x'\n---\nc: [1, 2]\n", &docs, &n, &ds, &a) == 0);
     CHECK(n == 2);
     Node *b = node_get(node_get(docs[0].root, "a"), "b");
-    CHECK(b && b->loc.line == 2 && b->loc.col == 6 && b->quoted);
+    CHECK(b && loc_line(b->loc) == 2 && loc_col(b->loc) == 6 && b->quoted);
     Node *c = node_get(docs[1].root, "c");
     CHECK(c && c->kind == NODE_SEQ && c->n == 2);
-    CHECK(c->items[1]->loc.line == 4 && c->items[1]->loc.col == 8);
+    CHECK(loc_line(c->items[1]->loc) == 4 && loc_col(c->items[1]->loc) == 8);
     diags_free(&ds);
     arena_free(&a);
 }
@@ -180,7 +180,7 @@ static void test_yaml_limits(void)
     diags_init(&ds, &a);
     CHECK(parse("a: 1\nb: 2\na: 3\n", &docs, &n, &ds, &a) == 1);
     CHECK(strcmp(ds.v[0]->rule, "duplicate-key") == 0);
-    CHECK(ds.v[0]->loc.line == 3 && ds.v[0]->subs[0].loc.line == 1);
+    CHECK(loc_line(ds.v[0]->loc) == 3 && loc_line(ds.v[0]->subs[0].loc) == 1);
     diags_free(&ds);
     arena_free(&a);
 }
@@ -234,8 +234,9 @@ static void test_diag_hostile_text(void)
     Strbuf big = STRBUF_INIT;
     for (int i = 0; i < 700; i++)
         sb_puts(&big, "\xc3\xa9"); /* é: 1,400 bytes */
-    Diag *d = diag_error(&ds, (Loc){&src, 1, 1, 1}, "syntax", "bad \x07%s",
-                         "\xc2\x9b" "31m");
+    Diag *d = diag_error(&ds, loc_offset(&src, 0, 1), "syntax", "bad \x07%s",
+                         "\xc2\x9b"
+                         "31m");
     diag_note(&ds, d, (Loc){0}, "value %s", big.buf);
     diag_help(&ds, d, "line\nbreak \x1b]0;title\x07");
     CHECK(utf8_invalid_at(d->msg, strlen(d->msg)) < 0);
