@@ -43,6 +43,7 @@ LIBS     = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # Sources by pipeline stage, then a room per output family.
 BASE_SRC  := src/base/arena.c src/base/strbuf.c src/base/diag.c \
+             src/base/source.c \
              src/base/util.c src/base/json.c src/base/xml.c
 LOAD_SRC  := src/load/node.c src/load/load_spec.c src/load/load_yaml.c
 MODEL_SRC := src/model/schema.c src/model/decode.c src/model/decode_formats.c \

@@ -243,3 +243,33 @@ if not ok:
 sys.exit(0 if ok else 1)
 PY
 then ok "hostile alias-shared-nodes-stay-shared"; else bad "hostile alias-shared-nodes-stay-shared"; fi
+
+# -- positions on one long line: 150,000 unknown keys after multi-byte
+# characters, all on line 1 of a 2.5 MB file.  Each finding's column is
+# worked out from the byte offset a Loc holds, counting characters from a
+# checkpoint, and quoting a line costs O(1): both once scanned the whole
+# line per finding (minutes for this input).  Every column must be the
+# character count libyaml gives.
+mkdir -p "$H/oneline"
+cp "$ROOT/tests/cases/build-overrides/spec/platform.yaml" "$H/oneline/"
+if python3 - "$TOPOC" "$H/oneline" <<'PY'
+import re, subprocess, sys
+topoc, spec = sys.argv[1], sys.argv[2]
+head = "{service: s, kind: api, team: web, runtime: {image: reg.example/s:1}, "
+keys = [f"kë{i}" for i in range(150000)]
+text, cols = head, {}
+for k in keys:
+    cols[k] = len(text) + 1  # characters, 1-based
+    text += f"{k}: \u00e9, "
+with open(f"{spec}/s.yaml", "w", encoding="utf-8") as f:
+    f.write(text + "}")
+p = subprocess.run([topoc, "check", spec], capture_output=True, timeout=110)
+err = p.stderr.decode()
+pat = r"s\.yaml:1:(\d+): error: unknown key '([^']*)'"
+got = {m[2]: int(m[1]) for m in re.finditer(pat, err)}
+bad = [k for k in keys if got.get(k) != cols[k]]
+if p.returncode != 1 or bad:
+    print(f"exit {p.returncode}, {len(bad)} wrong, e.g. {bad[:3]}", err[-300:])
+sys.exit(0 if p.returncode == 1 and not bad else 1)
+PY
+then ok "hostile one-line-positions-linear"; else bad "hostile one-line-positions-linear"; fi

@@ -25,56 +25,60 @@ typedef struct Source {
     size_t len;
     const unsigned *lines; /* offset of each line's start (source_index) */
     int nlines;            /* 0 until indexed; quoting then scans */
+    const unsigned *cols;  /* long lines: the column every 256 bytes */
+    unsigned id; /* its Locs' sid: 0 until diags_source gives it one */
 } Source;
 
-/* Index the starts of src's lines, so quoting any line is O(1) however many
- * diagnostics a hostile file provokes. */
+/* Index the starts of src's lines (where libyaml's line breaks end: LF,
+ * CR LF, CR, NEL, LS, PS), so that a line and a column cost O(log n) and
+ * quoting a line O(1) however many diagnostics a hostile file provokes. */
 void source_index(Arena *a, Source *src);
+/* Line `line` (1-based) of src without its break: start and length; NULL
+ * when src has no such line. */
+const char *source_line(const Source *src, int line, size_t *len);
 
 /* A position in a Source.  Every node and model field carries one, so it
- * is kept small; read it only through the functions below, which say what
- * a diagnostic prints: the file, the line (0: the file as a whole), the
- * column in characters as libyaml counts them, and the underline, at most
- * LOC_MAX_LEN characters (longer ones are cut when made, as the caret line
- * is cut when printed).  A zero Loc is "no position". */
-enum { LOC_MAX_LEN = 255 };
+ * is 8 bytes: the source's id and the byte offset, from which the line and
+ * column are worked out when asked.  Read it only through the functions
+ * below, which give what a diagnostic prints: the file, the line (0: the
+ * file as a whole), the column in characters as libyaml counts them, and
+ * the underline, at most LOC_MAX_LEN characters (longer ones are cut when
+ * made, as the caret line is cut when printed).  A zero Loc is "no
+ * position". */
+enum {
+    LOC_MAX_LEN = 255,
+    LOC_MAX_OFFSET = (1 << 24) - 2, /* a spec file is at most 8 MiB */
+    LOC_MAX_SOURCES = 1u << 31,
+};
 typedef struct Loc {
-    const Source *src_;
-    int line_;
-    unsigned col_ : 24;
-    unsigned len : 8; /* characters to underline; 0 or 1 gives a caret */
+    unsigned pos : 24; /* byte offset + 1; 0: the file as a whole */
+    unsigned len : 8;  /* characters to underline; 0 or 1 gives a caret */
+    unsigned sid : 31; /* the Source's id (diags_source); 0: none */
+    unsigned set : 1;  /* Int and Bool: a value was given (model.h); a
+                          Loc's bit that no comparison reads, so that an
+                          Int is 16 bytes, not 24 */
 } Loc;
 
-static inline const Source *loc_src(Loc l)
-{
-    return l.src_;
-}
-static inline int loc_line(Loc l)
-{
-    return l.line_;
-}
-static inline int loc_col(Loc l)
-{
-    return (int)l.col_;
-}
+const Source *loc_src(Loc l);
+int loc_line(Loc l);
+int loc_col(Loc l);
 /* src as a whole (line 0), e.g. a file not read or that cannot be. */
 static inline Loc loc_file(const Source *src)
 {
-    return (Loc){src, 0, 0, 0};
+    return (Loc){.sid = src->id};
 }
-/* The character at byte off of src, underlined for len characters. */
+/* The character at byte off of src (registered), underlined for len
+ * characters. */
 Loc loc_offset(const Source *src, size_t off, unsigned len);
 /* Same file, line and column (the underline aside). */
 static inline bool loc_same(Loc a, Loc b)
 {
-    return a.src_ == b.src_ && a.line_ == b.line_ && a.col_ == b.col_;
+    return a.sid == b.sid && a.pos == b.pos;
 }
 /* Order of two positions in one file: line, then column (-1, 0, 1). */
 static inline int loc_pos_cmp(Loc a, Loc b)
 {
-    if (a.line_ != b.line_)
-        return a.line_ < b.line_ ? -1 : 1;
-    return (a.col_ > b.col_) - (a.col_ < b.col_);
+    return (a.pos > b.pos) - (a.pos < b.pos);
 }
 /* The source text from l on (*room bytes), or NULL for no position. */
 const char *loc_text(Loc l, size_t *room);
@@ -121,10 +125,15 @@ typedef struct Diags {
     int nsuppressed;
     DiagSet *seen;
     Diag *last_dup; /* what the last refused duplicate repeated */
+    unsigned *srcids; /* the sources' ids, given back by diags_free */
+    int nsrcids, capsrcids;
 } Diags;
 
 void diags_init(Diags *d, Arena *a);
 void diags_free(Diags *d);
+/* Give src an id for its positions (source.c), valid until diags_free. */
+void diags_source(Diags *ds, Source *src);
+void diags_release_sources(Diags *ds);
 
 /* Record a diagnostic.  Returns NULL when an identical one exists already;
  * diag_note/diag_help accept NULL and then do nothing. */

@@ -4,7 +4,7 @@
  * with the Loc of the spec map it came from, and every scalar carries its
  * own Loc, so a check can point at the exact value it objects to.
  *
- * Scalars: a Str with s == NULL, or an Int/Bool with set == false, was not
+ * Scalars: a Str with s == NULL, or an Int/Bool with loc.set == 0, was not
  * written and has no default.  Units are normalised by the decoder: sizes in
  * bytes, durations in seconds, CPU in millicores.  Lists hold pointers to
  * structs (List) or strings (StrList).  Nested objects are never NULL unless
@@ -30,14 +30,12 @@ typedef struct Str {
 
 typedef struct Int {
     long long v;
-    Loc loc;
-    bool set;
+    Loc loc; /* loc.set: a value was given (a Loc's spare bit: 16 bytes) */
 } Int;
 
 typedef struct Bool {
     bool v;
-    Loc loc;
-    bool set;
+    Loc loc; /* loc.set: a value was given */
 } Bool;
 
 typedef struct StrList {

@@ -28,7 +28,7 @@ static uint64_t diag_hash(const Diag *d)
     const Source *src = loc_src(d->loc);
     if (src)
         h = fnv1a(src->path, strlen(src->path), h);
-    h ^= (uint64_t)loc_line(d->loc) * 1000003u + (uint64_t)loc_col(d->loc);
+    h ^= (uint64_t)d->loc.pos;
     return h * 1099511628211ULL;
 }
 
@@ -89,6 +89,7 @@ void diags_free(Diags *ds)
     if (ds->seen)
         free(ds->seen->slot);
     free(ds->seen);
+    diags_release_sources(ds);
     memset(ds, 0, sizeof *ds);
 }
 
@@ -332,87 +333,6 @@ static const Style plain = {"", "", "", "", "", "", ""};
 static const Style ansi = {"\033[1m",    "\033[1;31m", "\033[1;35m",
                            "\033[1;36m", "\033[1;32m", "\033[1;32m",
                            "\033[0m"};
-
-void source_index(Arena *a, Source *src)
-{
-    int n = 1;
-    for (const char *p = src->text, *end = src->text + src->len;
-         (p = memchr(p, '\n', (size_t)(end - p))); p++)
-        n++;
-    unsigned *lines = arena_alloc(a, (size_t)n * sizeof *lines);
-    int k = 0;
-    lines[k++] = 0;
-    for (size_t i = 0; i < src->len; i++)
-        if (src->text[i] == '\n')
-            lines[k++] = (unsigned)(i + 1);
-    src->lines = lines;
-    src->nlines = n;
-}
-
-/* Line and column (1-based, in characters) of a byte offset. */
-Loc loc_offset(const Source *src, size_t off, unsigned len)
-{
-    Loc l = {src, 1, 1, len};
-    for (size_t i = 0; i < off && i < src->len; i++) {
-        unsigned char c = (unsigned char)src->text[i];
-        if (c == '\n')
-            l.line_++, l.col_ = 1;
-        else if ((c & 0xC0) != 0x80)
-            l.col_++;
-    }
-    return l;
-}
-
-const char *loc_text(Loc l, size_t *room)
-{
-    const Source *src = l.src_;
-    if (!src || !src->nlines || l.line_ < 1 || l.line_ > src->nlines)
-        return NULL;
-    size_t i = src->lines[l.line_ - 1];
-    for (unsigned col = 1; i < src->len; i++) /* col characters in */
-        if (((unsigned char)src->text[i] & 0xC0) != 0x80 && col++ == l.col_)
-            break;
-    if (i >= src->len)
-        return NULL;
-    *room = src->len - i;
-    return src->text + i;
-}
-
-Loc loc_advance(Loc l, size_t delta)
-{
-    size_t room;
-    const char *t = loc_text(l, &room);
-    for (size_t i = 0; t && i < delta && i < room; i++)
-        if (((unsigned char)t[i] & 0xC0) != 0x80)
-            l.col_++;
-    l.len = 1;
-    return l;
-}
-
-/* Find line `line` (1-based) of src; returns its start and length. */
-static const char *source_line(const Source *src, int line, size_t *len)
-{
-    const char *p = src->text, *end = src->text + src->len;
-    if (src->nlines) {
-        if (line > src->nlines)
-            return NULL;
-        p += src->lines[line - 1];
-    } else {
-        for (int l = 1; l < line; l++) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            if (!nl)
-                return NULL;
-            p = nl + 1;
-        }
-    }
-    if (p > end || (p == end && line > 1))
-        return NULL;
-    const char *e = p;
-    while (e < end && *e != '\n' && *e != '\r')
-        e++;
-    *len = (size_t)(e - p);
-    return p;
-}
 
 /* Print the quoted line and a caret under columns [col, col+len). Columns
  * count characters (UTF-8 sequences count once), as libyaml's marks do. */

@@ -213,7 +213,7 @@ static void missing_instances(Checker *ck)
         const EnvModel *e = &m->envs[i];
         for (int k = 0; k < e->nservices; k++) {
             const Service *s = e->services[k];
-            if (s->scaling && s->scaling->max.set && s->scaling->max.v == 0)
+            if (s->scaling && s->scaling->max.loc.set && s->scaling->max.v == 0)
                 diag_help(check_diags(ck),
                           check_report(ck, "env-missing-instance",
                                        s->scaling->max.loc,

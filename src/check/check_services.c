@@ -301,7 +301,7 @@ static void scaling_bounds(Checker *ck, const EnvModel *e, const Service *s)
     }
     for (int i = 0; i < sc->rules.n; i++) {
         const ScaleRule *r = sc->rules.v[i];
-        if (r->below.set && r->below.v >= r->above.v) {
+        if (r->below.loc.set && r->below.v >= r->above.v) {
             Diag *d = check_report(
                 ck, "scaling-rule-inverted", r->below.loc,
                 check_service_target(ck, s, r->below.loc, NULL),
@@ -331,7 +331,7 @@ static void alerts(Checker *ck, const Service *s)
     }
     for (int i = 0; i < s->alerts.n; i++) {
         const Alert *al = s->alerts.v[i];
-        bool fixed = al->above.set, dyn = al->dynamic.s != NULL;
+        bool fixed = al->above.loc.set, dyn = al->dynamic.s != NULL;
         if (fixed != dyn)
             continue;
         Loc at = fixed ? al->dynamic.loc : al->name.loc;

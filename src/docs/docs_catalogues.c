@@ -22,7 +22,7 @@ const char *docs_route_waf(Arena *a, const Model *m, const Route *r)
         if (x->variable.s)
             sb_printf(&sb, " on %s", x->variable.s);
     }
-    if (r->waf->max_body_size.set)
+    if (r->waf->max_body_size.loc.set)
         sb_printf(&sb, "; body up to %lld bytes", r->waf->max_body_size.v);
     const char *out = arena_strdup(a, sb.buf);
     sb_release(&sb);

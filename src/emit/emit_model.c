@@ -38,11 +38,11 @@ static JsonVal *field_json(const Field *f, const void *slot)
     case F_DURATION:
     case F_CPU: {
         const Int *v = slot;
-        return v->set ? jv_int(v->v) : NULL;
+        return v->loc.set ? jv_int(v->v) : NULL;
     }
     case F_BOOL: {
         const Bool *v = slot;
-        return v->set ? jv_bool(v->v) : NULL;
+        return v->loc.set ? jv_bool(v->v) : NULL;
     }
     case F_STRLIST:
         return json_strlist(slot);

@@ -162,14 +162,14 @@ static JsonVal *rate_rule(Az *z, const RateLimit *rl, int priority)
     }
     if (rate_limit_burst(rl) != rl->requests.v ||
         (rl->period.v != 60 && rl->period.v != 300))
-        diag_info(z->ds, rl->burst.set ? rl->burst.loc : rl->period.loc,
+        diag_info(z->ds, rl->burst.loc.set ? rl->burst.loc : rl->period.loc,
                   "appgw-waf",
                   "App Gateway counts rate limit '%s' as %lld request%s per "
                   "%s window, not as a bucket of %lld refilled at %lld per "
                   "%llds",
                   rl->name.s, per < 1 ? 1 : per, per > 1 ? "s" : "",
-                  one ? "1-minute" : "5-minute",
-                  rate_limit_burst(rl), rl->requests.v, rl->period.v);
+                  one ? "1-minute" : "5-minute", rate_limit_burst(rl),
+                  rl->requests.v, rl->period.v);
     return r;
 }
 

@@ -21,7 +21,7 @@
 
 long long rate_limit_burst(const RateLimit *rl)
 {
-    return rl->burst.set ? rl->burst.v : rl->requests.v;
+    return rl->burst.loc.set ? rl->burst.v : rl->requests.v;
 }
 
 long long rate_limit_refill(const RateLimit *rl)
@@ -43,20 +43,20 @@ bool rate_limit_applies(const RateLimit *rl, const Route *r)
 
 long long route_max_body(const Waf *w, const Route *r)
 {
-    return r->waf && r->waf->max_body_size.set ? r->waf->max_body_size.v
-                                               : w->limits->max_body_size.v;
+    return r->waf && r->waf->max_body_size.loc.set ? r->waf->max_body_size.v
+                                                   : w->limits->max_body_size.v;
 }
 
 long long route_max_args(const Waf *w, const Route *r)
 {
-    return r->waf && r->waf->max_args.set ? r->waf->max_args.v
-                                          : w->limits->max_args.v;
+    return r->waf && r->waf->max_args.loc.set ? r->waf->max_args.v
+                                              : w->limits->max_args.v;
 }
 
 long long route_max_json_args(const Waf *w, const Route *r)
 {
-    return r->waf && r->waf->max_json_args.set ? r->waf->max_json_args.v
-                                               : w->limits->max_json_args.v;
+    return r->waf && r->waf->max_json_args.loc.set ? r->waf->max_json_args.v
+                                                   : w->limits->max_json_args.v;
 }
 
 long long route_args_ceiling(const Waf *w, const Route *r)

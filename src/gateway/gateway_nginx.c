@@ -121,14 +121,14 @@ static void rate_limits(Gen *g, const RouteEntry *e, Strbuf *sb)
 static void limits_for_route(const Waf *w, const RouteEntry *e, Strbuf *sb)
 {
     const RouteWaf *rw = e->r->waf;
-    if (rw->max_body_size.set) {
+    if (rw->max_body_size.loc.set) {
         sb_printf(sb, "        client_max_body_size %lldk;\n",
                   (rw->max_body_size.v + 1023) / 1024);
         sb_printf(sb, "        modsecurity_rules 'SecRequestBodyNoFilesLimit "
                       "%lld';\n",
                   route_max_body(w, e->r));
     }
-    if (rw->max_args.set || rw->max_json_args.set)
+    if (rw->max_args.loc.set || rw->max_json_args.loc.set)
         sb_printf(sb,
                   "        modsecurity_rules 'SecArgumentsLimit %lld\n"
                   "            SecAction \"id:10010,phase:1,pass,nolog,t:none,"

@@ -144,6 +144,7 @@ void load_note_skipped(Arena *a, Diags *ds, Inputs *in,
             continue;
         Source *src = arena_alloc(a, sizeof *src);
         *src = (Source){sk->path, "", 0, NULL, 0};
+        diags_source(ds, src);
         Diag *d =
             diag_info(ds, loc_file(src), "not-read", "not read: %s", sk->why);
         if (sk->help)
@@ -238,6 +239,7 @@ static bool link_escapes(Walk *w, const char *path)
         return false;
     Source *src = arena_alloc(w->a, sizeof *src);
     *src = (Source){arena_strdup(w->a, path), "", 0, NULL, 0};
+    diags_source(w->ds, src);
     Diag *d = diag_error(w->ds, loc_file(src), "symlink-outside",
                          "a symbolic link to a file outside the spec folder");
     diag_help(w->ds, d, "copy the file into the spec folder, or name it on "
@@ -395,6 +397,7 @@ static void mark_broken(Arena *a, Inputs *out, const Source *src)
 void load_source(Arena *a, Diags *ds, Source *src, bool too_big,
                  Inputs *out)
 {
+    diags_source(ds, src);
     if (!too_big)
         source_index(a, src);
     if (!check_content(ds, src, too_big)) {

@@ -12,6 +12,7 @@
 #include "topoc/load.h"
 #include "topoc/util.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -49,14 +50,52 @@ typedef struct Parser {
     Node *root;
     long root_weight;
     bool failed; /* the current document is abandoned */
+    /* The last mark made a Loc: its character index (libyaml counts
+     * characters) and byte offset.  Marks arrive nearly in order, so
+     * walking from the last one costs linear time for the file. */
+    size_t at_char, at_byte;
 } Parser;
 
-static Loc mark_loc(const Parser *p, yaml_mark_t m)
+static bool char_start(unsigned char c)
 {
-    return (Loc){p->src, (int)m.line + 1, (int)m.column + 1, 1};
+    return (c & 0xC0) != 0x80;
 }
 
-static Loc span_loc(const Parser *p, yaml_mark_t s, yaml_mark_t e)
+/* The byte offset of m (the text is valid UTF-8: load_spec.c checks). */
+static size_t mark_offset(Parser *p, yaml_mark_t m)
+{
+    const unsigned char *t = (const unsigned char *)p->src->text;
+    size_t n = p->src->len;
+    while (p->at_char < m.index && p->at_byte < n) {
+        p->at_byte++;
+        while (p->at_byte < n && !char_start(t[p->at_byte]))
+            p->at_byte++;
+        p->at_char++;
+    }
+    while (p->at_char > m.index && p->at_byte > 0) {
+        p->at_byte--;
+        while (p->at_byte > 0 && !char_start(t[p->at_byte]))
+            p->at_byte--;
+        p->at_char--;
+    }
+    /* At the end, libyaml ends a last line that has no break of its own
+     * (the mark moves to column 0 of the line after): one byte on. */
+    if (p->at_byte == n && m.column == 0 && n > 0 && p->src->nlines &&
+        p->src->lines[p->src->nlines - 1] != n)
+        return n + 1;
+    return p->at_byte;
+}
+
+static Loc mark_loc(Parser *p, yaml_mark_t m)
+{
+    Loc l = loc_offset(p->src, mark_offset(p, m), 1);
+#ifdef __SANITIZE_ADDRESS__ /* the checked build: as libyaml counts */
+    assert(loc_line(l) == (int)m.line + 1 && loc_col(l) == (int)m.column + 1);
+#endif
+    return l;
+}
+
+static Loc span_loc(Parser *p, yaml_mark_t s, yaml_mark_t e)
 {
     Loc l = mark_loc(p, s);
     if (e.line == s.line && e.column > s.column)
@@ -296,27 +335,12 @@ static void on_end(Parser *p)
         add_anchor(p, (const yaml_char_t *)f.anchor, f.node, f.weight);
 }
 
-/* The line and column (in characters, as libyaml counts) of an offset. */
-static yaml_mark_t offset_mark(const Source *src, size_t off)
-{
-    yaml_mark_t m = {off, 0, 0};
-    for (size_t i = 0; i < off && i < src->len; i++) {
-        unsigned char c = (unsigned char)src->text[i];
-        if (c == '\n')
-            m.line++, m.column = 0;
-        else if ((c & 0xC0) != 0x80)
-            m.column++;
-    }
-    return m;
-}
-
 static void report_parse_error(Parser *p, const yaml_parser_t *yp)
 {
-    yaml_mark_t m = yp->problem_mark;
-    if (yp->error == YAML_READER_ERROR) /* a control byte: an offset only */
-        m = offset_mark(p->src, yp->problem_offset);
-    Loc loc = mark_loc(p, m);
-    size_t i = m.index;
+    size_t i = yp->error == YAML_READER_ERROR /* a control byte */
+                   ? yp->problem_offset       /* in bytes */
+                   : mark_offset(p, yp->problem_mark);
+    Loc loc = loc_offset(p->src, i, 1);
     bool tab = yp->error == YAML_SCANNER_ERROR && i < p->src->len &&
                p->src->text[i] == '\t';
     if (tab) {
@@ -330,9 +354,11 @@ static void report_parse_error(Parser *p, const yaml_parser_t *yp)
                          yp->context ? " " : "",
                          yp->context ? yp->context : "",
                          i >= p->src->len ? " (at the end of the file)" : "");
-    if (yp->context && yp->context_mark.line != m.line)
-        diag_note(p->ds, d, mark_loc(p, yp->context_mark),
-                  "the construct started here");
+    if (!yp->context)
+        return;
+    Loc ctx = mark_loc(p, yp->context_mark);
+    if (loc_line(ctx) != loc_line(loc))
+        diag_note(p->ds, d, ctx, "the construct started here");
 }
 
 void load_yaml(Arena *a, Arena *tree, Diags *ds, const Source *src,

@@ -84,8 +84,9 @@ static JsonVal *scale_rule(Mf *f, const char *plan_id, const char *site_id,
 {
     Metric m = metric(scale_metrics, r->metric.s);
     JsonVal *rule = jv_obj(), *trig = jv_obj(), *act = jv_obj();
-    long long threshold = out ? r->above.v
-                              : r->below.set ? r->below.v : r->above.v / 2;
+    long long threshold = out                ? r->above.v
+                          : r->below.loc.set ? r->below.v
+                                             : r->above.v / 2;
     jv_set(trig, "metricName", jv_str(m.name));
     jv_set(trig, "metricNamespace", jv_str(m.ns));
     jv_set(trig, "metricResourceUri", arm_code(m.on_plan ? plan_id : site_id));

@@ -467,7 +467,7 @@ static void below_notice(const Model *m, Diags *ds)
             const Scaling *sc = m->envs[e].services[i]->scaling;
             for (int r = 0; sc && r < sc->rules.n; r++) {
                 const ScaleRule *rule = sc->rules.v[r];
-                if (!rule->below.set || !loc_src(rule->below.loc))
+                if (!rule->below.loc.set || !loc_src(rule->below.loc))
                     continue;
                 if (n == cap)
                     v = xrealloc(v, (size_t)(cap = cap ? 2 * cap : 64) * sizeof *v);

@@ -174,15 +174,18 @@ static void decode_number(Dec *d, const Field *f, FieldType t, const Node *n,
                       "remove the quotes: a quoted value is always text");
         return;
     }
-    if (check_range(d, f, n, v))
-        *out = (Int){v, n->loc, true};
+    if (check_range(d, f, n, v)) {
+        *out = (Int){v, n->loc};
+        out->loc.set = 1;
+    }
 }
 
 static void decode_bool(Dec *d, const Field *f, const Node *n, Bool *out)
 {
     const char *s = n->str;
     if (!n->quoted && (!strcmp(s, "true") || !strcmp(s, "false"))) {
-        *out = (Bool){s[0] == 't', n->loc, true};
+        *out = (Bool){s[0] == 't', n->loc};
+        out->loc.set = 1;
         return;
     }
     diag_help(d->ds,

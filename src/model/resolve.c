@@ -507,7 +507,7 @@ static void plan_defaults(Arena *a, Diags *ds, Environment *e)
     at.len = 0; /* a default, as the decoder marks them */
     if (!pl->sku.s)
         pl->sku = (Str){schema_plan_default_sku(e->name.s), at};
-    if (pl->instances.set && !pl->shared.v) { /* never silently dropped */
+    if (pl->instances.loc.set && !pl->shared.v) { /* never silently dropped */
         Diag *d = diag_error(ds, pl->instances.loc, "invalid-value",
                              "'instances' sizes a shared plan, but %s's "
                              "services each have their own",
@@ -515,9 +515,10 @@ static void plan_defaults(Arena *a, Diags *ds, Environment *e)
         diag_help(ds, d, "remove 'instances' (each service's plan runs its "
                          "scaling.min), or set 'shared: true'");
     }
-    if (!pl->instances.set)
-        pl->instances = (Int){schema_plan_default_instances(e->name.s), at,
-                              true};
+    if (!pl->instances.loc.set) {
+        pl->instances = (Int){schema_plan_default_instances(e->name.s), at};
+        pl->instances.loc.set = 1;
+    }
 }
 
 /* What the checks read of the documents once the model is built: each

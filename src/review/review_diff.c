@@ -60,11 +60,11 @@ static const char *scalar_text(Arena *a, const Field *f, const void *obj)
     case F_DURATION:
     case F_CPU: {
         const Int *v = slot;
-        return v->set ? arena_printf(a, "%lld", v->v) : NULL;
+        return v->loc.set ? arena_printf(a, "%lld", v->v) : NULL;
     }
     case F_BOOL: {
         const Bool *v = slot;
-        return v->set ? (v->v ? "true" : "false") : NULL;
+        return v->loc.set ? (v->v ? "true" : "false") : NULL;
     }
     default:
         return ((const Str *)slot)->s;

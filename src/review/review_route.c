@@ -241,8 +241,9 @@ static JsonVal *waf_json(Ctx *c, const RouteEntry *e)
                                w->managed_rules->version.s,
                                w->managed_rules->paranoia_level.v)));
     jv_set(o, "max-body-size",
-           jv_int(rw && rw->max_body_size.set ? rw->max_body_size.v
-                                               : w->limits->max_body_size.v));
+           jv_int(rw && rw->max_body_size.loc.set
+                      ? rw->max_body_size.v
+                      : w->limits->max_body_size.v));
     JsonVal *ex = jv_arr();
     for (int i = 0; rw && i < rw->exclusions.n; i++) {
         const WafExclusion *x = rw->exclusions.v[i];

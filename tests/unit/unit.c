@@ -106,6 +106,8 @@ static void test_diag_dedup_and_order(void)
     arena_init(&a);
     diags_init(&ds, &a);
     Source s1 = {"b.yaml", "x: 1\n", 5}, s2 = {"a.yaml", "y: 2\n", 5};
+    diags_source(&ds, &s1);
+    diags_source(&ds, &s2);
     CHECK(diag_error(&ds, loc_offset(&s1, 0, 1), "r", "m %d", 1) != NULL);
     CHECK(diag_error(&ds, loc_offset(&s1, 0, 1), "r", "m %d", 1) == NULL);
     diag_warning(&ds, loc_offset(&s2, 3, 1), "w", "later");
@@ -127,6 +129,8 @@ static int parse(const char *text, Document **docs, int *n, Diags *ds,
     src->path = "t.yaml";
     src->text = text;
     src->len = strlen(text);
+    diags_source(ds, src);
+    source_index(a, src);
     load_yaml(a, a, ds, src, docs, n); /* nodes and text: one arena */
     return ds->nerrors;
 }
@@ -148,6 +152,59 @@ static void test_yaml_positions(void)
     CHECK(loc_line(c->items[1]->loc) == 4 && loc_col(c->items[1]->loc) == 8);
     diags_free(&ds);
     arena_free(&a);
+}
+
+/* Line and column from a Loc's byte offset, at every character of a text
+ * with each line break libyaml knows, multi-byte characters and a line
+ * longer than the column checkpoints' step, against a walk that counts
+ * as libyaml's marks do. */
+static void test_loc_positions(void)
+{
+    Strbuf sb = STRBUF_INIT;
+    sb_puts(&sb, "a\r\nb\rc\xc2\x85"
+                 "d\xe2\x80\xa8"
+                 "e\xe2\x80\xa9\xc3\xa9x\n");
+    for (int i = 0; i < 700; i++)
+        sb_puts(&sb, i % 3 ? "y" : "\xc3\xa9");
+    sb_puts(&sb, "\nz");
+    Arena a;
+    Diags ds;
+    arena_init(&a);
+    diags_init(&ds, &a);
+    Source src = {"t.yaml", sb.buf, sb.len, NULL, 0};
+    diags_source(&ds, &src);
+    source_index(&a, &src);
+    const unsigned char *t = (const unsigned char *)sb.buf;
+    int line = 1, col = 1;
+    for (size_t i = 0; i <= sb.len; i++) {
+        if (i < sb.len && (t[i] & 0xC0) == 0x80)
+            continue; /* inside a character */
+        Loc l = loc_offset(&src, i, 1);
+        CHECK(loc_src(l) == &src && loc_line(l) == line && loc_col(l) == col);
+        size_t brk = t[i] == '\r' && t[i + 1] == '\n'   ? 2
+                     : t[i] == '\r' || t[i] == '\n'     ? 1
+                     : t[i] == 0xC2 && t[i + 1] == 0x85 ? 2
+                     : t[i] == 0xE2 && t[i + 1] == 0x80 &&
+                             (t[i + 2] == 0xA8 || t[i + 2] == 0xA9)
+                         ? 3
+                         : 0;
+        if (brk)
+            line++, col = 1, i += brk - 1;
+        else
+            col++;
+    }
+    size_t n;
+    const char *d = source_line(&src, 4, &n);
+    CHECK(d && n == 1 && *d == 'd' && src.nlines == 8);
+    CHECK(!loc_src((Loc){0}) && loc_line(loc_file(&src)) == 0);
+    diags_free(&ds); /* the id is given back, and taken by the next */
+    Source other = {"u.yaml", "x", 1, NULL, 0};
+    diags_init(&ds, &a);
+    diags_source(&ds, &other);
+    CHECK(other.id == src.id && loc_src(loc_offset(&other, 0, 1)) == &other);
+    diags_free(&ds);
+    arena_free(&a);
+    sb_release(&sb);
 }
 
 static void test_yaml_limits(void)
@@ -208,7 +265,7 @@ static void test_decode_units(void)
                                   &ds, &a);
     CHECK(ds.nerrors == 0 && r);
     CHECK(r->cpu.v == 250 && r->memory.v == 512LL << 20);
-    CHECK(r->port.v == 8080 && r->port.set); /* default applied */
+    CHECK(r->port.v == 8080 && r->port.loc.set); /* default applied */
     r = runtime_of("service: s\nkind: api\nteam: t\n"
                    "runtime: {image: i, cpu: 1500m, memory: 2GB}\n",
                    &ds, &a);
@@ -231,6 +288,7 @@ static void test_diag_hostile_text(void)
     arena_init(&a);
     diags_init(&ds, &a);
     Source src = {"\x1b[31m::error::bad\xff.yaml", "x: 1\n", 5, NULL, 0};
+    diags_source(&ds, &src);
     Strbuf big = STRBUF_INIT;
     for (int i = 0; i < 700; i++)
         sb_puts(&big, "\xc3\xa9"); /* é: 1,400 bytes */
@@ -539,6 +597,7 @@ int main(void)
         {"utf8", test_utf8},
         {"diag-dedup-and-order", test_diag_dedup_and_order},
         {"yaml-positions", test_yaml_positions},
+        {"loc-positions", test_loc_positions},
         {"yaml-limits", test_yaml_limits},
         {"decode-units", test_decode_units},
         {"diag-hostile-text", test_diag_hostile_text},
