@@ -48,7 +48,7 @@ const char *source_line(const Source *src, int line, size_t *len);
 enum {
     LOC_MAX_LEN = 255,
     LOC_MAX_OFFSET = (1 << 24) - 2, /* a spec file is at most 8 MiB */
-    LOC_MAX_SOURCES = 1u << 31,
+    LOC_MAX_SOURCES = 0x7fffffff, /* ids fit the 31 bits of Loc.sid */
 };
 typedef struct Loc {
     unsigned pos : 24; /* byte offset + 1; 0: the file as a whole */

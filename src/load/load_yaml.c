@@ -67,11 +67,12 @@ static size_t mark_offset(Parser *p, yaml_mark_t m)
     const unsigned char *t = (const unsigned char *)p->src->text;
     size_t n = p->src->len;
     while (p->at_char < m.index && p->at_byte < n) {
-        p->at_byte++;
-        while (p->at_byte < n && !char_start(t[p->at_byte]))
-            p->at_byte++;
+        unsigned char c = t[p->at_byte]; /* a lead byte: its length */
+        p->at_byte += c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
         p->at_char++;
     }
+    if (p->at_byte > n)
+        p->at_byte = n;
     while (p->at_char > m.index && p->at_byte > 0) {
         p->at_byte--;
         while (p->at_byte > 0 && !char_start(t[p->at_byte]))
