@@ -17,8 +17,7 @@ void compile_init(Compilation *c)
     c->taken = NULL;
     c->model = NULL;
     c->outputs = (Outputs){0};
-    c->in_memory = false;
-    c->scratch = false;
+    c->out_mode = OUT_FOLDER;
     c->no_views = false;
 }
 
@@ -98,8 +97,8 @@ CompileResult compile_inputs(Compilation *c, const char *out_dir,
         return COMPILE_OK;
     /* the folder is checked before anything is made; each file then goes
      * to its staging folder as it is made (nothing is committed on error) */
-    if (c->scratch ? out_begin_scratch(&c->outputs) != 0
-                   : !c->in_memory && out_begin(&c->outputs, out_dir) != 0)
+    if ((c->out_mode == OUT_FOLDER && out_begin(&c->outputs, out_dir) != 0) ||
+        (c->out_mode == OUT_SCRATCH && out_begin_scratch(&c->outputs) != 0))
         return COMPILE_IO;
     emit_model(c->model, &c->outputs);
     /* the gateway: routing table, nginx, the Azure edge */
@@ -117,7 +116,7 @@ CompileResult compile_inputs(Compilation *c, const char *out_dir,
         return COMPILE_IO;
     if (c->diags.nerrors > 0) /* an output refused what the spec asks */
         return COMPILE_ERRORS;
-    if (!c->in_memory && !c->scratch && out_commit(&c->outputs, 0) != 0)
+    if (c->out_mode == OUT_FOLDER && out_commit(&c->outputs, 0) != 0)
         return COMPILE_IO;
     return COMPILE_OK;
 }

@@ -315,7 +315,8 @@ static int run(const char *cmd, char *const *paths, int n, const Opts *o)
     }
     Compilation c;
     compile_init(&c);
-    c.scratch = o->up_to_date;
+    if (o->up_to_date)
+        c.out_mode = OUT_SCRATCH;
     CompileResult r =
         compile(&c, paths, n, build || o->check.highlight ? o->out : NULL,
                 o->templates, &o->check);
@@ -422,7 +423,7 @@ static int diff(char *const *args, int n, const Opts *o)
     bool usable = true;
     for (int i = 0; i < 2; i++) {
         compile_init(&c[i]);
-        c[i].in_memory = true;
+        c[i].out_mode = OUT_MEMORY;
         compile(&c[i], args + i, 1, "(memory)", o->templates, &o->check);
         diags_sort(&c[i].diags);
         if (!model_usable(&c[i])) {

@@ -16,6 +16,13 @@
 #include "topoc/check.h"
 #include "topoc/emit.h"
 
+/* Where a build's outputs go. */
+typedef enum {
+    OUT_FOLDER,  /* staged beside the output folder, swapped in at the end */
+    OUT_SCRATCH, /* a scratch folder, never committed (build --check) */
+    OUT_MEMORY,  /* held in the set, nothing written (diff, the fuzzer) */
+} OutMode;
+
 typedef struct Compilation {
     Arena arena;
     Diags diags;
@@ -24,9 +31,7 @@ typedef struct Compilation {
                          file; NULL: compile_inputs takes inputs whole */
     Model *model;
     Outputs outputs;
-    bool in_memory; /* build: emit into outputs, write nothing (diff) */
-    bool scratch;   /* build: emit into a scratch folder, commit nothing
-                       (build --check compares it) */
+    OutMode out_mode; /* build: OUT_FOLDER unless told */
     bool no_views;  /* build: no pictures and no docs (the fuzzer, for
                        models too big to lay out within its time-out) */
 } Compilation;

@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the pipeline the CLI runs (compile.c), on one in-memory document */
     Compilation c;
     compile_init(&c);
-    c.in_memory = true;
+    c.out_mode = OUT_MEMORY;
     char *text = arena_alloc(&c.arena, size + 1);
     memcpy(text, data, size);
     Source src = {"fuzz.yaml", text, size, NULL, 0};
