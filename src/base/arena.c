@@ -2,6 +2,7 @@
 #include "topoc/arena.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,9 +47,18 @@ void *xrealloc(void *p, size_t n)
     return p;
 }
 
-/* arena_intern's open-addressing table of the strings it gave out. */
+/* arena_intern's open-addressing table of the strings it gave out.  Each
+ * slot keeps the string's hash and length beside it, so a probe that
+ * meets another string costs one integer compare, not a string compare
+ * (every key and short value of a spec is interned: a million probes at
+ * 10,000 services). */
+typedef struct InternSlot {
+    const char *s; /* NULL: free */
+    uint32_t hash, len;
+} InternSlot;
+
 struct ArenaInterned {
-    const char **v;
+    InternSlot *v;
     size_t cap, n; /* cap is a power of two; n <= cap / 2 */
 };
 
@@ -185,9 +195,9 @@ char *arena_join(Arena *a, const char *x, const char *sep, const char *y)
     return p;
 }
 
-static size_t intern_hash(const char *s, size_t n)
+static uint32_t intern_hash(const char *s, size_t n)
 {
-    size_t h = 2166136261u;
+    uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)s[i]) * 16777619u;
     return h;
@@ -196,14 +206,14 @@ static size_t intern_hash(const char *s, size_t n)
 static void intern_grow(ArenaInterned *t)
 {
     size_t cap = t->cap ? t->cap * 2 : 256;
-    const char **v = calloc(cap, sizeof *v);
+    InternSlot *v = calloc(cap, sizeof *v);
     if (!v)
         oom();
     for (size_t i = 0; i < t->cap; i++) {
-        if (!t->v[i])
+        if (!t->v[i].s)
             continue;
-        size_t k = intern_hash(t->v[i], strlen(t->v[i])) & (cap - 1);
-        while (v[k])
+        size_t k = t->v[i].hash & (cap - 1);
+        while (v[k].s)
             k = (k + 1) & (cap - 1);
         v[k] = t->v[i];
     }
@@ -222,12 +232,15 @@ const char *arena_intern(Arena *a, const char *s, size_t n)
     ArenaInterned *t = a->interned;
     if (2 * (t->n + 1) > t->cap)
         intern_grow(t);
-    size_t k = intern_hash(s, n) & (t->cap - 1);
-    for (; t->v[k]; k = (k + 1) & (t->cap - 1))
-        if (strncmp(t->v[k], s, n) == 0 && t->v[k][n] == '\0')
-            return t->v[k];
+    uint32_t h = intern_hash(s, n);
+    size_t k = h & (t->cap - 1);
+    for (; t->v[k].s; k = (k + 1) & (t->cap - 1))
+        if (t->v[k].hash == h && t->v[k].len == n &&
+            memcmp(t->v[k].s, s, n) == 0)
+            return t->v[k].s;
     t->n++;
-    return t->v[k] = arena_strndup(a, s, n);
+    t->v[k] = (InternSlot){arena_strndup(a, s, n), h, (uint32_t)n};
+    return t->v[k].s;
 }
 
 char *arena_printf(Arena *a, const char *fmt, ...)

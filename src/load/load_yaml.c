@@ -50,6 +50,7 @@ typedef struct Parser {
     Node *root;
     long root_weight;
     bool failed; /* the current document is abandoned */
+    bool ascii;  /* the text is ASCII: a mark's index is its byte offset */
     /* The last mark made a Loc: its character index (libyaml counts
      * characters) and byte offset.  Marks arrive nearly in order, so
      * walking from the last one costs linear time for the file. */
@@ -66,6 +67,10 @@ static size_t mark_offset(Parser *p, yaml_mark_t m)
 {
     const unsigned char *t = (const unsigned char *)p->src->text;
     size_t n = p->src->len;
+    if (p->ascii) { /* as the walks below would find, without walking */
+        p->at_char = m.index;
+        p->at_byte = m.index < n ? m.index : n;
+    }
     while (p->at_char < m.index && p->at_byte < n) {
         unsigned char c = t[p->at_byte]; /* a lead byte: its length */
         p->at_byte += c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
@@ -148,10 +153,10 @@ static void check_duplicate_keys(Parser *p, const Node *map)
 {
     if (map->n < 2)
         return;
-    if (map->n <= 16) {
+    if (map->n <= 16) { /* keys are interned (on_scalar, on_alias) */
         for (int i = 1; i < map->n; i++)
             for (int j = 0; j < i; j++)
-                if (!strcmp(map->pairs[i].key->str, map->pairs[j].key->str)) {
+                if (map->pairs[i].key->str == map->pairs[j].key->str) {
                     report_duplicate(p, map->pairs[i].key,
                                      map->pairs[j].key);
                     break;
@@ -233,25 +238,6 @@ static void add_anchor(Parser *p, const yaml_char_t *name, Node *n, long w)
         (Anchor){arena_strdup(p->a, (const char *)name), n, w};
 }
 
-static void on_alias(Parser *p, const yaml_event_t *ev)
-{
-    const char *name = (const char *)ev->data.alias.anchor;
-    Loc loc = span_loc(p, ev->start_mark, ev->end_mark);
-    /* The latest definition wins, as YAML says; an anchor is registered
-     * when its node ends, so a node cannot contain an alias to itself. */
-    for (int i = p->nanchors - 1; i >= 0; i--) {
-        if (strcmp(p->anchors[i].name, name))
-            continue;
-        attach(p, p->anchors[i].node, p->anchors[i].weight);
-        if (p->depth > 0)
-            p->stack[p->depth - 1].aliased = true;
-        return;
-    }
-    Diag *d = diag_error(p->ds, loc, "syntax", "unknown alias '*%s'", name);
-    diag_help(p->ds, d, "define '&%s' on an earlier value first", name);
-    p->failed = true;
-}
-
 /* Is the next value attached a map's key? */
 static bool key_next(const Parser *p)
 {
@@ -261,13 +247,47 @@ static bool key_next(const Parser *p)
     return f->node->kind == NODE_MAP && (p->nvals - f->base) % 2 == 0;
 }
 
+static void on_alias(Parser *p, const yaml_event_t *ev)
+{
+    const char *name = (const char *)ev->data.alias.anchor;
+    Loc loc = span_loc(p, ev->start_mark, ev->end_mark);
+    /* The latest definition wins, as YAML says; an anchor is registered
+     * when its node ends, so a node cannot contain an alias to itself. */
+    for (int i = p->nanchors - 1; i >= 0; i--) {
+        if (strcmp(p->anchors[i].name, name))
+            continue;
+        Node *n = p->anchors[i].node;
+        const char *key = key_next(p) && n->kind == NODE_SCALAR
+                              ? arena_intern(p->text, n->str, strlen(n->str))
+                              : NULL;
+        if (key && key != n->str) {
+            /* a value used as a key: keys are interned, so that equal
+             * keys are the same pointer (check_duplicate_keys) */
+            Node *k = arena_alloc(p->a, sizeof *k);
+            *k = *n;
+            k->str = key;
+            n = k;
+        }
+        attach(p, n, p->anchors[i].weight);
+        if (p->depth > 0)
+            p->stack[p->depth - 1].aliased = true;
+        return;
+    }
+    Diag *d = diag_error(p->ds, loc, "syntax", "unknown alias '*%s'", name);
+    diag_help(p->ds, d, "define '&%s' on an earlier value first", name);
+    p->failed = true;
+}
+
 static void on_scalar(Parser *p, const yaml_event_t *ev)
 {
     Node *n = arena_alloc(p->a, sizeof *n);
     n->loc = span_loc(p, ev->start_mark, ev->end_mark);
     size_t len = ev->data.scalar.length;
     const char *v = (const char *)ev->data.scalar.value;
-    if (memchr(v, '\0', len)) {
+    /* the file holds no NUL (load_spec.c checks): only an escape of a
+     * double-quoted scalar makes one */
+    if (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+        memchr(v, '\0', len)) {
         diag_error(p->ds, n->loc, "encoding",
                    "text contains a NUL character");
         p->failed = true;
@@ -366,6 +386,10 @@ void load_yaml(Arena *a, Arena *tree, Diags *ds, const Source *src,
                Document **docs, int *ndocs)
 {
     Parser p = {.a = tree, .text = a, .ds = ds, .src = src};
+    unsigned char high = 0;
+    for (size_t i = 0; i < src->len; i++)
+        high |= (unsigned char)src->text[i];
+    p.ascii = high < 0x80;
     yaml_parser_t yp;
     yaml_event_t ev;
 

@@ -150,6 +150,13 @@ static void test_yaml_positions(void)
     Node *c = node_get(docs[1].root, "c");
     CHECK(c && c->kind == NODE_SEQ && c->n == 2);
     CHECK(loc_line(c->items[1]->loc) == 4 && loc_col(c->items[1]->loc) == 8);
+    /* the same positions past multi-byte characters (a mark's byte
+     * offset is walked, not its index as in an ASCII file) */
+    CHECK(parse("\xc3\xa9: 1\nb: ['\xe2\x82\xac', x]\n", &docs, &n, &ds,
+                &a) == 0);
+    Node *x = node_get(docs[0].root, "b");
+    CHECK(x && loc_line(x->items[1]->loc) == 2 &&
+          loc_col(x->items[1]->loc) == 10);
     diags_free(&ds);
     arena_free(&a);
 }
@@ -238,6 +245,21 @@ static void test_yaml_limits(void)
     CHECK(parse("a: 1\nb: 2\na: 3\n", &docs, &n, &ds, &a) == 1);
     CHECK(strcmp(ds.v[0]->rule, "duplicate-key") == 0);
     CHECK(loc_line(ds.v[0]->loc) == 3 && loc_line(ds.v[0]->subs[0].loc) == 1);
+
+    /* keys compare as interned pointers: a long value aliased as a key
+     * repeats a written key all the same, in small maps and large */
+    for (int keys = 2; keys <= 40; keys += 38) {
+        Strbuf sb = STRBUF_INIT;
+        sb_puts(&sb, "v: &k a-long-key-name\na-long-key-name: 1\n");
+        for (int i = 2; i < keys; i++)
+            sb_printf(&sb, "k%d: 1\n", i);
+        sb_puts(&sb, "*k : 2\n");
+        diags_free(&ds);
+        diags_init(&ds, &a);
+        CHECK(parse(sb.buf, &docs, &n, &ds, &a) == 1);
+        CHECK(ds.n == 1 && strcmp(ds.v[0]->rule, "duplicate-key") == 0);
+        sb_release(&sb);
+    }
     diags_free(&ds);
     arena_free(&a);
 }
