@@ -326,6 +326,7 @@ typedef struct Service {
 typedef struct NameSlot {
     const char *name; /* NULL: empty */
     int i;            /* its index in the array */
+    unsigned hash;    /* the name's, so a probe rarely compares text */
 } NameSlot;
 
 typedef struct NameIndex {

@@ -410,8 +410,8 @@ static void check_env_routes(Checker *ck, const EnvModel *e,
     rs.covered = arena_alloc(rs.a, ((size_t)rs.n + 1) * sizeof *rs.covered);
     for (int lo = 0; lo < rs.n;) {
         int hi = lo + 1;
-        while (hi < rs.n &&
-               strcmp(rs.v[hi].r->host.s, rs.v[lo].r->host.s) == 0)
+        while (hi < rs.n && (rs.v[hi].r->host.s == rs.v[lo].r->host.s ||
+                             !strcmp(rs.v[hi].r->host.s, rs.v[lo].r->host.s)))
             hi++;
         check_host(&rs, lo, hi);
         lo = hi;

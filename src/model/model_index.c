@@ -26,10 +26,11 @@ void name_index_build(Arena *a, NameIndex *ix, Service *const *v, int n)
     ix->slot = arena_alloc(a, cap * sizeof *ix->slot);
     ix->mask = cap - 1;
     for (int i = 0; i < n; i++) {
-        size_t k = name_hash(v[i]->name.s) & ix->mask;
+        uint64_t h = name_hash(v[i]->name.s);
+        size_t k = h & ix->mask;
         while (ix->slot[k].name)
             k = (k + 1) & ix->mask;
-        ix->slot[k] = (NameSlot){v[i]->name.s, i};
+        ix->slot[k] = (NameSlot){v[i]->name.s, i, (unsigned)h};
     }
 }
 
@@ -51,9 +52,10 @@ static int find_service(const NameIndex *ix, Service *const *v, int n,
                               : NULL;
         return p ? (int)(p - v) : -1;
     }
-    for (size_t k = name_hash(name) & ix->mask; ix->slot[k].name;
-         k = (k + 1) & ix->mask)
-        if (strcmp(ix->slot[k].name, name) == 0)
+    uint64_t h = name_hash(name);
+    for (size_t k = h & ix->mask; ix->slot[k].name; k = (k + 1) & ix->mask)
+        if (ix->slot[k].hash == (unsigned)h &&
+            (ix->slot[k].name == name || strcmp(ix->slot[k].name, name) == 0))
             return ix->slot[k].i;
     return -1;
 }

@@ -326,7 +326,8 @@ static const Node *override_for(Ctx *c, const Node *ov, const char *env,
         }
         for (int j = 0; j < p->val->n; j++)
             for (int k = 0; forbidden[k]; k++)
-                if (!strcmp(p->val->pairs[j].key->str, forbidden[k]))
+                if (p->val->pairs[j].key->str[0] == forbidden[k][0] &&
+                    !strcmp(p->val->pairs[j].key->str, forbidden[k]))
                     diag_help(c->ds,
                               diag_error(c->ds, p->val->pairs[j].key->loc,
                                          "invalid-value",
