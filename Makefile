@@ -70,6 +70,7 @@ GATEWAY_SRC := src/gateway/gateway_routes.c src/gateway/gateway_nginx.c \
 MANIFESTS_SRC := src/manifests/manifests_azure.c \
              src/manifests/manifests_environment.c \
              src/manifests/manifests_stores.c \
+             src/manifests/manifests_parts.c \
              src/manifests/manifests_appservice.c \
              src/manifests/manifests_network.c \
              src/manifests/manifests_kubernetes.c \

@@ -8,7 +8,7 @@ mkdir -p "$MF"
 start=$(date +%s)
 for env in integration production; do
     A="$MF/out/$env/manifests/azure"
-    if out=$(/usr/bin/python3 "$ROOT/tests/azure/arm_validate.py" "$ROOT/../shared/data/arm" "$MF/out/$env/main.json" "$A/environment.json" "$A"/services-*.json "$A"/services/*.json); then
+    if out=$(/usr/bin/python3 "$ROOT/tests/azure/arm_validate.py" "$ROOT/../shared/data/arm" "$MF/out/$env/main.json" "$A/environment.json" "$A"/stores-*.json "$A"/teams-*.json "$A/directory.json" "$A"/services-*.json "$A"/services/*.json); then
         ok "manifests azure-arm-schemas $env ($(echo "$out" | grep -c '^ok') resources valid, $(echo "$out" | grep -c '^skip') of types with no schema in the reference set)"
     else
         bad "manifests azure-arm-schemas $env" "$(echo "$out" | grep FAIL | head -5)"
@@ -22,7 +22,8 @@ for env in integration production; do
 done
 echo "manifests: schema validation took $(( $(date +%s) - start )) s"
 /usr/bin/python3 "$ROOT/tests/manifests/keys.py" "$MF"/out/*/main.json "$MF"/out/*/main.parameters.json \
-    "$MF"/out/*/manifests/azure/environment.json "$MF"/out/*/manifests/azure/services-*.json "$MF"/out/*/manifests/azure/services/*.json >"$MF/keys.txt"
+    "$MF"/out/*/manifests/azure/environment.json "$MF"/out/*/manifests/azure/stores-*.json \
+    "$MF"/out/*/manifests/azure/teams-*.json "$MF"/out/*/manifests/azure/directory.json "$MF"/out/*/manifests/azure/services-*.json "$MF"/out/*/manifests/azure/services/*.json >"$MF/keys.txt"
 if extra=$(comm -23 "$MF/keys.txt" "$ROOT/tests/manifests/azure-keys.txt") && [ -z "$extra" ]; then
     ok "manifests azure-keys-in-closed-list"; else bad "manifests azure-keys-in-closed-list" "not in tests/manifests/azure-keys.txt: $extra"; fi
 
@@ -226,22 +227,65 @@ if "$TOPOC" build "$MF/g300" -o "$MF/g300.out" -q 2>/dev/null &&
     else bad "manifests parts-within-limits-and-stable bench-300" "$sparts service parts, $aparts API parts; changed: $changed"; fi
 else bad "manifests parts-within-limits-and-stable bench-300" "$(echo "$out" | grep FAIL | head -5)"; fi
 
-# what cannot be split is an error, never a template Azure refuses: 300
-# stores make each environment.json some 1,850 resources, one error per
-# environment at its name, exit 1, nothing written
+# the stores and the teams grow with the platform and are parts of their
+# own (manifests/azure/stores-FIRST.json, teams-FIRST.json): 300 more
+# stores build in several parts, each within ARM's limits, whole
+# (integrity.py), environment.json as small as without them; a store
+# added in the middle of the names changes one stores part (or splits it:
+# then main.json and deploy.sh name the new part) and nothing else of the
+# Azure deployment
 cp -r "$ROOT/specs/tutorial" "$MF/stores"
-python3 - "$MF/stores/platform.yaml" <<'PY'
+python3 - "$MF/stores/platform.yaml" 300 <<'PY'
 import sys
-p = sys.argv[1]
+p, n = sys.argv[1], int(sys.argv[2])
 s = open(p).read()
-s = s.replace("stores:\n", "stores:\n" + "".join(f"  bulk-{i:04d}:\n    kind: blob\n" for i in range(300)), 1)
+kinds = ("blob", "queue", "key-vault", "cache", "sql")
+s = s.replace("stores:\n", "stores:\n" + "".join(f"  bulk-{i:04d}:\n    kind: {kinds[i % 5]}\n" for i in range(n)), 1)
 open(p, "w").write(s)
 PY
-"$TOPOC" build "$MF/stores" -o "$MF/stores.out" >/dev/null 2>"$MF/stores.err"; st=$?
-if [ "$st" = 1 ] && [ ! -e "$MF/stores.out" ] && [ "$(grep -c '\[arm-limit\]' "$MF/stores.err")" = 2 ] &&
-   grep -q "stores/platform.yaml:[0-9]*:3: error: the production environment's manifests/azure/environment.json would hold 1[0-9]\{3\} resources in [0-9]* bytes: Resource Manager refuses more than 800 resources" "$MF/stores.err"; then
-    ok "manifests too-many-stores-is-an-error"
-else bad "manifests too-many-stores-is-an-error" "status $st: $(grep -A3 arm-limit "$MF/stores.err" | head -8)"; fi
+cp -r "$MF/stores" "$MF/stores2"
+sed -i 's/^stores:$/stores:\n  bulk-0150x:\n    kind: blob/' "$MF/stores2/platform.yaml"
+"$TOPOC" build "$MF/stores" -o "$MF/stores.out" -q 2>"$MF/stores.err"; st=$?
+"$TOPOC" build -q "$MF/stores2" -o "$MF/stores2.out" 2>/dev/null
+A="$MF/stores.out/production/manifests/azure"
+if [ "$st" = 0 ] && out=$(/usr/bin/python3 "$ROOT/tests/manifests/integrity.py" "$MF/stores.out" production) &&
+   out=$(/usr/bin/python3 "$ROOT/tests/azure/arm_validate.py" "$ROOT/../shared/data/arm" "$A"/stores-*.json "$A"/teams-*.json "$A/directory.json" 2>&1); then
+    sparts=$(ls "$A" | grep -c '^stores-')
+    envres=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["resources"]))' "$A/environment.json")
+    changed=$(diff -rq "$MF/stores.out/production" "$MF/stores2.out/production" | sed -e "s|$MF/stores2\?.out/production/||g" -e 's/^Only in \([^:]*\): /\1\//' |
+              awk '{print ($1=="Files") ? $2 : $0}' | grep -v -e '^diagrams/' -e '^docs/')
+    sch=$(echo "$changed" | grep -c '^manifests/azure/stores-')
+    others=$(echo "$changed" | grep -v -e '^manifests/azure/stores-' -e '^main.json$' -e '^deploy.sh$')
+    top=$(echo "$changed" | grep -c -e '^main.json$' -e '^deploy.sh$')
+    if [ "$sparts" -ge 3 ] && [ "$envres" -lt 80 ] && [ -z "$others" ] &&
+       { { [ "$sch" = 1 ] && [ "$top" = 0 ]; } || { [ "$sch" = 2 ] && [ "$top" = 2 ]; }; }; then
+        ok "manifests stores-in-parts-within-limits-and-stable ($sparts stores parts, environment.json $envres resources; $sch changed)"
+    else bad "manifests stores-in-parts-within-limits-and-stable" "$sparts parts, environment.json $envres resources; changed: $changed"; fi
+else bad "manifests stores-in-parts-within-limits-and-stable" "status $st: $(echo "$out" | grep FAIL | head -5; head -5 "$MF/stores.err")"; fi
+
+# what no split helps is an error, never a template Azure refuses: one
+# service's own template (services/NAME.json) using 820 stores is 820 role
+# assignments and more; one error per environment at the service's name,
+# exit 1, nothing written
+cp -r "$ROOT/specs/tutorial" "$MF/huge"
+python3 - "$MF/huge" 820 <<'PY'
+import sys
+d, n = sys.argv[1], int(sys.argv[2])
+p = d + "/platform.yaml"
+s = open(p).read()
+s = s.replace("stores:\n", "stores:\n" + "".join(f"  bulk-{i:04d}:\n    kind: blob\n" for i in range(n)), 1)
+open(p, "w").write(s)
+p = d + "/services/orders.yaml"
+s = open(p).read()
+s = s.replace("stores:\n", "stores:\n" + "".join(f"  - store: bulk-{i:04d}\n" for i in range(n)), 1)
+open(p, "w").write(s)
+PY
+"$TOPOC" build "$MF/huge" -o "$MF/huge.out" >/dev/null 2>"$MF/huge.err"; st=$?
+if [ "$st" = 1 ] && [ ! -e "$MF/huge.out" ] && [ "$(grep -c '\[arm-limit\]' "$MF/huge.err")" = 2 ] &&
+   grep -q "huge/services/orders.yaml:[0-9]*:[0-9]*: error: the production environment's manifests/azure/services/orders.json would hold [0-9]* resources in [0-9]* bytes: Resource Manager refuses more than 800 resources" "$MF/huge.err" &&
+   grep -q "help: one service's resources are one template" "$MF/huge.err"; then
+    ok "manifests one-service-too-large-is-an-error"
+else bad "manifests one-service-too-large-is-an-error" "status $st: $(grep -B1 -A3 arm-limit "$MF/huge.err" | head -12)"; fi
 
 # changing one service's scaling changes only that service's files
 mkdir -p "$MF/changed"

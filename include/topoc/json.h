@@ -21,6 +21,8 @@ JsonVal *jv_int(long long v);
 JsonVal *jv_bool(bool v);
 void jv_set(JsonVal *obj, const char *key, JsonVal *v);
 void jv_push(JsonVal *arr, JsonVal *v);
+/* Append the items of array MORE to ARR, and free MORE. */
+void jv_extend(JsonVal *arr, JsonVal *more);
 int jv_len(const JsonVal *v); /* entries of an object or array */
 void jv_write(const JsonVal *v, Strbuf *out);
 void jv_free(JsonVal *v);

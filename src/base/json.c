@@ -48,6 +48,12 @@ void jv_push(JsonVal *arr, JsonVal *v)
         json_array_append_new(J(arr), J(v));
 }
 
+void jv_extend(JsonVal *arr, JsonVal *more)
+{
+    json_array_extend(J(arr), J(more));
+    json_decref(J(more));
+}
+
 int jv_len(const JsonVal *v)
 {
     return json_is_object(J(v)) ? (int)json_object_size(J(v))

@@ -430,12 +430,12 @@ const Rule notices[] = {
      "Resource Manager takes at most 800 resources, 4 MB, 256 parameters "
      "and 64 outputs per template, and a template spec (what deploy.sh "
      "creates with az ts create) of about 2 MB with its linked templates. "
-     "The edge's API Management operations and the services' deployments "
-     "are split into parts that fit whatever their number; what cannot be "
-     "split (an environment's stores and teams in environment.json, one "
-     "service's own template) is an error at the spec's value rather than "
-     "a template Azure refuses, and the build writes nothing: split the "
-     "platform, or the service."},
+     "The edge's API Management operations, the services' deployments, "
+     "the stores and the teams' action groups are split into parts that "
+     "fit whatever their number; what cannot be split (one service's own "
+     "template, main.json linking the parts past a 1 MB request) is an "
+     "error at the spec's value rather than a template Azure refuses, and "
+     "the build writes nothing: split the platform, or the service."},
     {"haproxy-rate-limit", "target", W,
      "a rate limit the HAProxy target does not enforce",
      "HAProxy 2.6 tracks three counters per request; each rate limit takes "

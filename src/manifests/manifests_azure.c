@@ -170,16 +170,11 @@ static size_t write_limited(Mf *f, JsonVal *root, const char *file,
             "there",
             mf_env(f), file, n, len, ARM_MAX_RESOURCES, max_bytes);
         bool svc = !strncmp(file, "manifests/azure/services/", 25);
-        bool env = !strcmp(file, "manifests/azure/environment.json");
         diag_help(f->ds, d, "%s (topoc explain arm-limit)",
                   svc ? "one service's resources are one template: split "
                         "the service into smaller ones"
-                  : env ? "an environment's network, vault, every store of "
-                          "the platform (about 6 resources each) and every "
-                          "team's action group are one template: split the "
-                          "platform into platforms of fewer stores and teams"
-                        : "this file links the environment's parts: split "
-                          "the platform into smaller platforms");
+                      : "this file links the environment's parts: split "
+                        "the platform into smaller platforms");
     }
     out_add(o, arena_printf(f->a, "%s/%s", mf_env(f), file), &sb);
     return len;
@@ -302,7 +297,15 @@ static const char *env_out(Mf *f, const char *name)
                         DEPLOYMENTS, name);
 }
 
-static JsonVal *pval(JsonVal *v)
+const char *mf_outputs_of(Mf *f, const char *name)
+{
+    return arena_printf(f->a,
+                        "[reference(resourceId('Microsoft.Resources/"
+                        "deployments', %s), '%s').outputs]",
+                        arm_quote(f->a, name), DEPLOYMENTS);
+}
+
+JsonVal *mf_pval(JsonVal *v)
 {
     JsonVal *o = jv_obj();
     jv_set(o, "value", v);
@@ -346,7 +349,7 @@ static JsonVal *deployment(Mf *f, const char *name, const char *path,
     jv_set(eo, "scope", jv_str("inner"));
     jv_set(p, "expressionEvaluationOptions", eo);
     if (located)
-        jv_set(params, "location", pval(mf_location()));
+        jv_set(params, "location", mf_pval(mf_location()));
     jv_set(p, "parameters", params);
     jv_set(r, "properties", p);
     if (after) {
@@ -357,6 +360,21 @@ static JsonVal *deployment(Mf *f, const char *name, const char *path,
                        arm_quote(f->a, after))));
         jv_set(r, "dependsOn", d);
     }
+    return r;
+}
+
+JsonVal *mf_deployment(Mf *f, const char *name, const char *spec,
+                       JsonVal *params, const char *const *after,
+                       bool located)
+{
+    JsonVal *r = deployment(f, name, spec, true, params,
+                            after ? after[0] : NULL, located);
+    JsonVal *deps = (JsonVal *)jv_get(r, "dependsOn");
+    for (int i = 1; after && after[i]; i++)
+        jv_push(deps, arm_code(arena_printf(
+                          f->a, "[resourceId('Microsoft.Resources/"
+                                "deployments', %s)]",
+                          arm_quote(f->a, after[i]))));
     return r;
 }
 
@@ -409,7 +427,7 @@ static void main_parameters(Mf *f, JsonVal *params, JsonVal *file)
             jv_set(p, "defaultValue", jv_str(op[i].dflt));
         else
             jv_set(file, op[i].name,
-                   pval(jv_str(arena_printf(f->a, "<%s>", op[i].name))));
+                   mf_pval(jv_str(arena_printf(f->a, "<%s>", op[i].name))));
         jv_set(params, op[i].name, p);
     }
     const Gateway *gw = f->m->platform->edge->gateway;
@@ -419,7 +437,7 @@ static void main_parameters(Mf *f, JsonVal *params, JsonVal *file)
         jv_set(params, pn,
                arm_parameter("securestring", "Client CA (base64 DER) for "
                                              "mutual TLS at the edge"));
-        jv_set(file, pn, pval(jv_str(arena_printf(f->a, "<%s>", pn))));
+        jv_set(file, pn, mf_pval(jv_str(arena_printf(f->a, "<%s>", pn))));
     }
 }
 
@@ -431,9 +449,9 @@ static JsonVal *edge_deployment(Mf *f)
         {"publicIpAddressId", "publicIpAddressId"},
         {"identityId", "edgeIdentityId"}};
     for (size_t i = 0; i < sizeof outs / sizeof *outs; i++)
-        jv_set(ep, outs[i][0], pval(arm_code(env_out(f, outs[i][1]))));
+        jv_set(ep, outs[i][0], mf_pval(arm_code(env_out(f, outs[i][1]))));
     jv_set(ep, "certificateSecretId",
-           pval(arm_code(arena_printf(
+           mf_pval(arm_code(arena_printf(
                f->a, "[format('{0}secrets/{1}/', reference(resourceId("
                      "'Microsoft.Resources/deployments', 'environment'), "
                      "'%s').outputs.vaultUri.value, parameters('certificateName'))]",
@@ -442,19 +460,13 @@ static JsonVal *edge_deployment(Mf *f)
     for (int i = 0; gw && i < gw->client_certificates.n; i++) {
         const char *pn =
             ca_param(f, ((const ClientCert *)gw->client_certificates.v[i])->ca.s);
-        jv_set(ep, pn, pval(arm_code(arm_param(f->a, pn))));
+        jv_set(ep, pn, mf_pval(arm_code(arm_param(f->a, pn))));
     }
     /* edge.json fixes its own location: it takes none */
     return deployment(f, "edge", "edge", true, ep, "environment", false);
 }
 
-/* The parts' files and template specs, for deploy.sh: spec name, file. */
-typedef struct Parts {
-    const char **spec, **file;
-    int n;
-} Parts;
-
-static void part(Mf *f, Parts *p, const char *name, const char *file)
+void mf_part(Mf *f, MfParts *p, const char *name, const char *file)
 {
     p->spec[p->n] = spec_name(f, name);
     p->file[p->n++] = file;
@@ -467,17 +479,23 @@ static JsonVal *service_feed(Mf *f, const Service *s)
     JsonVal *sp = jv_obj();
     static const char *const outs[] = {
         "peSubnetId", "sitesDnsZoneId", "workspaceId", "appInsightsId",
-        "vaultName", "vaultUri", "stores", "actionGroups", "siteGroups"};
+        "vaultName", "vaultUri", "siteGroups"};
     const char *fmt = "[parameters('environment').%s.value]";
     for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
-        jv_set(sp, outs[k], pval(arm_code(arena_printf(f->a, fmt, outs[k]))));
+        jv_set(sp, outs[k], mf_pval(arm_code(arena_printf(f->a, fmt, outs[k]))));
+    /* the stores' and the action groups' ids: the directory's outputs */
+    static const char *const dir[] = {"stores", "actionGroups"};
+    for (size_t k = 0; k < 2; k++)
+        jv_set(sp, dir[k],
+               mf_pval(arm_code(arena_printf(
+                   f->a, "[parameters('directory').%s.value]", dir[k]))));
     /* connectors leave by their own subnet, on their own shared plan */
     bool conn = streq(s->kind.s, "connector");
     jv_set(sp, "integrationSubnetId",
-           pval(arm_code(arena_printf(
+           mf_pval(arm_code(arena_printf(
                f->a, fmt, conn ? "connectorsSubnetId" : "appsSubnetId"))));
     if (f->env->env->plan->shared.v)
-        jv_set(sp, "planId", pval(arm_code(arena_printf(
+        jv_set(sp, "planId", mf_pval(arm_code(arena_printf(
                                  f->a, fmt,
                                  conn ? "connectorsPlanId" : "planId"))));
     return sp;
@@ -497,7 +515,7 @@ static int sized_cmp(const void *a, const void *b)
  * (arm_parts: adding a service changes the part it joins), each part
  * deployed from main.json (RES) with the environment's outputs. */
 static void service_parts(Mf *f, const size_t *sizes, JsonVal *res,
-                          Parts *parts, Outputs *o)
+                          MfParts *parts, Outputs *o)
 {
     int n = f->env->nservices;
     Sized *v = arena_alloc(f->a, ((size_t)n + 1) * sizeof *v);
@@ -531,34 +549,34 @@ static void service_parts(Mf *f, const size_t *sizes, JsonVal *res,
         jv_set((JsonVal *)jv_get(root, "parameters"), "environment",
                arm_parameter("object", "The environment deployment's "
                                        "outputs"));
+        jv_set((JsonVal *)jv_get(root, "parameters"), "directory",
+               arm_parameter("object", "The directory deployment's outputs "
+                                       "(stores, action groups)"));
         const char *file = arena_printf(f->a, "manifests/azure/%s.json", name);
         mf_write(f, root, file, o, sv[lo]->name.loc);
-        part(f, parts, name, file);
+        mf_part(f, parts, name, file);
         JsonVal *pp = jv_obj();
-        jv_set(pp, "environment",
-               pval(arm_code(arena_printf(
-                   f->a, "[reference(resourceId('Microsoft.Resources/"
-                         "deployments', 'environment'), '%s').outputs]",
-                   DEPLOYMENTS))));
-        jv_push(res, deployment(f, name, name, true, pp, "environment", true));
+        static const char *const after[] = {"environment", "directory", NULL};
+        for (int k = 0; k < 2; k++)
+            jv_set(pp, after[k], mf_pval(arm_code(mf_outputs_of(f, after[k]))));
+        jv_push(res, mf_deployment(f, name, name, pp, after, true));
     }
 }
 
-static void top_level(Mf *f, const size_t *sizes, Parts *parts, Outputs *o)
+static void top_level(Mf *f, const size_t *sizes, MfParts *parts, Outputs *o)
 {
     JsonVal *res = jv_arr(), *file = jv_obj();
     JsonVal *envp = jv_obj();
-    static const char *const pass[] = {"sqlAdminGroupName",
-                                       "sqlAdminGroupObjectId",
-                                       "apimPublisherEmail",
+    static const char *const pass[] = {"apimPublisherEmail",
                                        "apimPublisherName"};
     for (size_t i = 0; i < sizeof pass / sizeof *pass; i++)
-        jv_set(envp, pass[i], pval(arm_code(arm_param(f->a, pass[i]))));
+        jv_set(envp, pass[i], mf_pval(arm_code(arm_param(f->a, pass[i]))));
     jv_push(res, deployment(f, "environment", "environment", true, envp, NULL,
                             true));
-    part(f, parts, "environment", "manifests/azure/environment.json");
+    mf_part(f, parts, "environment", "manifests/azure/environment.json");
+    mf_data_parts(f, res, parts, o);
     jv_push(res, edge_deployment(f));
-    part(f, parts, "edge", "gateway/azure/edge.json");
+    mf_part(f, parts, "edge", "gateway/azure/edge.json");
     /* the App Gateway's logs: it is created by the edge's deployment */
     jv_push(res, mf_diagnostics(
                      f,
@@ -574,7 +592,7 @@ static void top_level(Mf *f, const size_t *sizes, Parts *parts, Outputs *o)
     for (int i = 0; i < na; i++) {
         jv_push(res, deployment(f, names[i], names[i], true, jv_obj(),
                                 after[i] ? after[i] : "edge", false));
-        part(f, parts, names[i],
+        mf_part(f, parts, names[i],
              arena_printf(f->a, "gateway/azure/%s.json", names[i]));
     }
     service_parts(f, sizes, res, parts, o);
@@ -595,7 +613,7 @@ static void top_level(Mf *f, const size_t *sizes, Parts *parts, Outputs *o)
                   ARM_MAX_JOB_BYTES);
 }
 
-static void deploy_script(Mf *f, const Parts *parts, Outputs *o)
+static void deploy_script(Mf *f, const MfParts *parts, Outputs *o)
 {
     Strbuf sb = STRBUF_INIT;
     sb_printf(&sb,
@@ -648,8 +666,9 @@ void emit_appservice(const Model *m, Diags *ds, Outputs *o)
             sizes[k] = mf_service(&f, m->envs[i].services[k], o);
         const char **names;
         const char **after;
-        int nparts = azure_apim_parts(&a, &m->envs[i], &names, &after) + n + 2;
-        Parts parts = {arena_alloc(&a, (size_t)nparts * sizeof *parts.spec),
+        int nparts = azure_apim_parts(&a, &m->envs[i], &names, &after) + n +
+                     m->envs[i].nstores + m->platform->teams.n + 3;
+        MfParts parts = {arena_alloc(&a, (size_t)nparts * sizeof *parts.spec),
                        arena_alloc(&a, (size_t)nparts * sizeof *parts.file), 0};
         top_level(&f, sizes, &parts, o);
         deploy_script(&f, &parts, o);

@@ -66,8 +66,17 @@ void mf_private_endpoint(Mf *f, JsonVal *res, const char *type,
                          const char *name, const char *kind,
                          const char *subnet_expr, const char *zone_expr,
                          JsonVal *asgs);
-/* environment.json's stores, and their "stores" output */
-void mf_stores(Mf *f, JsonVal *res, JsonVal *outs);
+/* What grows with the platform, cut into parts (manifests_parts.c): a
+ * unit is one store's or one team's resources, under its spec name. */
+typedef struct MfUnit {
+    const char *key; /* the parts are cut in the order of the keys */
+    Loc at;          /* where an arm-limit error about its part points */
+    JsonVal *res;    /* its resources, an array */
+    JsonVal *out;    /* its entry in its part's output object */
+} MfUnit;
+/* One unit per store of the environment (room for nstores) whose keys
+ * the templates can honour; returns the count (manifests_stores.c). */
+int mf_store_units(Mf *f, MfUnit *u);
 const char *mf_law_id(Mf *f);
 /* A spec name as an ARM parameter/setting word: 'a-b' -> 'A_B'. */
 const char *mf_upper(Mf *f, const char *name);
@@ -114,6 +123,27 @@ void mf_network_security(Mf *f, JsonVal *res, const char *const *edge,
 JsonVal *mf_site_groups_output(Mf *f);
 void mf_index_callers(Mf *f);
 JsonVal *mf_site_groups(Mf *f, const Service *s);
+
+/* The template specs deploy.sh creates: spec name and file of each. */
+typedef struct MfParts {
+    const char **spec, **file;
+    int n;
+} MfParts;
+void mf_part(Mf *f, MfParts *p, const char *name, const char *file);
+/* {"value": V} */
+JsonVal *mf_pval(JsonVal *v);
+/* "[reference(<the deployment NAME>, ...).outputs]" */
+const char *mf_outputs_of(Mf *f, const char *name);
+/* A deployment NAME in main.json of template spec SPEC (by its id) fed
+ * PARAMS (and the location when LOCATED), after the deployments AFTER
+ * (NULL-terminated, or NULL). */
+JsonVal *mf_deployment(Mf *f, const char *name, const char *spec,
+                       JsonVal *params, const char *const *after,
+                       bool located);
+/* The stores' and the teams' parts and the directory that joins their
+ * outputs: their files, their deployments into RES (main.json's), their
+ * specs into PARTS (manifests_parts.c). */
+void mf_data_parts(Mf *f, JsonVal *res, MfParts *parts, Outputs *o);
 
 /* The files: environment.json, services/NAME.json, main.json. */
 void mf_environment(Mf *f, Outputs *o);

@@ -7,16 +7,18 @@
  *                (manifests_network.c)
  *   monitoring   Log Analytics and workspace-based Application Insights
  *   Key Vault    the environment's vault (secrets, the edge certificate)
- *   stores       SQL, storage, Key Vault and Redis, public access off, each
- *                reached through a private endpoint registered in its
- *                privatelink DNS zone (linked to the VNet)
+ *   DNS zones    the privatelink zones (linked to the VNet) where the
+ *                vault's, the stores' and the Web Apps' private endpoints
+ *                register (the stores themselves: manifests_stores.c)
  *   API Mgmt     the service the edge's APIs live in, inside the VNet
  *   the edge's   user-assigned identity (reads the certificate) and the
  *                public IP addresses of App Gateway and APIM
- *   teams        an action group each
  *
  * Everything that supports diagnostic settings sends them to the
- * workspace.  What services need from here leaves through outputs.
+ * workspace.  What the stores, the edge and the services need from here
+ * leaves through outputs; the stores and the teams' action groups grow
+ * with the platform and are parts of their own (manifests_parts.c), so
+ * this template's size does not.
  */
 #include "manifests_azure.h"
 #include "topoc/regions.h"
@@ -503,34 +505,6 @@ static void edge(Mf *f, JsonVal *res)
               false, true); /* App Gateway spans the zones */
 }
 
-static JsonVal *action_group(Mf *f, const Team *t)
-{
-    JsonVal *p = jv_obj(), *emails = jv_arr(), *hooks = jv_arr();
-    jv_set(p, "groupShortName", jv_str(arena_strndup(f->a, t->name.s, 12)));
-    jv_set(p, "enabled", jv_bool(true));
-    for (int i = 0; i < t->email.n; i++) {
-        JsonVal *e = jv_obj();
-        jv_set(e, "name", jv_str(arena_printf(f->a, "email-%d", i + 1)));
-        jv_set(e, "emailAddress", jv_str(t->email.v[i].s));
-        jv_set(e, "useCommonAlertSchema", jv_bool(true));
-        jv_push(emails, e);
-    }
-    if (t->webhook.s) {
-        JsonVal *w = jv_obj();
-        jv_set(w, "name", jv_str("webhook"));
-        jv_set(w, "serviceUri", jv_str(t->webhook.s));
-        jv_set(w, "useCommonAlertSchema", jv_bool(true));
-        jv_push(hooks, w);
-    }
-    jv_set(p, "emailReceivers", emails);
-    jv_set(p, "webhookReceivers", hooks);
-    JsonVal *r = mf_resource("Microsoft.Insights/actionGroups", INSIGHTS_GROUPS,
-                             arena_printf(f->a, "ag-%s-%s", mf_env(f), t->name.s),
-                             jv_str("Global"), mf_tags(f, NULL, t->name.s));
-    jv_set(r, "properties", p);
-    return r;
-}
-
 static void output(JsonVal *outs, const char *name, const char *type,
                    JsonVal *value)
 {
@@ -543,7 +517,7 @@ static void output(JsonVal *outs, const char *name, const char *type,
 static const char *shared_plan_id(Mf *f, bool connectors);
 static bool has_connectors(const Mf *f);
 
-static void outputs(Mf *f, JsonVal *outs)
+static void outputs(Mf *f, JsonVal *outs, const bool *used)
 {
     output(outs, "appsSubnetId", "string", arm_code(subnet_id(f, "apps")));
     output(outs, "connectorsSubnetId", "string",
@@ -573,16 +547,11 @@ static void outputs(Mf *f, JsonVal *outs)
            arm_code(arena_printf(f->a, "[reference(%s, '%s').vaultUri]",
                                  mf_inner(f, vid),
                                  KV)));
-    JsonVal *ags = jv_obj();
-    for (int i = 0; i < f->m->platform->teams.n; i++) {
-        const Team *t = f->m->platform->teams.v[i];
-        jv_set(ags, t->name.s,
-               arm_code(arm_id(f->a, "Microsoft.Insights/actionGroups",
-                               arena_printf(f->a, "ag-%s-%s", mf_env(f),
-                                            t->name.s),
-                               NULL)));
-    }
-    output(outs, "actionGroups", "object", ags);
+    JsonVal *zs = jv_obj(); /* the stores parts' endpoints register here */
+    for (size_t z = 0; z < sizeof zones / sizeof *zones - 1; z++)
+        if (used[z])
+            jv_set(zs, zones[z].kind, arm_code(zone_id(f, zones[z].zone)));
+    output(outs, "privateDnsZones", "object", zs);
     if (f->env->env->plan->shared.v) {
         output(outs, "planId", "string", arm_code(shared_plan_id(f, false)));
         if (has_connectors(f))
@@ -667,24 +636,20 @@ void mf_environment(Mf *f, Outputs *o)
         if (used[z])
             dns_zone(f, res, zones[z].zone);
     vault(f, res, mf_vault(f), mf_tags(f, NULL, NULL));
-    mf_stores(f, res, outs);
     apim(f, res);
     edge(f, res);
     shared_plan(f, res);
-    for (int i = 0; i < f->m->platform->teams.n; i++)
-        jv_push(res, action_group(f, f->m->platform->teams.v[i]));
-    outputs(f, outs);
+    outputs(f, outs, used);
     JsonVal *root = mf_template(f, res);
     JsonVal *params = (JsonVal *)jv_get(root, "parameters");
     static const char *const ps[][2] = {
-        {"sqlAdminGroupName", "Entra group that administers the SQL servers"},
-        {"sqlAdminGroupObjectId", "Object id of that Entra group"},
         {"apimPublisherEmail", "API Management publisher email"},
         {"apimPublisherName", "API Management publisher name"}};
     for (size_t i = 0; i < sizeof ps / sizeof *ps; i++)
         jv_set(params, ps[i][0], arm_parameter("string", ps[i][1]));
     jv_set(root, "outputs", outs);
-    /* (stores and teams grow it: what no split helps is an error) */
+    /* (nothing here grows with the platform: the stores and the teams'
+     * action groups are parts of their own, manifests_parts.c) */
     mf_write(f, root, "manifests/azure/environment.json", o,
              f->env->env->name.loc);
 }

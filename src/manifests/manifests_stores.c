@@ -1,9 +1,10 @@
-/* manifests_stores.c - the environment's data stores in
- * environment.json: SQL (Entra-only, TDE, auditing, geo backups, failover
- * groups), storage accounts (blob, queue), Key Vaults and Redis caches.
+/* manifests_stores.c - the environment's data stores, in parts of their
+ * own (manifests/azure/stores-FIRST.json, cut by manifests_parts.c): SQL
+ * (Entra-only, TDE, auditing, geo backups, failover groups), storage
+ * accounts (blob, queue), Key Vaults and Redis caches.
  * Public access is off on every one; each gets a private endpoint and
- * diagnostic settings, and an entry of the "stores" output (id, name,
- * host) through which the services find it.
+ * diagnostic settings, and an entry of its part's "stores" output (id,
+ * name, host) through which the services find it.
  *
  * Every store key that reaches a template is emitted or refused here:
  * failover-region, backup-region and sku are honoured for SQL and refused
@@ -14,6 +15,20 @@
 #include "topoc/regions.h"
 
 #include <string.h>
+
+/* A stores part is fed the environment deployment's outputs (parameter
+ * 'environment'): the network, the workspace and the privatelink zones
+ * are the environment's, never named here. */
+#define ENV_OUT(x) "[parameters('environment')." x ".value]"
+#define LAW ENV_OUT("workspaceId")
+#define PE_SUBNET ENV_OUT("peSubnetId")
+
+static const char *pe_zone(Mf *f, const char *kind)
+{
+    return arena_printf(f->a,
+                        "[parameters('environment').privateDnsZones.value[%s]]",
+                        arm_quote(f->a, kind));
+}
 
 /* Azure's region pairs in the residency's reach: geo-redundant copies of
  * a region go to its pair and nowhere else. */
@@ -112,11 +127,9 @@ static void sql(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     jv_set(tp, "state", jv_str("Enabled"));
     jv_push(res, sub("Microsoft.Sql/servers/databases/transparentDataEncryption",
                      SQL, arena_printf(f->a, "%s/current", db), tp, dbid));
-    jv_push(res, mf_diagnostics(f, dbid, mf_law_id(f), true, true, dbid));
+    jv_push(res, mf_diagnostics(f, dbid, LAW, true, true, dbid));
     mf_private_endpoint(f, res, "Microsoft.Sql/servers", server, "sql",
-                        arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",
-                               mf_vnet(f), "private-endpoints"),
-                        NULL, NULL);
+                        PE_SUBNET, pe_zone(f, "sql"), NULL);
     if (!s->failover_region.s)
         return;
     /* a partner server in the failover region and a failover group */
@@ -128,9 +141,7 @@ static void sql(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     jv_push(res, sql_server(f, partner, jv_str(s->failover_region.s),
                             mf_tags(f, NULL, NULL)));
     mf_private_endpoint(f, res, "Microsoft.Sql/servers", partner, "sql",
-                        arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",
-                               mf_vnet(f), "private-endpoints"),
-                        NULL, NULL);
+                        PE_SUBNET, pe_zone(f, "sql"), NULL);
     JsonVal *fp = jv_obj(), *rw = jv_obj(), *partners = jv_arr(),
             *p = jv_obj(), *dbs = jv_arr();
     jv_set(rw, "failoverPolicy", jv_str("Automatic"));
@@ -171,7 +182,7 @@ static void blob_service(Mf *f, JsonVal *res, const char *account,
     jv_push(res, r);
     const char *id = arm_id(f->a, "Microsoft.Storage/storageAccounts/blobServices",
                             account, "default");
-    jv_push(res, mf_diagnostics(f, id, mf_law_id(f), true, false, id));
+    jv_push(res, mf_diagnostics(f, id, LAW, true, false, id));
 }
 
 static void storage(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
@@ -195,13 +206,11 @@ static void storage(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     jv_set(r, "sku", sku);
     jv_set(r, "properties", p);
     jv_push(res, r);
-    jv_push(res, mf_diagnostics(f, id, mf_law_id(f), false, true, id));
+    jv_push(res, mf_diagnostics(f, id, LAW, false, true, id));
     blob_service(f, res, name, id);
     mf_private_endpoint(f, res, "Microsoft.Storage/storageAccounts", name,
                         s->kind.s,
-                        arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",
-                               mf_vnet(f), "private-endpoints"),
-                        NULL, NULL);
+                        PE_SUBNET, pe_zone(f, s->kind.s), NULL);
 }
 
 static void key_vault(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
@@ -224,11 +233,9 @@ static void key_vault(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
                              jv_str(s->region.s), tg);
     jv_set(r, "properties", p);
     jv_push(res, r);
-    jv_push(res, mf_diagnostics(f, id, mf_law_id(f), true, true, id));
+    jv_push(res, mf_diagnostics(f, id, LAW, true, true, id));
     mf_private_endpoint(f, res, "Microsoft.KeyVault/vaults", name, "key-vault",
-                        arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",
-                               mf_vnet(f), "private-endpoints"),
-                        NULL, NULL);
+                        PE_SUBNET, pe_zone(f, "key-vault"), NULL);
 }
 
 static void cache(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
@@ -260,11 +267,9 @@ static void cache(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     }
     jv_set(r, "properties", p);
     jv_push(res, r);
-    jv_push(res, mf_diagnostics(f, id, mf_law_id(f), true, true, id));
+    jv_push(res, mf_diagnostics(f, id, LAW, true, true, id));
     mf_private_endpoint(f, res, "Microsoft.Cache/redis", name, "cache",
-                        arm_id(f->a, "Microsoft.Network/virtualNetworks/subnets",
-                               mf_vnet(f), "private-endpoints"),
-                        NULL, NULL);
+                        PE_SUBNET, pe_zone(f, "cache"), NULL);
 }
 
 /* "reference(<id>, '<version>').<path>" for the stores output */
@@ -311,15 +316,16 @@ static bool store_keys_honoured(Mf *f, const Store *s)
     return ok;
 }
 
-void mf_stores(Mf *f, JsonVal *res, JsonVal *outs)
+int mf_store_units(Mf *f, MfUnit *u)
 {
-    JsonVal *all = jv_obj();
+    int n = 0;
     for (int i = 0; i < f->env->nstores; i++) {
         const Store *s = f->env->stores[i];
-        JsonVal *tg = mf_tags(f, NULL, NULL);
+        JsonVal *tg = mf_tags(f, NULL, NULL), *res = jv_arr();
         jv_set(tg, "store", jv_str(s->name.s));
         if (!store_keys_honoured(f, s)) {
             jv_free(tg);
+            jv_free(res);
             continue;
         }
         if (streq(s->kind.s, "sql"))
@@ -335,10 +341,7 @@ void mf_stores(Mf *f, JsonVal *res, JsonVal *outs)
                                         mf_store_resource(f, s), NULL)));
         jv_set(o, "name", jv_str(mf_store_resource(f, s)));
         jv_set(o, "host", host(f, s));
-        jv_set(all, s->name.s, o);
+        u[n++] = (MfUnit){s->name.s, s->name.loc, res, o};
     }
-    JsonVal *o = jv_obj();
-    jv_set(o, "type", jv_str("object"));
-    jv_set(o, "value", all);
-    jv_set(outs, "stores", o);
+    return n;
 }

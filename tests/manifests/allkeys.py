@@ -59,7 +59,9 @@ class Docs:
     def __init__(self, out, env):
         base = f"{out}/{env}"
         self.az, self.k8s, self.svc = set(), set(), {}
-        for f in [f"{base}/main.json", f"{base}/manifests/azure/environment.json"]:
+        for f in [f"{base}/main.json", f"{base}/manifests/azure/environment.json"] + \
+                sorted(glob.glob(f"{base}/manifests/azure/stores-*.json")) + \
+                sorted(glob.glob(f"{base}/manifests/azure/teams-*.json")):
             pairs(json.load(open(f)), self.az)
         for f in glob.glob(f"{base}/manifests/azure/services/*.json"):
             n = os.path.basename(f)[:-5]

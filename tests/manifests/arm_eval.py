@@ -193,6 +193,15 @@ def _format(c, fmt, *args):
     return re.sub(r"\{(\d+)\}", lambda m: str(args[int(m.group(1))]), fmt)
 
 
+def _union(c, *objs):
+    if len(objs) < 2 or not all(isinstance(o, dict) for o in objs):
+        raise EvalError("union() takes two or more objects")
+    out = {}
+    for o in objs:
+        out.update(o)
+    return out
+
+
 def _guid(c, *args):
     h = hashlib.sha1("|".join(map(str, args)).encode()).hexdigest()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
@@ -211,6 +220,7 @@ FUNCTIONS = {
     "concat": lambda c, *a: "".join(map(str, a)),
     "format": _format,
     "guid": _guid,
+    "union": _union,
     "toLower": lambda c, s: s.lower(),
     "string": lambda c, s: str(s),
 }

@@ -298,11 +298,20 @@ def m_edge_shut(root):
     raise SystemExit("no service reached by the edge")
 
 
+def holding(root, rtype):
+    """The stores or teams part holding a resource of RTYPE."""
+    for p in sorted(glob.glob(os.path.join(root, env, "manifests/azure/*-*.json"))):
+        d = json.load(open(p))
+        if any(r["type"] == rtype for r in d.get("resources", [])):
+            return os.path.relpath(p, os.path.join(root, env)), d
+    raise SystemExit(f"no part holds a {rtype}")
+
+
 def m_soft_delete(root):
     """a storage account's blob soft delete off"""
-    d = load(root, "manifests/azure/environment.json")
+    rel, d = holding(root, "Microsoft.Storage/storageAccounts/blobServices")
     first(d, "Microsoft.Storage/storageAccounts/blobServices")["properties"]["deleteRetentionPolicy"]["enabled"] = False
-    save(root, "manifests/azure/environment.json", d)
+    save(root, rel, d)
 
 
 def m_agw_zones(root):

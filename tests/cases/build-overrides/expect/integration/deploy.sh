@@ -19,6 +19,9 @@ spec() { # NAME FILE: a template spec of FILE at $version
         --template-file "$here/$2" --yes --output none
 }
 spec topoc-shop-integration-environment manifests/azure/environment.json
+spec topoc-shop-integration-stores-db manifests/azure/stores-db.json
+spec topoc-shop-integration-teams-web manifests/azure/teams-web.json
+spec topoc-shop-integration-directory manifests/azure/directory.json
 spec topoc-shop-integration-edge gateway/azure/edge.json
 spec topoc-shop-integration-apis-web gateway/azure/apis-web.json
 spec topoc-shop-integration-services-web manifests/azure/services-web.json

@@ -19,6 +19,9 @@ spec() { # NAME FILE: a template spec of FILE at $version
         --template-file "$here/$2" --yes --output none
 }
 spec topoc-shop-production-environment manifests/azure/environment.json
+spec topoc-shop-production-stores-db manifests/azure/stores-db.json
+spec topoc-shop-production-teams-web manifests/azure/teams-web.json
+spec topoc-shop-production-directory manifests/azure/directory.json
 spec topoc-shop-production-edge gateway/azure/edge.json
 spec topoc-shop-production-apis-web gateway/azure/apis-web.json
 spec topoc-shop-production-services-nightly-export manifests/azure/services-nightly-export.json

@@ -19,6 +19,9 @@ spec() { # NAME FILE: a template spec of FILE at $version
         --template-file "$here/$2" --yes --output none
 }
 spec topoc-tutorial-integration-environment manifests/azure/environment.json
+spec topoc-tutorial-integration-stores-orders-db manifests/azure/stores-orders-db.json
+spec topoc-tutorial-integration-teams-shop manifests/azure/teams-shop.json
+spec topoc-tutorial-integration-directory manifests/azure/directory.json
 spec topoc-tutorial-integration-edge gateway/azure/edge.json
 spec topoc-tutorial-integration-apis-orders gateway/azure/apis-orders.json
 spec topoc-tutorial-integration-services-orders manifests/azure/services-orders.json

@@ -19,6 +19,9 @@ spec() { # NAME FILE: a template spec of FILE at $version
         --template-file "$here/$2" --yes --output none
 }
 spec topoc-tutorial-production-environment manifests/azure/environment.json
+spec topoc-tutorial-production-stores-orders-db manifests/azure/stores-orders-db.json
+spec topoc-tutorial-production-teams-shop manifests/azure/teams-shop.json
+spec topoc-tutorial-production-directory manifests/azure/directory.json
 spec topoc-tutorial-production-edge gateway/azure/edge.json
 spec topoc-tutorial-production-apis-orders gateway/azure/apis-orders.json
 spec topoc-tutorial-production-services-orders manifests/azure/services-orders.json
