@@ -287,6 +287,53 @@ if [ "$st" = 1 ] && [ ! -e "$MF/huge.out" ] && [ "$(grep -c '\[arm-limit\]' "$MF
     ok "manifests one-service-too-large-is-an-error"
 else bad "manifests one-service-too-large-is-an-error" "status $st: $(grep -B1 -A3 arm-limit "$MF/huge.err" | head -12)"; fi
 
+# deploy.sh in order, with a fake az on PATH that records each call: a
+# first deployment creates every template spec, deploys everything but
+# the edge (deployEdge=false), finds no certificate in the vault the
+# environment made (looked up through Resource Manager: the vault takes
+# no public traffic) and stops, exit 3, saying which vault and secret and
+# the command to import it; once the secret is there, a run deploys
+# everything at once
+DZ="$MF/fakeaz"
+mkdir -p "$DZ/bin"
+cat >"$DZ/bin/az" <<'SH'
+#!/bin/sh
+echo "$*" >>"$FAKEAZ/log"
+case "$1 $2 $3" in
+"deployment group create") touch "$FAKEAZ/deployed" ;;
+"deployment group show")
+    [ -e "$FAKEAZ/deployed" ] || { echo "ERROR: DeploymentNotFound" >&2; exit 3; }
+    case "$*" in
+    *outputs.vaultName.value*) echo kv-fake-vault ;;
+    *outputs.certificateName.value*) echo edge-tls ;;
+    *) exit 1 ;;
+    esac ;;
+"resource show --resource-group")
+    [ -e "$FAKEAZ/secret" ] || { echo "ERROR: (SecretNotFound)" >&2; exit 3; } ;;
+esac
+exit 0
+SH
+chmod +x "$DZ/bin/az"
+D="$MF/out/production"
+nspec=$(grep -c '^spec ' "$D/deploy.sh")
+FAKEAZ=$DZ PATH="$DZ/bin:$PATH" sh "$D/deploy.sh" my-rg >"$DZ/out1" 2>"$DZ/err1"; st1=$?
+cp "$DZ/log" "$DZ/log1"; : >"$DZ/log"; touch "$DZ/secret"
+FAKEAZ=$DZ PATH="$DZ/bin:$PATH" sh "$D/deploy.sh" my-rg >"$DZ/out2" 2>"$DZ/err2"; st2=$?
+order1=$(grep -v '^ts create' "$DZ/log1" | awk '{print $1, $2, $3}' | uniq | tr '\n' ',')
+order2=$(grep -v '^ts create' "$DZ/log" | awk '{print $1, $2, $3}' | uniq | tr '\n' ',')
+if [ "$st1" = 3 ] && [ "$(grep -c '^ts create' "$DZ/log1")" = "$nspec" ] && [ "$nspec" -ge 10 ] &&
+   [ "$(sed -n "$((nspec + 1)),\$p" "$DZ/log1" | grep -c '^ts create')" = 0 ] &&
+   [ "$order1" = "deployment group show,deployment group create,deployment group show,resource show --resource-group," ] &&
+   grep -q 'deployEdge=false' "$DZ/log1" && ! grep -q 'deployEdge=true' "$DZ/log1" &&
+   grep -q -- '--parent vaults/kv-fake-vault --resource-type secrets --name edge-tls' "$DZ/log1" &&
+   grep -q 'az keyvault certificate import --vault-name kv-fake-vault --name edge-tls --file CERT.pfx' "$DZ/err1" &&
+   grep -q 'run deploy.sh again' "$DZ/err1" &&
+   [ "$st2" = 0 ] && [ ! -s "$DZ/err2" ] &&
+   [ "$order2" = "deployment group show,resource show --resource-group,deployment group create," ] &&
+   grep -q 'deployEdge=true' "$DZ/log" && ! grep -q 'deployEdge=false' "$DZ/log"; then
+    ok "manifests deploy-sh-stops-for-the-certificate-then-deploys-the-edge"
+else bad "manifests deploy-sh-stops-for-the-certificate-then-deploys-the-edge" "status $st1 then $st2; $order1 | $order2; $(cat "$DZ/err1" "$DZ/err2" | head -12)"; fi
+
 # changing one service's scaling changes only that service's files
 mkdir -p "$MF/changed"
 cp -r "$ROOT/specs/." "$MF/changed/"

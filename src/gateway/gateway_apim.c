@@ -23,6 +23,14 @@
 
 #define APIM_VERSION "2024-05-01"
 
+/* API Management's service is the environment's (environment.json): its
+ * name reaches these templates as the parameter apimName, fed from the
+ * deployments' outputs, never written here (a template guessing another's
+ * names breaks when one of them changes alone). */
+#define APIM_NAME "parameters('apimName')"
+
+/* NAME is the resource's full name under the service, "SERVICE/REST":
+ * written as format() of the parameter and REST. */
 static JsonVal *apim_resource(Az *z, const char *type, const char *name,
                               JsonVal *props, JsonVal *deps)
 {
@@ -31,12 +39,28 @@ static JsonVal *apim_resource(Az *z, const char *type, const char *name,
     snprintf(t, sizeof t, "Microsoft.ApiManagement/service/%s", type);
     jv_set(r, "type", jv_str(t));
     jv_set(r, "apiVersion", jv_str(APIM_VERSION));
-    jv_set(r, "name", jv_str(name));
+    size_t n = strlen(z->apim);
+    const char *rest = !strncmp(name, z->apim, n) && name[n] == '/'
+                           ? name + n + 1
+                           : name;
+    jv_set(r, "name", arm_code(arena_printf(z->a, "[format('{0}/{1}', %s, %s)]",
+                                            APIM_NAME, arm_quote(z->a, rest))));
     jv_set(r, "properties", props);
     if (deps)
         jv_set(r, "dependsOn", deps);
-    (void)z;
     return r;
+}
+
+/* "[resourceId('Microsoft.ApiManagement/service/TYPE', <apimName>, 'A'
+ * [, 'B'])]" */
+static const char *apim_id(Az *z, const char *type, const char *a,
+                           const char *b)
+{
+    return arena_printf(z->a,
+                        "[resourceId('Microsoft.ApiManagement/service/%s', "
+                        "%s, %s%s%s)]",
+                        type, APIM_NAME, arm_quote(z->a, a), b ? ", " : "",
+                        b ? arm_quote(z->a, b) : "");
 }
 
 static void element(XmlOut *x, const char *name, const char *text)
@@ -187,8 +211,7 @@ static void apim_api(Az *z, JsonVal *resources, int lo, const char *lb,
     jv_set(ap_pol, "format", jv_str("rawxml"));
     jv_set(ap_pol, "value", jv_str(api_xml));
     free(api_xml);
-    jv_push(ap_deps, arm_code(arm_id(z->a, "Microsoft.ApiManagement/service/apis",
-                                     z->apim, lb)));
+    jv_push(ap_deps, arm_code(apim_id(z, "apis", lb, NULL)));
     jv_push(resources, apim_resource(z, "apis/policies",
                                      arena_printf(z->a, "%s/policy", api),
                                      ap_pol, ap_deps));
@@ -268,12 +291,9 @@ static void apim_operation(Az *z, JsonVal *resources, const RouteEntry *e,
                        z->a,
                        "[resourceId('Microsoft.ApiManagement/service/"
                        "apis/operations', %s, %s, %s)]",
-                       arm_quote(z->a, z->apim), arm_quote(z->a, lb),
-                       arm_quote(z->a, op))));
+                       APIM_NAME, arm_quote(z->a, lb), arm_quote(z->a, op))));
     if (backend_here)
-        jv_push(pdeps,
-                arm_code(arm_id(z->a, "Microsoft.ApiManagement/service/backends",
-                                z->apim, e->svc->name.s)));
+        jv_push(pdeps, arm_code(apim_id(z, "backends", e->svc->name.s, NULL)));
     jv_push(resources,
             apim_resource(z, "apis/operations/policies", polname, pp, pdeps));
 }
@@ -400,7 +420,11 @@ static void write_part(Az *z, const Op *ops, int lo, int hi, const char *name,
                        !inside || ops[i].s != ops[lo].s);
     }
     Strbuf sb = STRBUF_INIT;
-    JsonVal *root = arm_template(jv_obj(), res);
+    JsonVal *params = jv_obj();
+    jv_set(params, "apimName", arm_parameter("string", "API Management's "
+                                                       "service (the edge's "
+                                                       "output)"));
+    JsonVal *root = arm_template(params, res);
     arm_write(root, &sb);
     jv_free(root);
     if (sb.len > ARM_MAX_SPEC_BYTES) /* policies of long CORS lists */

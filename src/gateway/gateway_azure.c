@@ -197,10 +197,10 @@ static bool take_pool(Az *z, Agw *g, const Service *s)
 /* One pool for API Management, one per service a path rule sends to. */
 static void backend_pools(Az *z, Agw *g)
 {
-    char apim_host[256];
-    snprintf(apim_host, sizeof apim_host, "%s.azure-api.net", z->apim);
     JsonVal *addrs = jv_arr(), *addr = jv_obj(), *pp = jv_obj();
-    jv_set(addr, "fqdn", jv_str(apim_host));
+    /* the environment's service, by the name the edge is fed */
+    jv_set(addr, "fqdn",
+           arm_code("[format('{0}.azure-api.net', parameters('apimName'))]"));
     jv_push(addrs, addr);
     jv_set(pp, "backendAddresses", addrs);
     jv_push(g->pools, named("pool-api-management", pp));
@@ -575,6 +575,9 @@ static void emit_env(const Model *m, const EnvModel *env, Diags *ds,
     jv_set(params, "identityId",
            arm_parameter("string", "User-assigned identity that reads the "
                                "Key Vault"));
+    jv_set(params, "apimName",
+           arm_parameter("string", "The environment's API Management "
+                                   "service"));
     const Gateway *gw = m->platform->edge->gateway;
     for (int i = 0; i < gw->client_certificates.n; i++) {
         char pn[160];
@@ -593,6 +596,10 @@ static void emit_env(const Model *m, const EnvModel *env, Diags *ds,
                                              "applicationGateways",
                                          z.agw, NULL)));
     jv_set(outs, "applicationGatewayId", agw);
+    JsonVal *apim = jv_obj(); /* for API Management's parts */
+    jv_set(apim, "type", jv_str("string"));
+    jv_set(apim, "value", arm_code("[parameters('apimName')]"));
+    jv_set(outs, "apimName", apim);
     jv_set(root, "outputs", outs);
     Strbuf sb = STRBUF_INIT;
     arm_write(root, &sb);

@@ -52,7 +52,8 @@ const char *mf_vault_name(Arena *a, const Model *m, const EnvModel *e)
 const char *mf_vnet(Mf *f) { return nm(f, "vnet", 64, true); }
 const char *mf_workspace(Mf *f) { return nm(f, "log", 63, true); }
 const char *mf_insights(Mf *f) { return nm(f, "appi", 255, true); }
-/* the same derivation as the edge's (gateway_azure.c) */
+/* API Management's service: environment.json names it; the edge and the
+ * APIs' parts are fed that name (its output apimName), never derive it */
 const char *mf_apim(Mf *f)
 {
     return arena_printf(f->a, "apim-%s-%s", mf_platform(f), mf_env(f));
@@ -447,7 +448,8 @@ static JsonVal *edge_deployment(Mf *f)
     static const char *const outs[][2] = {
         {"gatewaySubnetId", "gatewaySubnetId"},
         {"publicIpAddressId", "publicIpAddressId"},
-        {"identityId", "edgeIdentityId"}};
+        {"identityId", "edgeIdentityId"},
+        {"apimName", "apimName"}};
     for (size_t i = 0; i < sizeof outs / sizeof *outs; i++)
         jv_set(ep, outs[i][0], mf_pval(arm_code(env_out(f, outs[i][1]))));
     jv_set(ep, "certificateSecretId",
@@ -563,6 +565,60 @@ static void service_parts(Mf *f, const size_t *sizes, JsonVal *res,
     }
 }
 
+/* The edge's resources in main.json wait for its certificate: deploy.sh
+ * deploys the rest first (deployEdge false), then, once the certificate
+ * is in the vault the first stage made, everything. */
+static JsonVal *edge_stage(JsonVal *r)
+{
+    jv_set(r, "condition", arm_code("[parameters('deployEdge')]"));
+    return r;
+}
+
+static void main_output(JsonVal *outs, const char *name, const char *expr)
+{
+    JsonVal *o = jv_obj();
+    jv_set(o, "type", jv_str("string"));
+    jv_set(o, "value", arm_code(expr));
+    jv_set(outs, name, o);
+}
+
+/* The edge, its logs and API Management's parts, in the second stage. */
+static void edge_deployments(Mf *f, JsonVal *res, MfParts *parts)
+{
+    jv_push(res, edge_stage(edge_deployment(f)));
+    mf_part(f, parts, "edge", "gateway/azure/edge.json");
+    /* the App Gateway's logs: it is created by the edge's deployment (a
+     * resource whose condition is false still has its reference()s
+     * evaluated: if() keeps the edge's out of the first stage) */
+    jv_push(res, edge_stage(mf_diagnostics(
+                     f,
+                     arena_printf(f->a,
+                                  "[if(parameters('deployEdge'), reference("
+                                  "resourceId('Microsoft.Resources/"
+                                  "deployments', 'edge'), '%s').outputs."
+                                  "applicationGatewayId.value, "
+                                  "resourceGroup().id)]",
+                                  DEPLOYMENTS),
+                     env_out(f, "workspaceId"), true, true,
+                     "[resourceId('Microsoft.Resources/deployments', 'edge')]")));
+    const char **names, **after;
+    int na = azure_apim_parts(f->a, f->env, &names, &after);
+    for (int i = 0; i < na; i++) {
+        /* API Management's name from the edge, which made its APIs */
+        const char *deps[] = {"edge", after[i], NULL};
+        JsonVal *ap = jv_obj();
+        jv_set(ap, "apimName",
+               mf_pval(arm_code(arena_printf(
+                   f->a, "[reference(resourceId('Microsoft.Resources/"
+                         "deployments', 'edge'), '%s').outputs.apimName.value]",
+                   DEPLOYMENTS))));
+        jv_push(res, edge_stage(mf_deployment(f, names[i], names[i], ap, deps,
+                                              false)));
+        mf_part(f, parts, names[i],
+             arena_printf(f->a, "gateway/azure/%s.json", names[i]));
+    }
+}
+
 static void top_level(Mf *f, const size_t *sizes, MfParts *parts, Outputs *o)
 {
     JsonVal *res = jv_arr(), *file = jv_obj();
@@ -575,26 +631,7 @@ static void top_level(Mf *f, const size_t *sizes, MfParts *parts, Outputs *o)
                             true));
     mf_part(f, parts, "environment", "manifests/azure/environment.json");
     mf_data_parts(f, res, parts, o);
-    jv_push(res, edge_deployment(f));
-    mf_part(f, parts, "edge", "gateway/azure/edge.json");
-    /* the App Gateway's logs: it is created by the edge's deployment */
-    jv_push(res, mf_diagnostics(
-                     f,
-                     arena_printf(f->a,
-                                  "[reference(resourceId('Microsoft.Resources/"
-                                  "deployments', 'edge'), '%s').outputs."
-                                  "applicationGatewayId.value]",
-                                  DEPLOYMENTS),
-                     env_out(f, "workspaceId"), true, true,
-                     "[resourceId('Microsoft.Resources/deployments', 'edge')]"));
-    const char **names, **after;
-    int na = azure_apim_parts(f->a, f->env, &names, &after);
-    for (int i = 0; i < na; i++) {
-        jv_push(res, deployment(f, names[i], names[i], true, jv_obj(),
-                                after[i] ? after[i] : "edge", false));
-        mf_part(f, parts, names[i],
-             arena_printf(f->a, "gateway/azure/%s.json", names[i]));
-    }
+    edge_deployments(f, res, parts);
     service_parts(f, sizes, res, parts, o);
     JsonVal *root = mf_template(f, res);
     JsonVal *params = (JsonVal *)jv_get(root, "parameters");
@@ -602,6 +639,18 @@ static void top_level(Mf *f, const size_t *sizes, MfParts *parts, Outputs *o)
     jv_set(params, "templateSpecVersion",
            arm_parameter("string", "The version of the template specs "
                                    "deploy.sh created"));
+    JsonVal *stage = arm_parameter("bool", "false: everything but the edge "
+                                           "(App Gateway, its logs, API "
+                                           "Management's APIs), which needs "
+                                           "its certificate in the vault "
+                                           "(deploy.sh's first stage)");
+    jv_set(stage, "defaultValue", jv_bool(true));
+    jv_set(params, "deployEdge", stage);
+    /* what deploy.sh looks for between the stages */
+    JsonVal *outs = jv_obj();
+    main_output(outs, "vaultName", env_out(f, "vaultName"));
+    main_output(outs, "certificateName", "[parameters('certificateName')]");
+    jv_set(root, "outputs", outs);
     write_limited(f, root, "main.json", o, f->m->platform->name.loc,
                   ARM_MAX_JOB_BYTES - 65536); /* with its parameters */
     JsonVal *pf = jv_obj();
@@ -611,6 +660,63 @@ static void top_level(Mf *f, const size_t *sizes, MfParts *parts, Outputs *o)
     jv_set(pf, "parameters", file);
     write_limited(f, pf, "main.parameters.json", o, f->m->platform->name.loc,
                   ARM_MAX_JOB_BYTES);
+}
+
+static void deploy_stages(Mf *f, Strbuf *sb)
+{
+    /* App Gateway reads its certificate from the vault the environment
+     * creates: on a first deployment there is no vault to import it into
+     * yet, so everything but the edge goes first and the script stops
+     * until the certificate is there.  The secret is looked up through
+     * Resource Manager (az resource show): the vault takes no traffic
+     * from outside its VNet, so az keyvault secret show would fail there
+     * whether or not the secret exists. */
+    sb_printf(sb,
+              "deploy() { # EDGE: false for everything but the edge\n"
+              "    az deployment group create --resource-group \"$rg\" "
+              "--name topoc-%s \\\n"
+              "        --template-file \"$here/main.json\" --parameters "
+              "\"@$params\" \\\n"
+              "        --parameters templateSpecVersion=\"$version\" "
+              "deployEdge=\"$1\" --output none\n"
+              "}\n"
+              "out() { # NAME: an output of the last deployment\n"
+              "    az deployment group show --resource-group \"$rg\" "
+              "--name topoc-%s \\\n"
+              "        --query \"properties.outputs.$1.value\" --output tsv\n"
+              "}\n"
+              "certificate() { # is the edge's certificate in the vault?\n"
+              "    vault=$(out vaultName 2>/dev/null) && "
+              "cert=$(out certificateName) &&\n"
+              "    az resource show --resource-group \"$rg\" --namespace "
+              "Microsoft.KeyVault \\\n"
+              "        --parent \"vaults/$vault\" --resource-type secrets "
+              "--name \"$cert\" \\\n"
+              "        --output none 2>/dev/null\n"
+              "}\n"
+              "if ! certificate; then\n"
+              "    deploy false\n"
+              "    if ! certificate; then\n"
+              "        cat >&2 <<EOF\n"
+              "deploy.sh: the %s environment is deployed except its edge: "
+              "App Gateway\n"
+              "reads its TLS certificate from Key Vault, and vault $vault "
+              "has no secret\n"
+              "$cert yet.  Import the certificate (PFX) into it, from a "
+              "machine inside the\n"
+              "environment's VNet (the vault takes no other traffic), "
+              "with Key Vault\n"
+              "Certificates Officer on the vault:\n"
+              "    az keyvault certificate import --vault-name $vault "
+              "--name $cert --file CERT.pfx\n"
+              "then run deploy.sh again: it deploys the edge and API "
+              "Management's APIs.\n"
+              "EOF\n"
+              "        exit 3\n"
+              "    fi\n"
+              "fi\n"
+              "deploy true\n",
+              mf_env(f), mf_env(f), mf_env(f));
 }
 
 static void deploy_script(Mf *f, const MfParts *parts, Outputs *o)
@@ -629,7 +735,10 @@ static void deploy_script(Mf *f, const MfParts *parts, Outputs *o)
               "main.parameters.json (fill in its <placeholders>\n# first).  "
               "Needs the Azure CLI, logged in, with Owner or User Access\n"
               "# Administrator on the resource group (the deployment "
-              "creates role\n# assignments).  Written by topoc.\nset -eu\n"
+              "creates role\n# assignments).  A first deployment stops "
+              "before the edge and says\n# where to import its "
+              "certificate (exit 3); run it again then.\n# Written by "
+              "topoc.\nset -eu\n"
               "rg=${1:?usage: deploy.sh RESOURCE_GROUP [PARAMETERS]}\n"
               "here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
               "params=${2:-$here/main.parameters.json}\n"
@@ -642,13 +751,7 @@ static void deploy_script(Mf *f, const MfParts *parts, Outputs *o)
               mf_env(f), mf_platform(f));
     for (int i = 0; i < parts->n; i++)
         sb_printf(&sb, "spec %s %s\n", parts->spec[i], parts->file[i]);
-    sb_printf(&sb,
-              "az deployment group create --resource-group \"$rg\" "
-              "--name topoc-%s \\\n"
-              "    --template-file \"$here/main.json\" --parameters "
-              "\"@$params\" \\\n"
-              "    --parameters templateSpecVersion=\"$version\"\n",
-              mf_env(f));
+    deploy_stages(f, &sb);
     out_add(o, arena_printf(f->a, "%s/deploy.sh", mf_env(f)), &sb);
 }
 

@@ -542,6 +542,7 @@ static void outputs(Mf *f, JsonVal *outs, const bool *used)
            arm_code(arm_id(f->a, "Microsoft.Insights/components",
                            mf_insights(f), NULL)));
     output(outs, "vaultName", "string", jv_str(mf_vault(f)));
+    output(outs, "apimName", "string", jv_str(mf_apim(f)));
     const char *vid = arm_id(f->a, "Microsoft.KeyVault/vaults", mf_vault(f), NULL);
     output(outs, "vaultUri", "string",
            arm_code(arena_printf(f->a, "[reference(%s, '%s').vaultUri]",

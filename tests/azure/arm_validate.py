@@ -5,7 +5,7 @@ deployment templates against the official schemas in SCHEMAS
 <type after the provider, '/' as '_'>`.  Nested `resources` are validated
 as their own resources.  Prints "ok NAME" / "FAIL NAME: why" per resource.
 Uses Debian's python3-jsonschema (Draft 4, as the schemas declare)."""
-import glob, json, os, sys
+import glob, json, os, re, sys
 import jsonschema
 
 root = sys.argv[1]
@@ -52,6 +52,20 @@ NO_SCHEMA = {
     ("Microsoft.Resources/deployments", "2022-09-01"),
 }
 
+# A name written as format() of parameters and literals (API Management's
+# children, whose service's name a template is fed): Resource Manager
+# checks the name it evaluates to, so the schema's form and length checks
+# apply to that, each parameter standing for its own name ('apimName').
+FORMAT_NAME = re.compile(r"^\[format\('([^']*)'((?:, (?:parameters\('\w+'\)|'(?:[^']|'')*'))+)\)\]$")
+FORMAT_ARG = re.compile(r"parameters\('(\w+)'\)|'((?:[^']|'')*)'")
+
+def literal_name(name):
+    m = FORMAT_NAME.match(name) if isinstance(name, str) else None
+    if not m:
+        return name
+    args = [p or v.replace("''", "'") for p, v in FORMAT_ARG.findall(m.group(2))]
+    return re.sub(r"\{(\d+)\}", lambda k: args[int(k.group(1))], m.group(1))
+
 failed = 0
 def validate(res, where):
     global failed
@@ -68,6 +82,7 @@ def validate(res, where):
     schema = {"$ref": f"{uri}#/resourceDefinitions/{key}"}
     resolver = jsonschema.RefResolver(uri, files[rel], store=store)
     body = {k: v for k, v in res.items() if k not in ("resources", "dependsOn")}
+    body["name"] = literal_name(body.get("name"))
     errors = list(jsonschema.Draft4Validator(schema, resolver=resolver).iter_errors(body))
     if errors:
         e = deepest(errors[0])

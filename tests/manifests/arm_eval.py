@@ -221,6 +221,7 @@ FUNCTIONS = {
     "format": _format,
     "guid": _guid,
     "union": _union,
+    "if": lambda c, cond, a, b: a if cond else b,
     "toLower": lambda c, s: s.lower(),
     "string": lambda c, s: str(s),
 }

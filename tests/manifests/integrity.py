@@ -56,6 +56,9 @@ Assertions:
                      granularity of the integration subnets
   arm-limits         every template and each unit deploy.sh deploys (a spec
                      and what it packs, the job) within arm_limits.py's limits
+  names-fed          no template names a resource another template declares
+                     (a literal child name, a resourceId() of literals): it
+                     is fed it (arm_names.py)
   baseline-gaps      PSRule for Azure rules the templates meet stay met:
                      blob and container soft delete on every storage
                      account (Storage.SoftDelete, ContainerSoftDelete);
@@ -84,6 +87,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from arm_eval import Context, EvalError, Sym, SymObj, RG, resource_id, strings, cycles  # noqa: E402
 import arm_limits  # noqa: E402
+import arm_names  # noqa: E402
 
 ROLES = {  # built-in role GUIDs (Azure's published list)
     "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
@@ -777,18 +781,14 @@ def main():
             dep.specs = arm_limits.check_units(f"{out}/{env}", lambda what: fail("arm-limits", what))
             fed.update(arm_limits.deploy_parameters(f"{out}/{env}"))
         dep.run("main.json", fed, "main")
-        check_ids(dep)
         check_roles(dep, model, env, out)
-        check_network(dep, model, env)
-        check_zones(dep)
+        for check in (check_ids, check_zones, check_diagnostics, check_monitored, check_parents):
+            check(dep)
+        for check in (check_network, check_plans, check_access, check_baseline):
+            check(dep, model, env)
         arm_limits.check_appgw(dep.resources, lambda what: fail("appgw-limits", what))
+        arm_names.check_names(dep.resources, lambda what: fail("names-fed", what))
         check_regions(dep, model)
-        check_diagnostics(dep)
-        check_monitored(dep)
-        check_parents(dep)
-        check_plans(dep, model, env)
-        check_access(dep, model, env)
-        check_baseline(dep, model, env)
     for a, what in failures:
         print(f"FAIL {a}: {what}")
     n = len(dep.resources)

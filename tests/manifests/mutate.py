@@ -336,6 +336,17 @@ def m_agw_pools(root):
     save(root, "gateway/azure/edge.json", d)
 
 
+def m_literal_apim(root):
+    """an API Management part naming the environment's service literally"""
+    rel = sorted(os.path.relpath(p, os.path.join(root, env))
+                 for p in glob.glob(os.path.join(root, env, "gateway/azure/apis-*.json")))[0]
+    d = load(root, rel)
+    b = first(d, "Microsoft.ApiManagement/service/backends")
+    b["name"] = "apim-" + json.load(open(os.path.join(root, "model.json")))["platform"]["name"] + \
+        f"-{env}/" + b["properties"]["description"]
+    save(root, rel, d)
+
+
 MUTATIONS = [
     ("expr-evaluates", "an unknown function", m_expr),
     ("expr-evaluates", "an unescaped spec string", m_escape),
@@ -364,6 +375,7 @@ MUTATIONS = [
     ("baseline-gaps", "App Gateway without zones", m_agw_zones),
     ("zones-exist", "a zonal App Gateway in ukwest", m_zones_region),
     ("appgw-limits", "101 backend pools", m_agw_pools),
+    ("names-fed", "an API Management part naming its service literally", m_literal_apim),
     ("arm-limits", "a template of 801 resources", m_resources),
     ("arm-limits", "a resource definition over 1 MB", m_resource_bytes),
     ("arm-limits", "a part's template spec over 2 MB", m_spec_bytes),

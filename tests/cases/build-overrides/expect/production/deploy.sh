@@ -8,7 +8,9 @@
 # then deployed with main.parameters.json (fill in its <placeholders>
 # first).  Needs the Azure CLI, logged in, with Owner or User Access
 # Administrator on the resource group (the deployment creates role
-# assignments).  Written by topoc.
+# assignments).  A first deployment stops before the edge and says
+# where to import its certificate (exit 3); run it again then.
+# Written by topoc.
 set -eu
 rg=${1:?usage: deploy.sh RESOURCE_GROUP [PARAMETERS]}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +27,34 @@ spec topoc-shop-production-directory manifests/azure/directory.json
 spec topoc-shop-production-edge gateway/azure/edge.json
 spec topoc-shop-production-apis-web gateway/azure/apis-web.json
 spec topoc-shop-production-services-nightly-export manifests/azure/services-nightly-export.json
-az deployment group create --resource-group "$rg" --name topoc-production \
-    --template-file "$here/main.json" --parameters "@$params" \
-    --parameters templateSpecVersion="$version"
+deploy() { # EDGE: false for everything but the edge
+    az deployment group create --resource-group "$rg" --name topoc-production \
+        --template-file "$here/main.json" --parameters "@$params" \
+        --parameters templateSpecVersion="$version" deployEdge="$1" --output none
+}
+out() { # NAME: an output of the last deployment
+    az deployment group show --resource-group "$rg" --name topoc-production \
+        --query "properties.outputs.$1.value" --output tsv
+}
+certificate() { # is the edge's certificate in the vault?
+    vault=$(out vaultName 2>/dev/null) && cert=$(out certificateName) &&
+    az resource show --resource-group "$rg" --namespace Microsoft.KeyVault \
+        --parent "vaults/$vault" --resource-type secrets --name "$cert" \
+        --output none 2>/dev/null
+}
+if ! certificate; then
+    deploy false
+    if ! certificate; then
+        cat >&2 <<EOF
+deploy.sh: the production environment is deployed except its edge: App Gateway
+reads its TLS certificate from Key Vault, and vault $vault has no secret
+$cert yet.  Import the certificate (PFX) into it, from a machine inside the
+environment's VNet (the vault takes no other traffic), with Key Vault
+Certificates Officer on the vault:
+    az keyvault certificate import --vault-name $vault --name $cert --file CERT.pfx
+then run deploy.sh again: it deploys the edge and API Management's APIs.
+EOF
+        exit 3
+    fi
+fi
+deploy true
