@@ -172,16 +172,32 @@ static void summary(const Compilation *c, const char *cmd, const Opts *o)
     sb_release(&read);
 }
 
+/* "always an error", "a warning or a note": the levels a notice is
+ * reported at, as `explain` heads it */
+static const char *notice_levels(unsigned as)
+{
+    switch (as) {
+    case AS_ERROR: return "always an error";
+    case AS_WARNING: return "always a warning";
+    case AS_NOTE: return "always a note";
+    case AS_WARNING | AS_NOTE: return "a warning or a note";
+    case AS_ERROR | AS_NOTE: return "an error or a note";
+    case AS_ERROR | AS_WARNING: return "an error or a warning";
+    default: return "an error, a warning or a note";
+    }
+}
+
 static int explain(const char *id)
 {
     if (!id)
         return usage_error("%s", "explain: which rule? (topoc rules)");
     const Rule *r = rule_find(id);
-    const Rule *t = r ? NULL : notice_find(id);
+    const Notice *t = r ? NULL : notice_find(id);
     if (t) {
-        printf("%s (%s: a notice, not a finding; no policy or waiver "
-               "changes it)\n\n%s.\n\n%s\n",
-               t->id, t->family, t->summary, t->explain);
+        printf("%s (%s, %s; not a rule: no policy or waiver changes "
+               "it)\n\n%s.\n\n%s\n",
+               t->id, t->family, notice_levels(t->as), t->summary,
+               t->explain);
         return EXIT_CLEAN;
     }
     if (!r) {
@@ -194,9 +210,15 @@ static int explain(const char *id)
                 best ? "'?" : "");
         return EXIT_USAGE;
     }
-    printf("%s (%s, %s by default)\n\n%s.\n\n%s\n", r->id, r->family,
-           r->severity == RSEV_ERROR ? "error" : "warning", r->summary,
-           r->explain);
+    /* reading the spec is refused whatever the policy (check.c) */
+    if (strcmp(r->family, "input") == 0)
+        printf("%s (%s, always an error; no policy or waiver changes "
+               "it)\n\n%s.\n\n%s\n",
+               r->id, r->family, r->summary, r->explain);
+    else
+        printf("%s (%s, %s by default)\n\n%s.\n\n%s\n", r->id, r->family,
+               r->severity == RSEV_ERROR ? "error" : "warning", r->summary,
+               r->explain);
     return EXIT_CLEAN;
 }
 

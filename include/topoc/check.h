@@ -28,10 +28,20 @@ extern const Rule rules[];
 extern const int nrules;
 const Rule *rule_find(const char *id);
 /* notices: a file not read, what a build target cannot do as asked;
- * not findings, so not configurable (rules.c) */
-extern const Rule notices[];
+ * not rules, so not configurable (rules.c).  A notice has no default
+ * severity but the levels it is reported at, which `topoc explain` names
+ * (a test holds them to the diag_* calls that report it). */
+enum { AS_NOTE = 1, AS_WARNING = 2, AS_ERROR = 4 };
+typedef struct Notice {
+    const char *id;
+    const char *family;
+    unsigned as; /* AS_*: every level it is reported at */
+    const char *summary;
+    const char *explain;
+} Notice;
+extern const Notice notices[];
 extern const int nnotices;
-const Rule *notice_find(const char *id);
+const Notice *notice_find(const char *id);
 
 typedef struct CheckOptions {
     bool werror;

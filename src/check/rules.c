@@ -375,20 +375,21 @@ const Rule rules[] = {
 
 const int nrules = (int)(sizeof rules / sizeof rules[0]);
 
-/* Notices: what topoc tells without it being a mistake in the spec, a
- * file it did not read and what a build target cannot do as the spec asks
- * (reported by `build` at the spec's value). No policy changes them and no
- * waiver applies, so they are not in `topoc rules`; `topoc explain` knows
- * them. */
-const Rule notices[] = {
-    {"not-read", "input", W, "a file or folder below the spec not read",
+/* Notices: what topoc tells outside the rules: a file it did not read,
+ * and what a build target cannot do as the spec asks (reported by `build`
+ * at the spec's value; a template Azure would refuse is an error and the
+ * build writes nothing).  No policy changes them and no waiver applies, so
+ * they are not in `topoc rules`; `topoc explain` knows them and names the
+ * levels in `as` (tests/cli.sh holds `as` to the calls that report each). */
+const Notice notices[] = {
+    {"not-read", "input", AS_NOTE, "a file or folder below the spec not read",
      "Only lower-case *.yaml and *.yml files are spec files. Hidden files, "
      "editor backups, other extensions, a folder holding its own "
      "platform.yaml (a separate spec), topoc's own output folders, dangling "
      "links and anything not a regular file are not read, and each is "
      "named in a note so nothing is skipped silently; the help line says "
      "how to have it read when that was meant."},
-    {"appgw-path", "target", W,
+    {"appgw-path", "target", AS_NOTE,
      "a route App Gateway cannot route by its own template",
      "App Gateway's path rules hold an exact path or a prefix ending in /*, "
      "and the first that matches wins. A route template is reduced to its "
@@ -396,7 +397,7 @@ const Rule notices[] = {
      "services, API Management routes them on the full template instead. "
      "A note, and appgw-paths.txt lists what became of every template; "
      "nothing to change unless you want App Gateway alone to route it."},
-    {"appgw-limits", "target", W,
+    {"appgw-limits", "target", AS_NOTE,
      "routes past App Gateway's limits, handed to API Management",
      "App Gateway holds at most 100 backend pools and 100 path rules per "
      "host name (Microsoft's \"Application Gateway limits\"). Its rules "
@@ -407,7 +408,7 @@ const Rule notices[] = {
      "More than 50 host names (100 active listeners, two per host; 20 with "
      "CRS 3.1 or older) or more than 200 WAF exclusions (40) cannot be "
      "deployed at all and are errors."},
-    {"appgw-waf", "target", W,
+    {"appgw-waf", "target", AS_WARNING | AS_NOTE,
      "a WAF setting App Gateway applies differently from nginx",
      "App Gateway's WAF policy cannot express every setting of the spec's "
      "WAF: body limits outside 8 KB to 2 MB, rate limits per API key, "
@@ -416,7 +417,7 @@ const Rule notices[] = {
      "it can. A warning where Azure lets through what nginx refuses, a "
      "note where Azure is stricter; change the spec's value to one both "
      "edges hold for them to agree."},
-    {"k8s-scale-in", "target", W,
+    {"k8s-scale-in", "target", AS_NOTE,
      "a scale-in threshold the Kubernetes HPA cannot hold",
      "A scaling rule's 'below' is App Service's scale-in rule. An HPA of "
      "autoscaling/v2 (Kubernetes up to 1.32, the schema the documents "
@@ -425,7 +426,7 @@ const Rule notices[] = {
      "how fast. One note names the first 'below' and how many the spec "
      "sets. On Kubernetes 1.33 or later, behavior.scaleDown.tolerance can "
      "express it."},
-    {"arm-limit", "target", E,
+    {"arm-limit", "target", AS_ERROR,
      "an Azure template Resource Manager would refuse for its size",
      "Resource Manager takes at most 800 resources, 4 MB, 256 parameters "
      "and 64 outputs per template, and a template spec (what deploy.sh "
@@ -436,7 +437,7 @@ const Rule notices[] = {
      "template, main.json linking the parts past a 1 MB request) is an "
      "error at the spec's value rather than a template Azure refuses, and "
      "the build writes nothing: split the platform, or the service."},
-    {"haproxy-rate-limit", "target", W,
+    {"haproxy-rate-limit", "target", AS_WARNING,
      "a rate limit the HAProxy target does not enforce",
      "HAProxy 2.6 tracks three counters per request; each rate limit takes "
      "one (two when its burst is smaller than its requests). Limits past "
@@ -447,20 +448,18 @@ const Rule notices[] = {
 
 const int nnotices = (int)(sizeof notices / sizeof notices[0]);
 
-static const Rule *find_in(const Rule *v, int n, const char *id)
+const Rule *rule_find(const char *id)
 {
-    for (int i = 0; i < n; i++)
-        if (strcmp(v[i].id, id) == 0)
-            return &v[i];
+    for (int i = 0; i < nrules; i++)
+        if (strcmp(rules[i].id, id) == 0)
+            return &rules[i];
     return NULL;
 }
 
-const Rule *rule_find(const char *id)
+const Notice *notice_find(const char *id)
 {
-    return find_in(rules, nrules, id);
-}
-
-const Rule *notice_find(const char *id)
-{
-    return find_in(notices, nnotices, id);
+    for (int i = 0; i < nnotices; i++)
+        if (strcmp(notices[i].id, id) == 0)
+            return &notices[i];
+    return NULL;
 }
