@@ -196,10 +196,111 @@ static const char *zoned_example(Checker *ck)
     return "";
 }
 
+/* The store's instance in environment k, or NULL (stores sorted by name) */
+static const Store *store_in(const EnvModel *e, const char *name)
+{
+    int lo = 0, hi = e->nstores - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2, c = strcmp(e->stores[mid]->name.s, name);
+        if (!c)
+            return e->stores[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return NULL;
+}
+
+/* Zone redundancy in a region without zones that no override of the
+ * store's chose (the default in the environment's region aside: that is
+ * zones_defaulted's). */
+static bool zones_from_base(const Store *s, const Environment *env)
+{
+    return zonal(s) && zoneless(s->region.s) &&
+           !check_store_override_env(s, s->redundancy.loc) &&
+           !check_store_override_env(s, s->region.loc) &&
+           !(same_loc(s->redundancy.loc, s->loc) &&
+             same_loc(s->region.loc, env->region.loc));
+}
+
+/* "a", "a and b", "a, b and c" */
+static const char *and_list(Checker *ck, const char *const *v, int n)
+{
+    Strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < n; i++)
+        sb_printf(&sb, "%s%s", i == 0 ? "" : i == n - 1 ? " and " : ", ", v[i]);
+    const char *r = arena_strdup(check_arena(ck), n ? sb.buf : "");
+    sb_release(&sb);
+    return r;
+}
+
+/* The environments holding store NAME where its base value needs zones
+ * the region lacks (their names into *names when names is not NULL), how
+ * many, the first, and whether an environment holds it whose region has
+ * the zones: there the base value is right, so the fix is an override,
+ * not the base. */
+static int zoneless_envs(Checker *ck, const char *name, const char ***names,
+                         bool *elsewhere, const EnvModel **first)
+{
+    const Model *m = check_model_of(ck);
+    int n = 0;
+    *elsewhere = false;
+    *first = NULL;
+    if (names)
+        *names = arena_alloc(check_arena(ck),
+                             (size_t)m->nenvs * sizeof **names);
+    for (int k = 0; k < m->nenvs; k++) {
+        const Store *t = store_in(&m->envs[k], name);
+        if (!t)
+            continue;
+        *elsewhere = *elsewhere || !zonal(t) || !zoneless(t->region.s);
+        if (!zones_from_base(t, m->envs[k].env))
+            continue;
+        if (names)
+            (*names)[n] = m->envs[k].env->name.s;
+        *first = *first ? *first : &m->envs[k];
+        n++;
+    }
+    return n;
+}
+
+static void zones_help(Checker *ck, Diag *d, const char *envs,
+                       const char *names, const char *beside)
+{
+    if (envs) {
+        diag_help(check_diags(ck), d,
+                  "for %s only, set 'redundancy: lrs' (three copies in one "
+                  "data centre) or grs (and a copy in the pair region) "
+                  "under %s: the environments whose regions have zones "
+                  "keep the store-wide value",
+                  envs, names);
+        return;
+    }
+    diag_help(check_diags(ck), d,
+              "%s lrs (three copies in one data centre) or grs (and a copy "
+              "in the pair region)%s, or a region with availability zones%s",
+              beside ? "set 'redundancy:' to" : "use", beside ? beside : "",
+              zoned_example(ck));
+}
+
+/* "stores.NAME.environments.ENV" for one environment, else for each */
+static const char *override_path(Checker *ck, const char *store,
+                                 const char *envs, int n)
+{
+    return n == 1 ? arena_printf(check_arena(ck),
+                                 "stores.%s.environments.%s", store, envs)
+                  : arena_printf(check_arena(ck),
+                                 "stores.%s.environments.ENV of each", store);
+}
+
 /* A store whose redundancy needs zones its region does not have: Azure
- * refuses the deployment.  Reported where the choice was written; a
- * default redundancy in the environment's region is reported once per
- * environment (zones_defaulted). */
+ * refuses the deployment.  Reported where the choice was written: an
+ * override of one environment (its redundancy, else its region) there;
+ * a base value once for every environment it fails in, and when it holds
+ * in another environment the help is the override, not the base (which
+ * would drop zone redundancy where the region has zones).  A default
+ * redundancy in the environment's region is zones_defaulted's. */
 static void zones(Checker *ck, const EnvModel *e, const Store *s)
 {
     if (!zonal(s) || !zoneless(s->region.s))
@@ -208,65 +309,103 @@ static void zones(Checker *ck, const EnvModel *e, const Store *s)
     bool env_region = same_loc(s->region.loc, e->env->region.loc);
     if (by_default && env_region)
         return;
-    bool per_env = env_region ||
-                   check_store_override_env(s, s->region.loc) ||
-                   check_store_override_env(s, s->redundancy.loc);
+    const char *red_env = check_store_override_env(s, s->redundancy.loc);
+    const char *reg_env = check_store_override_env(s, s->region.loc);
+    const char **zl = NULL, *envs = e->env->name.s;
+    bool elsewhere = false;
+    const EnvModel *first = e;
+    int n = 1;
+    if (!red_env && !reg_env) {
+        n = zoneless_envs(ck, s->name.s, &zl, &elsewhere, &first);
+        if (first != e) /* reported once, in the first */
+            return;
+        envs = and_list(ck, zl, n);
+    }
     const char *what, *target;
-    store_subject(ck, e, s, per_env, &what, &target);
+    store_subject(ck, e, s, red_env || reg_env || (env_region && n == 1),
+                  &what, &target);
     Diag *d;
-    if (by_default) {
+    if (by_default || (reg_env && !red_env)) {
         d = check_report(ck, "zones-unavailable", s->region.loc, target,
                          "%s is in %s, which has no availability zones, "
-                         "and its redundancy defaults to %s, which needs "
-                         "them",
-                         what, s->region.s, s->redundancy.s);
+                         "and its redundancy %s %s, which needs them",
+                         what, s->region.s, by_default ? "defaults to" : "is",
+                         s->redundancy.s);
+        if (!by_default)
+            diag_note(check_diags(ck), d, s->redundancy.loc,
+                      "%s's redundancy is %s", s->name.s, s->redundancy.s);
     } else {
         d = check_report(ck, "zones-unavailable", s->redundancy.loc, target,
                          "%s uses %s, which needs availability zones, but "
-                         "%s has none",
-                         what, s->redundancy.s, s->region.s);
+                         "%s none",
+                         what, s->redundancy.s,
+                         env_region && n > 1
+                             ? arena_printf(check_arena(ck),
+                                            "the regions of %s have", envs)
+                             : arena_printf(check_arena(ck), "%s has",
+                                            s->region.s));
         diag_note(check_diags(ck), d, s->region.loc, "%s is in %s",
                   s->name.s, s->region.s);
     }
-    diag_help(check_diags(ck), d,
-              "use lrs (three copies in one data centre) or grs (and a copy "
-              "in the pair region), or a region with availability zones%s",
-              zoned_example(ck));
+    const char *beside =
+        reg_env && !red_env
+            ? arena_printf(check_arena(ck), " beside it, under %s",
+                           override_path(ck, s->name.s, reg_env, 1))
+            : NULL;
+    zones_help(ck, d, elsewhere ? envs : NULL,
+               elsewhere ? override_path(ck, s->name.s, envs, n) : NULL,
+               beside);
 }
 
 /* The environment's region has no zones and stores inheriting it keep
- * the zone-redundant default: one finding at the region, naming them. */
+ * the zone-redundant default: one finding at the region, naming them.
+ * The fix is per environment where a store also lives where zones are. */
 static void zones_defaulted(Checker *ck, const EnvModel *e)
 {
     const Environment *env = e->env;
     if (!zoneless(env->region.s))
         return;
-    Arena *a = check_arena(ck);
-    const char *names = NULL;
+    Strbuf names = STRBUF_INIT;
     int n = 0;
+    bool elsewhere = false;
     for (int i = 0; i < e->nstores; i++) {
         const Store *s = e->stores[i];
         if (zonal(s) && same_loc(s->redundancy.loc, s->loc) &&
             same_loc(s->region.loc, env->region.loc)) {
-            names = names ? arena_printf(a, "%s, %s", names, s->name.s)
-                          : s->name.s;
+            bool other;
+            const EnvModel *first;
+            zoneless_envs(ck, s->name.s, NULL, &other, &first);
+            elsewhere = elsewhere || other;
+            sb_printf(&names, "%s%s", n ? ", " : "", s->name.s);
             n++;
         }
     }
-    if (!n)
+    if (!n) {
+        sb_release(&names);
         return;
+    }
     Diag *d = check_report(
         ck, "zones-unavailable", env->region.loc,
-        arena_printf(a, "environment/%s", env->name.s),
+        arena_printf(check_arena(ck), "environment/%s", env->name.s),
         "environment '%s' is in %s, which has no availability zones, but "
         "%s %s %s the zone-redundant default (zrs) there",
-        env->name.s, env->region.s, n == 1 ? "store" : "stores", names,
+        env->name.s, env->region.s, n == 1 ? "store" : "stores", names.buf,
         n == 1 ? "keeps" : "keep");
-    diag_help(check_diags(ck), d,
-              "set 'redundancy: lrs' (or grs) on %s, for this environment "
-              "only under stores.NAME.environments.%s; or a region with "
-              "availability zones%s",
-              n == 1 ? "it" : "each", env->name.s, zoned_example(ck));
+    if (elsewhere)
+        diag_help(check_diags(ck), d,
+                  "for %s only, set 'redundancy: lrs' (or grs) under "
+                  "stores.%s.environments.%s%s: the environments whose "
+                  "regions have zones keep zrs; or a region with "
+                  "availability zones%s",
+                  env->name.s, n == 1 ? names.buf : "NAME", env->name.s,
+                  n == 1 ? "" : " for each", zoned_example(ck));
+    else
+        diag_help(check_diags(ck), d,
+                  "set 'redundancy: lrs' (or grs) on %s (stores.%s); or a "
+                  "region with availability zones%s",
+                  n == 1 ? "it" : "each", n == 1 ? names.buf : "NAME",
+                  zoned_example(ck));
+    sb_release(&names);
 }
 
 static void stores(Checker *ck, const EnvModel *e)

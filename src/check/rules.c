@@ -158,8 +158,13 @@ const Rule rules[] = {
      "store's region, and zrs is the default. A region without zones "
      "(ukwest) cannot hold them: Azure refuses the storage account, the "
      "SQL database and the cache (a Key Vault has no such setting). "
-     "Reported where the choice was made: the redundancy, or, for the "
-     "default, the store's region or the environment's."},
+     "Reported once, where the choice was made: an environment's override "
+     "(its redundancy, else its region), the store's redundancy, or, for "
+     "the default, the store's region or the environment's. When the "
+     "store-wide value fails only in some environments, the help is an "
+     "override for those (stores.NAME.environments.ENV), since changing "
+     "the store-wide value would drop zone redundancy where the region has "
+     "zones."},
     {"global-service-unlisted", "residency", E,
      "a location-less service used without being listed",
      "Front Door, Traffic Manager and DNS are global: not bound to the UK. "
