@@ -59,8 +59,46 @@ PY
     then ok "azure content-$env"; else bad "azure content-$env"; fi
 done
 if grep -q "note: App Gateway cannot route /companies/{companyId}/accessToken by its template: it becomes '/companies/\*'" "$AZ/example.notes" &&
-   grep -q "^  /apiKeys  *-> /apiKeys  *-> api-keys$" "$AZ/example/production/gateway/azure/appgw-paths.txt"; then
+   grep -qP "^api\\.[^\t]*\t/apiKeys\t/apiKeys\tapp-gateway\tapi-keys\town-pattern$" "$AZ/example/production/gateway/azure/appgw-paths.txt"; then
     ok "azure appgw-path-notes"; else bad "azure appgw-path-notes" "$(head -3 "$AZ/example.notes")"; fi
+
+# appgw-paths.txt: tab-separated under its header line, whatever a
+# template's length (the example's run past 70 characters, the width the
+# columns once had); every public route of routes.json is one line; each
+# fate it writes is one its comment explains, and routed-by agrees with why
+appgw_paths_ok() { # OUT: each environment's appgw-paths.txt
+    /usr/bin/python3 - "$1" <<'PY'
+import json, re, sys
+COLS = ["host", "template", "appgw-path", "routed-by", "service", "why"]
+FATES = {"own-pattern": "app-gateway", "shared-pattern": "api-management", "appgw-limits": "api-management"}
+longest = 0
+for env in ("integration", "production"):
+    text = open(f"{sys.argv[1]}/{env}/gateway/azure/appgw-paths.txt").read()
+    lines = text.split("\n")
+    assert lines[-1] == "", "ends with a newline"
+    comment = [l for l in lines if l.startswith("#")]
+    rows = [l.split("\t") for l in lines[len(comment):-1]]
+    assert rows[0] == COLS, rows[0]
+    for c in COLS:  # every column explained
+        assert any(re.match(r"#   %s  " % re.escape(c), l) for l in comment), c
+    for why, by in FATES.items():  # every fate explained
+        assert any(why + ":" in l for l in comment) and any(by + ":" in l for l in comment), why
+    got = set()
+    for r in rows[1:]:
+        assert len(r) == len(COLS), r
+        host, tpl, pat, by, svc, why = r
+        assert FATES[why] == by, r
+        assert pat == tpl or (pat.endswith("/*") and tpl.startswith(pat[:-1])) or (pat == "/" and tpl == "/"), r
+        got.add((host, tpl, svc))
+        longest = max(longest, len(tpl))
+    routes = json.load(open(f"{sys.argv[1]}/{env}/gateway/routes.json"))["routes"]
+    want = {(r["host"], r["path"], r["service"]) for r in routes if not r["internal"]}
+    assert got == want, (sorted(want - got)[:3], sorted(got - want)[:3])
+print(longest)
+PY
+}
+if longest=$(appgw_paths_ok "$AZ/example") && [ "$longest" -gt 70 ]; then
+    ok "azure appgw-paths-tab-separated"; else bad "azure appgw-paths-tab-separated" "$longest"; fi
 
 # App Gateway's own limits (100 backend pools, 100 path rules per map):
 # 150 services of 3 routes on one host are past both; the rules past them
@@ -69,7 +107,9 @@ if grep -q "note: App Gateway cannot route /companies/{companyId}/accessToken by
 # past the listeners' limit: an error at the 51st host, nothing written.
 /usr/bin/python3 "$ROOT/tests/bench/gen.py" 150 "$AZ/many" 3 20 >/dev/null
 if "$TOPOC" build "$AZ/many" -o "$AZ/many-out" -q 2>"$AZ/many.notes" &&
-   [ "$(grep -c "note: App Gateway holds at most 100 backend pools and 100 path rules per host name: 351 of its 450 path patterns go to API Management" "$AZ/many.notes")" = 1 ] &&
+   [ "$(grep -c "note: in integration, App Gateway holds at most 100 backend pools and 100 path rules per host name: 351 of its 450 path patterns go to API Management" "$AZ/many.notes")" = 1 ] &&
+   [ "$(grep -c "note: in production, App Gateway holds at most 100 backend pools and 100 path rules per host name: 351 of its 450 path patterns go to API Management" "$AZ/many.notes")" = 1 ] &&
+   [ "$(grep -c "note: .*App Gateway holds at most" "$AZ/many.notes")" = 2 ] && appgw_paths_ok "$AZ/many-out" >/dev/null &&
    /usr/bin/python3 - "$AZ/many-out" <<'PY'
 import json, sys
 for env in ("integration", "production"):
@@ -82,7 +122,7 @@ for env in ("integration", "production"):
         assert len(rules) == 100, len(rules)
         assert all(r["properties"]["backendAddressPool"]["id"].split("'")[-2] in pools for r in rules)
     report = open(f"{sys.argv[1]}/{env}/gateway/azure/appgw-paths.txt").read()
-    assert report.count("API Management (App Gateway's limits)") == 351, report[:300]
+    assert report.count("\tappgw-limits\n") == 351, report[:300]
 PY
 then ok "azure appgw-limits-past-pools-and-rules"; else bad "azure appgw-limits-past-pools-and-rules" "$(tail -5 "$AZ/many.notes")"; fi
 for e in integration production; do

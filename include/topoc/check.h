@@ -86,5 +86,6 @@ void check_policy(Checker *ck);
 void check_consistency(Checker *ck);
 void check_waf(Checker *ck);
 void check_openapi(Checker *ck); /* check_openapi.c */
+void check_keys(Checker *ck);    /* keys with no effect where written */
 
 #endif

@@ -290,7 +290,7 @@ void check_model(Arena *a, Diags *ds, const Model *m,
         {"routes", check_routes},             {"services", check_services},
         {"security", check_security},         {"consistency", check_consistency},
         {"policy", check_policy},             {"waf", check_waf},
-        {"openapi", check_openapi},
+        {"openapi", check_openapi},           {"keys", check_keys},
         {"waivers", apply_waivers},
     };
     for (size_t i = 0; i < sizeof families / sizeof *families; i++) {

@@ -61,7 +61,11 @@ const Rule rules[] = {
      "text, and booleans are only true and false."},
     {"invalid-value", "input", E, "a value outside its set, range or format",
      "The value has the right type but is not one of the allowed words, is "
-     "out of range, or is not a valid name, network, URL or image."},
+     "out of range, or is not a valid name, network, URL or image; or the "
+     "key would have no effect where it is written (a redundancy the "
+     "store's kind cannot keep, a selector on a variable that has none, a "
+     "WAF or CORS setting on an internal route, scale rules where min "
+     "equals max everywhere): a key is refused, never silently dropped."},
     {"invalid-path", "input", E, "a malformed route path template",
      "A path starts with '/', has no empty segments, and uses {name} "
      "placeholders made of letters, digits and '_'."},
@@ -409,7 +413,9 @@ const Notice notices[] = {
      "are taken in first-match order: a service past the ninety-ninth pool "
      "(API Management has the hundredth), or a rule past the hundredth, "
      "goes to API Management instead, which routes every template exactly. "
-     "One note per environment says how many; appgw-paths.txt names each. "
+     "One note per environment, naming it, says how many; appgw-paths.txt "
+     "(one tab-separated line per route: host, template, path rule, "
+     "routed-by, service, why) names each. "
      "More than 50 host names (100 active listeners, two per host; 20 with "
      "CRS 3.1 or older) or more than 200 WAF exclusions (40) cannot be "
      "deployed at all and are errors."},

@@ -325,7 +325,6 @@ static JsonVal *host_path_map(Az *z, Agw *g, int lo, int hi, const char *rw,
     jv_set(pm, "defaultBackendHttpSettings",
            sub(z, "backendHttpSettingsCollection", "https-to-backend"));
     jv_set(pm, "defaultRewriteRuleSet", sub(z, "rewriteRuleSets", rw));
-    sb_printf(report, "\n%s\n", z->v[lo].fqdn);
     for (int k = 0; k < nrules && k < AGW_MAX_PATH_RULES; k++) {
         const PathRule *pr = &prs[k];
         char pool[128], name[64];
@@ -353,11 +352,14 @@ static JsonVal *host_path_map(Az *z, Agw *g, int lo, int hi, const char *rw,
         key.pattern = appgw_pattern(z, &z->v[i], &key.exact);
         const PathRule *pr = bsearch(&key, prs, (size_t)nrules,
                                      sizeof *prs, rule_cmp);
-        sb_printf(report, "  %-70s -> %-40s -> %s\n", z->v[i].r->path.s,
-                  key.pattern,
-                  pr->svc ? pr->svc->name.s
-                  : pr->over ? "API Management (App Gateway's limits)"
-                             : "API Management");
+        /* tab-separated: no column depends on another's width */
+        sb_printf(report, "%s\t%s\t%s\t%s\t%s\t%s\n", z->v[i].fqdn,
+                  z->v[i].r->path.s, key.pattern,
+                  pr->svc ? "app-gateway" : "api-management",
+                  z->v[i].svc->name.s,
+                  pr->svc ? "own-pattern"
+                  : pr->over ? "appgw-limits"
+                             : "shared-pattern");
     }
     jv_set(pm, "pathRules", prl);
     return pm;
@@ -476,14 +478,16 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     if (g.over)
         diag_help(z->ds,
                   diag_info(z->ds, g.first_over->path.loc, "appgw-limits",
-                            "App Gateway holds at most %d backend pools and "
-                            "%d path rules per host name: %d of its %d path "
-                            "patterns go to API Management instead, which "
-                            "routes them by their full template",
-                            AGW_MAX_POOLS, AGW_MAX_PATH_RULES, g.over,
-                            g.rules),
-                  "nothing to change; appgw-paths.txt says where each "
-                  "template goes");
+                            "in %s, App Gateway holds at most %d backend "
+                            "pools and %d path rules per host name: %d of "
+                            "its %d path patterns go to API Management "
+                            "instead, which routes them by their full "
+                            "template",
+                            z->env->env->name.s, AGW_MAX_POOLS,
+                            AGW_MAX_PATH_RULES, g.over, g.rules),
+                  "nothing to change; %s/gateway/azure/appgw-paths.txt says "
+                  "where each template goes",
+                  z->env->env->name.s);
     JsonVal *p = gateway_settings(z);
     if (jv_len(g.trusted)) {
         jv_set(p, "trustedClientCertificates", g.trusted);
@@ -533,6 +537,41 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
     return res;
 }
 
+/* appgw-paths.txt's header: every fate host_path_map writes, and its
+ * columns (tab-separated, so a long template breaks no alignment) */
+static void paths_header(Strbuf *sb, const char *env)
+{
+    sb_printf(
+        sb,
+        "# What each public route template becomes on the %s Application\n"
+        "# Gateway, which matches only exact paths and prefixes ending in "
+        "'/*' (first\n# match in listed order) and holds at most %d "
+        "backend pools and %d path\n# rules per host.  Internal routes are "
+        "not at the edge and not listed.\n"
+        "# One line per route, tab-separated, in the columns of the line "
+        "below:\n"
+        "#   host        the route's full host name\n"
+        "#   template    the route's path template\n"
+        "#   appgw-path  the path rule it becomes: its literal prefix, "
+        "exact or ending in /*\n"
+        "#   routed-by   app-gateway: App Gateway sends it to the service's "
+        "own pool;\n"
+        "#               api-management: App Gateway sends it to API "
+        "Management, which\n"
+        "#               routes on the full template\n"
+        "#   service     the service the route reaches either way\n"
+        "#   why         own-pattern: only this service's routes become "
+        "this path;\n"
+        "#               shared-pattern: routes of several services become "
+        "it (note appgw-path);\n"
+        "#               appgw-limits: past the host's %d path rules or the "
+        "%d pools in\n"
+        "#               first-match order (note appgw-limits)\n"
+        "host\ttemplate\tappgw-path\trouted-by\tservice\twhy\n",
+        env, AGW_MAX_POOLS, AGW_MAX_PATH_RULES, AGW_MAX_PATH_RULES,
+        AGW_MAX_POOLS);
+}
+
 static void emit_env(const Model *m, const EnvModel *env, Diags *ds,
                      Outputs *o)
 {
@@ -553,13 +592,7 @@ static void emit_env(const Model *m, const EnvModel *env, Diags *ds,
             z.v[z.n++] = all[i];
 
     Strbuf report = STRBUF_INIT;
-    sb_printf(&report,
-              "# What each route template becomes on the %s Application "
-              "Gateway, which\n# matches only exact paths and prefixes "
-              "ending in '/*', first match in\n# listed order.  Patterns "
-              "shared by several services go to API Management,\n# which "
-              "routes on the full template.\n",
-              env->env->name.s);
+    paths_header(&report, env->env->name.s);
     JsonVal *resources = jv_arr();
     jv_push(resources, azure_waf_policy(&z));
     jv_push(resources, app_gateway(&z, &report));

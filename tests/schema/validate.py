@@ -40,6 +40,32 @@ BEYOND_SCHEMA = {
         "sku is refused by the store's kind, decided when a template is "
         "built (a schema could say it with if/then; the reference keeps "
         "stores one shape)",
+    ("tests/cases/keys-without-effect", 22):
+        "redundancy on a key-vault: refused by the store's kind, which an override may also "
+        "set (a schema could say it with if/then; the reference keeps stores "
+        "one shape)",
+    ("tests/cases/keys-without-effect", 27):
+        "a geo redundancy on a cache: refused by the store's kind, which an override may also "
+        "set (a schema could say it with if/then; the reference keeps stores "
+        "one shape)",
+    ("tests/cases/keys-without-effect", 33):
+        "a geo redundancy on a cache, in one environment's override: refused by the store's kind, which an override may also "
+        "set (a schema could say it with if/then; the reference keeps stores "
+        "one shape)",
+    ("tests/cases/keys-without-effect", 36):
+        "read access (ra-) on a SQL store: refused by the store's kind, which an override may also "
+        "set (a schema could say it with if/then; the reference keeps stores "
+        "one shape)",
+    ("tests/cases/keys-without-effect", 50):
+        "a selector on a variable that has none: refused by the variable "
+        "beside it (if/then; custom rules stay one shape)",
+    ("tests/cases/keys-without-effect", 24):
+        "an internal route's waf: refused by 'internal' beside it",
+    ("tests/cases/keys-without-effect", 25):
+        "an internal route's cors: refused by 'internal' beside it",
+    ("tests/cases/keys-without-effect", 10):
+        "scale rules where min equals max: a comparison of two values, "
+        "which may come from defaults",
 }
 
 

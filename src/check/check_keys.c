@@ -1,0 +1,163 @@
+/* check_keys.c - keys the language accepts that would have no effect
+ * where they are written: refused at the key, saying what to do, never
+ * silently dropped.  The schema cannot say these (a key's meaning
+ * depends on another key: the store's kind, the variable a custom rule
+ * reads, whether a route is at the edge, whether a service's size is
+ * fixed), so the check does; resolve.c refuses
+ * plan.instances without a shared plan and a connector block on another
+ * kind, the manifests failover-region, backup-region and sku on a store
+ * that is not SQL (manifests_stores.c).  Each is invalid-value: reading
+ * the spec, always an error. */
+#include "topoc/check.h"
+#include "topoc/util.h"
+
+#include <string.h>
+
+/* What a store's redundancy cannot mean for its kind, or NULL.  Storage
+ * accounts (blob, queue) take every kind; a SQL database stores backups
+ * locally, in zones or in the pair (geo), never readable there; a cache
+ * is Standard, or Premium across zones, with no geo copy; a Key Vault has
+ * no such setting. */
+static const char *redundancy_refused(const char *kind, const char *red,
+                                      const char **help)
+{
+    /* grs, gzrs and their ra- forms copy to the pair */
+    bool ra = !strncmp(red, "ra-", 3), geo = ra || red[0] == 'g';
+    if (streq(kind, "key-vault")) {
+        *help = "remove it: Azure keeps a vault's copies itself (in the "
+                "region, and in its pair)";
+        return "a Key Vault has no redundancy setting";
+    }
+    if (streq(kind, "cache") && geo) {
+        *help = "use lrs (one zone) or zrs (Premium, across zones): a "
+                "geo-replicated cache is a second cache linked to the "
+                "first, which the spec does not describe";
+        return "a cache keeps no copy in the pair region";
+    }
+    if (streq(kind, "sql") && ra) {
+        *help = "use grs or gzrs (geo backups in the pair region); for a "
+                "readable copy in another region, set failover-region";
+        return "read access to the pair region's copy is a storage "
+               "account's; a SQL database's geo backups cannot be read";
+    }
+    return NULL;
+}
+
+/* A store's redundancy written (not the default) where its kind cannot
+ * honour it; the store-wide value once, an override's per environment. */
+static void store_redundancy(Checker *ck, const EnvModel *e, const Store *s)
+{
+    const char *help = NULL, *why;
+    if (!s->redundancy.s || loc_same(s->redundancy.loc, s->loc) ||
+        !s->kind.s ||
+        !(why = redundancy_refused(s->kind.s, s->redundancy.s, &help)))
+        return;
+    const char *env = check_store_override_env(s, s->redundancy.loc);
+    Arena *a = check_arena(ck);
+    Diag *d = check_report(
+        ck, "invalid-value", s->redundancy.loc,
+        env ? arena_printf(a, "%s/store/%s", env, s->name.s)
+            : arena_printf(a, "store/%s", s->name.s),
+        "redundancy %s on %sstore '%s' would be dropped: %s",
+        s->redundancy.s,
+        env ? arena_printf(a, "%s's ", e->env->name.s) : "", s->name.s, why);
+    if (d && !loc_same(s->kind.loc, s->loc))
+        diag_note(check_diags(ck), d, s->kind.loc, "'%s' is a %s store",
+                  s->name.s, s->kind.s);
+    diag_help(check_diags(ck), d, "%s", help);
+}
+
+/* A custom rule's selector names a header, cookie or argument; the
+ * other variables have none, and nginx and App Gateway would ignore it. */
+static void rule_selectors(Checker *ck)
+{
+    static const char *const with[] = {"request-header", "request-cookie",
+                                       "post-args"};
+    const Waf *w = check_model_of(ck)->platform->edge->waf;
+    for (int i = 0; w && i < w->custom_rules.n; i++) {
+        const CustomRule *r = w->custom_rules.v[i];
+        bool takes = false;
+        for (size_t k = 0; k < sizeof with / sizeof *with; k++)
+            takes = takes || (r->variable.s && streq(r->variable.s, with[k]));
+        if (!r->selector.s || takes)
+            continue;
+        diag_help(check_diags(ck),
+                  check_report(ck, "invalid-value", r->selector.loc,
+                               arena_printf(check_arena(ck),
+                                            "edge/waf/custom-rule/%s",
+                                            r->name.s),
+                               "custom rule '%s' reads %s, which has no "
+                               "selector: '%s' would be ignored",
+                               r->name.s, r->variable.s, r->selector.s),
+                  "remove the selector, or read request-header, "
+                  "request-cookie or post-args, which a selector narrows "
+                  "to one name");
+    }
+}
+
+/* An internal route is not served at the edge: no WAF or CORS policy of
+ * its own applies anywhere. */
+static void internal_route(Checker *ck, const Service *s, const Route *r)
+{
+    if (!r->internal.v)
+        return;
+    const Loc at[] = {r->waf ? r->waf->loc : (Loc){0},
+                      r->cors ? r->cors->loc : (Loc){0}};
+    const char *key[] = {"waf", "cors"};
+    for (int k = 0; k < 2; k++) {
+        if (!loc_src(at[k]))
+            continue;
+        diag_help(check_diags(ck),
+                  check_report(ck, "invalid-value", at[k],
+                               check_service_target(ck, s, at[k], NULL),
+                               "route %s of '%s' is internal, so no edge "
+                               "serves it: its %s settings would apply "
+                               "nowhere",
+                               r->path.s, s->name.s, key[k]),
+                  "remove '%s', or the route's 'internal: true' to serve "
+                  "it at the edge",
+                  key[k]);
+    }
+}
+
+/* min = max as written for every environment: the service runs that
+ * many instances and neither App Service nor Kubernetes gets its scale
+ * rules, anywhere.  An override that pins one environment (a shared
+ * plan's fixed workers, say) keeps the rules for the others, and min 0
+ * is an instance missing (scaling-min-zero, env-missing-instance). */
+static void fixed_scaling(Checker *ck, const Service *s)
+{
+    const Scaling *sc = s->scaling;
+    if (!sc || !sc->rules.n || sc->min.v != sc->max.v || sc->min.v < 1)
+        return;
+    const ScaleRule *first = sc->rules.v[0];
+    if (check_override_env(s, sc->min.loc) ||
+        check_override_env(s, sc->max.loc) ||
+        check_override_env(s, first->loc))
+        return;
+    diag_help(check_diags(ck),
+              check_report(ck, "invalid-value", first->loc,
+                           check_service_target(ck, s, first->loc, NULL),
+                           "'%s' runs %lld instance%s in every environment "
+                           "(min = max): its scale rule%s would never act",
+                           s->name.s, sc->min.v, sc->min.v == 1 ? "" : "s",
+                           sc->rules.n == 1 ? "" : "s"),
+              "remove the rules, or raise max above min");
+}
+
+void check_keys(Checker *ck)
+{
+    const Model *m = check_model_of(ck);
+    for (int i = 0; i < m->nenvs; i++) {
+        const EnvModel *e = &m->envs[i];
+        for (int k = 0; k < e->nstores; k++)
+            store_redundancy(ck, e, e->stores[k]);
+        for (int k = 0; k < e->nservices; k++) {
+            const Service *s = e->services[k];
+            fixed_scaling(ck, s);
+            for (int r = 0; r < s->routes.n; r++)
+                internal_route(ck, s, s->routes.v[r]);
+        }
+    }
+    rule_selectors(ck);
+}
