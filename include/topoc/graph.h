@@ -102,7 +102,10 @@ void pic_renderer_free(Renderer *r);
  * holds whatever the spec. */
 enum { PIC_COST_FULL = 500, PIC_COST_BOUNDED = 900 };
 int pic_cost(const Graph *g);
-/* Lay g out and render DOT, SVG and (if png) PNG.  Returns -1 with
+/* Lay g out (sorted by pic_sort) and render DOT, SVG and (if png) PNG.
+ * A node leaves its rank where an edge into it would make a cycle of
+ * edges inside one rank, or a labelled edge inside one (dot 2.43 loops
+ * for ever on the one and crashes on the other).  Returns -1 with
  * Graphviz's messages in err when the layout reports an error.  Labels are
  * bounded (bytes, lines) before they reach Graphviz. */
 int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
