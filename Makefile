@@ -77,7 +77,7 @@ MANIFESTS_SRC := src/manifests/manifests_azure.c \
              src/manifests/manifests_kube_access.c
 DIAGRAMS_SRC := src/diagrams/diagrams_views.c src/diagrams/diagrams_network.c \
              src/diagrams/diagrams_scale.c src/diagrams/diagrams_graph.c \
-             src/diagrams/diagrams_render.c
+             src/diagrams/diagrams_render.c src/diagrams/diagrams_worker.c
 DOCS_SRC  := src/docs/docs_site.c src/docs/docs_writer.c \
              src/docs/docs_pages.c src/docs/docs_catalogues.c \
              src/docs/docs_structurizr.c

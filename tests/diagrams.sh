@@ -313,3 +313,38 @@ if echo "$out" | grep -q '^FAIL .*cycle.dot: a cycle of flat edges: svc:a -> svc
     ok "diagrams flat-edge-check-catches-a-bad-graph"
 else bad "diagrams flat-edge-check-catches-a-bad-graph" "$out"; fi
 rm -rf "$DG/flat"
+# a layout that does not finish within the time limit (here 1 ms) is
+# killed with its worker and the picture packed instead: the build goes
+# on, and says so on stderr and in the caption of each picture packed;
+# every other picture is as before
+rm -rf "$DG/slow"
+err=$(TOPOC_LAYOUT_SECONDS=0.001 timeout 600 "$TOPOC" build -q -o "$DG/slow" "$ROOT/specs" 2>&1 >/dev/null); st=$?
+out=$($PY - "$DG/a" "$DG/slow" "$err" <<'PY'
+import filecmp, os, re, sys
+a, slow, err = sys.argv[1:4]
+packed = set(re.findall(r"^topoc: warning: (\S+): Graphviz did not finish within 0.001 s; drawn packed by group instead$", err, re.M))
+print(f"packed {len(packed)}")
+for base in sorted(packed):
+    svg = open(f"{slow}/{base}.svg").read()
+    if "packed by group: Graphviz did not finish within 0.001 s" not in svg:
+        print(f"FAIL {base}: no caption")
+same = 0
+for root, _, files in os.walk(f"{a}"):
+    for f in files:
+        if not f.endswith(".svg") or "/diagrams/" not in f"{root}/":
+            continue
+        rel = os.path.relpath(f"{root}/{f}", a)
+        if rel.startswith("docs/") or rel[:-4] in packed:
+            continue
+        if not filecmp.cmp(f"{root}/{f}", f"{slow}/{rel}", shallow=False):
+            print(f"FAIL {rel}: changed though not packed")
+        same += 1
+print(f"same {same}")
+PY
+)
+if [ "$st" = 0 ] && echo "$out" | grep -q '^packed [1-9]' && ! echo "$out" | grep -q FAIL &&
+    echo "$err" | grep -q '^topoc: warning: integration/diagrams/network: Graphviz did not finish within 0.001 s; drawn packed by group instead$' &&
+    xmllint --noout "$DG/slow/integration/diagrams/network.svg"; then
+    ok "diagrams layout-time-limit-packs ($(echo "$out" | tr '\n' ' '))"
+else bad "diagrams layout-time-limit-packs" "status $st: $out $(echo "$err" | grep -v '^ \|note:\|help:' | head -3)"; fi
+rm -rf "$DG/slow"

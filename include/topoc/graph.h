@@ -102,12 +102,18 @@ void pic_renderer_free(Renderer *r);
  * holds whatever the spec. */
 enum { PIC_COST_FULL = 500, PIC_COST_BOUNDED = 900 };
 int pic_cost(const Graph *g);
-/* Lay g out (sorted by pic_sort) and render DOT, SVG and (if png) PNG.
- * A node leaves its rank where an edge into it would make a cycle of
- * edges inside one rank, or a labelled edge inside one (dot 2.43 loops
- * for ever on the one and crashes on the other).  Returns -1 with
- * Graphviz's messages in err when the layout reports an error.  Labels are
- * bounded (bytes, lines) before they reach Graphviz. */
+/* Each node's rank as the renderer gives it to dot (g sorted by pic_sort),
+ * or NULL: its own, unless an edge into it would make a cycle of edges
+ * inside one rank, or be a labelled edge inside one (dot 2.43 loops for
+ * ever on the one and crashes on the other).  An array of g->nnodes, to
+ * free(). */
+const char **pic_dot_ranks(const Graph *g);
+/* Lay g out (sorted by pic_sort; ranks as pic_dot_ranks) and render DOT,
+ * SVG and (if png) PNG, within a time limit (diagrams_render.c).  Returns
+ * 0; 1 when dot did not finish in time or aborted and the picture was
+ * packed instead (its caption and err say why); -1 with Graphviz's
+ * messages in err when the layout reports an error.  Labels are bounded
+ * (bytes, lines) before they reach Graphviz. */
 int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
                Strbuf *png, char *err, size_t errlen, double *seconds);
 

@@ -116,6 +116,80 @@ int pic_cost(const Graph *g)
     return cost;
 }
 
+/* ---- ranks dot can lay out ---- */
+
+/* An edge joining two nodes of one rank=same group is "flat".  dot 2.43
+ * loops for ever in mincross (flat_rev) when flat edges make a cycle (a
+ * service and its caller calling each other in one column), and frees a
+ * labelled flat edge twice inside a cluster.  So, taking the edges in
+ * order, one that would be labelled and flat, or close a cycle of flat
+ * edges, leaves its head out of the rank: dot places the head after its
+ * tail as for any other edge.  The views choose the ranks; this holds
+ * whatever they choose. */
+static int node_index(const Graph *g, const char *id)
+{
+    int lo = 0, hi = g->nnodes;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2, c = strcmp(g->nodes[mid].id, id);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+typedef struct Flat {
+    int (*edge)[2]; /* the flat edges kept: node indexes, tail and head */
+    int n;
+    const char **rank;
+    bool *seen;
+} Flat;
+
+/* Whether the flat edges kept lead from node a to node b (both still in
+ * one rank: a head taken out since no longer joins it). */
+static bool flat_path(Flat *f, int a, int b)
+{
+    if (a == b)
+        return true;
+    f->seen[a] = true;
+    for (int i = 0; i < f->n; i++) {
+        int t = f->edge[i][0], h = f->edge[i][1];
+        if (t == a && f->rank[h] && !f->seen[h] && flat_path(f, h, b))
+            return true;
+    }
+    return false;
+}
+
+const char **pic_dot_ranks(const Graph *g)
+{
+    size_t n = (size_t)g->nnodes + 1;
+    Flat f = {.edge = xmalloc(((size_t)g->nedges + 1) * sizeof *f.edge),
+              .rank = xmalloc(n * sizeof *f.rank),
+              .seen = xmalloc(n * sizeof *f.seen)};
+    for (int i = 0; i < g->nnodes; i++)
+        f.rank[i] = g->nodes[i].rank;
+    for (int i = 0; i < g->nedges; i++) {
+        const GEdge *e = &g->edges[i];
+        int a = node_index(g, e->from), b = node_index(g, e->to);
+        if (a < 0 || b < 0 || a == b || !f.rank[a] || !f.rank[b] ||
+            strcmp(f.rank[a], f.rank[b]) != 0)
+            continue;
+        memset(f.seen, 0, n * sizeof *f.seen);
+        if ((e->label && e->label[0]) || flat_path(&f, b, a)) {
+            f.rank[b] = NULL;
+            continue;
+        }
+        f.edge[f.n][0] = a;
+        f.edge[f.n++][1] = b;
+    }
+    free(f.edge);
+    free(f.seen);
+    return f.rank;
+}
+
 /* ---- what the legend says a node or an edge stands for ---- */
 
 static bool is(const char *s, const char *want)

@@ -10,6 +10,7 @@
  * agreseterrors() and an agerrors() check, with messages collected by our
  * own callback.
  */
+#include "diagrams_worker.h"
 #include "topoc/graph.h"
 
 #include <graphviz/cgraph.h>
@@ -23,6 +24,7 @@
 
 struct Renderer {
     GVC_t *gvc;
+    Worker *worker; /* where the pictures are drawn */
 };
 
 /* ---- Graphviz ---- */
@@ -160,6 +162,23 @@ static int on_error(char *msg)
     return 0;
 }
 
+static int draw(void *ctx, const Graph *g, const char *stuck, Strbuf **outs,
+                char *err, size_t errlen, double *seconds);
+
+/* Fonts are found and measured once, here, before the worker that draws
+ * the pictures is forked: a worker forked again (after one was killed)
+ * would otherwise start from nothing. */
+static void warm_up(GVC_t *gvc)
+{
+    Agraph_t *g = agopen((char *)"warm", Agdirected, NULL);
+    Agnode_t *n = agnode(g, (char *)"n", 1);
+    agsafeset(n, (char *)"fontname", (char *)FONT, "");
+    agsafeset(n, (char *)"label", (char *)"warm", "");
+    if (gvLayout(gvc, g, "dot") == 0)
+        gvFreeLayout(gvc, g);
+    agclose(g);
+}
+
 /* One context for the process, never freed: the pango plugin keeps a
  * pointer to the last font name it measured in a static, and a context
  * freed and made again (a second build in one process, as the fuzzer
@@ -167,15 +186,20 @@ static int on_error(char *msg)
 Renderer *pic_renderer_new(void)
 {
     static GVC_t *shared;
-    if (!shared)
+    if (!shared) {
         shared = gvContext();
+        warm_up(shared);
+    }
     Renderer *r = xmalloc(sizeof *r);
     r->gvc = shared;
+    r->worker = worker_new(draw, r);
     return r;
 }
 
 void pic_renderer_free(Renderer *r)
 {
+    if (r)
+        worker_free(r->worker);
     free(r);
 }
 
@@ -213,15 +237,17 @@ static void set(void *obj, const char *name, const char *value)
 
 /* The budget of graph.h: dot as it likes, dot with its passes capped
  * (mincross iterations, network simplex steps, no second mincross over
- * the clusters), or osage's packing with straight edges.  Returns the
- * engine. */
-static const char *budget(Agraph_t *root, const Graph *g, const char **note)
+ * the clusters), or osage's packing with straight edges: beyond the
+ * budget, or when dot did not finish within the time limit (stuck).
+ * Returns the engine. */
+static const char *budget(Agraph_t *root, const Graph *g, const char *stuck,
+                          const char **note)
 {
     int cost = pic_cost(g);
     *note = NULL;
-    if (cost <= PIC_COST_FULL)
+    if (!stuck && cost <= PIC_COST_FULL)
         return "dot";
-    if (cost <= PIC_COST_BOUNDED) {
+    if (!stuck && cost <= PIC_COST_BOUNDED) {
         agattr(root, AGRAPH, (char *)"mclimit", (char *)"0.3");
         agattr(root, AGRAPH, (char *)"nslimit", (char *)"2");
         agattr(root, AGRAPH, (char *)"nslimit1", (char *)"2");
@@ -230,7 +256,8 @@ static const char *budget(Agraph_t *root, const Graph *g, const char **note)
         return "dot";
     }
     agattr(root, AGRAPH, (char *)"splines", (char *)"line");
-    *note = "packed by group: too many nodes and edges to draw by flow";
+    *note = stuck ? stuck
+                  : "packed by group: too many nodes and edges to draw by flow";
     return "osage";
 }
 
@@ -420,7 +447,8 @@ static const struct {
 
 /* The root graph with its defaults, its budget (the engine that lays it
  * out) and its caption: the title, then what was aggregated or packed. */
-static Agraph_t *graph_open(const Graph *g, const char **engine)
+static Agraph_t *graph_open(const Graph *g, const char *stuck,
+                            const char **engine)
 {
     static Agdisc_t disc;
     disc = (Agdisc_t){&AgMemDisc, &ids, &AgIoDisc};
@@ -429,7 +457,7 @@ static Agraph_t *graph_open(const Graph *g, const char **engine)
         agattr(root, DEFAULTS[i].kind, (char *)DEFAULTS[i].name,
                (char *)DEFAULTS[i].value);
     const char *packed;
-    *engine = budget(root, g, &packed);
+    *engine = budget(root, g, stuck, &packed);
     set(root, "label",
         g->note || packed
             ? arena_printf(g->a, "%s\n(%s%s%s)", g->title ? g->title : "",
@@ -455,84 +483,9 @@ static void add_clusters(Agraph_t *root, const Graph *g, Agraph_t **made)
     }
 }
 
-/* ---- ranks dot can lay out ---- */
-
-/* An edge joining two nodes of one rank=same group is "flat".  dot 2.43
- * loops for ever in mincross (flat_rev) when flat edges make a cycle (a
- * service and its caller calling each other in one column), and frees a
- * labelled flat edge twice inside a cluster.  So, taking the edges in
- * order, one that would be labelled and flat, or close a cycle of flat
- * edges, leaves its head out of the rank: dot places the head after its
- * tail as for any other edge.  The views choose the ranks; this holds
- * whatever they choose.  Returns each node's rank or NULL, in g->nodes'
- * order (by id: pic_sort). */
-static int node_index(const Graph *g, const char *id)
-{
-    int lo = 0, hi = g->nnodes;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2, c = strcmp(g->nodes[mid].id, id);
-        if (c == 0)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
-typedef struct Flat {
-    int (*edge)[2]; /* the flat edges kept: node indexes, tail and head */
-    int n;
-    const char **rank;
-    bool *seen;
-} Flat;
-
-/* Whether the flat edges kept lead from node a to node b (both still in
- * one rank: a head taken out since no longer joins it). */
-static bool flat_path(Flat *f, int a, int b)
-{
-    if (a == b)
-        return true;
-    f->seen[a] = true;
-    for (int i = 0; i < f->n; i++) {
-        int t = f->edge[i][0], h = f->edge[i][1];
-        if (t == a && f->rank[h] && !f->seen[h] && flat_path(f, h, b))
-            return true;
-    }
-    return false;
-}
-
-static const char **dot_ranks(const Graph *g)
-{
-    size_t n = (size_t)g->nnodes + 1;
-    Flat f = {.edge = xmalloc(((size_t)g->nedges + 1) * sizeof *f.edge),
-              .rank = xmalloc(n * sizeof *f.rank),
-              .seen = xmalloc(n * sizeof *f.seen)};
-    for (int i = 0; i < g->nnodes; i++)
-        f.rank[i] = g->nodes[i].rank;
-    for (int i = 0; i < g->nedges; i++) {
-        const GEdge *e = &g->edges[i];
-        int a = node_index(g, e->from), b = node_index(g, e->to);
-        if (a < 0 || b < 0 || a == b || !f.rank[a] || !f.rank[b] ||
-            strcmp(f.rank[a], f.rank[b]) != 0)
-            continue;
-        memset(f.seen, 0, n * sizeof *f.seen);
-        if ((e->label && e->label[0]) || flat_path(&f, b, a)) {
-            f.rank[b] = NULL;
-            continue;
-        }
-        f.edge[f.n][0] = a;
-        f.edge[f.n++][1] = b;
-    }
-    free(f.edge);
-    free(f.seen);
-    return f.rank;
-}
-
 static void add_nodes(Agraph_t *root, const Graph *g, Agraph_t **made)
 {
-    const char **rank = dot_ranks(g);
+    const char **rank = pic_dot_ranks(g);
     for (int i = 0; i < g->nnodes; i++) {
         const GNode *n = &g->nodes[i];
         Agraph_t *in =
@@ -702,11 +655,31 @@ static int lay_out(Renderer *r, Agraph_t *root, const char *engine, Strbuf *svg,
     return rc;
 }
 
-int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
-               Strbuf *png, char *err, size_t errlen, double *seconds)
+/* ---- a picture within a time limit ---- */
+
+/* Every picture is drawn by the worker process (diagrams_worker.c) within
+ * layout_limit() seconds.  One that does not finish, or aborts, is drawn
+ * again packed by osage (within LAYOUT_SECONDS) and its caption says why;
+ * if that does not finish either, the picture is an error. */
+enum { LAYOUT_SECONDS = 30 };
+
+/* TOPOC_LAYOUT_SECONDS overrides the first limit (a slow machine; the
+ * tests). */
+static double layout_limit(void)
 {
+    const char *env = getenv("TOPOC_LAYOUT_SECONDS");
+    char *end;
+    double s = env ? strtod(env, &end) : 0;
+    return env && *env && !*end && s > 0 ? s : LAYOUT_SECONDS;
+}
+
+/* In the worker: the graph, its DOT, its layout and its pictures. */
+static int draw(void *ctx, const Graph *g, const char *stuck, Strbuf **outs,
+                char *err, size_t errlen, double *seconds)
+{
+    Renderer *r = ctx;
     const char *engine;
-    Agraph_t *root = graph_open(g, &engine);
+    Agraph_t *root = graph_open(g, stuck, &engine);
     Agraph_t **made = xmalloc(((size_t)g->nclusters + 1) * sizeof *made);
     add_clusters(root, g, made);
     add_nodes(root, g, made);
@@ -715,9 +688,37 @@ int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
     add_edges(root, g);
     if (g->legend)
         add_legend(root, g);
-    int rc = write_dot(root, dot, err, errlen);
+    int rc = write_dot(root, outs[WORKER_DOT], err, errlen);
     if (rc == 0)
-        rc = lay_out(r, root, engine, svg, png, err, errlen, seconds);
+        rc = lay_out(r, root, engine, outs[WORKER_SVG], outs[WORKER_PNG], err,
+                     errlen, seconds);
     agclose(root);
     return rc;
+}
+
+int pic_render(Renderer *r, const Graph *g, Strbuf *dot, Strbuf *svg,
+               Strbuf *png, char *err, size_t errlen, double *seconds)
+{
+    Strbuf *outs[WORKER_OUTS] = {dot, svg, png};
+    double unused;
+    if (!seconds)
+        seconds = &unused;
+    WorkResult res = worker_render(r->worker, g, NULL, outs, layout_limit(),
+                                   err, errlen, seconds);
+    if (res == WORK_OK || res == WORK_FAILED)
+        return res == WORK_OK ? 0 : -1;
+    double first = *seconds;
+    char first_err[256];
+    snprintf(first_err, sizeof first_err, "%s", err);
+    for (int i = 0; i < WORKER_OUTS; i++)
+        if (outs[i])
+            sb_reset(outs[i]);
+    const char *why = arena_printf(g->a, "packed by group: %s", first_err);
+    res = worker_render(r->worker, g, why, outs, LAYOUT_SECONDS, err, errlen,
+                        seconds);
+    *seconds += first;
+    if (res != WORK_OK)
+        return -1;
+    snprintf(err, errlen, "%s; drawn packed by group instead", first_err);
+    return 1;
 }

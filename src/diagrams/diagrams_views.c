@@ -187,11 +187,14 @@ void view_render(Views *v, Graph *g, const char *base, bool png)
     Strbuf dot = STRBUF_INIT, svg = STRBUF_INIT, pngb = STRBUF_INIT;
     char err[2048];
     double secs = 0;
-    if (pic_render(v->r, g, &dot, &svg, png ? &pngb : NULL, err, sizeof err,
-                   &secs) != 0) {
+    int rc = pic_render(v->r, g, &dot, &svg, png ? &pngb : NULL, err,
+                        sizeof err, &secs);
+    if (rc < 0) {
         fprintf(stderr, "topoc: error: %s: %s\n", base, err);
         v->failed = 1;
     } else {
+        if (rc > 0)
+            fprintf(stderr, "topoc: warning: %s: %s\n", base, err);
         out_add(v->o, arena_printf(g->a, "%s.dot", base), &dot);
         out_add(v->o, arena_printf(g->a, "%s.svg", base), &svg);
         if (png)
