@@ -14,8 +14,10 @@ suite's deployment checkers (tests/manifests/integrity.py and
 k8s_integrity.py), or the bench fails.  A platform too large for one
 Azure deployment (at 10,000 services environment.json would hold some
 4,900 resources, ARM takes 800) is built and refused with arm-limit
-errors only: its row says so, and its files and MB are none.  Every
-figure stands beside the parse-only floor measured in the same run."""
+errors only: its row says so, and its files and MB are none.  Then the
+slowest picture of the generator's platforms between 20 and 150 services
+(the sizes before the views aggregate, where a layout is the largest).
+Every figure stands beside the parse-only floor measured in the same run."""
 import os, re, shutil, subprocess, sys, threading, time
 
 build = sys.argv[1]
@@ -144,6 +146,29 @@ print(f"(check: fastest of {runs} runs, build: of {build_runs}; x = against pars
 print(f"check's CPU time (user + sys, fastest of {runs}) beside parse-only's, the same runs:")
 for row in cpu_rows:
     print(row)
+
+# The slowest picture between the example's size and the sizes the views
+# aggregate at (where the table's slowest views are measured): the
+# generator's platforms of 20 to 150 services, both shapes, one build each.
+slowest, what = 0.0, "none"
+mid = [int(x) for x in os.environ.get("BENCH_MID_SIZES", "20,30,40,60,80,100,150").split(",")]
+for n, domain in [(n, d) for n in mid for d in (20, 0)]:
+    spec = os.path.join(build, "bench", f"mid{n}" + (f"d{domain}" if domain else "one"))
+    if not os.path.exists(os.path.join(spec, "platform.yaml")):
+        subprocess.run([sys.executable, os.path.join(root, "gen.py"), str(n), spec, "3", str(domain)],
+                       check=True, stdout=subprocess.DEVNULL)
+    out = os.path.join(build, "bench", "mid-out")
+    shutil.rmtree(out, ignore_errors=True)
+    r = measure_once([os.path.join(build, "topoc"), "build", "-q", "--stats", "-o", out, spec], timeout)
+    if r is None:
+        sys.exit(f"bench: the build of {n} services (domains of {domain or 'all'}) ran past {timeout:.0f} s")
+    for m in re.finditer(r"layout (\S+)\s+([0-9.]+) s", r[3]):
+        if float(m.group(2)) > slowest:
+            slowest = float(m.group(2))
+            what = f"{m.group(1)} of {n} services, " + (f"domains of {domain}" if domain else "one domain")
+    shutil.rmtree(out, ignore_errors=True)
+print(f"slowest view of {len(mid) * 2} platforms of {mid[0]} to {mid[-1]} services (both shapes): "
+      f"{slowest:.3f} s ({what})", flush=True)
 
 # The routing checks alone, from `topoc check --stats`, at 100,000 routes
 # per environment (10,000 services with 10 routes each).
