@@ -30,6 +30,14 @@ const char *region_pair(const char *region);
 /* Whether the region has availability zones. */
 bool region_has_zones(const char *region);
 
+/* What a store's redundancy (lrs, zrs, grs, gzrs, ra-grs, ra-gzrs) asks
+ * for, read in one place: copies across the region's zones (zrs, gzrs,
+ * ra-gzrs); copies in the region's pair (grs, gzrs and their ra- forms);
+ * the pair's copy readable (ra-).  NULL asks for none. */
+bool redundancy_zonal(const char *redundancy);
+bool redundancy_geo(const char *redundancy);
+bool redundancy_readable(const char *redundancy);
+
 /* The regions residency allows: allowed-regions inside the geography when
  * written, else every region of the geography.  Returns the count. */
 int residency_regions(Arena *a, const Residency *r, const char ***out);

@@ -9,6 +9,7 @@
  * that is not SQL (manifests_stores.c).  Each is invalid-value: reading
  * the spec, always an error. */
 #include "topoc/check.h"
+#include "topoc/regions.h"
 #include "topoc/util.h"
 
 #include <string.h>
@@ -22,7 +23,7 @@ static const char *redundancy_refused(const char *kind, const char *red,
                                       const char **help)
 {
     /* grs, gzrs and their ra- forms copy to the pair */
-    bool ra = !strncmp(red, "ra-", 3), geo = ra || red[0] == 'g';
+    bool ra = redundancy_readable(red), geo = redundancy_geo(red);
     if (streq(kind, "key-vault")) {
         *help = "remove it: Azure keeps a vault's copies itself (in the "
                 "region, and in its pair)";

@@ -108,12 +108,6 @@ static void allowed_list(Checker *ck)
     }
 }
 
-static bool geo_redundant(const char *r)
-{
-    return r && (!strcmp(r, "grs") || !strcmp(r, "gzrs") ||
-                 !strcmp(r, "ra-grs") || !strcmp(r, "ra-gzrs"));
-}
-
 static bool same_loc(Loc a, Loc b)
 {
     return loc_same(a, b);
@@ -148,7 +142,7 @@ static void store_location(Checker *ck, const EnvModel *e, const Store *s,
 static void replication(Checker *ck, const EnvModel *e, const Store *s)
 {
     const char *pair = region_pair(s->region.s);
-    if (!geo_redundant(s->redundancy.s) || !pair)
+    if (!redundancy_geo(s->redundancy.s) || !pair)
         return;
     if (*pair &&
         residency_allows(check_model_of(ck)->platform->residency, pair))
@@ -173,7 +167,7 @@ static void replication(Checker *ck, const EnvModel *e, const Store *s)
  * Vault has no redundancy setting (Azure keeps its copies). */
 static bool zonal(const Store *s)
 {
-    return s->redundancy.s && strchr(s->redundancy.s, 'z') &&
+    return redundancy_zonal(s->redundancy.s) &&
            !(s->kind.s && streq(s->kind.s, "key-vault"));
 }
 

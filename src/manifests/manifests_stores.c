@@ -99,8 +99,8 @@ static void sql(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     const char *dbid = arm_id(f->a, "Microsoft.Sql/servers/databases", server,
                               s->name.s);
     JsonVal *dp = jv_obj(), *sku = jv_obj();
-    bool geo = strstr(s->redundancy.s, "grs") != NULL;
-    bool zone = strstr(s->redundancy.s, "z") != NULL;
+    bool geo = redundancy_geo(s->redundancy.s);
+    bool zone = redundancy_zonal(s->redundancy.s);
     if (s->backup_region.s) {
         const char *pair = pair_of(s->region.s);
         if (!pair || !streq(pair, s->backup_region.s))
@@ -245,7 +245,7 @@ static void cache(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     JsonVal *p = jv_obj(), *sku = jv_obj(), *cfg = jv_obj();
     /* zone redundancy needs Premium, and a region with zones (a zonal
      * redundancy elsewhere is refused: zones-unavailable) */
-    bool zone = strstr(s->redundancy.s, "z") != NULL &&
+    bool zone = redundancy_zonal(s->redundancy.s) &&
                 region_has_zones(s->region.s);
     jv_set(sku, "name", jv_str(zone ? "Premium" : "Standard"));
     jv_set(sku, "family", jv_str(zone ? "P" : "C"));

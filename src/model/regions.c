@@ -134,6 +134,25 @@ bool region_has_zones(const char *region)
     return false;
 }
 
+bool redundancy_readable(const char *redundancy)
+{
+    return redundancy && !strncmp(redundancy, "ra-", 3);
+}
+
+bool redundancy_geo(const char *redundancy)
+{
+    if (redundancy_readable(redundancy))
+        redundancy += 3;
+    return redundancy && (streq(redundancy, "grs") || streq(redundancy, "gzrs"));
+}
+
+bool redundancy_zonal(const char *redundancy)
+{
+    if (redundancy_readable(redundancy))
+        redundancy += 3;
+    return redundancy && (streq(redundancy, "zrs") || streq(redundancy, "gzrs"));
+}
+
 static bool in_geography(const Residency *r, const char *region)
 {
     return streq(region_geography(region), r->geography.s);
