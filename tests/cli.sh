@@ -419,3 +419,20 @@ if not ok:  # only a failure explains itself
 sys.exit(0 if ok else 1)
 PY
 then ok "cli import-drafts-check-clean"; else bad "cli import-drafts-check-clean"; fi
+
+# `topoc check` reports every error `topoc build` would stop at (a CI gate
+# on check must not pass what build refuses): over every case's spec, the
+# errors build prints are among check's.  Only Resource Manager's limits on
+# the templates' sizes (arm-limit) wait for the templates to be made.
+missing=""
+for d in "$ROOT"/tests/cases/*/spec "$ROOT/specs" "$ROOT/specs/broken"; do
+    [ -e "$d" ] || continue
+    c=$(cd "$(dirname "$d")" && "$TOPOC" check --color never "$d" 2>&1 | grep ': error: ' | sort -u)
+    rm -rf "$TMP/check-vs-build"
+    b=$(cd "$(dirname "$d")" && "$TOPOC" build --color never "$d" -o "$TMP/check-vs-build" 2>&1 | grep ': error: ' | grep -v '\[arm-limit\]$' | sort -u)
+    only=$(comm -13 <(printf '%s\n' "$c") <(printf '%s\n' "$b") | sed '/^$/d')
+    [ -n "$only" ] && missing="$missing ${d#$ROOT/}: $(echo "$only" | head -2)"
+done
+rm -rf "$TMP/check-vs-build"
+if [ -z "$missing" ]; then ok "cli check-reports-every-error-build-stops-at"
+else bad "cli check-reports-every-error-build-stops-at" "$missing"; fi

@@ -1,13 +1,12 @@
 /* check_keys.c - keys the language accepts that would have no effect
- * where they are written: refused at the key, saying what to do, never
- * silently dropped.  The schema cannot say these (a key's meaning
- * depends on another key: the store's kind, the variable a custom rule
- * reads, whether a route is at the edge, whether a service's size is
- * fixed), so the check does; resolve.c refuses
+ * where they are written, or that the targets cannot honour: refused at
+ * the key, saying what to do, never silently dropped.  The schema cannot
+ * say these (a key's meaning depends on another key: the store's kind,
+ * the variable a custom rule reads, whether a route is at the edge,
+ * whether a service's size is fixed), so the check does, and `topoc
+ * check` reports what `topoc build` would refuse; resolve.c refuses
  * plan.instances without a shared plan and a connector block on another
- * kind, the manifests failover-region, backup-region and sku on a store
- * that is not SQL (manifests_stores.c).  Each is invalid-value: reading
- * the spec, always an error. */
+ * kind.  Each is invalid-value: reading the spec, always an error. */
 #include "topoc/check.h"
 #include "topoc/regions.h"
 #include "topoc/util.h"
@@ -66,6 +65,102 @@ static void store_redundancy(Checker *ck, const EnvModel *e, const Store *s)
         diag_note(check_diags(ck), d, s->kind.loc, "'%s' is a %s store",
                   s->name.s, s->kind.s);
     diag_help(check_diags(ck), d, "%s", help);
+}
+
+/* failover-region, backup-region and sku are SQL's (a storage account's
+ * SKU follows its redundancy, a vault is standard, a cache Standard or,
+ * zone-redundant, Premium); SQL's geo backups go to the region's pair. */
+static void store_sql_keys(Checker *ck, const EnvModel *e, const Store *s)
+{
+    const Str *keys[] = {&s->failover_region, &s->backup_region, &s->sku};
+    const char *names[] = {"failover-region", "backup-region", "sku"};
+    bool sql = s->kind.s && streq(s->kind.s, "sql");
+    const char *kind = s->kind.s ? s->kind.s : "";
+    const char *help =
+        streq(kind, "key-vault")
+            ? "remove it: Azure keeps a vault's copies itself, in the "
+              "region and in its pair"
+        : streq(kind, "cache")
+            ? "remove it: a geo-replicated cache is a second cache linked "
+              "to the first, which the spec does not describe"
+            : "remove it; for a copy in the region's pair choose a geo "
+              "redundancy (grs, gzrs)";
+    Arena *a = check_arena(ck);
+    for (int i = 0; i < 3 && !sql; i++) {
+        if (!keys[i]->s)
+            continue;
+        const char *env = check_store_override_env(s, keys[i]->loc);
+        diag_help(check_diags(ck),
+                  check_report(ck, "invalid-value", keys[i]->loc,
+                               env ? arena_printf(a, "%s/store/%s", env,
+                                                  s->name.s)
+                                   : arena_printf(a, "store/%s", s->name.s),
+                               "%s applies to SQL stores; %s is a %s store",
+                               names[i], s->name.s, kind),
+                  "%s",
+                  i < 2 ? help
+                        : "remove it: the store's Azure SKU follows its "
+                          "redundancy (zone-redundant caches are Premium)");
+    }
+    /* a region residency does not allow is region-not-allowed's */
+    const char *pair = s->region.s ? region_pair(s->region.s) : NULL;
+    if (!sql || !s->backup_region.s || !pair ||
+        (*pair && streq(pair, s->backup_region.s)) ||
+        !residency_allows(check_model_of(ck)->platform->residency,
+                          s->backup_region.s))
+        return;
+    diag_help(check_diags(ck),
+              check_report(ck, "invalid-value", s->backup_region.loc,
+                           arena_printf(a, "%s/store/%s", e->env->name.s,
+                                        s->name.s),
+                           "SQL geo backups of %s go to %s's pair (%s), not "
+                           "to backup-region %s",
+                           s->name.s, s->region.s, *pair ? pair : "none",
+                           s->backup_region.s),
+              "set backup-region to the pair, or remove it");
+}
+
+/* The Azure templates need a /22 for the environment's subnets, and
+ * create no peering: a spec must not believe in one.  peered-with naming
+ * another environment is env-network-peered's (one mistake, one error). */
+static void env_network(Checker *ck, const EnvModel *e)
+{
+    const Environment *env = e->env;
+    unsigned a, b, c, d;
+    int prefix;
+    const char *target =
+        arena_printf(check_arena(ck), "environment/%s", env->name.s);
+    if (env->address_space.s &&
+        (sscanf(env->address_space.s, "%u.%u.%u.%u/%d", &a, &b, &c, &d,
+                &prefix) != 5 ||
+         prefix > 22))
+        diag_help(check_diags(ck),
+                  check_report(ck, "invalid-value", env->address_space.loc,
+                               target,
+                               "address-space %s is too small for the "
+                               "environment's subnets (gateway, apps and "
+                               "connectors, private endpoints, API "
+                               "Management)",
+                               env->address_space.s),
+                  "use a /22 or larger, e.g. 10.40.0.0/16");
+    const Model *m = check_model_of(ck);
+    for (int i = 0; i < env->peered_with.n; i++) {
+        bool an_env = false;
+        for (int k = 0; k < m->nenvs; k++)
+            an_env = an_env || streq(m->envs[k].env->name.s,
+                                     env->peered_with.v[i].s);
+        if (an_env)
+            continue;
+        diag_help(check_diags(ck),
+                  check_report(ck, "invalid-value", env->peered_with.v[i].loc,
+                               target,
+                               "%s is peered with %s, but the Azure "
+                               "templates create no virtual network peering",
+                               env->name.s, env->peered_with.v[i].s),
+                  "remove peered-with and peer the networks outside "
+                  "topoc (az network vnet peering create)");
+        break;
+    }
 }
 
 /* A custom rule's selector names a header, cookie or argument; the
@@ -151,8 +246,11 @@ void check_keys(Checker *ck)
     const Model *m = check_model_of(ck);
     for (int i = 0; i < m->nenvs; i++) {
         const EnvModel *e = &m->envs[i];
-        for (int k = 0; k < e->nstores; k++)
+        env_network(ck, e);
+        for (int k = 0; k < e->nstores; k++) {
             store_redundancy(ck, e, e->stores[k]);
+            store_sql_keys(ck, e, e->stores[k]);
+        }
         for (int k = 0; k < e->nservices; k++) {
             const Service *s = e->services[k];
             fixed_scaling(ck, s);

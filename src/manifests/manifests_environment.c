@@ -150,16 +150,8 @@ static bool network(Mf *f, JsonVal *res)
     int prefix;
     if (sscanf(e->address_space.s, "%u.%u.%u.%u/%d", &a, &b, &c, &d,
                &prefix) != 5 ||
-        prefix > 22) {
-        diag_help(f->ds,
-                  diag_error(f->ds, e->address_space.loc, "invalid-value",
-                             "address-space %s is too small for the "
-                             "environment's subnets (gateway, apps and "
-                             "connectors, private endpoints, API Management)",
-                             e->address_space.s),
-                  "use a /22 or larger, e.g. 10.40.0.0/16");
+        prefix > 22) /* too small: check_keys.c refuses it */
         return false;
-    }
     /* gateway, apps and connectors (a /25 each), endpoints, APIM */
     const char *pre[] = {
         arena_printf(f->a, "%u.%u.%u.0/24", a, b, c),
@@ -599,26 +591,9 @@ static void shared_plan(Mf *f, JsonVal *res)
     }
 }
 
-/* peered-with names networks outside the deployment (their ids are the
- * operator's), and the templates create no peering: refused, so a spec
- * never believes in a peering that is not deployed. */
-static void peerings_refused(Mf *f)
-{
-    const StrList *p = &f->env->env->peered_with;
-    if (p->n)
-        diag_help(f->ds,
-                  diag_error(f->ds, p->v[0].loc, "invalid-value",
-                             "%s is peered with %s, but the Azure templates "
-                             "create no virtual network peering",
-                             mf_env(f), p->v[0].s),
-                  "remove peered-with and peer the networks outside "
-                  "topoc (az network vnet peering create)");
-}
-
 void mf_environment(Mf *f, Outputs *o)
 {
     JsonVal *res = jv_arr(), *outs = jv_obj();
-    peerings_refused(f);
     monitoring(f, res);
     if (!network(f, res)) {
         jv_free(res);

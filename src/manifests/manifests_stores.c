@@ -30,18 +30,6 @@ static const char *pe_zone(Mf *f, const char *kind)
                         arm_quote(f->a, kind));
 }
 
-/* Azure's region pairs in the residency's reach: geo-redundant copies of
- * a region go to its pair and nowhere else. */
-static const char *pair_of(const char *region)
-{
-    static const char *const pairs[][2] = {{"uksouth", "ukwest"},
-                                           {"ukwest", "uksouth"}};
-    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
-        if (streq(pairs[i][0], region))
-            return pairs[i][1];
-    return NULL;
-}
-
 static const char *storage_sku(const char *redundancy)
 {
     static const char *const map[][2] = {
@@ -101,18 +89,8 @@ static void sql(Mf *f, const Store *s, JsonVal *res, JsonVal *tg)
     JsonVal *dp = jv_obj(), *sku = jv_obj();
     bool geo = redundancy_geo(s->redundancy.s);
     bool zone = redundancy_zonal(s->redundancy.s);
-    if (s->backup_region.s) {
-        const char *pair = pair_of(s->region.s);
-        if (!pair || !streq(pair, s->backup_region.s))
-            diag_help(f->ds,
-                      diag_error(f->ds, s->backup_region.loc, "invalid-value",
-                                 "SQL geo backups of %s go to %s's pair (%s), "
-                                 "not to backup-region %s",
-                                 s->name.s, s->region.s, pair ? pair : "none",
-                                 s->backup_region.s),
-                      "set backup-region to the pair, or remove it");
+    if (s->backup_region.s) /* the pair's: check_keys.c */
         geo = true;
-    }
     jv_set(dp, "zoneRedundant", jv_bool(zone));
     jv_set(dp, "requestedBackupStorageRedundancy",
            jv_str(geo ? (zone ? "GeoZone" : "Geo") : zone ? "Zone" : "Local"));
@@ -290,30 +268,12 @@ static JsonVal *host(Mf *f, const Store *s)
                                  mf_inner(f, id), ver, path));
 }
 
-/* failover-region, backup-region and sku: SQL only (a storage account's
- * SKU follows its redundancy, a vault is standard, a cache Standard or,
- * zone-redundant, Premium), so elsewhere they are refused, not dropped. */
-static bool store_keys_honoured(Mf *f, const Store *s)
+/* failover-region, backup-region and sku are SQL's: elsewhere check_keys.c
+ * refuses them, and a build with errors writes nothing. */
+static bool store_keys_honoured(const Store *s)
 {
-    bool ok = true;
-    if (streq(s->kind.s, "sql"))
-        return true;
-    const Str *keys[] = {&s->failover_region, &s->backup_region, &s->sku};
-    const char *names[] = {"failover-region", "backup-region", "sku"};
-    for (int i = 0; i < 3; i++) {
-        if (!keys[i]->s)
-            continue;
-        diag_help(f->ds,
-                  diag_error(f->ds, keys[i]->loc, "invalid-value",
-                             "%s applies to SQL stores; %s is a %s store",
-                             names[i], s->name.s, s->kind.s),
-                  i < 2 ? "for storage and vaults choose a geo redundancy "
-                          "(grs, gzrs), which copies to the region's pair"
-                        : "remove it: the store's Azure SKU follows its "
-                          "redundancy (zone-redundant caches are Premium)");
-        ok = false;
-    }
-    return ok;
+    return streq(s->kind.s, "sql") ||
+           !(s->failover_region.s || s->backup_region.s || s->sku.s);
 }
 
 int mf_store_units(Mf *f, MfUnit *u)
@@ -323,7 +283,7 @@ int mf_store_units(Mf *f, MfUnit *u)
         const Store *s = f->env->stores[i];
         JsonVal *tg = mf_tags(f, NULL, NULL), *res = jv_arr();
         jv_set(tg, "store", jv_str(s->name.s));
-        if (!store_keys_honoured(f, s)) {
+        if (!store_keys_honoured(s)) {
             jv_free(tg);
             jv_free(res);
             continue;
