@@ -333,6 +333,17 @@ if [ "$st1" = 3 ] && [ "$(grep -c '^ts create' "$DZ/log1")" = "$nspec" ] && [ "$
    grep -q 'deployEdge=true' "$DZ/log" && ! grep -q 'deployEdge=false' "$DZ/log"; then
     ok "manifests deploy-sh-stops-for-the-certificate-then-deploys-the-edge"
 else bad "manifests deploy-sh-stops-for-the-certificate-then-deploys-the-edge" "status $st1 then $st2; $order1 | $order2; $(cat "$DZ/err1" "$DZ/err2" | head -12)"; fi
+# a deployment without the outputs deploy.sh reads (an older main.json,
+# say) stops with a message that says so, not with the shell's complaint
+# about an unset variable
+rm -f "$DZ/secret" "$DZ/deployed"; : >"$DZ/log"
+sed 's/\*outputs.certificateName.value\*) echo edge-tls ;;/*outputs.certificateName.value*) exit 1 ;;/' "$DZ/bin/az" >"$DZ/bin/az2"
+mv "$DZ/bin/az2" "$DZ/bin/az" && chmod +x "$DZ/bin/az"
+FAKEAZ=$DZ PATH="$DZ/bin:$PATH" sh "$D/deploy.sh" my-rg >"$DZ/out3" 2>"$DZ/err3"; st3=$?
+if [ "$st3" = 1 ] && grep -q '^deploy.sh: deployment topoc-production has no vaultName or certificateName output to read$' "$DZ/err3" &&
+    ! grep -q 'parameter not set' "$DZ/err3"; then
+    ok "manifests deploy-sh-without-outputs-says-so"
+else bad "manifests deploy-sh-without-outputs-says-so" "status $st3: $(cat "$DZ/err3")"; fi
 
 # changing one service's scaling changes only that service's files
 mkdir -p "$MF/changed"

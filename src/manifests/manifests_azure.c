@@ -686,8 +686,9 @@ static void deploy_stages(Mf *f, Strbuf *sb)
               "        --query \"properties.outputs.$1.value\" --output tsv\n"
               "}\n"
               "certificate() { # is the edge's certificate in the vault?\n"
-              "    vault=$(out vaultName 2>/dev/null) && "
-              "cert=$(out certificateName) &&\n"
+              "    vault=$(out vaultName 2>/dev/null) || vault=\n"
+              "    cert=$(out certificateName 2>/dev/null) || cert=\n"
+              "    [ -n \"$vault\" ] && [ -n \"$cert\" ] &&\n"
               "    az resource show --resource-group \"$rg\" --namespace "
               "Microsoft.KeyVault \\\n"
               "        --parent \"vaults/$vault\" --resource-type secrets "
@@ -697,6 +698,11 @@ static void deploy_stages(Mf *f, Strbuf *sb)
               "if ! certificate; then\n"
               "    deploy false\n"
               "    if ! certificate; then\n"
+              "        if [ -z \"$vault\" ] || [ -z \"$cert\" ]; then\n"
+              "            echo \"deploy.sh: deployment topoc-%s has no "
+              "vaultName or certificateName output to read\" >&2\n"
+              "            exit 1\n"
+              "        fi\n"
               "        cat >&2 <<EOF\n"
               "deploy.sh: the %s environment is deployed except its edge: "
               "App Gateway\n"
@@ -716,7 +722,7 @@ static void deploy_stages(Mf *f, Strbuf *sb)
               "    fi\n"
               "fi\n"
               "deploy true\n",
-              mf_env(f), mf_env(f), mf_env(f));
+              mf_env(f), mf_env(f), mf_env(f), mf_env(f));
 }
 
 static void deploy_script(Mf *f, const MfParts *parts, Outputs *o)

@@ -37,7 +37,9 @@ out() { # NAME: an output of the last deployment
         --query "properties.outputs.$1.value" --output tsv
 }
 certificate() { # is the edge's certificate in the vault?
-    vault=$(out vaultName 2>/dev/null) && cert=$(out certificateName) &&
+    vault=$(out vaultName 2>/dev/null) || vault=
+    cert=$(out certificateName 2>/dev/null) || cert=
+    [ -n "$vault" ] && [ -n "$cert" ] &&
     az resource show --resource-group "$rg" --namespace Microsoft.KeyVault \
         --parent "vaults/$vault" --resource-type secrets --name "$cert" \
         --output none 2>/dev/null
@@ -45,6 +47,10 @@ certificate() { # is the edge's certificate in the vault?
 if ! certificate; then
     deploy false
     if ! certificate; then
+        if [ -z "$vault" ] || [ -z "$cert" ]; then
+            echo "deploy.sh: deployment topoc-production has no vaultName or certificateName output to read" >&2
+            exit 1
+        fi
         cat >&2 <<EOF
 deploy.sh: the production environment is deployed except its edge: App Gateway
 reads its TLS certificate from Key Vault, and vault $vault has no secret
