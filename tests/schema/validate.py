@@ -66,6 +66,18 @@ BEYOND_SCHEMA = {
     ("tests/cases/keys-without-effect", 10):
         "scale rules where min equals max: a comparison of two values, "
         "which may come from defaults",
+    ("tests/cases/sql-keys-on-other-stores", 41):
+        "failover-region on a cache: refused by the store's kind (if/then; "
+        "the reference keeps stores one shape)",
+    ("tests/cases/sql-keys-on-other-stores", 44):
+        "backup-region on a key-vault: refused by the store's kind (if/then; "
+        "the reference keeps stores one shape)",
+    ("tests/cases/sql-keys-on-other-stores", 50):
+        "failover-region in a blob store's override: refused by the store's "
+        "kind, written elsewhere",
+    ("tests/cases/sql-keys-on-other-stores", 53):
+        "a SQL backup-region that is not the region's pair: a fact about "
+        "Azure's regions, not a shape",
 }
 
 
