@@ -165,33 +165,25 @@ static int on_error(char *msg)
 static int draw(void *ctx, const Graph *g, const char *stuck, Strbuf **outs,
                 char *err, size_t errlen, double *seconds);
 
-/* Fonts are found and measured once, here, before the worker that draws
- * the pictures is forked: a worker forked again (after one was killed)
- * would otherwise start from nothing. */
-static void warm_up(GVC_t *gvc)
-{
-    Agraph_t *g = agopen((char *)"warm", Agdirected, NULL);
-    Agnode_t *n = agnode(g, (char *)"n", 1);
-    agsafeset(n, (char *)"fontname", (char *)FONT, "");
-    agsafeset(n, (char *)"label", (char *)"warm", "");
-    if (gvLayout(gvc, g, "dot") == 0)
-        gvFreeLayout(gvc, g);
-    agclose(g);
-}
-
 /* One context for the process, never freed: the pango plugin keeps a
  * pointer to the last font name it measured in a static, and a context
  * freed and made again (a second build in one process, as the fuzzer
- * runs) would have it read freed memory. */
-Renderer *pic_renderer_new(void)
+ * runs) would have it read freed memory.  Made where the pictures are
+ * drawn, in the worker, never in the build before it forks one: pango
+ * starts a thread to load fontconfig, and a fork while that thread holds
+ * a lock leaves the worker waiting on it for ever. */
+static GVC_t *context(void)
 {
     static GVC_t *shared;
-    if (!shared) {
+    if (!shared)
         shared = gvContext();
-        warm_up(shared);
-    }
+    return shared;
+}
+
+Renderer *pic_renderer_new(void)
+{
     Renderer *r = xmalloc(sizeof *r);
-    r->gvc = shared;
+    r->gvc = NULL; /* context(), in the worker */
     r->worker = worker_new(draw, r);
     return r;
 }
@@ -678,6 +670,8 @@ static int draw(void *ctx, const Graph *g, const char *stuck, Strbuf **outs,
                 char *err, size_t errlen, double *seconds)
 {
     Renderer *r = ctx;
+    if (!r->gvc)
+        r->gvc = context();
     const char *engine;
     Agraph_t *root = graph_open(g, stuck, &engine);
     Agraph_t **made = xmalloc(((size_t)g->nclusters + 1) * sizeof *made);
