@@ -568,26 +568,47 @@ static int schema(const Opts *o, const char *kind, int n)
 
 /* The options, wherever they stand: -1 to go on, else the exit status
  * (--help, --version, a bad option). */
+/* --color WHEN: 1 always, 0 never, -1 auto; -1 returned if unknown. */
+static int parse_color(const char *when, int *color)
+{
+    static const char *const names[] = {"never", "always", "auto"};
+    static const int values[] = {0, 1, -1};
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(when, names[i])) {
+            *color = values[i];
+            return 0;
+        }
+    return -1;
+}
+
+/* --today's shape, YYYY-MM-DD (the rules that read it check the rest). */
+static bool is_date(const char *s)
+{
+    return strlen(s) == 10 && s[4] == '-' && s[7] == '-';
+}
+
+/* The long options; -o, -q, -h and -V are short too. */
+static const struct option longopts[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, 'f'},
+    {"color", required_argument, NULL, 'c'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"werror", no_argument, NULL, 'W'},
+    {"today", required_argument, NULL, 'T'},
+    {"stats", no_argument, NULL, 'S'},
+    {"highlight", no_argument, NULL, 'H'},
+    {"templates", required_argument, NULL, 't'},
+    {"check", no_argument, NULL, 'C'},
+    {"env", required_argument, NULL, 'E'},
+    {"service", required_argument, NULL, 's'},
+    {"host", required_argument, NULL, 'A'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
 static int parse_options(int argc, char **argv, Opts *o)
 {
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"format", required_argument, NULL, 'f'},
-        {"color", required_argument, NULL, 'c'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"werror", no_argument, NULL, 'W'},
-        {"today", required_argument, NULL, 'T'},
-        {"stats", no_argument, NULL, 'S'},
-        {"highlight", no_argument, NULL, 'H'},
-        {"templates", required_argument, NULL, 't'},
-        {"check", no_argument, NULL, 'C'},
-        {"env", required_argument, NULL, 'E'},
-        {"service", required_argument, NULL, 's'},
-        {"host", required_argument, NULL, 'A'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
     int ch;
     /* GNU getopt permutes: options may come before or after the command
      * and the paths (topoc build specs -o out). */
@@ -601,13 +622,7 @@ static int parse_options(int argc, char **argv, Opts *o)
                 return EXIT_USAGE;
             break;
         case 'c':
-            if (!strcmp(optarg, "always"))
-                o->color = 1;
-            else if (!strcmp(optarg, "never"))
-                o->color = 0;
-            else if (!strcmp(optarg, "auto"))
-                o->color = -1;
-            else
+            if (parse_color(optarg, &o->color) != 0)
                 return usage_error("unknown --color '%s'", optarg);
             break;
         case 'q':
@@ -638,7 +653,7 @@ static int parse_options(int argc, char **argv, Opts *o)
             o->host = optarg;
             break;
         case 'T':
-            if (strlen(optarg) != 10 || optarg[4] != '-' || optarg[7] != '-')
+            if (!is_date(optarg))
                 return usage_error("--today takes YYYY-MM-DD, not '%s'",
                                    optarg);
             o->check.today = optarg;

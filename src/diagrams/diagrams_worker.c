@@ -315,17 +315,20 @@ Worker *worker_new(WorkerFn fn, void *ctx)
     return w;
 }
 
-static void stop(Worker *w, bool kill_it)
+/* The worker gone (killed first when kill_it): its wait status. */
+static int stop(Worker *w, bool kill_it)
 {
+    int status = 0;
     if (!w->pid)
-        return;
+        return status;
     if (kill_it)
         kill(w->pid, SIGKILL);
     close(w->fd);
-    while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+    while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
         ;
     w->pid = 0;
     w->fd = -1;
+    return status;
 }
 
 static bool start(Worker *w)
@@ -406,13 +409,7 @@ WorkResult worker_render(Worker *w, const Graph *g, const char *stuck,
         snprintf(err, errlen, "Graphviz did not finish within %g s", limit);
         res = WORK_TIMEOUT;
     } else if (got == 0) {
-        int status = 0;
-        pid_t pid = w->pid;
-        close(w->fd);
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-            ;
-        w->pid = 0;
-        w->fd = -1;
+        int status = stop(w, false);
         *seconds = now() - t0;
         snprintf(err, errlen, "Graphviz stopped (%s %d)",
                  WIFSIGNALED(status) ? "signal" : "exit status",

@@ -531,11 +531,10 @@ static void service_parts(Mf *f, const size_t *sizes, JsonVal *res,
         /* with its entry in the part: about 2 KB */
         items[i] = (ArmItem){sv[i]->name.s, v[i].bytes + 2048, 1};
     }
-    int *starts = arena_alloc(f->a, ((size_t)n + 1) * sizeof *starts);
-    int np = arm_parts(items, n, ARM_MAX_SPEC_BYTES - 65536,
-                       ARM_MAX_RESOURCES, starts);
+    int *starts;
+    int np = mf_cut(f, items, n, &starts);
     for (int p = 0; p < np; p++) {
-        int lo = starts[p], hi = p + 1 < np ? starts[p + 1] : n;
+        int lo = starts[p], hi = starts[p + 1];
         const char *name = az_name(
             f->a, arena_printf(f->a, "services-%s", sv[lo]->name.s), 64, true);
         JsonVal *pres = jv_arr();

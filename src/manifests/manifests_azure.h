@@ -130,6 +130,10 @@ typedef struct MfParts {
     int n;
 } MfParts;
 void mf_part(Mf *f, MfParts *p, const char *name, const char *file);
+/* ITEMS (N, in order) cut by arm_parts() into parts of one template spec
+ * each, with room for a part's parameters and outputs: returns how many,
+ * part P holding items (*starts)[P] to (*starts)[P + 1] - 1. */
+int mf_cut(Mf *f, const ArmItem *items, int n, int **starts);
 /* {"value": V} */
 JsonVal *mf_pval(JsonVal *v);
 /* "[reference(<the deployment NAME>, ...).outputs]" */

@@ -52,6 +52,16 @@ static ArmItem *weigh(Mf *f, const MfUnit *u, int n)
     return items;
 }
 
+int mf_cut(Mf *f, const ArmItem *items, int n, int **starts)
+{
+    *starts = arena_alloc(f->a, ((size_t)n + 1) * sizeof **starts);
+    /* (64 KB for the parameters and the outputs' frame) */
+    int np = arm_parts(items, n, ARM_MAX_SPEC_BYTES - 65536,
+                       ARM_MAX_RESOURCES, *starts);
+    (*starts)[np] = n;
+    return np;
+}
+
 /* The parts of units U (taken) named WHAT-FIRST, each with the output
  * OUTPUT and the parameters PARAMS adds; their names into *NAMES. */
 static int write_parts(Mf *f, const char *what, const char *output_name,
@@ -60,13 +70,11 @@ static int write_parts(Mf *f, const char *what, const char *output_name,
 {
     qsort(u, (size_t)n, sizeof *u, unit_cmp);
     ArmItem *items = weigh(f, u, n);
-    int *starts = arena_alloc(f->a, ((size_t)n + 1) * sizeof *starts);
-    /* (64 KB for the parameters and the output's frame) */
-    int np = arm_parts(items, n, ARM_MAX_SPEC_BYTES - 65536,
-                       ARM_MAX_RESOURCES, starts);
+    int *starts;
+    int np = mf_cut(f, items, n, &starts);
     *names = arena_alloc(f->a, ((size_t)np + 1) * sizeof **names);
     for (int p = 0; p < np; p++) {
-        int lo = starts[p], hi = p + 1 < np ? starts[p + 1] : n;
+        int lo = starts[p], hi = starts[p + 1];
         const char *name = az_name(
             f->a, arena_printf(f->a, "%s-%s", what, u[lo].key), 64, true);
         JsonVal *res = jv_arr(), *all = jv_obj(), *outs = jv_obj();
