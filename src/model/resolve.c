@@ -54,7 +54,8 @@ static int named_cmp(const void *a, const void *b)
 
 static int named_key_cmp(const void *key, const void *elem)
 {
-    return strcmp(key, name_of(*(void *const *)elem));
+    const char *name = name_of(*(void *const *)elem);
+    return key == name ? 0 : strcmp(key, name); /* interned: often equal */
 }
 
 /* Teams, sources and stores are kept sorted by name (model_build sorts
@@ -83,6 +84,9 @@ _Static_assert(offsetof(Service, name) == sizeof(Loc), "layout");
 const Environment *model_env(const Platform *p, const char *name)
 {
     /* environments keep their file order: Environment.index is theirs */
+    for (int i = 0; i < p->environments.n; i++)
+        if (name_of(p->environments.v[i]) == name) /* interned keys */
+            return p->environments.v[i];
     for (int i = 0; i < p->environments.n; i++)
         if (strcmp(name_of(p->environments.v[i]), name) == 0)
             return p->environments.v[i];
@@ -335,7 +339,7 @@ static const Node *override_for(Ctx *c, const Node *ov, const char *env,
                                          "environment",
                                          forbidden[k]),
                               "set it once, outside 'environments:'");
-        if (strcmp(key.s, env) == 0)
+        if (key.s == env || strcmp(key.s, env) == 0)
             found = p->val;
     }
     return found;
@@ -394,6 +398,19 @@ static void check_service_refs(Ctx *c, const Service *s)
                   "add 'connector:' with 'source:' and 'handles:'");
 }
 
+/* Does instance inst refer to exactly what s does (the override left
+ * every part check_service_refs reads alone, so they are shared)?  Then
+ * checking it says what checking s says, at the same places. */
+static bool same_refs(const Service *inst, const Service *s)
+{
+    return inst->team.s == s->team.s && inst->kind.s == s->kind.s &&
+           inst->depends_on.v == s->depends_on.v &&
+           inst->depends_on.n == s->depends_on.n &&
+           inst->stores.v == s->stores.v && inst->stores.n == s->stores.n &&
+           inst->alerts.v == s->alerts.v && inst->alerts.n == s->alerts.n &&
+           inst->connector == s->connector && inst->name.s == s->name.s;
+}
+
 /* The instance s's override ov made (model_docs.c), its diagnostics
  * reported now that it is used. */
 static Service *override_service(Ctx *c, const Service *s, const Node *ov)
@@ -410,11 +427,12 @@ static Service *override_service(Ctx *c, const Service *s, const Node *ov)
 }
 
 /* Service s, the i-th, for environment e; NULL when it is not deployed
- * there.  The environments that share s as declared would check its
- * references again: once they all resolved, another pass could only
- * repeat what was said (identical diagnostics are recorded once), so it
- * is skipped; an unknown reference is looked at again (its cascade note
- * and suggestion budget count each look). */
+ * there.  The environments that share s as declared, or an instance whose
+ * references are s's (same_refs: an override of its scaling), would check
+ * them again: once they all resolved, another pass could only repeat what
+ * was said (identical diagnostics are recorded once), so it is skipped;
+ * an unknown reference is looked at again (its cascade note and
+ * suggestion budget count each look). */
 static Service *resolve_service(Ctx *c, Service *s, int i, const EnvModel *e)
 {
     const char *env = e->env->name.s;
@@ -432,10 +450,11 @@ static Service *resolve_service(Ctx *c, Service *s, int i, const EnvModel *e)
         inst->overrides = s->overrides;
         inst->env = e->env;
     }
-    if (inst != s || !c->refs_ok[i]) {
+    bool as_declared = inst == s || same_refs(inst, s);
+    if (!as_declared || !c->refs_ok[i]) {
         long before = c->nunknown;
         check_service_refs(c, inst);
-        if (inst == s)
+        if (as_declared)
             c->refs_ok[i] = c->nunknown == before;
     }
     return inst;
@@ -543,10 +562,8 @@ static void detach_documents(Ctx *c)
     }
     for (int k = 0; k < m->nenvs; k++) {
         EnvModel *e = &m->envs[k];
-        for (int i = 0; i < e->nservices; i++) {
-            int base = model_service_index(m, e->services[i]->name.s);
-            e->services[i]->overrides =
-                base >= 0 ? m->services[base]->overrides : NULL;
+        for (int i = 0; i < e->nservices; i++) { /* overrides: its base's,
+                                                     set by resolve_service */
             e->services[i]->per_env = NULL;
             e->services[i]->nper_env = 0;
         }
