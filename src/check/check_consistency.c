@@ -10,6 +10,7 @@
 #include "topoc/routing.h"
 #include "topoc/util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,14 +59,33 @@ static const Environment *domain_of(const Model *m, const char *host)
     return best;
 }
 
+/* domain_of's answers by the host's text: hosts are short values the
+ * loader stores once, so 60,000 routes share a few pointers. */
+typedef struct DomainMemo {
+    const char *host[64];
+    const Environment *d[64];
+} DomainMemo;
+
+static const Environment *domain_memo(const Model *m, const char *host,
+                                      DomainMemo *dm)
+{
+    size_t k = ((uintptr_t)host >> 3) % 64;
+    if (dm->host[k] != host) {
+        dm->d[k] = domain_of(m, host);
+        dm->host[k] = host;
+    }
+    return dm->d[k];
+}
+
 /* routes[].host is relative to the environment's domain: 'api.codat.io'
  * would serve api.codat.io.codat.io. */
-static void host_full_name(Checker *ck, const Service *s)
+static void host_full_name(Checker *ck, const Service *s, DomainMemo *dm)
 {
     const Model *m = check_model_of(ck);
     for (int i = 0; i < s->routes.n; i++) {
         const Route *r = s->routes.v[i];
-        const Environment *d = r->host.s ? domain_of(m, r->host.s) : NULL;
+        const Environment *d = r->host.s ? domain_memo(m, r->host.s, dm)
+                                         : NULL;
         if (!d)
             continue;
         size_t rel = strlen(r->host.s) - strlen(d->domain.s) - 1;
@@ -141,21 +161,44 @@ static int distinct(const char **v, int n)
     return kept;
 }
 
+/* Is list new to seen (a table of cap slots, a power of two, at most half
+ * full)?  An instance an override made shares its base's depends-on list
+ * unless the override changes it: each list is marked once. */
+static bool first_sight(const void **seen, size_t cap, const void *list)
+{
+    size_t k = ((uintptr_t)list >> 3) * 0x9E3779B97F4A7C15ull >> 32 &
+               (cap - 1);
+    while (seen[k] && seen[k] != list)
+        k = (k + 1) & (cap - 1);
+    if (seen[k])
+        return false;
+    seen[k] = list;
+    return true;
+}
+
 static void used_names(Arena *a, const Model *m, Used *u)
 {
-    int ns = 0, nt = 0;
+    int ns = 0, nt = 0, ninst = 0;
     for (int i = 0; i < m->nenvs; i++)
         for (int k = 0; k < m->envs[i].nservices; k++) {
             const Service *s = m->envs[i].services[k];
             ns += s->stores.n;
             nt += 1 + s->alerts.n;
+            ninst++;
         }
     *u = (Used){arena_alloc(a, (size_t)m->nservices + 1), used_list(a, ns),
                 used_list(a, nt), 0, 0};
+    size_t cap = 64;
+    while (cap < 2 * (size_t)ninst)
+        cap *= 2;
+    const void **seen = xmalloc(cap * sizeof *seen);
+    memset(seen, 0, cap * sizeof *seen);
     for (int i = 0; i < m->nenvs; i++)
         for (int k = 0; k < m->envs[i].nservices; k++) {
             const Service *s = m->envs[i].services[k];
-            for (int j = 0; j < s->depends_on.n; j++) {
+            bool fresh = s->depends_on.n &&
+                         first_sight(seen, cap, s->depends_on.v);
+            for (int j = 0; fresh && j < s->depends_on.n; j++) {
                 int d = model_service_index(m, s->depends_on.v[j].s);
                 if (d >= 0)
                     u->dep[d] = true;
@@ -173,6 +216,7 @@ static void used_names(Arena *a, const Model *m, Used *u)
                     u->teams[u->nteams++] = t;
             }
         }
+    free(seen);
     u->nstores = distinct(u->stores, u->nstores);
     u->nteams = distinct(u->teams, u->nteams);
     sort_strings(u->stores, u->nstores);
@@ -402,10 +446,11 @@ static void edge_paths(Checker *ck)
 void check_consistency(Checker *ck)
 {
     const Model *m = check_model_of(ck);
+    DomainMemo dm = {{0}, {0}};
     for (int i = 0; i < m->nenvs; i++)
         for (int k = 0; k < m->envs[i].nservices; k++) {
             ingress_none(ck, m->envs[i].services[k]);
-            host_full_name(ck, m->envs[i].services[k]);
+            host_full_name(ck, m->envs[i].services[k], &dm);
         }
     Used u;
     used_names(check_arena(ck), m, &u);

@@ -125,6 +125,11 @@ static void plan_note(Diags *ds, Diag *d, const EnvModel *e)
                   at.len ? "" : " by default (environments.NAME.plan.instances)");
 }
 
+static PlanSku env_sku(const EnvModel *e)
+{
+    return schema_plan_sku(e->env->plan->sku.s);
+}
+
 /* ENV/service/NAME, made only for a finding (plan_fit runs per service
  * and environment, and most fit). */
 static const char *plan_target(Checker *ck, const EnvModel *e,
@@ -137,11 +142,11 @@ static const char *plan_target(Checker *ck, const EnvModel *e,
 /* Does the service's scaling fit the environment's App Service plan
  * (environments.NAME.plan)?  What does not fit is refused, never emitted
  * as something else. */
-static void plan_fit(Checker *ck, const EnvModel *e, const Service *s)
+static void plan_fit(Checker *ck, const EnvModel *e, PlanSku k,
+                     const Service *s)
 {
     const Scaling *sc = s->scaling;
     const Plan *pl = e->env->plan;
-    PlanSku k = schema_plan_sku(pl->sku.s);
     Diags *ds = check_diags(ck);
     bool scales = sc->rules.n && sc->min.v != sc->max.v;
     Diag *d = NULL;
@@ -182,11 +187,10 @@ static void plan_fit(Checker *ck, const EnvModel *e, const Service *s)
     }
 }
 
-/* Where one instance of S asks for more than one instance of E's plan
- * has: the key that asks (cpu before memory), else a zero Loc. */
-static Loc oversize(const EnvModel *e, const Service *s, bool *cpu, bool *mem)
+/* Where one instance of S asks for more than one instance of a plan of
+ * SKU k has: the key that asks (cpu before memory), else a zero Loc. */
+static Loc oversize(PlanSku k, const Service *s, bool *cpu, bool *mem)
 {
-    PlanSku k = schema_plan_sku(e->env->plan->sku.s);
     *cpu = k.millicores && s->runtime->cpu.v > k.millicores;
     *mem = k.memory && s->runtime->memory.v > k.memory;
     return *cpu ? s->runtime->cpu.loc : *mem ? s->runtime->memory.loc
@@ -198,24 +202,24 @@ static Loc oversize(const EnvModel *e, const Service *s, bool *cpu, bool *mem)
  * Kubernetes requests say the same size: asking for more is refused at
  * the key that asks (memory as a note when both do), once per key: an
  * earlier environment that refuses the same key has said it. */
-static void plan_size(Checker *ck, const Model *m, int ei, const Service *s)
+static void plan_size(Checker *ck, const Model *m, int ei, PlanSku k,
+                      const Service *s)
 {
-    const EnvModel *e = &m->envs[ei];
     bool cpu, mem, c2, m2;
-    Loc at = oversize(e, s, &cpu, &mem);
+    Loc at = oversize(k, s, &cpu, &mem);
     if (!cpu && !mem)
         return;
     for (int j = 0; j < ei; j++) {
-        int k = env_service_index(&m->envs[j], s->name.s);
-        Loc before = k < 0 ? (Loc){0}
-                           : oversize(&m->envs[j], m->envs[j].services[k],
-                                      &c2, &m2);
+        int x = env_service_index(&m->envs[j], s->name.s);
+        Loc before = x < 0 ? (Loc){0}
+                           : oversize(env_sku(&m->envs[j]),
+                                      m->envs[j].services[x], &c2, &m2);
         if ((c2 || m2) && loc_same(before, at))
             return;
     }
+    const EnvModel *e = &m->envs[ei];
     const Runtime *rt = s->runtime;
     const Plan *pl = e->env->plan;
-    PlanSku k = schema_plan_sku(pl->sku.s);
     Diags *ds = check_diags(ck);
     Diag *d = check_report(
         ck, "plan-size-runtime", at,
@@ -238,8 +242,8 @@ static void plan_size(Checker *ck, const Model *m, int ei, const Service *s)
     for (int j = ei + 1; j < m->nenvs; j++) { /* the same key, too big */
         int i = env_service_index(&m->envs[j], s->name.s);
         Loc later = i < 0 ? (Loc){0}
-                          : oversize(&m->envs[j], m->envs[j].services[i],
-                                     &c2, &m2);
+                          : oversize(env_sku(&m->envs[j]),
+                                     m->envs[j].services[i], &c2, &m2);
         const Plan *pj = m->envs[j].env->plan;
         if ((c2 || m2) && loc_same(later, at))
             diag_note(ds, d, pj->sku.loc, "%s's plan %s is too small too%s",
@@ -350,13 +354,15 @@ void check_services(Checker *ck)
 {
     const Model *m = check_model_of(ck);
     connectors(ck);
-    for (int i = 0; i < m->nenvs; i++)
+    for (int i = 0; i < m->nenvs; i++) {
+        PlanSku sku = env_sku(&m->envs[i]); /* once, not per service */
         for (int k = 0; k < m->envs[i].nservices; k++) {
             const Service *s = m->envs[i].services[k];
             scaling_bounds(ck, &m->envs[i], s);
             alerts(ck, s);
             responsibilities(ck, s);
-            plan_fit(ck, &m->envs[i], s);
-            plan_size(ck, m, i, s);
+            plan_fit(ck, &m->envs[i], sku, s);
+            plan_size(ck, m, i, sku, s);
         }
+    }
 }
