@@ -132,7 +132,7 @@ static size_t name_slot(const char **slot, size_t cap, const char *s)
 }
 
 /* v's distinct names, kept in first-seen order; returns how many.  The
- * lists hold a name per service and environment (60,000 at 10,000
+ * lists hold a name per service and list read (up to 60,000 at 10,000
  * services) but few distinct ones: sorting them all was 2% of check. */
 static int distinct(const char **v, int n)
 {
@@ -162,8 +162,8 @@ static int distinct(const char **v, int n)
 }
 
 /* Is list new to seen (a table of cap slots, a power of two, at most half
- * full)?  An instance an override made shares its base's depends-on list
- * unless the override changes it: each list is marked once. */
+ * full)?  An instance an override made shares its base's lists (depends-on,
+ * stores, alerts) unless the override changes them: each is read once. */
 static bool first_sight(const void **seen, size_t cap, const void *list)
 {
     size_t k = ((uintptr_t)list >> 3) * 0x9E3779B97F4A7C15ull >> 32 &
@@ -188,8 +188,8 @@ static void used_names(Arena *a, const Model *m, Used *u)
         }
     *u = (Used){arena_alloc(a, (size_t)m->nservices + 1), used_list(a, ns),
                 used_list(a, nt), 0, 0};
-    size_t cap = 64;
-    while (cap < 2 * (size_t)ninst)
+    size_t cap = 64; /* three lists per instance, at most half full */
+    while (cap < 6 * (size_t)ninst)
         cap *= 2;
     const void **seen = xmalloc(cap * sizeof *seen);
     memset(seen, 0, cap * sizeof *seen);
@@ -203,14 +203,16 @@ static void used_names(Arena *a, const Model *m, Used *u)
                 if (d >= 0)
                     u->dep[d] = true;
             }
-            for (int j = 0; j < s->stores.n; j++) {
+            fresh = s->stores.n && first_sight(seen, cap, s->stores.v);
+            for (int j = 0; fresh && j < s->stores.n; j++) {
                 const char *st = ((const StoreUse *)s->stores.v[j])->store.s;
                 if (st)
                     u->stores[u->nstores++] = st;
             }
             if (s->team.s)
                 u->teams[u->nteams++] = s->team.s;
-            for (int j = 0; j < s->alerts.n; j++) {
+            fresh = s->alerts.n && first_sight(seen, cap, s->alerts.v);
+            for (int j = 0; fresh && j < s->alerts.n; j++) {
                 const char *t = ((const Alert *)s->alerts.v[j])->notify.s;
                 if (t)
                     u->teams[u->nteams++] = t;
