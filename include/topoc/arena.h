@@ -26,6 +26,11 @@ typedef struct Arena {
 
 void arena_init(Arena *a);
 void arena_free(Arena *a);
+/* Free everything allocated in a but keep its newest chunk for what comes
+ * next: a scratch arena emptied per file or per item then costs no
+ * allocation (a chunk malloc'd and freed each time made glibc gather its
+ * free lists every time). */
+void arena_reset(Arena *a);
 void *arena_alloc(Arena *a, size_t size);
 /* The same, not zeroed: for a buffer about to be filled (a file read into
  * it, a table written before it is read).  Pages of it never written are

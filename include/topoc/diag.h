@@ -24,15 +24,20 @@ typedef struct Source {
     const char *text;
     size_t len;
     const unsigned *lines; /* offset of each line's start (source_index) */
-    int nlines;            /* 0 until indexed; quoting then scans */
+    int nlines;            /* 0 until indexed: a registered source is then
+                              indexed on first use, others scanned */
     const unsigned *cols;  /* long lines: the column every 256 bytes */
     unsigned id; /* its Locs' sid: 0 until diags_source gives it one */
 } Source;
 
 /* Index the starts of src's lines (where libyaml's line breaks end: LF,
  * CR LF, CR, NEL, LS, PS), so that a line and a column cost O(log n) and
- * quoting a line O(1) however many diagnostics a hostile file provokes. */
+ * quoting a line O(1) however many diagnostics a hostile file provokes.
+ * A registered source (diags_source) is indexed on its first line or
+ * column without this; it indexes one that is not. */
 void source_index(Arena *a, Source *src);
+/* Does src's text end with a line break (libyaml's)? */
+bool source_ends_line(const Source *src);
 /* Line `line` (1-based) of src without its break: start and length; NULL
  * when src has no such line. */
 const char *source_line(const Source *src, int line, size_t *len);

@@ -88,6 +88,22 @@ void arena_free(Arena *a)
     arena_init(a);
 }
 
+void arena_reset(Arena *a)
+{
+    ArenaChunk *keep = a->head;
+    if (keep) {
+        free_chunks(keep->next);
+        keep->next = NULL;
+        keep->off = 0;
+    }
+    free_chunks(a->text);
+    if (a->interned)
+        free(a->interned->v);
+    free(a->interned);
+    arena_init(a);
+    a->head = keep;
+}
+
 static ArenaChunk *new_chunk(size_t cap)
 {
     ArenaChunk *c;

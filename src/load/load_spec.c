@@ -90,7 +90,7 @@ static char *join(Arena *a, const char *dir, const char *name)
 {
     size_t n = strlen(dir);
     bool slash = n > 0 && dir[n - 1] == '/';
-    return arena_printf(a, "%s%s%s", dir, slash ? "" : "/", name);
+    return arena_join(a, dir, slash ? "" : "/", name); /* per file */
 }
 
 static bool is_spec_root(Arena *a, const char *dir)
@@ -436,9 +436,7 @@ static void mark_broken(Arena *a, Inputs *out, const Source *src)
 void load_source(Arena *a, Diags *ds, Source *src, bool too_big,
                  Inputs *out)
 {
-    diags_source(ds, src);
-    if (!too_big)
-        source_index(a, src);
+    diags_source(ds, src); /* its line index is made if a Loc needs it */
     if (!check_content(ds, src, too_big)) {
         mark_broken(a, out, src);
         return;
@@ -500,6 +498,8 @@ int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
     }
     int rc = 0;
     DirCache dc = {NULL, -1};
+    Arena kept = out->tree, spare; /* spare: the next file's, emptied */
+    arena_init(&spare);
     for (int i = 0; i < w.n; i++) {
         Source *src = arena_alloc(a, sizeof *src);
         bool too_big;
@@ -508,17 +508,21 @@ int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
             continue;
         }
         out->nfiles++;
-        /* this file's nodes in an arena of their own, freed at once when
-         * the sink has taken what it needs of them */
-        Arena kept = out->tree;
-        arena_init(&out->tree);
+        /* this file's nodes in an arena of their own, emptied at once
+         * when the sink has taken what it needs of them, else kept */
+        out->tree = spare;
         int first = out->ndocs;
         load_source(a, ds, src, too_big, out);
-        if (sink && sink(ctx, out->docs + first, out->ndocs - first))
-            arena_free(&out->tree);
-        arena_adopt(&kept, &out->tree);
-        out->tree = kept;
+        if (sink && sink(ctx, out->docs + first, out->ndocs - first)) {
+            arena_reset(&out->tree);
+            spare = out->tree;
+        } else {
+            arena_adopt(&kept, &out->tree);
+            arena_init(&spare);
+        }
     }
+    out->tree = kept;
+    arena_free(&spare);
     dir_cache_close(&dc);
     free(w.files);
     return rc;

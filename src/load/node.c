@@ -24,9 +24,13 @@ Node *node_get(const Node *map, const char *key)
 {
     if (!map || map->kind != NODE_MAP)
         return NULL;
-    for (int i = 0; i < map->n; i++)
-        if (strcmp(map->pairs[i].key->str, key) == 0)
+    for (int i = 0; i < map->n; i++) {
+        const char *k = map->pairs[i].key->str;
+        /* keys are interned (load_yaml.c): the same text is often the
+         * same pointer, and most keys differ in their first letter */
+        if (k == key || (k[0] == key[0] && strcmp(k, key) == 0))
             return map->pairs[i].val;
+    }
     return NULL;
 }
 
@@ -100,6 +104,11 @@ Node *node_copy(Arena *a, const Node *n)
 {
     if (!n)
         return NULL;
+    if (n->kind != NODE_SEQ && n->kind != NODE_MAP) { /* nothing shared */
+        Node *c = arena_alloc(a, sizeof *c);
+        *c = *n;
+        return c;
+    }
     Memo m = {0};
     Node *c = copy(a, &m, n);
     free(m.from);

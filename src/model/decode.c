@@ -128,6 +128,8 @@ enum { TEXT_MAX_BYTES = 4096, TEXT_MAX_LINES = 40 };
 static bool text_too_long(Dec *d, const Field *f, const Node *n)
 {
     size_t len = strlen(n->str);
+    if (len < TEXT_MAX_LINES)
+        return false; /* too short to hold that many lines */
     int lines = 1;
     for (const char *p = n->str; (p = strchr(p, '\n')); p++)
         lines++;
@@ -199,7 +201,7 @@ static void decode_enum(Dec *d, const Field *f, const Node *n, Str *out)
 {
     const char *s = n->str;
     for (int i = 0; f->values[i]; i++) {
-        if (strcmp(s, f->values[i]) == 0) {
+        if (s[0] == f->values[i][0] && strcmp(s, f->values[i]) == 0) {
             *out = (Str){f->values[i], n->loc};
             return;
         }
@@ -670,6 +672,13 @@ static void *decode_over(Dec *d, const Schema *s, const Node *n,
     unsigned char seen[64] = {0};
     for (int i = 0; i < n->n; i++) {
         const NodePair *p = &n->pairs[i];
+        const Node *was = i < base->n && p->key == base->pairs[i].key
+                              ? base->pairs[i].val
+                              : NULL;
+        /* the very node the base was decoded from (most of them): the
+         * same key again later is merged too, so it is never skipped */
+        if (was == p->val)
+            continue;
         int k = field_of(s, p->key->str);
         if (k == s->nfields) {
             if (i >= base->n) /* the base's own were reported with it */
@@ -679,11 +688,6 @@ static void *decode_over(Dec *d, const Schema *s, const Node *n,
         if (seen[k])
             continue;
         seen[k] = 1;
-        const Node *was = i < base->n && p->key == base->pairs[i].key
-                              ? base->pairs[i].val
-                              : NULL;
-        if (was == p->val)
-            continue; /* the very node the base was decoded from */
         const Field *f = &s->fields[k];
         void *slot = (char *)obj + f->off;
         const void *sub = f->type == F_OBJ ? *(void *const *)slot : NULL;

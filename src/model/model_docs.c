@@ -23,13 +23,16 @@ ModelDocs *model_docs_new(Arena *a, Diags *ds)
     md->ds = ds;
     md->m = arena_alloc(a, sizeof *md->m);
     arena_init(&md->scratch);
+    arena_init(&md->merged);
     return md;
 }
 
 void model_docs_free(ModelDocs *md)
 {
-    if (md)
+    if (md) {
         arena_free(&md->scratch);
+        arena_free(&md->merged);
+    }
 }
 
 void service_defaults(Service *s)
@@ -92,16 +95,15 @@ static void own_alerts(Arena *a, Service *inst, const Service *s)
  * the keys the override reaches are decoded again (schema_decode_over);
  * defaults that depend on other keys are worked out again.  NULL when
  * the merged document does not decode to a service. */
-static Service *override_service(Arena *a, Diags *ds, const Service *s,
+static Service *override_service(ModelDocs *md, Diags *ds, const Service *s,
                                  const Node *root, const Node *ov)
 {
-    Arena tmp; /* the merged nodes: read once, here */
-    arena_init(&tmp);
-    const Node *merged = node_merge(&tmp, root, ov);
+    Arena *a = md->a;
+    const Node *merged = node_merge(&md->merged, root, ov); /* read once */
     Service *inst = schema_decode_over(a, ds, &schema_service, merged, root,
                                        s);
     bool group = node_get(merged, "group") != NULL;
-    arena_free(&tmp);
+    arena_reset(&md->merged);
     if (!inst || !inst->name.s)
         return NULL;
     if (same_str(&s->group, &s->kind) && !group)
@@ -131,7 +133,7 @@ static void decode_overrides(ModelDocs *md, Service *s, const Node *root)
         Diags aside;
         diags_init(&aside, md->a);
         v[n] = (EnvOverride){.ov = ov};
-        v[n].inst = override_service(md->a, &aside, s, root, ov);
+        v[n].inst = override_service(md, &aside, s, root, ov);
         if (aside.n) {
             v[n].diags = arena_alloc(md->a, (size_t)aside.n *
                                                 sizeof *v[n].diags);

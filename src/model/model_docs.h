@@ -15,6 +15,8 @@ struct ModelDocs {
     int nsvcs, cap;
     Arena scratch; /* what resolution reads once (the stores' merged
                       overrides): freed when the model is built */
+    Arena merged;  /* a service and its override merged, read once by
+                      the decoder: emptied after each */
 };
 
 /* The instance an override makes of its service, decoded when the service

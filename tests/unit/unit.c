@@ -178,16 +178,21 @@ static void test_loc_positions(void)
     Diags ds;
     arena_init(&a);
     diags_init(&ds, &a);
+    /* lazy: indexed on the first position asked for (load_source does
+     * not index); src: indexed when made (source_index) */
+    Source lazy = {"l.yaml", sb.buf, sb.len, NULL, 0};
     Source src = {"t.yaml", sb.buf, sb.len, NULL, 0};
     diags_source(&ds, &src);
+    diags_source(&ds, &lazy); /* its id is given back last: reused first */
     source_index(&a, &src);
     const unsigned char *t = (const unsigned char *)sb.buf;
     int line = 1, col = 1;
     for (size_t i = 0; i <= sb.len; i++) {
         if (i < sb.len && (t[i] & 0xC0) == 0x80)
             continue; /* inside a character */
-        Loc l = loc_offset(&src, i, 1);
+        Loc l = loc_offset(&src, i, 1), m = loc_offset(&lazy, i, 1);
         CHECK(loc_src(l) == &src && loc_line(l) == line && loc_col(l) == col);
+        CHECK(loc_line(m) == line && loc_col(m) == col);
         size_t brk = t[i] == '\r' && t[i + 1] == '\n'   ? 2
                      : t[i] == '\r' || t[i] == '\n'     ? 1
                      : t[i] == 0xC2 && t[i + 1] == 0x85 ? 2
@@ -203,12 +208,18 @@ static void test_loc_positions(void)
     size_t n;
     const char *d = source_line(&src, 4, &n);
     CHECK(d && n == 1 && *d == 'd' && src.nlines == 8);
+    d = source_line(&lazy, 4, &n);
+    CHECK(d && n == 1 && *d == 'd' && !lazy.nlines); /* its own, unchanged */
     CHECK(!loc_src((Loc){0}) && loc_line(loc_file(&src)) == 0);
     diags_free(&ds); /* the id is given back, and taken by the next */
-    Source other = {"u.yaml", "x", 1, NULL, 0};
+    Source other = {"u.yaml", "x\ny", 3, NULL, 0};
     diags_init(&ds, &a);
     diags_source(&ds, &other);
-    CHECK(other.id == src.id && loc_src(loc_offset(&other, 0, 1)) == &other);
+    CHECK(other.id == lazy.id && loc_src(loc_offset(&other, 0, 1)) == &other);
+    /* the index made for the id went with it: the next source with that
+     * id is indexed as itself (lazy's would put offset 2 on line 1) */
+    CHECK(loc_line(loc_offset(&other, 2, 1)) == 2 &&
+          loc_col(loc_offset(&other, 2, 1)) == 1);
     diags_free(&ds);
     arena_free(&a);
     sb_release(&sb);
