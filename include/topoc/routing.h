@@ -54,6 +54,9 @@ void route_methods_text(unsigned bits, Strbuf *sb);
  * (shared through e->cache when set; segment_cache makes one). */
 SegCache *segment_cache(Arena *a);
 void route_parse(Arena *a, RouteEntry *e);
+/* route_parse without the methods (e->methods left as it was): for a
+ * caller that reads them for the few routes it compares. */
+void route_segments(Arena *a, RouteEntry *e);
 /* route_parse's helper (route_relate.c): sg's language, interned. */
 void seg_language(SegCache *c, Seg *sg);
 /* What c (the cache of the route sg belongs to) knows of sg's language:
@@ -102,6 +105,9 @@ typedef struct RouteSet {
 RouteIndex *route_index(Arena *a, const RouteEntry *v, int n);
 void route_index_query(const RouteIndex *ix, const RouteEntry *e,
                        RouteSet *out);
+/* The same for v[r] of the routes the index was made of (v is kept: it
+ * must outlive the index), quicker: its own path is known. */
+void route_index_query_at(const RouteIndex *ix, int r, RouteSet *out);
 
 /* The full regex of a bare path template (policy.internal-paths, rate
  * limit paths). */

@@ -256,7 +256,7 @@ static bool parse_route(Routes *rs, RouteEntry *ri)
     const Route *r = ri->r;
     const char *path = r->path.s;
     ri->cache = rs->cache;
-    route_parse(rs->a, ri);
+    route_segments(rs->a, ri); /* its methods when asked: methods_of */
     bool ok = true;
     for (int i = 0; i < ri->nsegs; i++) {
         const Seg *sg = &ri->segs[i];
@@ -303,6 +303,20 @@ static const char *witness(Routes *rs, const RouteEntry *a,
 }
 
 /* ---- findings ---- */
+
+/* Route i's methods, read from its Route when first asked: most routes
+ * share no path with any other, and reading every route's list of
+ * methods (a cache miss each) was a thirteenth of the routing checks at
+ * 10,000 services. */
+enum { METHODS_READ = 1u << 31 };
+
+static unsigned methods_of(Routes *rs, int i)
+{
+    RouteEntry *e = &rs->v[i];
+    if (!e->methods)
+        e->methods = route_methods(&e->r->methods) | METHODS_READ;
+    return e->methods & ~(unsigned)METHODS_READ;
+}
 
 /* A route that takes requests another would serve.  Findings are grouped
  * by the route that takes the traffic (the primary location, usually the
@@ -379,7 +393,7 @@ static void report_group(Routes *rs, const Hit *h, int n)
 {
     const RouteEntry *t = &rs->v[h->taker];
     Strbuf m = STRBUF_INIT;
-    route_methods_text(t->methods, &m);
+    route_methods_text(methods_of(rs, h->taker), &m);
     const char *rule = hit_rules[h->kind];
     const char *what[] = {"is declared again by", "hides",
                           "takes requests that would go to",
@@ -435,7 +449,7 @@ static void classify(Routes *rs, Hits *h, int fi, int li, Relation rel,
     if (rel == REL_SAME || rel == REL_COVERS) {
         *covered |= taken;
         x.kind = rel == REL_SAME ? HIT_DUP : HIT_HIDES;
-        x.whole = *covered == later->methods;
+        x.whole = *covered == methods_of(rs, li);
     } else if (first->svc != later->svc) {
         x.kind = HIT_TAKES;
     }
@@ -449,18 +463,18 @@ static void check_host(Routes *rs, int lo, int hi)
     RouteSet c = {0};
     Hits h = {0};
     for (int i = lo; i < hi; i++) {
-        const RouteEntry *later = &rs->v[i];
-        route_index_query(ix, later, &c);
+        route_index_query_at(ix, i - lo, &c);
         /* candidates in matching order: once every method of the route is
          * taken, later ones take nothing (N duplicates cost N, not N^2) */
-        for (int k = 0; k < c.n && rs->covered[i] != later->methods; k++) {
+        for (int k = 0; k < c.n && lo + c.v[k] < i; k++) {
             int fi = lo + c.v[k];
-            if (fi >= i)
+            unsigned later = methods_of(rs, i);
+            if (rs->covered[i] == later)
                 break;
-            unsigned common = rs->v[fi].methods & later->methods;
+            unsigned common = methods_of(rs, fi) & later;
             if (!common)
                 continue;
-            Relation rel = route_relate(&rs->v[fi], later);
+            Relation rel = route_relate(&rs->v[fi], &rs->v[i]);
             if (rel != REL_NONE)
                 classify(rs, &h, fi, i, rel, common);
         }
@@ -494,9 +508,41 @@ static void internal_paths(Routes *rs, const RouteEntry *ri,
     }
 }
 
-static int entry_cmp(const void *a, const void *b)
+static int perm_cmp(const void *a, const void *b, void *v)
 {
-    return route_order_cmp(a, b);
+    const RouteEntry *re = v;
+    return route_order_cmp(&re[*(const int *)a], &re[*(const int *)b]);
+}
+
+/* Put rs->v in matching order.  Indices are sorted, not the entries:
+ * qsort sorts entries of 48 bytes through an array of pointers and a
+ * copy twice the size of the indices, fresh memory each time, whose page
+ * faults cost more than the sort.  qsort's merge sort is stable, so ties
+ * keep the listed order. */
+static void sort_routes(Routes *rs)
+{
+    int *perm = xmalloc(((size_t)rs->n + 1) * sizeof *perm);
+    for (int i = 0; i < rs->n; i++)
+        perm[i] = i;
+    qsort_r(perm, (size_t)rs->n, sizeof *perm, perm_cmp, rs->v);
+    /* v[i] = (the listed) v[perm[i]], in place, cycle by cycle */
+    unsigned char *done = xmalloc((size_t)rs->n + 1);
+    memset(done, 0, (size_t)rs->n + 1);
+    for (int i = 0; i < rs->n; i++) {
+        if (done[i])
+            continue;
+        RouteEntry first = rs->v[i];
+        int j = i;
+        while (perm[j] != i) {
+            rs->v[j] = rs->v[perm[j]];
+            done[j] = 1;
+            j = perm[j];
+        }
+        rs->v[j] = first;
+        done[j] = 1;
+    }
+    free(done);
+    free(perm);
 }
 
 /* Environment e's routes, analysed, what is said recorded in rec. */
@@ -529,8 +575,7 @@ static void analyse_env(Checker *ck, const EnvModel *e,
             }
         }
     }
-    /* qsort's merge sort is stable: ties keep the listed order */
-    qsort(rs.v, (size_t)rs.n, sizeof *rs.v, entry_cmp);
+    sort_routes(&rs);
     rs.covered = arena_alloc(rs.a, ((size_t)rs.n + 1) * sizeof *rs.covered);
     for (int lo = 0; lo < rs.n;) {
         int hi = lo + 1;

@@ -41,6 +41,8 @@ struct RouteIndex {
     int *slots; /* (parent, literal) -> node, open addressing, -1 empty */
     int capslots; /* a power of two, half again the nodes' bound */
     int *next;  /* per route, the next route in its node's list */
+    int *home;  /* per route, the node whose list holds it */
+    const RouteEntry *v;
 };
 
 static uint64_t edge_hash(int parent, const char *lit)
@@ -104,18 +106,28 @@ static int shared_edges(const RouteEntry *q, const RouteEntry *r)
  * the route before it: the tables come in matching order, where routes
  * of one prefix are neighbours (at 10,000 services 70,000 nodes, not
  * the 120,000 segments). */
-static int node_bound(const RouteEntry *v, int n)
+static int node_bound(const RouteEntry *v, int n, int *shared, int *depth)
 {
     int bound = 1;
-    for (int r = 0; r < n; r++)
-        bound += v[r].nsegs - (r ? shared_edges(&v[r - 1], &v[r]) : 0);
+    *depth = 0;
+    for (int r = 0; r < n; r++) {
+        shared[r] = r ? shared_edges(&v[r - 1], &v[r]) : 0;
+        bound += v[r].nsegs - shared[r];
+        if (v[r].nsegs > *depth)
+            *depth = v[r].nsegs;
+    }
     return bound;
 }
 
+/* Route r's path down the trie starts as the route before it does for
+ * the edges they share (node_bound): path[k] is the node after k
+ * segments, so only the rest is looked up. */
 RouteIndex *route_index(Arena *a, const RouteEntry *v, int n)
 {
     RouteIndex *ix = arena_alloc(a, sizeof *ix);
-    ix->bound = node_bound(v, n);
+    int *shared = xmalloc(((size_t)n + 1) * sizeof *shared), depth;
+    ix->bound = node_bound(v, n, shared, &depth);
+    ix->v = v;
     ix->nodes = arena_alloc_uninit(a, (size_t)ix->bound * sizeof *ix->nodes);
     ix->capslots = 64;
     while (2 * ix->capslots < 3 * ix->bound) /* at most two thirds full */
@@ -123,22 +135,27 @@ RouteIndex *route_index(Arena *a, const RouteEntry *v, int n)
     ix->slots = arena_alloc_uninit(a, (size_t)ix->capslots *
                                           sizeof *ix->slots);
     memset(ix->slots, -1, (size_t)ix->capslots * sizeof *ix->slots);
-    ix->next = arena_alloc(a, ((size_t)n + 1) * sizeof *ix->next);
-    new_node(ix, -1, NULL);
+    ix->next = arena_alloc_uninit(a, ((size_t)n + 1) * sizeof *ix->next);
+    ix->home = arena_alloc_uninit(a, ((size_t)n + 1) * sizeof *ix->home);
+    int *path = xmalloc(((size_t)depth + 1) * sizeof *path);
+    path[0] = new_node(ix, -1, NULL);
     for (int r = 0; r < n; r++) {
-        int p = 0;
+        int p = path[shared[r]];
         int *list = NULL;
-        for (int k = 0; k < v[r].nsegs && !list; k++) {
+        for (int k = shared[r]; k < v[r].nsegs && !list; k++) {
             if (v[r].segs[k].kind == SEG_REST)
                 list = &ix->nodes[p].rests;
             else
-                p = child(ix, p, &v[r].segs[k]);
+                path[k + 1] = p = child(ix, p, &v[r].segs[k]);
         }
         if (!list)
             list = &ix->nodes[p].ends;
         ix->next[r] = *list;
         *list = r;
+        ix->home[r] = p;
     }
+    free(path);
+    free(shared);
     return ix;
 }
 
@@ -207,24 +224,40 @@ typedef struct Visit {
     int node, depth;
 } Visit;
 
-static void push(Visit **st, int *n, int *cap, int node, int depth)
+enum { LOCAL = 32 }; /* a walk's stack and a route's path, mostly */
+
+typedef struct Walk {
+    Visit local[LOCAL], *st;
+    int n, cap;
+} Walk;
+
+static void push(Walk *w, int node, int depth)
 {
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 32;
-        *st = xrealloc(*st, (size_t)*cap * sizeof **st);
+    if (w->n == w->cap) {
+        w->cap *= 2;
+        if (w->st == w->local) {
+            w->st = xmalloc((size_t)w->cap * sizeof *w->st);
+            memcpy(w->st, w->local, sizeof w->local);
+        } else {
+            w->st = xrealloc(w->st, (size_t)w->cap * sizeof *w->st);
+        }
     }
-    (*st)[(*n)++] = (Visit){node, depth};
+    w->st[w->n++] = (Visit){node, depth};
 }
 
-void route_index_query(const RouteIndex *ix, const RouteEntry *e,
-                       RouteSet *out)
+/* The walk of a query for e.  own[d], for d <= nown, is the node e
+ * reaches after d segments when e is a route of the index (else own is
+ * NULL): a literal edge from a node of e's own path leads to the next,
+ * with no lookup, and most of a walk is along that path. */
+static void query(const RouteIndex *ix, const RouteEntry *e, const int *own,
+                  int nown, RouteSet *out)
 {
     out->n = 0;
-    Visit *st = NULL;
-    int nst = 0, capst = 0;
-    push(&st, &nst, &capst, 0, 0);
-    while (nst > 0) {
-        Visit at = st[--nst];
+    Walk w = {.cap = LOCAL};
+    w.st = w.local;
+    push(&w, 0, 0);
+    while (w.n > 0) {
+        Visit at = w.st[--w.n];
         const TNode *t = &ix->nodes[at.node];
         add_list(ix, t->rests, out); /* '**' here: any depth from here */
         if (at.depth == e->nsegs) { /* e ends here, and so must they */
@@ -237,17 +270,43 @@ void route_index_query(const RouteIndex *ix, const RouteEntry *e,
         }
         const Seg *sg = &e->segs[at.depth];
         if (t->wild >= 0)
-            push(&st, &nst, &capst, t->wild, at.depth + 1);
+            push(&w, t->wild, at.depth + 1);
         if (sg->kind == SEG_LIT) {
-            int *slot = edge_slot(ix, ix->slots, ix->capslots, at.node,
-                                  sg->lit);
-            if (*slot >= 0)
-                push(&st, &nst, &capst, *slot, at.depth + 1);
+            int c = own && at.depth < nown && own[at.depth] == at.node
+                        ? own[at.depth + 1]
+                        : *edge_slot(ix, ix->slots, ix->capslots, at.node,
+                                     sg->lit);
+            if (c >= 0)
+                push(&w, c, at.depth + 1);
         } else {
             for (int c = t->first; c >= 0; c = ix->nodes[c].next)
-                push(&st, &nst, &capst, c, at.depth + 1);
+                push(&w, c, at.depth + 1);
         }
     }
-    free(st);
+    if (w.st != w.local)
+        free(w.st);
     qsort(out->v, (size_t)out->n, sizeof *out->v, int_cmp);
+}
+
+void route_index_query(const RouteIndex *ix, const RouteEntry *e,
+                       RouteSet *out)
+{
+    query(ix, e, NULL, 0, out);
+}
+
+void route_index_query_at(const RouteIndex *ix, int r, RouteSet *out)
+{
+    const RouteEntry *e = &ix->v[r];
+    int depth = 0; /* the segments before a '**' */
+    while (depth < e->nsegs && e->segs[depth].kind != SEG_REST)
+        depth++;
+    int local[LOCAL];
+    int *own = depth < LOCAL ? local
+                             : xmalloc(((size_t)depth + 1) * sizeof *own);
+    own[depth] = ix->home[r];
+    for (int d = depth; d > 0; d--)
+        own[d - 1] = ix->nodes[own[d]].parent;
+    query(ix, e, own, depth, out);
+    if (own != local)
+        free(own);
 }

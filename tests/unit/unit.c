@@ -489,7 +489,7 @@ static void test_route_index(void)
 {
     Arena a;
     arena_init(&a);
-    RouteSet near = {0};
+    RouteSet near = {0}, at = {0};
     int nfound = 0, npairs = 0;
     for (int constrained = 0; constrained < 2; constrained++) {
         RouteEntry *v = arena_alloc(&a, 600 * sizeof *v);
@@ -499,6 +499,10 @@ static void test_route_index(void)
             route_index_query(ix, &v[i], &near);
             for (int k = 1; k < near.n; k++)
                 CHECK(near.v[k - 1] < near.v[k]);
+            /* a route of the index, asked by its place: the same set */
+            route_index_query_at(ix, i, &at);
+            CHECK(at.n == near.n &&
+                  !memcmp(at.v, near.v, (size_t)near.n * sizeof *near.v));
             for (int j = 0; j < n; j++)
                 if (route_relate(&v[i], &v[j]) != REL_NONE) {
                     npairs++;
@@ -513,6 +517,7 @@ static void test_route_index(void)
     }
     CHECK(npairs > 0 && nfound < 4 * npairs); /* it prunes */
     free(near.v);
+    free(at.v);
     arena_free(&a);
 }
 
