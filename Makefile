@@ -50,7 +50,7 @@ MODEL_SRC := src/model/schema.c src/model/decode.c src/model/decode_formats.c \
              src/model/resolve.c src/model/model_index.c src/model/model_docs.c src/model/routing.c src/model/constraint.c \
              src/model/constraint_fa.c src/model/constraint_amb.c \
              src/model/route_relate.c src/model/route_index.c \
-             src/model/naming.c src/model/regions.c \
+             src/model/naming.c src/model/regions.c src/model/appgw.c \
              src/model/openapi.c
 CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
              src/check/check_env.c src/check/check_xref.c \
@@ -58,7 +58,8 @@ CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
              src/check/check_routes.c src/check/check_services.c \
              src/check/check_security.c src/check/check_policy.c \
              src/check/check_consistency.c src/check/check_waf.c \
-             src/check/check_openapi.c src/check/check_keys.c
+             src/check/check_openapi.c src/check/check_keys.c \
+             src/check/check_appgw.c
 EMIT_SRC  := src/emit/output.c src/emit/output_stage.c src/emit/output_owner.c src/emit/emit_model.c src/emit/arm.c \
              src/emit/escape.c src/emit/mustache.c
 GATEWAY_SRC := src/gateway/gateway_routes.c src/gateway/gateway_nginx.c \

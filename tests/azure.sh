@@ -155,7 +155,8 @@ if "$TOPOC" build "$AZ/excl" -o "$AZ/excl-out" -q 2>/dev/null &&
     ok "azure waf-exclusions-once"; else bad "azure waf-exclusions-once"; fi
 for i in $(seq 10 149); do excl "$AZ/excl/services/svc-00$(printf %03d "$i").yaml" "a$i" 942100 942200; done
 if ! "$TOPOC" build "$AZ/excl" -o "$AZ/excl-out2" -q 2>"$AZ/excl.err" &&
-   [ "$(grep -c "error: the Azure edge's WAF policy holds at most 200 exclusions" "$AZ/excl.err")" = 1 ]; then
+   [ "$(grep -c "error: the Azure edge's WAF policy holds at most 200 exclusions" "$AZ/excl.err")" = 1 ] &&
+   grep -q "excl/services/svc-00109.yaml:[0-9]*:[0-9]*: error: the Azure edge's WAF policy holds at most 200" "$AZ/excl.err"; then
     ok "azure waf-exclusions-limit"; else bad "azure waf-exclusions-limit" "$(grep -m3 error "$AZ/excl.err")"; fi
 
 # The WAF policy keeps every rule of the spec, in the order the other edges
@@ -224,3 +225,20 @@ if [ "$st" = 1 ] && [ ! -e "$W.out2" ] &&
    grep -q "error: the Azure edge needs 108 WAF custom rules (IP lists, internal paths, rate limits and custom rules); App Gateway allows at most 100 \[invalid-value\]" "$W.err2"; then
     ok "azure waf-too-many-rules-refused"
 else bad "azure waf-too-many-rules-refused" "status $st: $(grep error "$W.err2" | head -3)"; fi
+
+# What App Gateway cannot hold is refused by `topoc check` too, with the
+# errors build gives (a CI gate on check stops what build stops), and a
+# platform at a limit passes: 50 host names (api and h00000 to h00048).
+same_errors() { # SPEC: check's errors are build's, and there are some
+    local c b
+    c=$("$TOPOC" check --color never "$1" 2>&1 | grep ': error: ' | sort -u)
+    b=$("$TOPOC" build --color never "$1" -o "$1.same-out" 2>&1 | grep ': error: ' | sort -u)
+    [ -n "$c" ] && [ "$c" = "$b" ] || { echo "check: $c / build: $b" | head -c 600; return 1; }
+}
+cp -r "$AZ/hosts" "$AZ/hosts50"
+for n in $(seq 49 59); do sed -i "s/host: h000$n$/host: api/" "$AZ/hosts50/services/svc-000$n.yaml"; done
+why=""
+for spec in "$AZ/hosts" "$AZ/excl" "$W"; do why="$why$(same_errors "$spec")"; done
+"$TOPOC" check -q "$AZ/hosts50" 2>"$AZ/hosts50.err" || why="$why 50 hosts refused: $(grep -m1 error "$AZ/hosts50.err")"
+if [ -z "$why" ]; then ok "azure appgw-limits-found-by-check"
+else bad "azure appgw-limits-found-by-check" "$why"; fi

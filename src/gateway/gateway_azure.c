@@ -158,17 +158,11 @@ static JsonVal *listener(Az *z, const char *port, const char *protocol,
 }
 
 /* App Gateway's own limits (Microsoft's "Application Gateway limits",
- * WAF_v2): 100 backend pools, 100 path rules per URL path map, and 100
- * active listeners (40 with CRS 3.1 or older), two per host. */
+ * WAF_v2): 100 backend pools and 100 path rules per URL path map, which
+ * the Azure edge works within (appgw-limits).  Its listeners, two per host,
+ * are appgw.h's: check_appgw.c refuses a spec with more hosts. */
 enum { AGW_MAX_POOLS = 100, AGW_MAX_PATH_RULES = 100 };
 
-static int agw_max_hosts(const Az *z)
-{
-    const ManagedRules *mr = z->m->platform->edge->waf->managed_rules;
-    bool old = !streq(mr->set.s, "microsoft-default") && mr->version.s &&
-               strverscmp(mr->version.s, "3.2") < 0;
-    return old ? 20 : 50;
-}
 
 /* The App Gateway's parts, built host by host. */
 typedef struct Agw {
@@ -443,22 +437,6 @@ static JsonVal *gateway_settings(Az *z)
     return p;
 }
 
-/* Two listeners per host, and App Gateway's active listeners are
- * limited: a host past the limit is an error at its first route. */
-static void too_many_hosts(Az *z, const Route *r)
-{
-    int max = agw_max_hosts(z);
-    Diag *d = diag_error(z->ds, r->host.loc, "invalid-value",
-                         "the Azure edge serves at most %d host names per "
-                         "environment (App Gateway: %d active listeners, an "
-                         "HTTPS and an HTTP one per host); '%s' is one more",
-                         max, 2 * max, r->host.s);
-    diag_help(z->ds, d, "serve these routes under fewer host names%s",
-              max < 50 ? ", or use managed rules 3.2 or later (100 "
-                         "listeners)"
-                       : "");
-}
-
 static JsonVal *app_gateway(Az *z, Strbuf *report)
 {
     Agw g = {jv_arr(), jv_arr(), jv_arr(), jv_arr(),
@@ -470,8 +448,6 @@ static JsonVal *app_gateway(Az *z, Strbuf *report)
         hi = lo + 1;
         while (hi < z->n && !strcmp(z->v[hi].fqdn, z->v[lo].fqdn))
             hi++;
-        if (nhost == agw_max_hosts(z))
-            too_many_hosts(z, z->v[lo].r);
         host(z, &g, lo, hi, nhost, report);
     }
     backend_pools(z, &g);

@@ -4,6 +4,7 @@
  * routes' exclusions.  Where App Gateway cannot do what the spec asks, a
  * diagnostic at the spec's value says what the Azure edge does instead.
  */
+#include "topoc/appgw.h"
 #include "topoc/emit.h"
 #include "topoc/routing.h"
 #include "topoc/util.h"
@@ -59,35 +60,10 @@ static JsonVal *rule(const char *name, int priority, const char *type,
     return r;
 }
 
-/* CRS 3.2 rule groups by rule id hundreds. */
-static const char *crs_group(long long id)
-{
-    static const struct {
-        int prefix;
-        const char *group;
-    } groups[] = {
-        {913, "REQUEST-913-SCANNER-DETECTION"},
-        {920, "REQUEST-920-PROTOCOL-ENFORCEMENT"},
-        {921, "REQUEST-921-PROTOCOL-ATTACK"},
-        {930, "REQUEST-930-APPLICATION-ATTACK-LFI"},
-        {931, "REQUEST-931-APPLICATION-ATTACK-RFI"},
-        {932, "REQUEST-932-APPLICATION-ATTACK-RCE"},
-        {933, "REQUEST-933-APPLICATION-ATTACK-PHP"},
-        {941, "REQUEST-941-APPLICATION-ATTACK-XSS"},
-        {942, "REQUEST-942-APPLICATION-ATTACK-SQLI"},
-        {943, "REQUEST-943-APPLICATION-ATTACK-SESSION-FIXATION"},
-        {944, "REQUEST-944-APPLICATION-ATTACK-JAVA"},
-    };
-    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++)
-        if (id / 1000 == groups[i].prefix)
-            return groups[i].group;
-    return NULL;
-}
-
 /* App Gateway's WAF policy limits, and what it says where its limits
  * differ from the spec's: a note where the Azure edge is stricter, a
  * warning where it lets through what the spec refuses. */
-enum { APPGW_MIN_BODY_KB = 8, APPGW_MAX_BODY_KB = 2048, APPGW_MAX_RULES = 100 };
+enum { APPGW_MIN_BODY_KB = 8, APPGW_MAX_BODY_KB = 2048 };
 
 static JsonVal *waf_settings(Az *z)
 {
@@ -240,16 +216,7 @@ static JsonVal *custom_rules(Az *z)
     qsort(own, (size_t)w->custom_rules.n, sizeof *own, by_priority);
     for (int i = 0; i < w->custom_rules.n; i++)
         jv_push(rules, custom_rule(z, own[i], ++prio));
-    if (prio > APPGW_MAX_RULES) {
-        Diag *d = diag_error(z->ds, w->loc, "invalid-value",
-                             "the Azure edge needs %d WAF custom rules (IP "
-                             "lists, internal paths, rate limits and custom "
-                             "rules); App Gateway allows at most %d",
-                             prio, APPGW_MAX_RULES);
-        diag_help(z->ds, d, "merge custom rules that share a variable and "
-                            "an operator (each takes a list of values)");
-    }
-    return rules;
+    return rules; /* at most APPGW_MAX_RULES: check_appgw.c refuses more */
 }
 
 /* A route's exclusion of an argument from a managed rule.  App Gateway's
@@ -258,9 +225,8 @@ static JsonVal *custom_rules(Az *z)
 static JsonVal *exclusion(Az *z, const WafExclusion *x, const Route *r)
 {
     const ManagedRules *mr = z->m->platform->edge->waf->managed_rules;
-    const char *group = crs_group(x->rule.v);
-    if (!x->variable.s || !group || streq(mr->set.s, "microsoft-default") ||
-        strncmp(x->variable.s, "ARGS:", 5) != 0) {
+    const char *group = appgw_crs_group(x->rule.v);
+    if (!appgw_exclusion_kept(mr, x)) {
         Loc at = x->variable.s ? x->variable.loc : x->rule.loc;
         Diag *d = diag_info(z->ds, at, "appgw-waf",
                             "App Gateway cannot express this exclusion: "
@@ -298,36 +264,13 @@ static JsonVal *exclusion(Az *z, const WafExclusion *x, const Route *r)
     return e;
 }
 
-/* Exclusions per policy (Microsoft's "Application Gateway limits"): 200
- * with CRS 3.2 or the Microsoft rule set, 40 with older CRS. */
-static int appgw_max_exclusions(const ManagedRules *mr)
-{
-    return streq(mr->set.s, "microsoft-default") ||
-                   strverscmp(mr->version.s, "3.2") >= 0
-               ? 200
-               : 40;
-}
-
-static bool excluded(const WafExclusion *const *seen, int n,
-                     const WafExclusion *x)
+static bool seen_before(const WafExclusion *const *seen, int n,
+                        const WafExclusion *x)
 {
     for (int i = 0; i < n; i++)
-        if (seen[i]->rule.v == x->rule.v &&
-            streq(seen[i]->variable.s, x->variable.s))
+        if (appgw_exclusion_same(seen[i], x))
             return true;
     return false;
-}
-
-static void too_many_exclusions(Az *z, const WafExclusion *x, int max)
-{
-    Diag *d = diag_error(z->ds, x->variable.loc, "invalid-value",
-                         "the Azure edge's WAF policy holds at most %d "
-                         "exclusions (App Gateway's limit), and this is one "
-                         "more",
-                         max);
-    diag_help(z->ds, d, "exclude the argument on fewer rules, or give the "
-                        "routes' arguments the same names%s",
-              max < 200 ? "; managed rules 3.2 or later allow 200" : "");
 }
 
 static JsonVal *managed_rules(Az *z)
@@ -339,6 +282,8 @@ static JsonVal *managed_rules(Az *z)
     jv_set(set, "ruleSetVersion", jv_str(ms ? "2.1" : mr->version.s));
     jv_push(sets, set);
     JsonVal *excl = jv_arr();
+    /* policy-wide, so each once (check_appgw.c refuses a spec with more
+     * than App Gateway holds) */
     int max = appgw_max_exclusions(mr), nseen = 0;
     const WafExclusion **seen =
         arena_alloc(z->a, (size_t)(max + 1) * sizeof *seen);
@@ -347,14 +292,10 @@ static JsonVal *managed_rules(Az *z)
         for (int k = 0; rw && k < rw->exclusions.n; k++) {
             const WafExclusion *x = rw->exclusions.v[k];
             JsonVal *e = exclusion(z, x, z->v[i].r);
-            /* policy-wide, so each once; past the limit, one error */
-            if (e && nseen <= max && !excluded(seen, nseen, x)) {
+            if (e && nseen < max && !seen_before(seen, nseen, x)) {
                 seen[nseen++] = x;
-                if (nseen <= max) {
-                    jv_push(excl, e);
-                    continue;
-                }
-                too_many_exclusions(z, x, max);
+                jv_push(excl, e);
+                continue;
             }
             jv_free(e);
         }
