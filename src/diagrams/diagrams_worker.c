@@ -20,6 +20,7 @@
 #include "diagrams_worker.h"
 
 #include <errno.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -60,6 +61,15 @@ static void put_str(Strbuf *sb, const char *s)
     if (s)
         sb_add(sb, s, strlen(s));
 }
+
+/* encode and decode name every field of graph.h's structs.  A field added
+ * there changes a size below, and the build stops here until it is sent
+ * too (a bool that fits in padding would not: keep new flags ints). */
+_Static_assert(sizeof(void *) != 8 ||
+                   (sizeof(GNode) == 88 &&   /* 9 strings, 4 ints */
+                    sizeof(GEdge) == 72 &&   /* 7 strings, 3 ints */
+                    sizeof(GCluster) == 40), /* 5 strings */
+               "graph.h changed: send the new field in encode and decode");
 
 static void encode(Strbuf *sb, const Graph *g, const char *stuck, bool png)
 {
@@ -221,8 +231,11 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* Reads into in until it holds want bytes (SIZE_MAX: until the frame's
- * length, which is its first 8 bytes, says), the peer closes, or end.
+/* No deadline: the worker waits for the build's next picture for ever. */
+#define NO_DEADLINE INFINITY
+
+/* Reads into in until it holds a whole frame (its length is its first 8
+ * bytes), the peer closes, or the clock passes end (NO_DEADLINE: never).
  * Returns 1 done, 0 closed early, -1 out of time. */
 static int recv_frame(int fd, Strbuf *in, double end)
 {
@@ -237,7 +250,8 @@ static int recv_frame(int fd, Strbuf *in, double end)
         if (left <= 0)
             return -1;
         struct pollfd p = {fd, POLLIN, 0};
-        int n = poll(&p, 1, left > 1e6 ? -1 : (int)(left * 1000) + 1);
+        int n = poll(&p, 1, left > 1e6 ? -1 /* no timeout */
+                                       : (int)(left * 1000) + 1);
         if (n <= 0)
             continue; /* EINTR, or the loop sees the time is up */
         sb_grow(in, 65536);
@@ -300,7 +314,7 @@ static _Noreturn void serve(Worker *w, int fd)
     Strbuf in = STRBUF_INIT;
     for (;;) {
         sb_reset(&in);
-        if (recv_frame(fd, &in, now() + 1e9) != 1)
+        if (recv_frame(fd, &in, NO_DEADLINE) != 1)
             _exit(0); /* the build closed its end */
         serve_one(w, fd, &in);
     }
