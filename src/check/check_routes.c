@@ -40,6 +40,8 @@ typedef struct Routes {
     int n;
     SegCache *cache; /* segment languages, shared by the routes */
     struct Record *rec; /* where what is said is kept, or NULL */
+    const int *ord; /* check_host's routes that may meet another, in
+                       matching order: what a Hit's positions index */
 } Routes;
 
 /* ---- what the analysis says, kept ---- */
@@ -325,7 +327,7 @@ static unsigned methods_of(Routes *rs, int i)
 typedef enum { HIT_DUP, HIT_HIDES, HIT_TAKES, HIT_OVERLAP } HitKind;
 
 typedef struct Hit {
-    int taker, victim;   /* indices into rs->v */
+    int taker, victim;   /* positions in rs->ord */
     HitKind kind;
     unsigned methods;    /* the victim's methods the taker gets */
     bool whole;          /* HIT_HIDES: the victim never gets a request */
@@ -364,7 +366,8 @@ static int hit_cmp(const void *a, const void *b)
 
 static void victim_note(Routes *rs, Diag *d, const Hit *h, const char *w)
 {
-    const RouteEntry *t = &rs->v[h->taker], *v = &rs->v[h->victim];
+    const RouteEntry *t = &rs->v[rs->ord[h->taker]];
+    const RouteEntry *v = &rs->v[rs->ord[h->victim]];
     Strbuf m = STRBUF_INIT;
     route_methods_text(h->methods, &m);
     if (h->kind == HIT_DUP)
@@ -391,9 +394,9 @@ static void victim_note(Routes *rs, Diag *d, const Hit *h, const char *w)
 /* One finding for hits [lo, hi): one taker, one kind. */
 static void report_group(Routes *rs, const Hit *h, int n)
 {
-    const RouteEntry *t = &rs->v[h->taker];
+    const RouteEntry *t = &rs->v[rs->ord[h->taker]];
     Strbuf m = STRBUF_INIT;
-    route_methods_text(methods_of(rs, h->taker), &m);
+    route_methods_text(methods_of(rs, rs->ord[h->taker]), &m);
     const char *rule = hit_rules[h->kind];
     const char *what[] = {"is declared again by", "hides",
                           "takes requests that would go to",
@@ -405,7 +408,8 @@ static void report_group(Routes *rs, const Hit *h, int n)
     if (!d)
         return;
     for (int i = 0; i < n && i < MAX_VICTIM_NOTES; i++)
-        victim_note(rs, d, &h[i], witness(rs, t, &rs->v[h[i].victim]));
+        victim_note(rs, d, &h[i],
+                    witness(rs, t, &rs->v[rs->ord[h[i].victim]]));
     if (n > MAX_VICTIM_NOTES)
         say_note(rs, d, (Loc){0}, "and %d more route%s", n - MAX_VICTIM_NOTES,
                  n - MAX_VICTIM_NOTES == 1 ? "" : "s");
@@ -436,16 +440,18 @@ static void report_hits(Routes *rs, Hits *h)
     }
 }
 
-/* What route `first` takes from `later`, which comes after it. */
-static void classify(Routes *rs, Hits *h, int fi, int li, Relation rel,
+/* What the route at position fp of rs->ord takes from the one at lp,
+ * which comes after it. */
+static void classify(Routes *rs, Hits *h, int fp, int lp, Relation rel,
                      unsigned common)
 {
-    const RouteEntry *first = &rs->v[fi], *later = &rs->v[li];
+    int li = rs->ord[lp];
+    const RouteEntry *first = &rs->v[rs->ord[fp]], *later = &rs->v[li];
     unsigned *covered = &rs->covered[li];
     unsigned taken = common & ~*covered;
     if (!taken)
         return; /* earlier routes already take these */
-    Hit x = {fi, li, HIT_OVERLAP, taken, false};
+    Hit x = {fp, lp, HIT_OVERLAP, taken, false};
     if (rel == REL_SAME || rel == REL_COVERS) {
         *covered |= taken;
         x.kind = rel == REL_SAME ? HIT_DUP : HIT_HIDES;
@@ -456,18 +462,70 @@ static void classify(Routes *rs, Hits *h, int fi, int li, Relation rel,
     add_hit(rs, h, x);
 }
 
-/* Routes [lo, hi) share one host and are in matching order. */
+static int perm_cmp(const void *a, const void *b, void *v)
+{
+    const RouteEntry *re = v;
+    return route_order_cmp(&re[*(const int *)a], &re[*(const int *)b]);
+}
+
+static int int_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* The routes of [lo, hi) whose paths may meet another's (route_index's
+ * candidates), in matching order; their number.  The others take nothing
+ * and lose nothing, wherever they come: at 10,000 services that is
+ * almost every route, and sorting them all was a sixth of the routing
+ * checks.  qsort's merge sort is stable, so ties keep the listed order,
+ * as in a sort of them all. */
+static int meeting(Routes *rs, const RouteIndex *ix, int lo, int hi,
+                   RouteSet *c, int **ord)
+{
+    int n = hi - lo, m = 0;
+    unsigned char *met = arena_alloc(rs->a, (size_t)n + 1);
+    for (int i = 0; i < n; i++) {
+        route_index_query_at(ix, i, c);
+        for (int k = 0; c->n > 1 && k < c->n; k++) /* not itself alone */
+            if (!met[c->v[k]]) {
+                met[c->v[k]] = 1;
+                m++;
+            }
+    }
+    *ord = arena_alloc_uninit(rs->a, ((size_t)m + 1) * sizeof **ord);
+    for (int i = 0, k = 0; i < n; i++)
+        if (met[i])
+            (*ord)[k++] = lo + i;
+    qsort_r(*ord, (size_t)m, sizeof **ord, perm_cmp, rs->v);
+    return m;
+}
+
+/* Routes [lo, hi) share one host, in listed order. */
 static void check_host(Routes *rs, int lo, int hi)
 {
     RouteIndex *ix = route_index(rs->a, rs->v + lo, hi - lo);
     RouteSet c = {0};
     Hits h = {0};
-    for (int i = lo; i < hi; i++) {
+    int *ord;
+    int m = meeting(rs, ix, lo, hi, &c, &ord);
+    int *pos = arena_alloc_uninit(rs->a, ((size_t)(hi - lo) + 1) *
+                                              sizeof *pos);
+    for (int p = 0; p < m; p++)
+        pos[ord[p] - lo] = p;
+    rs->ord = ord;
+    for (int p = 0; p < m; p++) {
+        int i = ord[p];
         route_index_query_at(ix, i - lo, &c);
+        int nc = 0; /* the candidates before it, by position */
+        for (int k = 0; k < c.n; k++)
+            if (pos[c.v[k]] < p)
+                c.v[nc++] = pos[c.v[k]];
+        qsort(c.v, (size_t)nc, sizeof *c.v, int_cmp);
         /* candidates in matching order: once every method of the route is
          * taken, later ones take nothing (N duplicates cost N, not N^2) */
-        for (int k = 0; k < c.n && lo + c.v[k] < i; k++) {
-            int fi = lo + c.v[k];
+        for (int k = 0; k < nc; k++) {
+            int fi = ord[c.v[k]];
             unsigned later = methods_of(rs, i);
             if (rs->covered[i] == later)
                 break;
@@ -476,7 +534,7 @@ static void check_host(Routes *rs, int lo, int hi)
                 continue;
             Relation rel = route_relate(&rs->v[fi], &rs->v[i]);
             if (rel != REL_NONE)
-                classify(rs, &h, fi, i, rel, common);
+                classify(rs, &h, c.v[k], p, rel, common);
         }
     }
     free(c.v);
@@ -508,41 +566,50 @@ static void internal_paths(Routes *rs, const RouteEntry *ri,
     }
 }
 
-static int perm_cmp(const void *a, const void *b, void *v)
+static int host_cmp(const void *a, const void *b, void *arg)
 {
-    const RouteEntry *re = v;
-    return route_order_cmp(&re[*(const int *)a], &re[*(const int *)b]);
+    const char *const *host = arg;
+    const char *x = host[*(const int *)a], *y = host[*(const int *)b];
+    return x == y ? 0 : strcmp(x, y);
 }
 
-/* Put rs->v in matching order.  Indices are sorted, not the entries:
- * qsort sorts entries of 48 bytes through an array of pointers and a
- * copy twice the size of the indices, fresh memory each time, whose page
- * faults cost more than the sort.  qsort's merge sort is stable, so ties
- * keep the listed order. */
-static void sort_routes(Routes *rs)
+/* rs->v's routes of one host side by side, the hosts in order (the
+ * matching order's first key), each host's routes in listed order.  Most
+ * platforms route one host or few; the hosts are compared from an array
+ * of their own, not through each route. */
+static void group_hosts(Routes *rs)
 {
-    int *perm = xmalloc(((size_t)rs->n + 1) * sizeof *perm);
-    for (int i = 0; i < rs->n; i++)
-        perm[i] = i;
-    qsort_r(perm, (size_t)rs->n, sizeof *perm, perm_cmp, rs->v);
-    /* v[i] = (the listed) v[perm[i]], in place, cycle by cycle */
-    unsigned char *done = xmalloc((size_t)rs->n + 1);
-    memset(done, 0, (size_t)rs->n + 1);
+    const char **host = xmalloc(((size_t)rs->n + 1) * sizeof *host);
+    bool one = true;
     for (int i = 0; i < rs->n; i++) {
-        if (done[i])
-            continue;
-        RouteEntry first = rs->v[i];
-        int j = i;
-        while (perm[j] != i) {
-            rs->v[j] = rs->v[perm[j]];
-            done[j] = 1;
-            j = perm[j];
-        }
-        rs->v[j] = first;
-        done[j] = 1;
+        host[i] = rs->v[i].r->host.s;
+        one = one && (host[i] == host[0] || !strcmp(host[i], host[0]));
     }
-    free(done);
-    free(perm);
+    if (!one) {
+        int *perm = xmalloc(((size_t)rs->n + 1) * sizeof *perm);
+        for (int i = 0; i < rs->n; i++)
+            perm[i] = i;
+        qsort_r(perm, (size_t)rs->n, sizeof *perm, host_cmp, host);
+        /* v[i] = (the listed) v[perm[i]], in place, cycle by cycle */
+        unsigned char *done = xmalloc((size_t)rs->n + 1);
+        memset(done, 0, (size_t)rs->n + 1);
+        for (int i = 0; i < rs->n; i++) {
+            if (done[i])
+                continue;
+            RouteEntry first = rs->v[i];
+            int j = i;
+            while (perm[j] != i) {
+                rs->v[j] = rs->v[perm[j]];
+                done[j] = 1;
+                j = perm[j];
+            }
+            rs->v[j] = first;
+            done[j] = 1;
+        }
+        free(done);
+        free(perm);
+    }
+    free(host);
 }
 
 /* Environment e's routes, analysed, what is said recorded in rec. */
@@ -575,7 +642,7 @@ static void analyse_env(Checker *ck, const EnvModel *e,
             }
         }
     }
-    sort_routes(&rs);
+    group_hosts(&rs);
     rs.covered = arena_alloc(rs.a, ((size_t)rs.n + 1) * sizeof *rs.covered);
     for (int lo = 0; lo < rs.n;) {
         int hi = lo + 1;
