@@ -50,6 +50,12 @@ char *arena_join(Arena *a, const char *x, const char *sep, const char *y);
  * asked for twice is stored once.  For text that repeats by the thousand,
  * such as a spec's keys; the result must never be written to. */
 const char *arena_intern(Arena *a, const char *s, size_t n);
+/* The same, first trying the text last interned with the same hint (a
+ * number the caller derives from where the text was found: the key at
+ * one place of a spec is nearly always the same word): one comparison
+ * instead of a hash and a probe.  The hint never changes the result. */
+const char *arena_intern_hinted(Arena *a, const char *s, size_t n,
+                                unsigned hint);
 char *arena_printf(Arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

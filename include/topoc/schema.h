@@ -107,6 +107,8 @@ void *schema_decode_over(Arena *a, Diags *ds, const Schema *s, const Node *n,
 /* Check a scalar against a field type as the decoder would (for values
  * that are not struct fields, e.g. map keys). */
 const Field *schema_field(const Schema *s, const char *key);
+/* What a value of type t is, for messages: "an integer", "a list". */
+const char *schema_type_desc(FieldType t);
 /* Print every key as a dotted path with its type, default and values. */
 void schema_print(const Schema *s, const char *prefix, Strbuf *out);
 

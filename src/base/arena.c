@@ -57,9 +57,12 @@ typedef struct InternSlot {
     uint32_t hash, len;
 } InternSlot;
 
+enum { HINTS = 1024 }; /* arena_intern_hinted's guesses */
+
 struct ArenaInterned {
     InternSlot *v;
     size_t cap, n; /* cap is a power of two; n <= cap / 2 */
+    InternSlot hint[HINTS]; /* the string last interned per hint */
 };
 
 void arena_init(Arena *a)
@@ -257,6 +260,23 @@ const char *arena_intern(Arena *a, const char *s, size_t n)
     t->n++;
     t->v[k] = (InternSlot){arena_strndup(a, s, n), h, (uint32_t)n};
     return t->v[k].s;
+}
+
+const char *arena_intern_hinted(Arena *a, const char *s, size_t n,
+                                unsigned hint)
+{
+    ArenaInterned *t = a->interned;
+    const InternSlot *h = t ? &t->hint[hint % HINTS] : NULL;
+    if (h && h->s && h->len == n) {
+        size_t i = 0; /* a word or two: no call */
+        while (i < n && h->s[i] == s[i])
+            i++;
+        if (i == n)
+            return h->s;
+    }
+    const char *r = arena_intern(a, s, n);
+    a->interned->hint[hint % HINTS] = (InternSlot){r, 0, (uint32_t)n};
+    return r;
 }
 
 char *arena_printf(Arena *a, const char *fmt, ...)

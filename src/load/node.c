@@ -41,7 +41,10 @@ typedef struct Memo {
     const Node **from;
     Node **to;
     size_t cap, n; /* cap a power of two, n <= cap / 2 */
+    bool heap;     /* from and to were malloc'd (else node_copy's own) */
 } Memo;
+
+enum { MEMO_FIRST = 64 }; /* a service's overrides: a few dozen nodes */
 
 static size_t memo_slot(const Memo *m, const Node *n)
 {
@@ -55,9 +58,8 @@ static size_t memo_slot(const Memo *m, const Node *n)
 static void memo_put(Memo *m, const Node *from, Node *to)
 {
     if (2 * (m->n + 1) > m->cap) {
-        Memo g = {xmalloc((m->cap ? 2 * m->cap : 64) * sizeof *g.from),
-                  xmalloc((m->cap ? 2 * m->cap : 64) * sizeof *g.to),
-                  m->cap ? 2 * m->cap : 64, m->n};
+        Memo g = {xmalloc(2 * m->cap * sizeof *g.from),
+                  xmalloc(2 * m->cap * sizeof *g.to), 2 * m->cap, m->n, true};
         memset(g.from, 0, g.cap * sizeof *g.from);
         for (size_t i = 0; i < m->cap; i++) {
             if (!m->from[i])
@@ -66,8 +68,10 @@ static void memo_put(Memo *m, const Node *from, Node *to)
             g.from[k] = m->from[i];
             g.to[k] = m->to[i];
         }
-        free(m->from);
-        free(m->to);
+        if (m->heap) {
+            free(m->from);
+            free(m->to);
+        }
         *m = g;
     }
     size_t k = memo_slot(m, from);
@@ -78,11 +82,9 @@ static void memo_put(Memo *m, const Node *from, Node *to)
 
 static Node *copy(Arena *a, Memo *m, const Node *n)
 {
-    if (m->cap) {
-        size_t k = memo_slot(m, n);
-        if (m->from[k])
-            return m->to[k];
-    }
+    size_t k = memo_slot(m, n);
+    if (m->from[k])
+        return m->to[k];
     Node *c = arena_alloc(a, sizeof *c);
     *c = *n;
     memo_put(m, n, c);
@@ -109,9 +111,13 @@ Node *node_copy(Arena *a, const Node *n)
         *c = *n;
         return c;
     }
-    Memo m = {0};
+    const Node *from[MEMO_FIRST] = {0}; /* no allocation for most trees */
+    Node *to[MEMO_FIRST];
+    Memo m = {from, to, MEMO_FIRST, 0, false};
     Node *c = copy(a, &m, n);
-    free(m.from);
-    free(m.to);
+    if (m.heap) {
+        free(m.from);
+        free(m.to);
+    }
     return c;
 }

@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,34 +40,6 @@ static void *decode_obj(Dec *d, const Schema *s, const Node *n, What what,
 
 /* ---- scalars ---- */
 
-static const char *type_desc(const Field *f, FieldType t)
-{
-    switch (t) {
-    case F_STR: return "text";
-    case F_NAME: return "a name";
-    case F_ENUM: return "one of a fixed set of words";
-    case F_INT: return "an integer";
-    case F_BOOL: return "true or false";
-    case F_BYTES: return "a size (e.g. 512KB, 10MB, 1Gi)";
-    case F_DURATION: return "a duration (e.g. 30s, 5m, 1h, 1d)";
-    case F_CPU: return "a CPU amount (e.g. 0.5, 2, 250m)";
-    case F_REGION: return "an Azure region";
-    case F_DOMAIN: return "a DNS name";
-    case F_URL: return "a URL";
-    case F_CIDR: return "an IPv4 network (e.g. 10.1.0.0/16)";
-    case F_IPNET: return "an IP address or network";
-    case F_PATH: return "a path";
-    case F_IMAGE: return "a container image";
-    case F_DATE: return "a date (YYYY-MM-DD)";
-    case F_SECVAR: return "a ModSecurity variable (e.g. ARGS:q)";
-    case F_HEADER: return "a header, cookie or argument name";
-    case F_STRLIST: return "a list";
-    case F_OBJ: case F_MAP: case F_KV: case F_OVERRIDES: return "a map";
-    case F_LIST: return "a list of maps";
-    }
-    (void)f;
-    return "a value";
-}
 
 static Diag *bad_value(Dec *d, const Node *n, const char *key,
                        const char *fmt, const char *detail)
@@ -147,7 +120,7 @@ static bool text_too_long(Dec *d, const Field *f, const Node *n)
 static void not_a_scalar(Dec *d, const Field *f, FieldType t, const Node *n)
 {
     Diag *g = diag_error(d->ds, n->loc, "type-mismatch",
-                         "'%s' expects %s, found %s", f->key, type_desc(f, t),
+                         "'%s' expects %s, found %s", f->key, schema_type_desc(t),
                          n->kind == NODE_NULL  ? "no value"
                          : n->kind == NODE_MAP ? "a map"
                                                : "a list");
@@ -170,7 +143,7 @@ static void decode_number(Dec *d, const Field *f, FieldType t, const Node *n,
     if (!ok) {
         Diag *g = diag_error(d->ds, n->loc, "type-mismatch",
                              "'%s' expects %s, found '%s'", f->key,
-                             type_desc(f, t), s);
+                             schema_type_desc(t), s);
         if (n->quoted)
             diag_help(d->ds, g,
                       "remove the quotes: a quoted value is always text");
@@ -492,6 +465,71 @@ static void decode_field(Dec *d, const Field *f, void *obj, const Node *n,
     }
 }
 
+/* A scalar default as decoded, kept per field for the process: the
+ * schema's tables are static, so the value is too; only its Loc is the
+ * place's.  At 10,000 services some 240,000 defaults are applied, and
+ * parsing each again (a number, an enum word, a format) was 3% of a
+ * check.  A region's default is not kept (decode_region copies it into
+ * the arena), nor one that does not decode (it says so at each place). */
+static size_t slot_size(FieldType t);
+
+typedef union Decoded {
+    Int i;
+    Bool b;
+    Str s;
+} Decoded;
+
+enum { KEPT_SLOTS = 256 }; /* the schema's scalar defaults: a few dozen */
+
+static struct {
+    const Field *f; /* NULL: free */
+    Decoded v;
+} kept[KEPT_SLOTS];
+static int nkept;
+
+static size_t kept_slot(const Field *f)
+{
+    size_t k = (size_t)(((uintptr_t)f >> 3) * 0x9E3779B97F4A7C15u >> 56);
+    while (kept[k].f && kept[k].f != f)
+        k = (k + 1) % KEPT_SLOTS;
+    return k;
+}
+
+static bool is_int(FieldType t)
+{
+    return t == F_INT || t == F_BYTES || t == F_DURATION || t == F_CPU;
+}
+
+/* A scalar field's default into slot, with the Loc decoding gives it
+ * (at; an Int's or a Bool's marked set). */
+static void scalar_default(Dec *d, const Field *f, void *slot, Loc at)
+{
+    size_t k = kept_slot(f);
+    Decoded v = kept[k].v;
+    if (kept[k].f && is_int(f->type)) {
+        v.i.loc = at;
+        v.i.loc.set = 1;
+    } else if (kept[k].f && f->type == F_BOOL) {
+        v.b.loc = at;
+        v.b.loc.set = 1;
+    } else if (kept[k].f) {
+        v.s.loc = at;
+    } else {
+        Node n = {.kind = NODE_SCALAR, .loc = at, .str = f->dflt};
+        v = (Decoded){0};
+        decode_scalar(d, f, f->type, &n, &v);
+        bool valid = is_int(f->type)     ? v.i.loc.set
+                     : f->type == F_BOOL ? v.b.loc.set
+                                         : v.s.s != NULL;
+        if (valid && f->type != F_REGION && 2 * (nkept + 1) <= KEPT_SLOTS) {
+            kept[k].f = f;
+            kept[k].v = v;
+            nkept++;
+        }
+    }
+    memcpy(slot, &v, slot_size(f->type));
+}
+
 /* Apply a field's default, as if the spec had written it at `at`. */
 static void apply_default(Dec *d, const Field *f, void *obj, Loc at)
 {
@@ -504,6 +542,10 @@ static void apply_default(Dec *d, const Field *f, void *obj, Loc at)
     }
     if (!f->dflt)
         return;
+    if (f->type < F_STRLIST) { /* a scalar */
+        scalar_default(d, f, (char *)obj + f->off, at);
+        return;
+    }
     if (f->type != F_STRLIST) {
         Node v = {.kind = NODE_SCALAR, .loc = at, .str = f->dflt};
         decode_field(d, f, obj, &v, at);
@@ -599,7 +641,7 @@ static void *decode_obj(Dec *d, const Schema *s, const Node *n, What what,
                              "%s is missing the required key '%s'",
                              what_str(d, what), f->key);
         diag_help(d->ds, g, "add '%s:' with %s", f->key,
-                  type_desc(f, f->type));
+                  schema_type_desc(f->type));
     }
     return obj;
 }
@@ -711,42 +753,4 @@ void *schema_decode_over(Arena *a, Diags *ds, const Schema *s, const Node *n,
     Loc at;
     What what = doc_what(s, n, &at);
     return decode_over(&d, s, n, base, base_obj, what, at);
-}
-
-const Field *schema_field(const Schema *s, const char *key)
-{
-    for (int i = 0; i < s->nfields; i++)
-        if (strcmp(s->fields[i].key, key) == 0)
-            return &s->fields[i];
-    return NULL;
-}
-
-void schema_print(const Schema *s, const char *prefix, Strbuf *out)
-{
-    for (int i = 0; i < s->nfields; i++) {
-        const Field *f = &s->fields[i];
-        if (f->flags & FL_COMPUTED)
-            continue;
-        if ((f->flags & FL_KEY) && !(f->flags & FL_REQUIRED))
-            continue; /* the map key itself */
-        sb_printf(out, "%s%s\t%s", prefix, f->key,
-                  f->type == F_STRLIST ? "list" : type_desc(f, f->type));
-        if (f->flags & FL_REQUIRED)
-            sb_puts(out, "\trequired");
-        else if (f->dflt)
-            sb_printf(out, "\tdefault %s", f->dflt);
-        if (f->values) {
-            sb_puts(out, "\t{");
-            list_values(out, f->values);
-            sb_puts(out, "}");
-        }
-        sb_putc(out, '\n');
-        if (f->sub) {
-            char sub[256];
-            snprintf(sub, sizeof sub, "%s%s%s.", prefix, f->key,
-                     f->type == F_MAP ? ".NAME" : f->type == F_LIST ? "[]"
-                                                                    : "");
-            schema_print(f->sub, sub, out);
-        }
-    }
 }

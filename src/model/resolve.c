@@ -29,6 +29,8 @@ typedef struct Ctx {
     long nunknown;    /* unknown_ref's calls so far */
     bool *refs_ok; /* per service: its references, checked as declared,
                       all resolved (see resolve_service) */
+    bool *ov_ok;   /* per service: its `environments:` block was checked
+                      and found nothing to report (see override_for) */
 } Ctx;
 
 /* "Did you mean" compares a wrong name with every declared one.  A hostile
@@ -280,7 +282,12 @@ static int store_cmp(const void *a, const void *b)
 /* Sort services and report names declared twice (keeping the first). */
 static void index_services(Ctx *c, Service **v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, service_cmp);
+    int sorted = 1; /* files are read in order, each usually named after
+                       its service: often sorted already */
+    while (sorted < n && service_cmp(&v[sorted - 1], &v[sorted]) <= 0)
+        sorted++;
+    if (sorted < n)
+        qsort(v, (size_t)n, sizeof *v, service_cmp);
     int kept = 0;
     for (int i = 0; i < n; i++) {
         if (kept && strcmp(v[kept - 1]->name.s, v[i]->name.s) == 0) {
@@ -304,11 +311,48 @@ static void index_services(Ctx *c, Service **v, int n)
 
 /* ---- per-environment overrides ---- */
 
-/* Check an `environments:` block; returns the override for env or NULL. */
-static const Node *override_for(Ctx *c, const Node *ov, const char *env,
-                                const char *const *forbidden)
+/* The override for env in a block override_for found nothing wrong
+ * with: as it would return, without checking it again. */
+static const Node *override_named(const Node *ov, const char *env)
 {
     const Node *found = NULL;
+    for (int i = 0; ov && i < ov->n; i++) {
+        const char *key = ov->pairs[i].key->str;
+        if (key == env || strcmp(key, env) == 0)
+            found = ov->pairs[i].val;
+    }
+    return found;
+}
+
+/* Report the keys of override ov that may not be overridden; returns
+ * whether there were any. */
+static bool fixed_keys(Ctx *c, const Node *ov, const char *const *fixed)
+{
+    bool any = false;
+    for (int j = 0; j < ov->n; j++)
+        for (int k = 0; fixed[k]; k++) {
+            const Node *key = ov->pairs[j].key;
+            if (key->str[0] != fixed[k][0] || strcmp(key->str, fixed[k]))
+                continue;
+            diag_help(c->ds,
+                      diag_error(c->ds, key->loc, "invalid-value",
+                                 "'%s' cannot be overridden per environment",
+                                 fixed[k]),
+                      "set it once, outside 'environments:'");
+            any = true;
+        }
+    return any;
+}
+
+/* Check an `environments:` block; returns the override for env or NULL.
+ * *ok (when given) says whether there was nothing to report: the block's
+ * check does not depend on env, so the next environment need not repeat
+ * it (override_named). */
+static const Node *override_for(Ctx *c, const Node *ov, const char *env,
+                                const char *const *forbidden, bool *ok)
+{
+    const Node *found = NULL;
+    bool said = false;
     if (!ov)
         return NULL;
     for (int i = 0; i < ov->n; i++) {
@@ -317,9 +361,11 @@ static const Node *override_for(Ctx *c, const Node *ov, const char *env,
         if (!model_env(c->m->platform, key.s)) {
             unknown_ref(c, &key, "environment", c->env_names,
                         "under 'environments:' in the platform file");
+            said = true;
             continue;
         }
         if (p->val->kind != NODE_MAP) {
+            said = true;
             Diag *d = diag_error(c->ds, p->val->loc, "type-mismatch",
                                  "the override for '%s' must be a map",
                                  key.s);
@@ -328,20 +374,12 @@ static const Node *override_for(Ctx *c, const Node *ov, const char *env,
                                 key.s);
             continue;
         }
-        for (int j = 0; j < p->val->n; j++)
-            for (int k = 0; forbidden[k]; k++)
-                if (p->val->pairs[j].key->str[0] == forbidden[k][0] &&
-                    !strcmp(p->val->pairs[j].key->str, forbidden[k]))
-                    diag_help(c->ds,
-                              diag_error(c->ds, p->val->pairs[j].key->loc,
-                                         "invalid-value",
-                                         "'%s' cannot be overridden per "
-                                         "environment",
-                                         forbidden[k]),
-                              "set it once, outside 'environments:'");
+        said = fixed_keys(c, p->val, forbidden) || said;
         if (key.s == env || strcmp(key.s, env) == 0)
             found = p->val;
     }
+    if (ok)
+        *ok = !said;
     return found;
 }
 
@@ -436,7 +474,10 @@ static Service *override_service(Ctx *c, const Service *s, const Node *ov)
 static Service *resolve_service(Ctx *c, Service *s, int i, const EnvModel *e)
 {
     const char *env = e->env->name.s;
-    const Node *ov = override_for(c, s->overrides, env, svc_fixed);
+    const Node *ov = c->ov_ok[i]
+                         ? override_named(s->overrides, env)
+                         : override_for(c, s->overrides, env, svc_fixed,
+                                        &c->ov_ok[i]);
     if (s->single_environment && s->single_environment->environment.s &&
         strcmp(s->single_environment->environment.s, env) != 0)
         return NULL;
@@ -464,7 +505,7 @@ static Store *resolve_store(Ctx *c, const Store *s, const Node *node,
                             const EnvModel *e)
 {
     const char *env = e->env->name.s;
-    const Node *ov = override_for(c, s->overrides, env, store_fixed);
+    const Node *ov = override_for(c, s->overrides, env, store_fixed, NULL);
     const Node *merged = ov ? node_merge(c->tmp, node, ov) : node;
     Store *inst = schema_decode(c->a, c->ds, &schema_store, merged);
     if (!inst)
@@ -482,6 +523,18 @@ static Store *resolve_store(Ctx *c, const Store *s, const Node *node,
     return inst;
 }
 
+/* Does e deploy every service of m, each under its name (an instance
+ * keeps its base's unless an override renames it, which is an error)? */
+static bool same_names(const EnvModel *e, const Model *m)
+{
+    if (e->nservices != m->nservices)
+        return false;
+    for (int i = 0; i < e->nservices; i++)
+        if (e->services[i]->name.s != m->services[i]->name.s)
+            return false;
+    return true;
+}
+
 static void resolve_env(Ctx *c, EnvModel *e, const Node *stores_node)
 {
     const Platform *p = c->m->platform;
@@ -492,7 +545,10 @@ static void resolve_env(Ctx *c, EnvModel *e, const Node *stores_node)
         if (inst)
             e->services[e->nservices++] = inst; /* stays sorted */
     }
-    name_index_build(c->a, &e->by_name, e->services, e->nservices);
+    if (same_names(e, c->m)) /* the model's index says where each is */
+        e->by_name = c->m->by_name;
+    else
+        name_index_build(c->a, &e->by_name, e->services, e->nservices);
     e->stores = arena_alloc(c->a, ((size_t)p->stores.n + 1) *
                                       sizeof *e->stores);
     for (int i = 0; i < p->stores.n; i++) {
@@ -620,6 +676,7 @@ static Model *build(ModelDocs *md, const Inputs *in)
         memcpy(svcs, snodes, (size_t)nsvcs * sizeof *svcs);
     index_services(&c, svcs, nsvcs);
     c.refs_ok = arena_alloc(a, (size_t)m->nservices + 1);
+    c.ov_ok = arena_alloc(a, (size_t)m->nservices + 1);
     for (int i = 0; i < m->nservices; i++)
         check_single_env(&c, m->services[i]);
 

@@ -8,6 +8,7 @@
 #include "topoc/regions.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -572,3 +573,72 @@ static const Field waivers_fields[] = {
 };
 const Schema schema_waivers = {"waivers", sizeof(WaiverDoc), waivers_fields,
                                N(waivers_fields)};
+
+/* ---- what the tables say, for messages and `topoc schema` ---- */
+
+const char *schema_type_desc(FieldType t)
+{
+    switch (t) {
+    case F_STR: return "text";
+    case F_NAME: return "a name";
+    case F_ENUM: return "one of a fixed set of words";
+    case F_INT: return "an integer";
+    case F_BOOL: return "true or false";
+    case F_BYTES: return "a size (e.g. 512KB, 10MB, 1Gi)";
+    case F_DURATION: return "a duration (e.g. 30s, 5m, 1h, 1d)";
+    case F_CPU: return "a CPU amount (e.g. 0.5, 2, 250m)";
+    case F_REGION: return "an Azure region";
+    case F_DOMAIN: return "a DNS name";
+    case F_URL: return "a URL";
+    case F_CIDR: return "an IPv4 network (e.g. 10.1.0.0/16)";
+    case F_IPNET: return "an IP address or network";
+    case F_PATH: return "a path";
+    case F_IMAGE: return "a container image";
+    case F_DATE: return "a date (YYYY-MM-DD)";
+    case F_SECVAR: return "a ModSecurity variable (e.g. ARGS:q)";
+    case F_HEADER: return "a header, cookie or argument name";
+    case F_STRLIST: return "a list";
+    case F_OBJ: case F_MAP: case F_KV: case F_OVERRIDES: return "a map";
+    case F_LIST: return "a list of maps";
+    }
+    return "a value";
+}
+
+const Field *schema_field(const Schema *s, const char *key)
+{
+    for (int i = 0; i < s->nfields; i++)
+        if (strcmp(s->fields[i].key, key) == 0)
+            return &s->fields[i];
+    return NULL;
+}
+
+void schema_print(const Schema *s, const char *prefix, Strbuf *out)
+{
+    for (int i = 0; i < s->nfields; i++) {
+        const Field *f = &s->fields[i];
+        if (f->flags & FL_COMPUTED)
+            continue;
+        if ((f->flags & FL_KEY) && !(f->flags & FL_REQUIRED))
+            continue; /* the map key itself */
+        sb_printf(out, "%s%s\t%s", prefix, f->key,
+                  f->type == F_STRLIST ? "list" : schema_type_desc(f->type));
+        if (f->flags & FL_REQUIRED)
+            sb_puts(out, "\trequired");
+        else if (f->dflt)
+            sb_printf(out, "\tdefault %s", f->dflt);
+        if (f->values) {
+            sb_puts(out, "\t{");
+            for (int k = 0; f->values[k]; k++)
+                sb_printf(out, "%s%s", k ? ", " : "", f->values[k]);
+            sb_puts(out, "}");
+        }
+        sb_putc(out, '\n');
+        if (f->sub) {
+            char sub[256];
+            snprintf(sub, sizeof sub, "%s%s%s.", prefix, f->key,
+                     f->type == F_MAP ? ".NAME" : f->type == F_LIST ? "[]"
+                                                                    : "");
+            schema_print(f->sub, sub, out);
+        }
+    }
+}

@@ -225,6 +225,43 @@ static void test_loc_positions(void)
     sb_release(&sb);
 }
 
+/* node_copy keeps what aliases share shared (copied once), in a tree
+ * small enough for its first memo and in one that outgrows it. */
+static void test_node_copy(void)
+{
+    for (int items = 3; items <= 300; items += 297) {
+        Arena a;
+        Diags ds;
+        Document *docs;
+        int n;
+        arena_init(&a);
+        diags_init(&ds, &a);
+        Strbuf sb = STRBUF_INIT;
+        sb_puts(&sb, "a: &x {k: [1, 2]}\nb: *x\nc: [");
+        for (int i = 0; i < items; i++)
+            sb_printf(&sb, "%s*x, v%d", i ? ", " : "", i);
+        sb_puts(&sb, "]\n");
+        CHECK(parse(sb.buf, &docs, &n, &ds, &a) == 0 && n == 1);
+        const Node *root = docs[0].root;
+        Node *c = node_copy(&a, root);
+        const Node *x = node_get(c, "a"), *list = node_get(c, "c");
+        CHECK(c != root && x && x != node_get(root, "a"));
+        CHECK(node_get(c, "b") == x && list && list->n == 2 * items);
+        for (int i = 0; list && i < list->n; i += 2)
+            CHECK(list->items[i] == x &&
+                  !strcmp(list->items[i + 1]->str,
+                          node_get(root, "c")->items[i + 1]->str) &&
+                  list->items[i + 1] != node_get(root, "c")->items[i + 1]);
+        CHECK(x && node_get(x, "k")->n == 2 &&
+              !strcmp(node_get(x, "k")->items[1]->str, "2"));
+        Node *s = node_copy(&a, node_get(x, "k")->items[0]);
+        CHECK(s && s->kind == NODE_SCALAR && !strcmp(s->str, "1"));
+        sb_release(&sb);
+        diags_free(&ds);
+        arena_free(&a);
+    }
+}
+
 static void test_yaml_limits(void)
 {
     Arena a;
@@ -637,6 +674,7 @@ int main(void)
         {"yaml-positions", test_yaml_positions},
         {"loc-positions", test_loc_positions},
         {"yaml-limits", test_yaml_limits},
+        {"node-copy", test_node_copy},
         {"decode-units", test_decode_units},
         {"diag-hostile-text", test_diag_hostile_text},
         {"layout-budget", test_layout_budget},
