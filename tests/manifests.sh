@@ -287,19 +287,23 @@ if [ "$st" = 1 ] && [ ! -e "$MF/huge.out" ] && [ "$(grep -c '\[arm-limit\]' "$MF
     ok "manifests one-service-too-large-is-an-error"
 else bad "manifests one-service-too-large-is-an-error" "status $st: $(grep -B1 -A3 arm-limit "$MF/huge.err" | head -12)"; fi
 
-# deploy.sh in order, with a fake az on PATH that records each call: a
-# first deployment creates every template spec, deploys everything but
+# deploy.sh in order, with a fake az on PATH that records each call and
+# keeps the template specs made: a first deployment creates every template
+# spec (at the templates' digest), deploys everything but
 # the edge (deployEdge=false), finds no certificate in the vault the
 # environment made (looked up through Resource Manager: the vault takes
 # no public traffic) and stops, exit 3, saying which vault and secret and
 # the command to import it; once the secret is there, a run deploys
-# everything at once
+# everything at once, creating no template spec again
 DZ="$MF/fakeaz"
 mkdir -p "$DZ/bin"
 cat >"$DZ/bin/az" <<'SH'
 #!/bin/sh
 echo "$*" >>"$FAKEAZ/log"
+ts=$(echo "$*" | sed -n 's/.*--name \([^ ]*\) --version \([^ ]*\).*/\1@\2/p')
 case "$1 $2 $3" in
+"ts show --resource-group") [ -e "$FAKEAZ/ts/$ts" ] || exit 3 ;;
+"ts create --resource-group") mkdir -p "$FAKEAZ/ts" && touch "$FAKEAZ/ts/$ts" ;;
 "deployment group create") touch "$FAKEAZ/deployed" ;;
 "deployment group show")
     [ -e "$FAKEAZ/deployed" ] || { echo "ERROR: DeploymentNotFound" >&2; exit 3; }
@@ -319,10 +323,13 @@ nspec=$(grep -c '^spec ' "$D/deploy.sh")
 FAKEAZ=$DZ PATH="$DZ/bin:$PATH" sh "$D/deploy.sh" my-rg >"$DZ/out1" 2>"$DZ/err1"; st1=$?
 cp "$DZ/log" "$DZ/log1"; : >"$DZ/log"; touch "$DZ/secret"
 FAKEAZ=$DZ PATH="$DZ/bin:$PATH" sh "$D/deploy.sh" my-rg >"$DZ/out2" 2>"$DZ/err2"; st2=$?
-order1=$(grep -v '^ts create' "$DZ/log1" | awk '{print $1, $2, $3}' | uniq | tr '\n' ',')
-order2=$(grep -v '^ts create' "$DZ/log" | awk '{print $1, $2, $3}' | uniq | tr '\n' ',')
+order1=$(grep -v '^ts ' "$DZ/log1" | awk '{print $1, $2, $3}' | uniq | tr '\n' ',')
+order2=$(grep -v '^ts ' "$DZ/log" | awk '{print $1, $2, $3}' | uniq | tr '\n' ',')
 if [ "$st1" = 3 ] && [ "$(grep -c '^ts create' "$DZ/log1")" = "$nspec" ] && [ "$nspec" -ge 10 ] &&
-   [ "$(sed -n "$((nspec + 1)),\$p" "$DZ/log1" | grep -c '^ts create')" = 0 ] &&
+   [ "$(grep -c '^ts ' "$DZ/log1")" = "$((2 * nspec))" ] &&
+   [ "$(sed -n "$((2 * nspec + 1)),\$p" "$DZ/log1" | grep -c '^ts ')" = 0 ] &&
+   [ "$(ls "$DZ/ts" | sed 's/.*@//' | sort -u | wc -l)" = 1 ] &&
+   [ "$(grep -c '^ts create' "$DZ/log")" = 0 ] && [ "$(grep -c '^ts show' "$DZ/log")" = "$nspec" ] &&
    [ "$order1" = "deployment group show,deployment group create,deployment group show,resource show --resource-group," ] &&
    grep -q 'deployEdge=false' "$DZ/log1" && ! grep -q 'deployEdge=true' "$DZ/log1" &&
    grep -q -- '--parent vaults/kv-fake-vault --resource-type secrets --name edge-tls' "$DZ/log1" &&
@@ -358,6 +365,16 @@ if [ -z "$others" ] && echo "$changed" | grep -q '^production/manifests/kubernet
    ! echo "$changed" | grep -q '^integration/'; then  # integration overrides max
     ok "manifests scaling-change-touches-only-its-files"
 else bad "manifests scaling-change-touches-only-its-files" "$changed"; fi
+# the changed build's templates are another version: deploy.sh makes every
+# template spec again at it (the fake az keeps the first build's specs)
+sed 's/\*outputs.certificateName.value\*) exit 1 ;;/*outputs.certificateName.value*) echo edge-tls ;;/' "$DZ/bin/az" >"$DZ/bin/az2"
+mv "$DZ/bin/az2" "$DZ/bin/az" && chmod +x "$DZ/bin/az"
+touch "$DZ/secret" "$DZ/deployed"; : >"$DZ/log"
+FAKEAZ=$DZ PATH="$DZ/bin:$PATH" sh "$MF/out2/production/deploy.sh" my-rg >"$DZ/out4" 2>"$DZ/err4"; st4=$?
+if [ "$st4" = 0 ] && [ "$(grep -c '^ts create' "$DZ/log")" = "$nspec" ] &&
+   [ "$(ls "$DZ/ts" | sed 's/.*@//' | sort -u | wc -l)" = 2 ]; then
+    ok "manifests deploy-sh-versions-by-content"
+else bad "manifests deploy-sh-versions-by-content" "status $st4: $(grep -c '^ts create' "$DZ/log") made; $(cat "$DZ/err4" | head -3)"; fi
 
 # spec text is data in every ARM template: each hostile '[...]' string of
 # tests/manifests/hostile comes out escaped ('[[') and reads back as

@@ -15,8 +15,14 @@ set -eu
 rg=${1:?usage: deploy.sh RESOURCE_GROUP [PARAMETERS]}
 here=$(cd "$(dirname "$0")" && pwd)
 params=${2:-$here/main.parameters.json}
-version=$(date -u +%Y%m%d%H%M%S)
-spec() { # NAME FILE: a template spec of FILE at $version
+# the version: the templates' own digest, so that running the same build
+# again (after the certificate's stop, say) creates no template spec
+digest() { sha256sum 2>/dev/null || shasum -a 256; }
+version=$(cd "$here" && find manifests/azure gateway/azure -name '*.json' \
+    -type f -print0 | LC_ALL=C sort -z | xargs -0 cat | digest | cut -c1-16)
+spec() { # NAME FILE: a template spec of FILE at $version, unless made
+    az ts show --resource-group "$rg" --name "$1" --version "$version" \
+        --output none 2>/dev/null ||
     az ts create --resource-group "$rg" --name "$1" --version "$version" \
         --template-file "$here/$2" --yes --output none
 }
