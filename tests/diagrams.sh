@@ -283,6 +283,27 @@ done
 if [ -z "$hung" ] && out=$($PY "$ROOT/tests/diagrams/dot_ranks.py" "$DG/a" "$DG/t"); then
     ok "diagrams generated-sizes-lay-out ($out)"
 else bad "diagrams generated-sizes-lay-out" "$hung ${out:-}"; fi
+
+# a domain of many data flows draws them from its box, one per store, and
+# the caption says so: 108 services of one domain drew some 110 dashed
+# loops around it into the stores' column (the connectors' 12 stay each)
+rm -rf "$DG/gen" "$DG/gen.out"
+$PY "$ROOT/tests/bench/gen.py" 120 "$DG/gen" >/dev/null
+if out=$("$TOPOC" build -q -o "$DG/gen.out" "$DG/gen" >/dev/null 2>"$DG/gen.err" && $PY - "$DG/gen.out/production/diagrams" <<'PY'
+import re, sys
+d = sys.argv[1]
+dot = open(f"{d}/network.dot").read()
+edges = re.findall(r'"([^"]+)" -> "(store:[^"]+)"\s*(\[[^\]]*\])?', dot)
+boxed = [e for e in edges if "ltail=" in e[2]]
+each = [e for e in edges if "ltail=" not in e[2] and "invis" not in e[2]]
+assert len(boxed) == 4 and len({e[1] for e in boxed}) == 4, boxed
+assert 0 < len(each) <= 24, len(each)
+assert "data flows (its own picture)" in open(f"{d}/network.svg").read()
+print(f"{len(boxed)} from the box, {len(each)} each")
+PY
+2>&1); then ok "diagrams domain-data-flows-from-its-box ($out)"
+else bad "diagrams domain-data-flows-from-its-box" "$out"; fi
+rm -rf "$DG/gen" "$DG/gen.out"
 rm -rf "$DG/gen" "$DG/gen.out"
 # the checker sees what dot cannot lay out: a cycle inside a rank (here
 # across two clusters) and a labelled edge inside one

@@ -135,11 +135,31 @@ static void domain_entry(Graph *g, const NetDomain *d)
     ge->tooltip = arena_printf(g->a, "the gateway routes to %s", d->name);
 }
 
+/* A domain's data flows drawn one per service and store, at most: more
+ * dashed edges than this fan out of its grid into the stores' column and
+ * loop around its box (108 services in one domain drew some 110 such
+ * loops); the example's busiest domain has 21. */
+enum { DOMAIN_DATA_EDGES = 24 };
+
+static int domain_uses(const EnvModel *e, const NetDomain *d)
+{
+    int n = 0;
+    for (int i = 0; i < e->nservices; i++)
+        for (int j = 0; streq(e->services[i]->group.s, d->name) &&
+                        j < e->nstores;
+             j++)
+            n += view_uses_store(e->services[i], e->stores[j]->name.s);
+    return n;
+}
+
 /* The edges from a domain to the stores its services use: one per service
- * and store (each), or else one from the domain's box per store. */
-static void domain_stores(Views *v, Graph *g, const NetDomain *d, bool each)
+ * and store (each, and the domain has few), or else one from the domain's
+ * box per store.  Returns whether it drew them from the box. */
+static bool domain_stores(Views *v, Graph *g, const NetDomain *d, bool each)
 {
     const EnvModel *e = v->e;
+    each = each && domain_uses(e, d) <= DOMAIN_DATA_EDGES;
+    bool boxed = false;
     for (int j = 0; j < e->nstores; j++) {
         const Store *st = e->stores[j];
         int n = 0;
@@ -153,6 +173,7 @@ static void domain_stores(Views *v, Graph *g, const NetDomain *d, bool each)
         }
         if (each || !n)
             continue;
+        boxed = true;
         GEdge *se =
             pic_edge(g, d->tail, arena_printf(g->a, "store:%s", st->name.s));
         se->ltail = d->cluster;
@@ -162,6 +183,7 @@ static void domain_stores(Views *v, Graph *g, const NetDomain *d, bool each)
                                    n == 1 ? "" : "s", d->name,
                                    n == 1 ? "s" : "", st->name.s);
     }
+    return boxed;
 }
 
 /* The stores and the calls of a network view, as far as the layout budget
@@ -180,13 +202,19 @@ static void network_flows(Views *v, Graph *g, const NetDomain *doms, int ndoms)
         calls += v->first[i + 1] - v->first[i];
     }
     enum { ROOM = 24 };
-    bool each = pic_cost(g) + 2 * uses + ROOM <= PIC_COST_FULL;
+    bool each = pic_cost(g) + 2 * uses + ROOM <= PIC_COST_FULL, boxed = false;
     for (int k = 0; k < ndoms; k++)
-        domain_stores(v, g, &doms[k], each);
+        boxed |= domain_stores(v, g, &doms[k], each);
+    if (boxed)
+        g->note = "a domain's data flows are drawn from its box, one per "
+                  "store: each service's are in its own picture";
     if (calls && pic_cost(g) + 2 * calls + ROOM > PIC_COST_FULL) {
         /* no count: one more service would change the whole caption */
-        g->note = "too many to draw here: the calls between services are "
-                  "drawn in the overview and the domain pictures";
+        g->note = boxed ? "too many to draw here: the calls between services "
+                          "(the overview, the domain pictures) and each "
+                          "service's data flows (its own picture)"
+                        : "too many to draw here: the calls between services "
+                          "are drawn in the overview and the domain pictures";
         return;
     }
     for (int d = 0; d < e->nservices; d++) /* v->caller: by callee */
