@@ -149,3 +149,11 @@ PY
 ); then ok "diff formats agree"; else bad "diff formats agree" "$out"; fi
 rexpect diff-one-side 2 "$TOPOC" diff "$DC/old"
 rexpect diff-refuses-sarif 2 "$TOPOC" diff --format sarif "$DC/old" "$DC/new"
+# the example against itself: bank-feeds declares a host and path twice
+# (one route per method); pairing routes by host and path alone found 6
+# changes between identical specs
+(cd "$ROOT" && "$TOPOC" diff specs specs >"$TMP/diff-self.out" 2>"$TMP/diff-self.err")
+status=$?
+if [ "$status" = 0 ] && [ "$(cat "$TMP/diff-self.out")" = "topoc diff: no changes" ]; then
+    ok "diff of the example with itself: no changes"
+else bad "diff of the example with itself: no changes" "status $status; $(head -5 "$TMP/diff-self.out" "$TMP/diff-self.err")"; fi

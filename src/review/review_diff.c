@@ -27,6 +27,7 @@
 #include "review_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the item list ---- */
@@ -109,53 +110,173 @@ static bool skipped(const Walk *w, const char *key, int depth)
     return false;
 }
 
-static bool in_strlist(const StrList *l, const char *s)
+/* Occurrences of s among l's first n entries. */
+static int strlist_count(const StrList *l, const char *s, int n)
 {
-    for (int i = 0; i < l->n; i++)
-        if (streq(l->v[i].s, s))
-            return true;
-    return false;
+    int c = 0;
+    for (int i = 0; i < n; i++)
+        c += streq(l->v[i].s, s);
+    return c;
 }
 
+/* As multisets: [a, a] -> [a] removes one a. */
 static void walk_strlist(Walk *w, const StrList *a, const StrList *b,
                          const char *path)
 {
     for (int i = 0; i < a->n; i++)
-        if (!in_strlist(b, a->v[i].s))
+        if (strlist_count(a, a->v[i].s, i + 1) >
+            strlist_count(b, a->v[i].s, b->n))
             w->sink(w->d, path, "removed", a->v[i].s, NULL, w->ctx);
     for (int i = 0; i < b->n; i++)
-        if (!in_strlist(a, b->v[i].s))
+        if (strlist_count(b, b->v[i].s, i + 1) >
+            strlist_count(a, b->v[i].s, a->n))
             w->sink(w->d, path, "added", NULL, b->v[i].s, w->ctx);
 }
 
-static const void *find_entry(Arena *ar, const Schema *s, const List *l,
-                              const char *key)
+/* ---- pairing the entries of two lists by a key that may repeat ----
+ *
+ * Two routes may share host and path (one per method), two scale rules a
+ * metric: pairing the first of a key with the first found would pair
+ * different entries and report changes between identical specs.  So among
+ * the entries of one key, those equal in every field are paired first,
+ * then the rest in order; what is left was added or removed.  Sorted by
+ * key, so a large list costs n log n and a key's group is small. */
+
+static const char **sort_keys;
+
+static int by_key(const void *x, const void *y)
 {
-    for (int i = 0; i < l->n; i++)
-        if (strcmp(entry_key(ar, s, l->v[i]), key) == 0)
-            return l->v[i];
-    return NULL;
+    int i = *(const int *)x, k = *(const int *)y;
+    int c = strcmp(sort_keys[i], sort_keys[k]);
+    return c ? c : (i > k) - (i < k);
+}
+
+static int *sorted(const char **keys, int n)
+{
+    int *ix = malloc(((size_t)n + 1) * sizeof *ix);
+    for (int i = 0; i < n; i++)
+        ix[i] = i;
+    sort_keys = keys;
+    qsort(ix, (size_t)n, sizeof *ix, by_key);
+    return ix;
+}
+
+/* Within one key's group: equal entries first, then the rest in order. */
+static void pair_group(Pairing *p, const int *ga, int na, const int *gb,
+                       int nb)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < na; i++)
+            for (int k = 0; k < nb && p->pa[ga[i]] < 0; k++)
+                if (p->pb[gb[k]] < 0 &&
+                    (pass || !p->same || p->same(p->ctx, ga[i], gb[k])))
+                    p->pa[ga[i]] = gb[k], p->pb[gb[k]] = ga[i];
+}
+
+void pairing_clear(Pairing *p)
+{
+    for (int i = 0; i < p->na; i++)
+        p->pa[i] = -1;
+    for (int k = 0; k < p->nb; k++)
+        p->pb[k] = -1;
+}
+
+void pair_entries(Pairing *p)
+{
+    int *ia = sorted(p->ka, p->na), *ib = sorted(p->kb, p->nb);
+    for (int i = 0, k = 0; i < p->na && k < p->nb;) {
+        int c = strcmp(p->ka[ia[i]], p->kb[ib[k]]);
+        if (c) {
+            c < 0 ? i++ : k++;
+            continue;
+        }
+        int ei = i, ek = k;
+        while (ei < p->na && !strcmp(p->ka[ia[ei]], p->ka[ia[i]]))
+            ei++;
+        while (ek < p->nb && !strcmp(p->kb[ib[ek]], p->ka[ia[i]]))
+            ek++;
+        pair_group(p, ia + i, ei - i, ib + k, ek - k);
+        i = ei, k = ek;
+    }
+    free(ia);
+    free(ib);
+}
+
+/* How many entries of keys share keys[i]'s key, and which of them i is. */
+static int nth_of_key(const char **keys, int n, int i, int *count)
+{
+    int nth = 0;
+    *count = 0;
+    for (int k = 0; k < n; k++)
+        if (!strcmp(keys[k], keys[i]))
+            nth += k <= i, ++*count;
+    return nth;
+}
+
+/* "path[key]", or "path[key #2]" where the key repeats in its list. */
+static const char *entry_path(Arena *ar, const char *path, const char **keys,
+                              int n, int i)
+{
+    int count, nth = nth_of_key(keys, n, i, &count);
+    return count > 1 ? arena_printf(ar, "%s[%s #%d]", path, keys[i], nth)
+                     : arena_printf(ar, "%s[%s]", path, keys[i]);
+}
+
+static void count_sink(Diff *d, const char *path, const char *change,
+                       const char *old, const char *new, void *ctx)
+{
+    (void)d, (void)path, (void)change, (void)old, (void)new;
+    ++*(int *)ctx;
+}
+
+/* Whether a and b, of schema s, differ in no field. */
+static bool same_obj(Diff *d, const Schema *s, const void *a, const void *b)
+{
+    int n = 0;
+    Walk w = {d, count_sink, &n, NULL};
+    walk_obj(&w, s, a, b, "", 1);
+    return n == 0;
+}
+
+typedef struct ListCtx {
+    Diff *d;
+    const Schema *s;
+    const List *a, *b;
+} ListCtx;
+
+static bool same_entry(void *ctx, int i, int k)
+{
+    const ListCtx *c = ctx;
+    return same_obj(c->d, c->s, c->a->v[i], c->b->v[k]);
 }
 
 static void walk_list(Walk *w, const Schema *s, const List *a, const List *b,
                       const char *path, int depth)
 {
     Arena *ar = w->d->a;
+    ListCtx lc = {w->d, s, a, b};
+    Pairing p = {arena_alloc(ar, ((size_t)a->n + 1) * sizeof(char *)),
+                 arena_alloc(ar, ((size_t)b->n + 1) * sizeof(char *)),
+                 a->n, b->n, same_entry, &lc,
+                 arena_alloc(ar, ((size_t)a->n + 1) * sizeof(int)),
+                 arena_alloc(ar, ((size_t)b->n + 1) * sizeof(int))};
+    for (int i = 0; i < a->n; i++)
+        p.ka[i] = entry_key(ar, s, a->v[i]);
+    for (int k = 0; k < b->n; k++)
+        p.kb[k] = entry_key(ar, s, b->v[k]);
+    pairing_clear(&p);
+    pair_entries(&p);
     for (int i = 0; i < a->n; i++) {
-        const char *k = entry_key(ar, s, a->v[i]);
-        const void *other = find_entry(ar, s, b, k);
-        const char *p = arena_printf(ar, "%s[%s]", path, k);
-        if (!other)
-            w->sink(w->d, p, "removed", k, NULL, w->ctx);
+        const char *e = entry_path(ar, path, p.ka, a->n, i);
+        if (p.pa[i] < 0)
+            w->sink(w->d, e, "removed", p.ka[i], NULL, w->ctx);
         else
-            walk_obj(w, s, a->v[i], other, p, depth + 1);
+            walk_obj(w, s, a->v[i], b->v[p.pa[i]], e, depth + 1);
     }
-    for (int i = 0; i < b->n; i++) {
-        const char *k = entry_key(ar, s, b->v[i]);
-        if (!find_entry(ar, s, a, k))
-            w->sink(w->d, arena_printf(ar, "%s[%s]", path, k), "added", NULL,
-                    k, w->ctx);
-    }
+    for (int k = 0; k < b->n; k++)
+        if (p.pb[k] < 0)
+            w->sink(w->d, entry_path(ar, path, p.kb, b->n, k), "added",
+                    NULL, p.kb[k], w->ctx);
 }
 
 static const char *kv_get(const List *l, const char *key)
@@ -236,7 +357,8 @@ static void walk_obj(Walk *w, const Schema *s, const void *a, const void *b,
     }
 }
 
-/* "old -> new", "added X", "removed X" */
+/* What changed at path, without the change's verb (the item's own column
+ * says it): "path: old -> new", "path: value", "path" for a list entry. */
 static const char *change_text(Arena *a, const char *path, const char *change,
                                const char *old, const char *new)
 {
@@ -245,8 +367,8 @@ static const char *change_text(Arena *a, const char *path, const char *change,
                             new ? new : "(unset)");
     const char *v = old ? old : new;
     if (v && !strchr(path, '['))
-        return arena_printf(a, "%s %s: %s", change, path, v);
-    return arena_printf(a, "%s %s", change, path);
+        return arena_printf(a, "%s: %s", path, v);
+    return path;
 }
 
 static JsonVal *change_json(const char *path, const char *old,
@@ -331,8 +453,15 @@ static void platform_sink(Diff *d, const char *path, const char *change,
                           ? "rate-limits"
                       : !strncmp(path, "edge.waf", 8) ? "waf"
                                                       : "platform";
-    item(d, cls, change, "platform", change_text(d->a, path, change, old, new),
-         change_json(path, old, new));
+    /* the subject is what changed: the platform has no other name */
+    const char *v = old ? old : new;
+    const char *detail =
+        !strcmp(change, "changed")
+            ? arena_printf(d->a, "%s -> %s", old ? old : "(unset)",
+                           new ? new : "(unset)")
+        : v && !strchr(path, '[') ? v
+                                  : NULL;
+    item(d, cls, change, path, detail, change_json(path, old, new));
 }
 
 static void store_sink(Diff *d, const char *path, const char *change,
@@ -345,21 +474,29 @@ static void store_sink(Diff *d, const char *path, const char *change,
          change_text(d->a, path, change, old, new), o);
 }
 
+static void store_item(Diff *d, const char *env, const char *change,
+                       const char *name)
+{
+    JsonVal *o = jv_obj();
+    jv_set(o, "environment", jv_str(env));
+    jv_set(o, "store", jv_str(name));
+    item(d, "platform", change, arena_printf(d->a, "store %s", name), NULL,
+         o);
+}
+
 static void diff_stores(Diff *d, const EnvModel *a, const EnvModel *b)
 {
+    const char *env = b->env->name.s;
     for (int i = 0; i < b->nstores; i++) {
         const Store *y = b->stores[i], *x = NULL;
         for (int k = 0; k < a->nstores && !x; k++)
             if (streq(a->stores[k]->name.s, y->name.s))
                 x = a->stores[k];
         if (!x) {
-            item(d, "platform", "added", arena_printf(d->a, "store %s",
-                                                      y->name.s),
-                 NULL, NULL);
+            store_item(d, env, "added", y->name.s);
             continue;
         }
-        SvcCtx sc = {b->env->name.s, arena_printf(d->a, "store %s",
-                                                  y->name.s)};
+        SvcCtx sc = {env, arena_printf(d->a, "store %s", y->name.s)};
         Walk w = {d, store_sink, &sc, NULL};
         walk_obj(&w, &schema_store, x, y, "", 0);
     }
@@ -368,9 +505,7 @@ static void diff_stores(Diff *d, const EnvModel *a, const EnvModel *b)
         for (int i = 0; i < b->nstores && !kept; i++)
             kept = streq(a->stores[k]->name.s, b->stores[i]->name.s);
         if (!kept)
-            item(d, "platform", "removed",
-                 arena_printf(d->a, "store %s", a->stores[k]->name.s), NULL,
-                 NULL);
+            store_item(d, env, "removed", a->stores[k]->name.s);
     }
 }
 
@@ -404,19 +539,6 @@ static JsonVal *route_json(const char *env, const RouteEntry *e)
     return o;
 }
 
-static const RouteEntry *same_route(const Matcher *m, const RouteEntry *e,
-                                    bool same_service)
-{
-    for (int i = 0; i < m->n; i++) {
-        const RouteEntry *o = &m->v[i];
-        if (streq(o->fqdn, e->fqdn) &&
-            streq(o->r->path.s, e->r->path.s) &&
-            streq(o->svc->name.s, e->svc->name.s) == same_service)
-            return o;
-    }
-    return NULL;
-}
-
 typedef struct RouteCtx {
     const char *env;
     const RouteEntry *e;
@@ -429,19 +551,62 @@ static void route_sink(Diff *d, const char *path, const char *change,
     JsonVal *o = route_json(rc->env, rc->e);
     jv_set(o, "field", change_json(path, old, new));
     item(d, "routes", "changed", route_subject(d->a, rc->e),
-         arena_printf(d->a, "%s: %s", rc->e->svc->name.s,
+         arena_printf(d->a, "%s: %s%s%s", rc->e->svc->name.s,
+                      strcmp(change, "changed") ? change : "",
+                      strcmp(change, "changed") ? " " : "",
                       change_text(d->a, path, change, old, new)),
          o);
 }
 
+typedef struct RoutePairs {
+    Diff *d;
+    const Schema *rs;
+    Matcher *a, *b;
+} RoutePairs;
+
+static bool same_route(void *ctx, int i, int k)
+{
+    const RoutePairs *c = ctx;
+    return same_obj(c->d, c->rs, c->a->v[i].r, c->b->v[k].r);
+}
+
+static const char **route_keys(Arena *ar, const Matcher *m, bool service)
+{
+    const char **k = arena_alloc(ar, ((size_t)m->n + 1) * sizeof *k);
+    for (int i = 0; i < m->n; i++)
+        k[i] = arena_printf(ar, "%s%s\n%s", m->v[i].fqdn, m->v[i].r->path.s,
+                            service ? m->v[i].svc->name.s : "");
+    return k;
+}
+
+/* Routes paired by host, path and service (several may share them: one
+ * per method), then what is left by host and path: another service took
+ * the route over. */
+static void pair_routes(Diff *d, RoutePairs *rp, Pairing *p)
+{
+    Arena *ar = d->a;
+    p->na = rp->a->n, p->nb = rp->b->n;
+    p->pa = arena_alloc(ar, ((size_t)p->na + 1) * sizeof(int));
+    p->pb = arena_alloc(ar, ((size_t)p->nb + 1) * sizeof(int));
+    p->ka = route_keys(ar, rp->a, true), p->kb = route_keys(ar, rp->b, true);
+    p->same = same_route, p->ctx = rp;
+    pairing_clear(p);
+    pair_entries(p);
+    p->ka = route_keys(ar, rp->a, false), p->kb = route_keys(ar, rp->b, false);
+    p->same = NULL;
+    pair_entries(p);
+}
+
 static void diff_routes(Diff *d, const char *env, Matcher *a, Matcher *b)
 {
-    const Schema *rs = schema_field(&schema_service, "routes")->sub;
+    RoutePairs rp = {d, schema_field(&schema_service, "routes")->sub, a, b};
+    Pairing p;
+    pair_routes(d, &rp, &p);
     for (int i = 0; i < a->n; i++) {
         const RouteEntry *x = &a->v[i];
-        if (same_route(b, x, true))
+        const RouteEntry *y = p.pa[i] < 0 ? NULL : &b->v[p.pa[i]];
+        if (y && streq(x->svc->name.s, y->svc->name.s))
             continue;
-        const RouteEntry *y = same_route(b, x, false);
         JsonVal *o = route_json(env, x);
         if (y) {
             jv_set(o, "from", jv_str(x->svc->name.s));
@@ -455,13 +620,14 @@ static void diff_routes(Diff *d, const char *env, Matcher *a, Matcher *b)
                  arena_printf(d->a, "was %s", x->svc->name.s), o);
         }
     }
-    for (int i = 0; i < b->n; i++) {
-        const RouteEntry *y = &b->v[i], *x = same_route(a, y, true);
-        if (x) {
+    for (int k = 0; k < b->n; k++) {
+        const RouteEntry *y = &b->v[k];
+        const RouteEntry *x = p.pb[k] < 0 ? NULL : &a->v[p.pb[k]];
+        if (x && streq(x->svc->name.s, y->svc->name.s)) {
             RouteCtx rc = {env, y};
             Walk w = {d, route_sink, &rc, NULL};
-            walk_obj(&w, rs, x->r, y->r, "", 0);
-        } else if (!same_route(a, y, false)) {
+            walk_obj(&w, rp.rs, x->r, y->r, "", 0);
+        } else if (!x) {
             item(d, "routes", "added", route_subject(d->a, y),
                  arena_printf(d->a, "-> %s", y->svc->name.s),
                  route_json(env, y));

@@ -43,42 +43,62 @@ static bool counted(const Diag *g)
     return !g->suppressed && g->sev != SEV_NOTE;
 }
 
-static bool has_finding(Arena *a, const Diags *ds, const char *key)
+static void finding_item(Diff *d, const Diag *g, const char *change)
 {
-    for (int i = 0; i < ds->n; i++)
-        if (counted(ds->v[i]) && !strcmp(finding_key(a, ds->v[i]), key))
-            return true;
-    return false;
+    const char *at =
+        loc_src(g->loc)
+            ? arena_printf(d->a, "%s:%d:%d", loc_src(g->loc)->path,
+                           loc_line(g->loc), loc_col(g->loc))
+            : "";
+    JsonVal *o = jv_obj();
+    jv_set(o, "class", jv_str("findings"));
+    jv_set(o, "change", jv_str(change));
+    jv_set(o, "subject", jv_str(g->rule));
+    jv_set(o, "detail",
+           jv_str(arena_printf(d->a, "%s %s: %s",
+                               g->sev == SEV_ERROR ? "error" : "warning", at,
+                               g->msg)));
+    jv_set(o, "severity", jv_str(g->sev == SEV_ERROR ? "error" : "warning"));
+    if (g->target)
+        jv_set(o, "target", jv_str(g->target));
+    jv_set(o, "at", jv_str(at));
+    jv_set(o, "message", jv_str(g->msg));
+    jv_push(d->items, o);
 }
 
-static void findings_of(Diff *d, const Diags *from, const Diags *other,
-                        const char *change)
+/* The counted findings of ds and their keys. */
+static int counted_keys(Arena *a, const Diags *ds, const Diag ***gs,
+                        const char ***keys)
 {
-    for (int i = 0; i < from->n; i++) {
-        const Diag *g = from->v[i];
-        if (!counted(g) || has_finding(d->a, other, finding_key(d->a, g)))
-            continue;
-        const char *at =
-            loc_src(g->loc)
-                ? arena_printf(d->a, "%s:%d:%d", loc_src(g->loc)->path,
-                               loc_line(g->loc), loc_col(g->loc))
-                : "";
-        JsonVal *o = jv_obj();
-        jv_set(o, "class", jv_str("findings"));
-        jv_set(o, "change", jv_str(change));
-        jv_set(o, "subject", jv_str(g->rule));
-        jv_set(o, "detail",
-               jv_str(arena_printf(d->a, "%s %s: %s",
-                                   g->sev == SEV_ERROR ? "error" : "warning",
-                                   at, g->msg)));
-        jv_set(o, "severity",
-               jv_str(g->sev == SEV_ERROR ? "error" : "warning"));
-        if (g->target)
-            jv_set(o, "target", jv_str(g->target));
-        jv_set(o, "at", jv_str(at));
-        jv_set(o, "message", jv_str(g->msg));
-        jv_push(d->items, o);
-    }
+    int n = 0;
+    *gs = arena_alloc(a, ((size_t)ds->n + 1) * sizeof **gs);
+    *keys = arena_alloc(a, ((size_t)ds->n + 1) * sizeof **keys);
+    for (int i = 0; i < ds->n; i++)
+        if (counted(ds->v[i])) {
+            (*gs)[n] = ds->v[i];
+            (*keys)[n++] = finding_key(a, ds->v[i]);
+        }
+    return n;
+}
+
+/* Paired as many to as many: the same finding twice before and once after
+ * is one fixed. */
+static void findings(Diff *d, const Diags *old, const Diags *new)
+{
+    const Diag **ga, **gb;
+    Pairing p = {0};
+    p.na = counted_keys(d->a, old, &ga, &p.ka);
+    p.nb = counted_keys(d->a, new, &gb, &p.kb);
+    p.pa = arena_alloc(d->a, ((size_t)p.na + 1) * sizeof *p.pa);
+    p.pb = arena_alloc(d->a, ((size_t)p.nb + 1) * sizeof *p.pb);
+    pairing_clear(&p);
+    pair_entries(&p);
+    for (int k = 0; k < p.nb; k++)
+        if (p.pb[k] < 0)
+            finding_item(d, gb[k], "new");
+    for (int i = 0; i < p.na; i++)
+        if (p.pa[i] < 0)
+            finding_item(d, ga[i], "fixed");
 }
 
 /* ---- generated files ---- */
@@ -273,8 +293,7 @@ int review_diff(Compilation *old, Compilation *new, ReviewFormat fmt,
         for (int k = 0; k < a->nenvs; k++)
             if (streq(a->envs[k].env->name.s, b->envs[i].env->name.s))
                 diff_env_models(&d, &a->envs[k], &b->envs[i]);
-    findings_of(&d, &new->diags, &old->diags, "new");
-    findings_of(&d, &old->diags, &new->diags, "fixed");
+    findings(&d, &old->diags, &new->diags);
     if (old->outputs.n && new->outputs.n)
         files(&d, &old->outputs, &new->outputs);
     int n = jv_len(d.items);

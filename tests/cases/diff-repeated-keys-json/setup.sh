@@ -1,0 +1,1 @@
+bash "$ROOT/tests/cases/diff-repeated-keys/setup.sh"
