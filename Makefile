@@ -93,7 +93,7 @@ GEN_SRC   := $(BUILD)/gen/spec_docs.c
 LIB_SRC   := $(BASE_SRC) $(LOAD_SRC) $(MODEL_SRC) $(CHECK_SRC) $(EMIT_SRC) \
              $(GATEWAY_SRC) $(MANIFESTS_SRC) $(DIAGRAMS_SRC) $(DOCS_SRC) \
              $(REPORT_SRC) $(REVIEW_SRC) $(GEN_SRC) src/compile.c
-MAIN_SRC  := src/main.c
+MAIN_SRC  := src/main.c src/cli.c
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 
 objs = $(patsubst %.c,$(1)/obj/%.o,$(2))

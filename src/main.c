@@ -1,6 +1,8 @@
 /* main.c - the command line: parse options, run the pipeline, map the
  * result to an exit code (0 clean, 1 spec errors, 2 usage or I/O error).
  * The only file that exits. */
+#include "cli.h"
+
 #include "topoc/compile.h"
 #include "topoc/report.h"
 #include "topoc/review.h"
@@ -9,7 +11,6 @@
 #include "topoc/schema.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,89 +20,7 @@
 #define TOPOC_VERSION "0.1.0"
 #endif
 
-enum { EXIT_CLEAN = 0, EXIT_SPEC = 1, EXIT_USAGE = 2 };
-
-static const char usage_text[] =
-    "usage: topoc check [options] SPEC...\n"
-    "       topoc build [options] SPEC... [-o DIR] [--check]\n"
-    "       topoc route [--env ENV] [--format json] SPEC... METHOD URL...\n"
-    "       topoc diff [--format text|markdown|json] OLD NEW\n"
-    "       topoc import openapi DOC --service NAME [--host HOST]\n"
-    "       topoc schema [--format json-schema [KIND]] | rules | explain RULE\n"
-    "\n"
-    "Validate a platform spec and compile it into configuration.\n"
-    "SPEC is a spec directory (platform.yaml plus service files) or files.\n"
-    "\n"
-    "commands:\n"
-    "  check            validate the spec and report every problem\n"
-    "  build            validate, then write outputs (nothing on error);\n"
-    "                   with --check, write nothing: list the files in DIR\n"
-    "                   that are stale, missing or extra (exit 1 if any)\n"
-    "  diff             what changes from spec OLD to spec NEW, per\n"
-    "                   environment (exit 0 none, 1 changes, 2 trouble)\n"
-    "  route            which route, service, backend and WAF policy take\n"
-    "                   METHOD URL, and why each route tried before did not\n"
-    "  import openapi   draft the routes of service NAME from an OpenAPI\n"
-    "                   document (spec YAML on stdout, to review)\n"
-    "  schema           list every key of the spec language; with\n"
-    "                   --format json-schema, a JSON Schema (draft-07) of\n"
-    "                   a document KIND (platform, service, waivers) or\n"
-    "                   of any document, for editors\n"
-    "  rules            list every rule with its id and default severity\n"
-    "  explain RULE     what a rule checks and why\n"
-    "\n"
-    "options:\n"
-    "  -o, --output DIR     where build writes (default: out)\n"
-    "      --service NAME   import: the service the routes are for\n"
-    "      --host HOST      import: the routes' host (default: the first\n"
-    "                       label of the document's server host)\n"
-    "      --env ENV        route: the environment (default: the one whose\n"
-    "                       routes serve the URL's host)\n"
-    "      --templates DIR  more template targets (DIR/TARGET/*.mustache);\n"
-    "                       they replace built-in targets of the same name\n"
-    "      --format FMT[=FILE]  diagnostics as text (default), json, sarif,\n"
-    "                       junit or github, to stdout or FILE; repeatable\n"
-    "      --color WHEN     auto (default), always or never\n"
-    "      --werror         treat warnings as errors\n"
-    "      --today DATE     the date waivers expire against (YYYY-MM-DD)\n"
-    "      --stats          time each stage of the check, on stderr\n"
-    "      --highlight      check: also draw the diagrams and docs into DIR\n"
-    "                       (-o, default out) with the findings in red\n"
-    "  -q, --quiet          no summary line\n"
-    "  -h, --help           show this help\n"
-    "  -V, --version        show the version\n"
-    "\n"
-    "exit status: 0 clean, 1 the spec has errors, 2 usage or I/O error\n";
-
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("topoc: error: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\nTry 'topoc --help'.\n", stderr);
-    return EXIT_USAGE;
-}
-
-enum {
-    FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_JUNIT, FMT_GITHUB, FMT_JSON_SCHEMA,
-    FMT_MARKDOWN, NFORMATS, MAX_REPORTS = 8
-};
-static const char *const format_names[NFORMATS] = {
-    "text", "json", "sarif", "junit", "github", "json-schema", "markdown"};
-
-typedef struct Report {
-    int fmt;
-    const char *file; /* NULL: stdout (text: stderr) */
-} Report;
-
-typedef struct Opts {
-    const char *out, *templates, *env;
-    const char *service, *host; /* import openapi */
-    bool quiet, up_to_date; /* build --check */
-    Report reports[MAX_REPORTS];
-    int nreports;
-    int color; /* -1 auto, 0 never, 1 always */
-    CheckOptions check;
-} Opts;
+#include <stdbool.h>
 
 static bool want_color(int color)
 {
@@ -233,6 +152,15 @@ static void render(const Diags *ds, int fmt, Strbuf *out)
     }
 }
 
+static int report_to_file(const Report *rep, const char *data, size_t len)
+{
+    if (write_file_atomic(rep->file, data, len) == 0)
+        return 0;
+    fprintf(stderr, "topoc: the %s report was not written\n",
+            format_names[rep->fmt]);
+    return -1;
+}
+
 /* Every requested report; text goes to stderr, unless written to a file. */
 static int write_reports(const Diags *ds, const Opts *o)
 {
@@ -249,39 +177,19 @@ static int write_reports(const Diags *ds, const Opts *o)
             FILE *mem = open_memstream(&buf, &len);
             diags_print_text(ds, mem, false);
             fclose(mem);
-            rc |= write_file_atomic(rep->file, buf, len);
+            rc |= report_to_file(rep, buf, len);
             free(buf);
             continue;
         }
         Strbuf sb = STRBUF_INIT;
         render(ds, rep->fmt, &sb);
         if (rep->file)
-            rc |= write_file_atomic(rep->file, sb.buf, sb.len);
+            rc |= report_to_file(rep, sb.buf, sb.len);
         else
             fwrite(sb.buf, 1, sb.len, stdout);
         sb_release(&sb);
     }
     return rc;
-}
-
-static int add_report(Opts *o, const char *arg)
-{
-    const char *eq = strchr(arg, '=');
-    size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
-    int fmt = -1;
-    for (int i = 0; i < NFORMATS; i++)
-        if (strlen(format_names[i]) == n && !strncmp(arg, format_names[i], n))
-            fmt = i;
-    if (fmt < 0)
-        return usage_error("unknown format '%s' (text, json, sarif, junit, "
-                           "github, json-schema or markdown)",
-                           arg);
-    if (eq && !eq[1])
-        return usage_error("--format %s: the file name is missing", arg);
-    if (o->nreports == MAX_REPORTS)
-        return usage_error("%s", "too many --format options");
-    o->reports[o->nreports++] = (Report){fmt, eq ? eq + 1 : NULL};
-    return 0;
 }
 
 /* A report or listing that did not reach stdout is a failed run: exit 2
@@ -300,13 +208,41 @@ static int flush_std(int rc)
 
 static int single_format(const Opts *o);
 
-/* build --check: the outputs a build would write against o->out. */
-static int up_to_date(Compilation *c, const Opts *o)
+/* An argument as a POSIX shell reads it back: quoted when it must be. */
+static void shell_word(Strbuf *sb, const char *s)
 {
-    Strbuf sb = STRBUF_INIT;
-    int rc = review_build_check(&c->outputs, o->out, &sb);
+    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                        "0123456789_./-=:,+@%") == strlen(s)) {
+        sb_puts(sb, s);
+        return;
+    }
+    sb_putc(sb, '\'');
+    for (; *s; s++)
+        *s == '\'' ? sb_puts(sb, "'\\''") : sb_putc(sb, *s);
+    sb_putc(sb, '\'');
+}
+
+/* build --check: the outputs a build would write against o->out, and the
+ * command that rebuilds them (the same spec, templates and folder). */
+static int up_to_date(Compilation *c, char *const *paths, int n,
+                      const Opts *o)
+{
+    Strbuf cmd = STRBUF_INIT, sb = STRBUF_INIT;
+    sb_puts(&cmd, "topoc build");
+    for (int i = 0; i < n; i++) {
+        sb_putc(&cmd, ' ');
+        shell_word(&cmd, paths[i]);
+    }
+    if (o->templates) {
+        sb_puts(&cmd, " --templates ");
+        shell_word(&cmd, o->templates);
+    }
+    sb_puts(&cmd, " -o ");
+    shell_word(&cmd, o->out);
+    int rc = review_build_check(&c->outputs, o->out, cmd.buf, &sb);
     fwrite(sb.buf, 1, sb.len, rc < 0 ? stderr : stdout);
     sb_release(&sb);
+    sb_release(&cmd);
     return rc < 0 ? EXIT_USAGE : rc;
 }
 
@@ -343,15 +279,18 @@ static int run(const char *cmd, char *const *paths, int n, const Opts *o)
         compile(&c, paths, n, build || o->check.highlight ? o->out : NULL,
                 o->templates, &o->check);
     diags_sort(&c.diags);
-    if (write_reports(&c.diags, o) != 0 && r == COMPILE_OK)
+    /* a report CI asked for and did not get is trouble (2), whatever the
+     * spec holds: exit 1 would read as "the report lists errors" */
+    bool unreported = write_reports(&c.diags, o) != 0;
+    if (unreported && r == COMPILE_OK)
         r = COMPILE_IO;
     if (r != COMPILE_IO)
         summary(&c, cmd, o);
-    int rc = r == COMPILE_OK ? EXIT_CLEAN
-             : r == COMPILE_ERRORS ? EXIT_SPEC
-                                   : EXIT_USAGE;
+    int rc = r == COMPILE_OK && !unreported ? EXIT_CLEAN
+             : r == COMPILE_ERRORS && !unreported ? EXIT_SPEC
+                                                  : EXIT_USAGE;
     if (r == COMPILE_OK && o->up_to_date)
-        rc = up_to_date(&c, o);
+        rc = up_to_date(&c, paths, n, o);
     compile_free(&c);
     return rc;
 }
@@ -566,177 +505,126 @@ static int schema(const Opts *o, const char *kind, int n)
     return rc;
 }
 
-/* The options, wherever they stand: -1 to go on, else the exit status
- * (--help, --version, a bad option). */
-/* --color WHEN: 1 always, 0 never, -1 auto; -1 returned if unknown. */
-static int parse_color(const char *when, int *color)
+static int cmd_rules(const char *cmd, char *const *args, int n, Opts *o)
 {
-    static const char *const names[] = {"never", "always", "auto"};
-    static const int values[] = {0, 1, -1};
-    for (int i = 0; i < 3; i++)
-        if (!strcmp(when, names[i])) {
-            *color = values[i];
-            return 0;
-        }
-    return -1;
+    (void)cmd, (void)args, (void)n, (void)o;
+    for (int i = 0; i < nrules; i++)
+        printf("%-30s %-8s %-12s %s\n", rules[i].id,
+               rules[i].severity == RSEV_ERROR ? "error" : "warning",
+               rules[i].family, rules[i].summary);
+    return EXIT_CLEAN;
 }
 
-/* --today's shape, YYYY-MM-DD (the rules that read it check the rest). */
-static bool is_date(const char *s)
+static int cmd_explain(const char *cmd, char *const *args, int n, Opts *o)
 {
-    return strlen(s) == 10 && s[4] == '-' && s[7] == '-';
+    (void)cmd, (void)o;
+    return explain(n ? args[0] : NULL);
 }
 
-/* The long options; -o, -q, -h and -V are short too. */
-static const struct option longopts[] = {
-    {"output", required_argument, NULL, 'o'},
-    {"format", required_argument, NULL, 'f'},
-    {"color", required_argument, NULL, 'c'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"werror", no_argument, NULL, 'W'},
-    {"today", required_argument, NULL, 'T'},
-    {"stats", no_argument, NULL, 'S'},
-    {"highlight", no_argument, NULL, 'H'},
-    {"templates", required_argument, NULL, 't'},
-    {"check", no_argument, NULL, 'C'},
-    {"env", required_argument, NULL, 'E'},
-    {"service", required_argument, NULL, 's'},
-    {"host", required_argument, NULL, 'A'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
+static int cmd_schema(const char *cmd, char *const *args, int n, Opts *o)
+{
+    (void)cmd;
+    return schema(o, n ? args[0] : NULL, n);
+}
+
+static int cmd_route(const char *cmd, char *const *args, int n, Opts *o)
+{
+    (void)cmd;
+    return route(args, n, o);
+}
+
+static int cmd_diff(const char *cmd, char *const *args, int n, Opts *o)
+{
+    (void)cmd;
+    return diff(args, n, o);
+}
+
+static int cmd_import(const char *cmd, char *const *args, int n, Opts *o)
+{
+    (void)cmd;
+    return import(args, n, o);
+}
+
+/* check and build: the spec compiled (and written, or compared). */
+static int cmd_compile(const char *cmd, char *const *args, int n, Opts *o)
+{
+    bool build = strcmp(cmd, "build") == 0;
+    if (o->up_to_date && !build)
+        return usage_error("--check compares a build with DIR: use 'topoc "
+                           "build --check -o DIR%s'",
+                           "");
+    if (n == 0)
+        return usage_error("%s: no SPEC given", cmd);
+    if (o->check.highlight && build)
+        return usage_error("--highlight draws what check finds: use 'topoc "
+                           "check --highlight%s'",
+                           "");
+    return run(cmd, args, n, o);
+}
+
+/* Every command: what is accepted, listed when none is given, and helped
+ * (tests/cli.sh holds the three to each other). */
+#define C_ "\n                   " /* a help line's continuation */
+static const Command commands[] = {
+    {"check", "", "validate the spec and report every problem", cmd_compile},
+    {"build", "", "validate, then write outputs (nothing on error);" C_
+     "with --check, write nothing: list the files in DIR" C_
+     "that are stale, missing, extra or foreign (exit 1 if any)",
+     cmd_compile},
+    {"diff", "", "what changes from spec OLD to spec NEW, per" C_
+     "environment (exit 0 none, 1 changes, 2 trouble)", cmd_diff},
+    {"route", "", "which route, service, backend and WAF policy take" C_
+     "METHOD URL, and why each route tried before did not", cmd_route},
+    {"import", "openapi", "draft the routes of service NAME from an "
+     "OpenAPI" C_ "document (spec YAML on stdout, to review)", cmd_import},
+    {"schema", "", "list every key of the spec language; with" C_
+     "--format json-schema, a JSON Schema (draft-07) of" C_
+     "a document KIND (platform, service, waivers) or" C_
+     "of any document, for editors", cmd_schema},
+    {"rules", "", "list every rule with its id and default severity",
+     cmd_rules},
+    {"explain", "RULE", "what a rule checks and why", cmd_explain},
 };
-
-static int parse_options(int argc, char **argv, Opts *o)
-{
-    int ch;
-    /* GNU getopt permutes: options may come before or after the command
-     * and the paths (topoc build specs -o out). */
-    while ((ch = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'o':
-            o->out = optarg;
-            break;
-        case 'f':
-            if (add_report(o, optarg) != 0)
-                return EXIT_USAGE;
-            break;
-        case 'c':
-            if (parse_color(optarg, &o->color) != 0)
-                return usage_error("unknown --color '%s'", optarg);
-            break;
-        case 'q':
-            o->quiet = true;
-            break;
-        case 'W':
-            o->check.werror = true;
-            break;
-        case 'S':
-            o->check.stats = true;
-            break;
-        case 'H':
-            o->check.highlight = true;
-            break;
-        case 't':
-            o->templates = optarg;
-            break;
-        case 'C':
-            o->up_to_date = true;
-            break;
-        case 'E':
-            o->env = optarg;
-            break;
-        case 's':
-            o->service = optarg;
-            break;
-        case 'A':
-            o->host = optarg;
-            break;
-        case 'T':
-            if (!is_date(optarg))
-                return usage_error("--today takes YYYY-MM-DD, not '%s'",
-                                   optarg);
-            o->check.today = optarg;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return EXIT_CLEAN;
-        case 'V':
-            printf("topoc %s\n", TOPOC_VERSION);
-            return EXIT_CLEAN;
-        default:
-            return EXIT_USAGE; /* getopt printed why */
-        }
-    }
-    return -1;
-}
-
-/* Without --format: text on stderr.  A format on stdout replaces the
- * text, so that stdout stays machine-readable. */
-static void default_reports(Opts *o)
-{
-    bool to_stdout = false, text = false;
-    for (int i = 0; i < o->nreports; i++) {
-        to_stdout = to_stdout || (!o->reports[i].file &&
-                                  o->reports[i].fmt != FMT_TEXT);
-        text = text || o->reports[i].fmt == FMT_TEXT;
-    }
-    if (!text && !to_stdout && o->nreports < MAX_REPORTS)
-        o->reports[o->nreports++] = (Report){FMT_TEXT, NULL};
-    if (to_stdout)
-        o->quiet = true;
-}
+#undef C_
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 /* The command: what it runs, or why it cannot. */
 static int dispatch(const char *cmd, char *const *paths, int n, Opts *o)
 {
-    int rc;
-    if (formats_refused(cmd, o)) {
-        rc = EXIT_USAGE;
-    } else if (strcmp(cmd, "rules") == 0) {
-        for (int i = 0; i < nrules; i++)
-            printf("%-30s %-8s %-12s %s\n", rules[i].id,
-                   rules[i].severity == RSEV_ERROR ? "error" : "warning",
-                   rules[i].family, rules[i].summary);
-        rc = EXIT_CLEAN;
-    } else if (strcmp(cmd, "explain") == 0) {
-        rc = explain(n ? paths[0] : NULL);
-    } else if (strcmp(cmd, "schema") == 0) {
-        rc = schema(o, n ? paths[0] : NULL, n);
-    } else if (strcmp(cmd, "route") == 0) {
-        rc = route(paths, n, o);
-    } else if (strcmp(cmd, "diff") == 0) {
-        rc = diff(paths, n, o);
-    } else if (strcmp(cmd, "import") == 0) {
-        rc = import(paths, n, o);
-    } else if (o->up_to_date && strcmp(cmd, "build") != 0) {
-        rc = usage_error("--check compares a build with DIR: use 'topoc "
-                         "build --check -o DIR%s'",
-                         "");
-    } else if (strcmp(cmd, "check") && strcmp(cmd, "build")) {
-        rc = usage_error("unknown command '%s' (check, build, schema, rules "
-                         "or explain)",
-                         cmd);
-    } else if (n == 0) {
-        rc = usage_error("%s: no SPEC given", cmd);
-    } else if (o->check.highlight && strcmp(cmd, "check") != 0) {
-        rc = usage_error("--highlight draws what check finds: use 'topoc "
-                         "check --highlight%s'",
-                         "");
-    } else {
-        rc = run(cmd, paths, n, o);
+    const Command *c = NULL;
+    for (int i = 0; i < NCOMMANDS && !c; i++)
+        if (!strcmp(commands[i].name, cmd))
+            c = &commands[i];
+    if (!c) {
+        Strbuf names = STRBUF_INIT;
+        command_names(commands, NCOMMANDS, &names);
+        fprintf(stderr, "topoc: error: unknown command '%s' (%s)\nTry "
+                        "'topoc --help'.\n", cmd, names.buf);
+        sb_release(&names);
+        return EXIT_USAGE;
     }
-    return rc;
+    if (formats_refused(cmd, o))
+        return EXIT_USAGE;
+    return c->run(cmd, paths, n, o);
 }
 
 int main(int argc, char **argv)
 {
     Opts o = {.out = "out", .color = -1};
-    int rc = parse_options(argc, argv, &o);
+    int rc = parse_options(argc, argv, &o, commands, NCOMMANDS);
     if (rc >= 0)
         return rc;
-    if (optind >= argc)
-        return usage_error("%s", "missing command (check, build or schema)");
+    if (optind >= argc) {
+        Strbuf names = STRBUF_INIT;
+        command_names(commands, NCOMMANDS, &names);
+        fprintf(stderr, "topoc: error: missing command (%s)\nTry 'topoc "
+                        "--help'.\n", names.buf);
+        sb_release(&names);
+        return EXIT_USAGE;
+    }
+    rc = reports_clash(&o);
+    if (rc >= 0)
+        return rc;
     default_reports(&o);
     const char *cmd = argv[optind++];
     return flush_std(dispatch(cmd, argv + optind, argc - optind, &o));

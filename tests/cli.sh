@@ -152,6 +152,70 @@ expect no-spec-given 2 "$TOPOC" check
 expect bad-format 2 "$TOPOC" check --format xml "$ROOT/specs"
 expect options-after-paths 0 "$TOPOC" check "$ROOT/specs/tutorial" -q
 
+# -- every command from one table: listed when none is given, in the help,
+#    accepted; a word the help or the README runs as a command is listed --
+if out=$(python3 - "$TOPOC" "$ROOT/README.md" <<'PY'
+import re, subprocess, sys
+topoc, readme = sys.argv[1:3]
+run = lambda *a: subprocess.run([topoc, *a], capture_output=True, text=True, timeout=120)
+m = re.search(r"missing command \((.*)\)", run().stderr)
+listed = re.split(r", | or ", m.group(1)) if m else []
+h = run("--help").stdout
+helped = [l.split()[0] for l in h.split("commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+          if re.match(r"  \S", l)]
+problems = []
+if len(listed) < 8 or listed != helped:
+    problems.append("no command: %s; help: %s" % (listed, helped))
+for c in listed:
+    if "unknown command" in run(c).stderr:
+        problems.append("'%s' is listed but refused" % c)
+r = run("frobnicate")
+if "unknown command 'frobnicate'" not in r.stderr or any(c not in r.stderr for c in listed):
+    problems.append("an unknown command: %s" % r.stderr.strip())
+words = set(re.findall(r"topoc (\w+)", h.split("\n\n")[0])) | set(re.findall(r"\| (\w+)", h.split("\n\n")[0]))
+words |= set(re.findall(r"build/topoc (\w+)", open(readme).read()))
+for w in sorted(words - set(listed)):
+    if "unknown command" not in run(w).stderr:
+        problems.append("'%s' is accepted but not listed" % w)
+print("\n".join(problems))
+sys.exit(1 if problems else 0)
+PY
+); then ok "cli commands-listed-are-accepted"; else bad "cli commands-listed-are-accepted" "$out"; fi
+
+# -- reports: two to one place are refused before anything runs; a report
+#    that cannot be written is trouble (2) whatever the spec holds, and the
+#    message names the file asked for --
+expect two-formats-on-stdout 2 "$TOPOC" check --format json --format sarif "$ROOT/specs/tutorial"
+contains two-formats-on-stdout-says-so "$TMP/cli.err" "--format json and --format sarif would both write to standard output"
+if [ ! -s "$TMP/cli.out" ]; then ok "cli two-formats-on-stdout-write-nothing"; else bad "cli two-formats-on-stdout-write-nothing"; fi
+expect two-formats-one-file 2 "$TOPOC" check --format "json=$TMP/r.out" --format "sarif=$TMP/r.out" "$ROOT/specs/tutorial"
+expect two-diff-formats-on-stdout 2 "$TOPOC" diff --format json --format markdown "$ROOT/specs/tutorial" "$ROOT/specs/tutorial"
+expect format-stdout-and-file 0 "$TOPOC" check --format json --format "sarif=$TMP/r.sarif" "$ROOT/specs/tutorial"
+if python3 -c 'import json, sys; json.load(open(sys.argv[1])); json.load(open(sys.argv[2]))' "$TMP/cli.out" "$TMP/r.sarif" 2>/dev/null; then
+    ok "cli format-stdout-and-file-both-json"; else bad "cli format-stdout-and-file-both-json"; fi
+expect report-unwritable-with-errors 2 "$TOPOC" check --format sarif=/nonexistent/x.sarif "$TMP/broken"
+if grep -q "^topoc: error: /nonexistent/x.sarif: No such file or directory" "$TMP/cli.err" &&
+    grep -q "the sarif report was not written" "$TMP/cli.err" && ! grep -q "topoc-tmp" "$TMP/cli.err"; then
+    ok "cli report-unwritable-names-the-file"; else bad "cli report-unwritable-names-the-file" "$(grep topoc: "$TMP/cli.err")"; fi
+expect report-unwritable-clean-spec 2 "$TOPOC" check --format sarif=/nonexistent/x.sarif "$ROOT/specs/tutorial"
+
+# -- two builds into one new folder at once: each ends whole (exit 0), the
+#    folder is one build's tree, no staging folder is left; the later one
+#    failed with "Directory not empty" before --
+race=""
+for round in 1 2 3; do
+    rm -rf "$TMP/race"
+    "$TOPOC" build "$ROOT/specs/tutorial" -o "$TMP/race" -q 2>"$TMP/race1.err" & p1=$!
+    "$TOPOC" build "$ROOT/specs/tutorial" -o "$TMP/race" -q 2>"$TMP/race2.err" & p2=$!
+    wait $p1; s1=$?; wait $p2; s2=$?
+    "$TOPOC" build --check "$ROOT/specs/tutorial" -o "$TMP/race" -q >"$TMP/race.out" 2>/dev/null
+    s3=$?
+    left=$(find "$TMP" -maxdepth 1 -name '.race.topoc-*')
+    [ "$s1$s2$s3" = 000 ] && [ -z "$left" ] ||
+        race="$race round $round: $s1 $s2, check $s3 $(tail -1 "$TMP/race.out"), left '$left'; $(grep -h error: "$TMP"/race[12].err)"
+done
+if [ -z "$race" ]; then ok "cli two-builds-at-once"; else bad "cli two-builds-at-once" "$race"; fi
+
 # -- diagnostics: colour only when asked or on a terminal, JSON for machines --
 expect json-format 1 "$TOPOC" check --format json "$TMP/broken"
 if python3 -c '

@@ -23,12 +23,10 @@ cp -a "$ROOT/specs/tutorial" "$BC/spec"
 status=$?
 if [ "$status" = 0 ] && grep -q "^topoc: out is up to date" "$TMP/bc.out"; then
     ok "build-check clean"; else bad "build-check clean" "status $status; $(cat "$TMP/bc.out")"; fi
-# a file beside the outputs: left alone by a build that replaces its units,
-# extra where the folder carries topoc's ownership manifest (.topoc-output)
+# what the next build does with each difference: writes it (missing,
+# stale), deletes it (extra: the manifest lists it, the build would not
+# write it), or refuses the folder for it (foreign: not written by topoc)
 echo "keep me" >"$BC/out/NOTES.md"
-notes=""
-[ -e "$BC/out/.topoc-output" ] && notes="extra   NOTES.md
-"
 echo "# edited by hand" >>"$BC/out/production/gateway/routes.json"
 rm "$BC/out/integration/gateway/haproxy/haproxy.cfg"
 echo stray >"$BC/out/production/gateway/old-routes.json"
@@ -41,38 +39,53 @@ status=$?
 grep -q ": \(error\|warning\): " "$TMP/bc.err" && status="$status, stderr: $(head -3 "$TMP/bc.err")"
 {
     printf 'missing integration/gateway/haproxy/haproxy.cfg\nstale   production/gateway/routes.json\n'
-    printf '%s' "$notes"
-    printf 'extra   docs/old/index.html\nextra   production/gateway/old-routes.json\n'
-    printf "topoc: out is out of date: 1 stale, 1 missing, %d extra; rebuild it with 'topoc build -o out'\n" \
-        $((2 + ${#notes} / 10))
+    printf 'foreign NOTES.md\nforeign docs/old\nforeign production/gateway/old-routes.json\n'
+    printf "topoc: out is out of date: 1 stale, 1 missing, 0 extra, 3 foreign; a build replaces out whole and refuses to delete what topoc did not write: move the foreign entries away, then rebuild it with: topoc build spec -o out\n"
 } >"$TMP/bc.want"
 if [ "$status" = 1 ] && diff -u "$TMP/bc.want" "$TMP/bc.out" >"$TMP/bc.diff"; then
-    ok "build-check stale, missing, extra"; else bad "build-check stale, missing, extra" "status $status; $(cat "$TMP/bc.diff")"; fi
+    ok "build-check stale, missing, foreign"; else bad "build-check stale, missing, foreign" "status $status; $(cat "$TMP/bc.diff")"; fi
 snapshot >"$TMP/bc.after"
 if cmp -s "$TMP/bc.before" "$TMP/bc.after" && [ -z "$(find "$BC" -name '*.topoc-[0-9]*' -o -name '*.tmp*')" ]; then
     ok "build-check writes nothing"; else bad "build-check writes nothing"; fi
-# a build refuses to replace a folder holding files it did not write
+# what check calls foreign is what the build refuses, and its advice works:
+# the foreign entries moved away, the command it gives rebuilds the folder
+(cd "$BC" && "$TOPOC" build spec -o out -q >/dev/null 2>"$TMP/bc.err")
+status=$?
+refused=$(sed -n 's/^  \(.*\): not written by topoc$/\1/p' "$TMP/bc.err" | tr '\n' ' ')
+if [ "$status" = 2 ] && [ "$refused" = "NOTES.md docs/old production/gateway/old-routes.json " ]; then
+    ok "build-check foreign is what build refuses"; else bad "build-check foreign is what build refuses" "status $status; refused: $refused"; fi
 rm -r "$BC/out/NOTES.md" "$BC/out/docs/old" "$BC/out/production/gateway/old-routes.json"
-(cd "$BC" && "$TOPOC" build spec -o out -q 2>/dev/null && "$TOPOC" build --check spec -o out -q >/dev/null 2>&1)
+advice=$(sed -n "s/.*rebuild it with: topoc //p" "$TMP/bc.out")
+(cd "$BC" && eval "\"\$TOPOC\" $advice -q" 2>/dev/null && "$TOPOC" build --check spec -o out -q >/dev/null 2>&1)
 status=$?
-if [ "$status" = 0 ]; then ok "build-check clean after a build"; else bad "build-check clean after a build" "status $status"; fi
-# the ownership manifest makes the whole folder topoc's
-touch "$BC/out/.topoc-output" && echo "keep me" >"$BC/out/NOTES.md"
-(cd "$BC" && "$TOPOC" build --check spec -o out -q >"$TMP/bc.out" 2>&1)
+if [ "$status" = 0 ] && [ "$advice" = "build spec -o out" ]; then
+    ok "build-check its advice rebuilds the folder"; else bad "build-check its advice rebuilds the folder" "status $status; advice: $advice"; fi
+# extra: written by the last build (its manifest lists it), not by this one;
+# the next build deletes it, as the check says
+cp -a "$BC/spec" "$BC/spec2" && rm "$BC/spec2/services/orders.yaml"
+(cd "$BC" && "$TOPOC" build --check spec2 -o out -q >"$TMP/bc.out" 2>/dev/null)
 status=$?
-if [ "$status" = 1 ] && grep -qx "extra   NOTES.md" "$TMP/bc.out" && ! grep -q topoc-output "$TMP/bc.out"; then
-    ok "build-check owned folder"; else bad "build-check owned folder" "status $status; $(cat "$TMP/bc.out")"; fi
-# without the manifest only the units the build writes are topoc's: a file
-# beside them (NOTES.md, docs-old/ whose name starts like docs/) is not extra
+extras=$(grep -c '^extra   ' "$TMP/bc.out")
+if [ "$status" = 1 ] && [ "$extras" -gt 0 ] && ! grep -q '^foreign' "$TMP/bc.out" &&
+    grep -q "rebuild it (which deletes the extra files) with: topoc build spec2 -o out$" "$TMP/bc.out"; then
+    ok "build-check extra"; else bad "build-check extra" "status $status; $(tail -3 "$TMP/bc.out")"; fi
+(cd "$BC" && "$TOPOC" build spec2 -o out -q 2>/dev/null && "$TOPOC" build --check spec2 -o out -q >/dev/null 2>&1)
+status=$?
+left=$(sed -n 's/^extra   //p' "$TMP/bc.out" | while read -r f; do [ -e "$BC/out/$f" ] && echo "$f"; done)
+if [ "$status" = 0 ] && [ -z "$left" ]; then ok "build-check extra deleted by the build"; else bad "build-check extra deleted by the build" "status $status; left: $left"; fi
+(cd "$BC" && "$TOPOC" build spec -o out -q 2>/dev/null)
+# the manifest makes the folder topoc's: without it everything is foreign
+# (the build refuses it all), each top-level entry once
 rm "$BC/out/.topoc-output"
-mkdir -p "$BC/out/docs-old" && echo stray >"$BC/out/docs-old/index.html"
-echo stray >"$BC/out/production/gateway/old-routes.json"
 (cd "$BC" && "$TOPOC" build --check spec -o out -q >"$TMP/bc.out" 2>&1)
 status=$?
-if [ "$status" = 1 ] && [ "$(grep -c '^extra' "$TMP/bc.out")" = 1 ] &&
-    grep -qx "extra   production/gateway/old-routes.json" "$TMP/bc.out"; then
+if [ "$status" = 1 ] && grep -qx "foreign model.json" "$TMP/bc.out" && ! grep -q '^extra\|^foreign .*/' "$TMP/bc.out"; then
     ok "build-check folder without manifest"; else bad "build-check folder without manifest" "status $status; $(cat "$TMP/bc.out")"; fi
-rm -r "$BC/out/docs-old" "$BC/out/production/gateway/old-routes.json"
+cp -a "$BC/spec" "$BC/my spec"
+(cd "$BC" && "$TOPOC" build --check "my spec" -o out -q >"$TMP/bc.out" 2>&1)
+if grep -q "rebuild it with: topoc build 'my spec' -o out$" "$TMP/bc.out"; then
+    ok "build-check advice quotes for the shell"; else bad "build-check advice quotes for the shell" "$(tail -2 "$TMP/bc.out")"; fi
+rm -rf "$BC/out" && (cd "$BC" && "$TOPOC" build spec -o out -q 2>/dev/null)
 (cd "$BC" && "$TOPOC" build --check spec -o nowhere -q >"$TMP/bc.out" 2>&1)
 status=$?
 if [ "$status" = 2 ] && [ ! -e "$BC/nowhere" ]; then ok "build-check missing dir is trouble"; else bad "build-check missing dir is trouble" "status $status"; fi

@@ -43,6 +43,11 @@ typedef struct Outputs {
  * else is refused), and a staging folder beside it receives every file
  * added from now on.  Returns -1 after reporting an error. */
 int out_begin(Outputs *o, const char *dir);
+/* What keeps out_begin from taking dir: its entries the manifest does not
+ * list (a folder wholly unlisted is one entry), links, devices; paths
+ * relative to dir, sorted (free each and *names).  None when dir is absent;
+ * -1 when it cannot be read (errno set). */
+int out_list_foreign(const char *dir, char ***names, int *n);
 /* The same for a set that is read back and never committed (build
  * --check): its files go to a scratch folder in $TMPDIR, which out_free
  * removes; read them with out_read. */

@@ -22,10 +22,13 @@
 int review_json_schema(const char *kind, Strbuf *out);
 
 /* build --check: compare the files a build would write (o) with dir.
- * Lists stale, missing and extra files in report.  Returns 0 when dir is
- * up to date, 1 when it differs, -1 when dir cannot be read (after
+ * Lists stale, missing, extra (the next build deletes them) and foreign
+ * (the build refuses dir until they are moved away) files in report, and
+ * what to do, with rebuild the command that builds dir.  Returns 0 when dir
+ * is up to date, 1 when it differs, -1 when dir cannot be read (after
  * reporting why). */
-int review_build_check(Outputs *o, const char *dir, Strbuf *report);
+int review_build_check(Outputs *o, const char *dir, const char *rebuild,
+                       Strbuf *report);
 
 typedef enum { RFMT_TEXT, RFMT_JSON, RFMT_MARKDOWN } ReviewFormat;
 

@@ -107,15 +107,20 @@ static bool listed_dir(const OutList *l, const char *rel)
 
 typedef struct Walk {
     const OutList *owned;
-    char **foreign; /* "name: why", sorted for the message */
+    char **foreign; /* "name: why" (plain: "name"), sorted for the message */
     int nforeign;
+    bool plain;
 } Walk;
 
 static void foreign(Walk *w, const char *rel, const char *what)
 {
     Strbuf sb = STRBUF_INIT;
-    diag_quote_path(&sb, rel); /* names in the folder are anyone's */
-    sb_printf(&sb, ": %s", what);
+    if (w->plain)
+        sb_puts(&sb, rel);
+    else {
+        diag_quote_path(&sb, rel); /* names in the folder are anyone's */
+        sb_printf(&sb, ": %s", what);
+    }
     w->foreign = xrealloc(w->foreign,
                           (size_t)(w->nforeign + 1) * sizeof *w->foreign);
     w->foreign[w->nforeign++] = sb_detach(&sb, NULL);
@@ -171,16 +176,17 @@ static int walk_dir(Walk *w, int dfd, const char *rel)
     return rc;
 }
 
-int out_check_owned(const char *dir, OutList *owned, char **text)
+/* Read dir's manifest into *owned (pointing into *text) and walk dir
+ * against it; 1 when dir is absent, -1 when it cannot be read (errno). */
+static int scan(const char *dir, Walk *w, OutList *owned, char **text)
 {
     struct stat st;
     *text = NULL;
     owned->n = 0;
     if (lstat(dir, &st) != 0)
-        return errno == ENOENT ? 0 : out_io_error(dir, errno);
+        return errno == ENOENT ? 1 : -1;
     if (!S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "topoc: error: %s: not a folder; topoc writes its "
-                        "outputs into a folder of its own (-o DIR)\n", dir);
+        errno = ENOTDIR;
         return -1;
     }
     char *mpath = NULL;
@@ -193,9 +199,36 @@ int out_check_owned(const char *dir, OutList *owned, char **text)
         manifest_parse(*text, owned);
     if (owned->n > 1) /* v is NULL without a manifest */
         qsort(owned->v, (size_t)owned->n, sizeof *owned->v, cmp_str);
-    Walk w = {owned, NULL, 0};
+    w->owned = owned;
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc = dfd < 0 ? -1 : walk_dir(&w, dfd, "");
+    return dfd < 0 ? -1 : walk_dir(w, dfd, "");
+}
+
+int out_list_foreign(const char *dir, char ***names, int *n)
+{
+    OutList owned = {0};
+    char *text = NULL;
+    Walk w = {.plain = true};
+    int rc = scan(dir, &w, &owned, &text);
+    free(owned.v);
+    free(text);
+    sort_strings((const char **)w.foreign, w.nforeign);
+    *names = w.foreign;
+    *n = w.nforeign;
+    return rc < 0 ? -1 : 0;
+}
+
+int out_check_owned(const char *dir, OutList *owned, char **text)
+{
+    Walk w = {0};
+    int rc = scan(dir, &w, owned, text);
+    if (rc == 1)
+        return 0;
+    if (rc != 0 && errno == ENOTDIR) {
+        fprintf(stderr, "topoc: error: %s: not a folder; topoc writes its "
+                        "outputs into a folder of its own (-o DIR)\n", dir);
+        return -1; /* nothing walked */
+    }
     Strbuf why = STRBUF_INIT;
     bool refused = w.nforeign > 0;
     foreign_list(&w, &why);

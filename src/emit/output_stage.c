@@ -58,15 +58,16 @@ static int mkdir_p(char *path)
 }
 
 /* A new file: one written before at path is replaced, not changed in place,
- * since another name may share it (a hard link, stage_link). */
-static int write_file(const char *path, const char *data, size_t len)
+ * since another name may share it (a hard link, stage_link).  0 or the
+ * errno of what failed, not reported. */
+static int put_file(const char *path, const char *data, size_t len)
 {
     int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
     int fd = open(path, flags, 0666);
     if (fd < 0 && errno == EEXIST && unlink(path) == 0)
         fd = open(path, flags, 0666);
     if (fd < 0)
-        return out_io_error(path, errno);
+        return errno;
     size_t done = 0;
     while (done < len) {
         ssize_t w = write(fd, data + done, len - done);
@@ -75,13 +76,17 @@ static int write_file(const char *path, const char *data, size_t len)
         if (w < 0) {
             int err = errno;
             close(fd);
-            return out_io_error(path, err);
+            return err;
         }
         done += (size_t)w;
     }
-    if (close(fd) != 0)
-        return out_io_error(path, errno);
-    return 0;
+    return close(fd) != 0 ? errno : 0;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+    int err = put_file(path, data, len);
+    return err ? out_io_error(path, err) : 0;
 }
 
 /* The length of a path's unit: its first `depth` folders, or its whole
@@ -237,8 +242,17 @@ static int keep_and_list(OutStage *s, const char **paths, int np, int depth,
  * folder at all, but still never a mix. */
 static int swap_in(const char *staging, const char *dir, bool exists)
 {
-    if (!exists)
-        return rename(staging, dir) == 0 ? 0 : out_io_error(dir, errno);
+    if (!exists) {
+        if (rename(staging, dir) == 0)
+            return 0;
+        if (errno != ENOTEMPTY && errno != EEXIST)
+            return out_io_error(dir, errno);
+        fprintf(stderr, "topoc: error: %s: made by another program while "
+                        "this build ran; nothing was replaced\nhelp: run "
+                        "the build again (it replaces the folder if topoc "
+                        "wrote it)\n", dir);
+        return -1;
+    }
     if (renameat2(AT_FDCWD, staging, AT_FDCWD, dir, RENAME_EXCHANGE) == 0)
         return 0;
     if (errno != EINVAL && errno != ENOSYS)
@@ -445,17 +459,42 @@ char *stage_read(OutStage *s, const char *rel, size_t *len)
     return data;
 }
 
+/* Builds into one folder commit one at a time: a lock on its parent held
+ * from the ownership check to the swap, so that the later of two builds
+ * at once finds the earlier's tree and replaces it (it found no folder at
+ * its start, and a rename onto the one that came meanwhile failed with
+ * "Directory not empty").  -1: the parent cannot be opened, no lock. */
+static int lock_parent(const OutStage *s)
+{
+    char *parent = xmalloc(strlen(s->staging) + 1);
+    strcpy(parent, s->staging);
+    char *slash = strrchr(parent, '/');
+    slash[slash == parent] = '\0';
+    int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(parent);
+    if (fd >= 0 && flock(fd, LOCK_EX) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
 int stage_commit(OutStage *s, const char **paths, int n, int depth)
 {
     OutList old = {0};
     char *text = NULL;
     int rc = s->failed ? -1 : 0;
+    int lock = rc == 0 ? lock_parent(s) : -1;
+    struct stat st;
+    s->exists = lstat(s->real, &st) == 0; /* as it is now, under the lock */
     if (rc == 0) /* again: something may have come in while we built */
         rc = out_check_owned(s->real, &old, &text);
     if (rc == 0)
         rc = keep_and_list(s, paths, n, depth, &old);
     if (rc == 0)
         rc = swap_in(s->staging, s->real, s->exists);
+    if (lock >= 0)
+        close(lock);
     if (rc != 0)
         fprintf(stderr, "topoc: %s was left as it was\n", s->dir);
     free(old.v);
@@ -478,16 +517,18 @@ void stage_close(OutStage *s)
     free(s);
 }
 
+/* Written beside path and renamed over it; an error names path, the file
+ * asked for, not the temporary one. */
 int write_file_atomic(const char *path, const char *data, size_t len)
 {
     char *tmp = NULL;
     if (asprintf(&tmp, "%s.topoc-tmp-%ld", path, (long)getpid()) < 0)
         return out_io_error(path, ENOMEM);
-    int rc = write_file(tmp, data, len);
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = out_io_error(path, errno);
-    if (rc != 0)
+    int err = put_file(tmp, data, len);
+    if (!err && rename(tmp, path) != 0)
+        err = errno;
+    if (err)
         unlink(tmp);
     free(tmp);
-    return rc;
+    return err ? out_io_error(path, err) : 0;
 }

@@ -3,14 +3,17 @@
  *
  * The build runs in memory (nothing is written); its file set is compared
  * with DIR byte for byte.  A file the build writes is "missing" when DIR
- * lacks it and "stale" when its bytes differ.  A file is "extra" when it
- * lies inside a unit the build replaces whole (a top-level entry it writes:
- * model.json, ENV/, diagrams/, docs/), because the next build would delete
- * it; what lies outside those units (a .gitignore, a README) a build leaves
- * alone, so it is not reported.  A folder that carries topoc's ownership
- * manifest (.topoc-output) is topoc's whole: there every file but the
- * manifest itself is compared.
+ * lacks it and "stale" when its bytes differ.  What a build does with the
+ * rest decides the other two: a file topoc wrote before (its manifest,
+ * .topoc-output, lists it) that the build would not write is "extra": the
+ * next build deletes it; anything the manifest does not list (or all of DIR
+ * when it has none) is "foreign": a build refuses to replace a folder that
+ * holds it, so it must be moved away first.  The foreign entries are the
+ * build's own list (out_list_foreign), so check and build cannot disagree.
+ * For a CI job guarding committed outputs, a hand-made file inside them is
+ * a failure it reports, never one a build deletes: it may be someone's work.
  */
+#include "topoc/emit.h"
 #include "topoc/review.h"
 
 #include <dirent.h>
@@ -78,40 +81,15 @@ static int file_cmp(const void *a, const void *b)
 
 static const char manifest[] = ".topoc-output";
 
-/* The first of the sorted files whose path is not below key (len bytes). */
-static int lower_bound(const OutFile *files, int n, const char *key, size_t len)
+/* Is path one of the sorted foreign entries, or below one? */
+static bool under_foreign(char **foreign, int n, const char *path)
 {
-    int lo = 0, hi = n;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (strncmp(files[mid].path, key, len) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    for (int i = 0; i < n; i++) {
+        size_t k = strlen(foreign[i]);
+        if (!strncmp(path, foreign[i], k) && (!path[k] || path[k] == '/'))
+            return true;
     }
-    return lo;
-}
-
-/* Is path inside a unit (a top-level entry) the build writes? The files
- * are sorted, so a unit is found by two binary searches: its own name (a
- * top-level file) and its name with a slash (a folder). */
-static bool owned(const OutFile *files, int n, const char *path, bool whole)
-{
-    if (whole)
-        return strcmp(path, manifest) != 0;
-    size_t unit = strcspn(path, "/");
-    char key[8192];
-    if (unit + 2 > sizeof key)
-        return false;
-    memcpy(key, path, unit);
-    key[unit] = '\0';
-    int i = lower_bound(files, n, key, unit + 1);
-    if (i < n && strcmp(files[i].path, key) == 0)
-        return true;
-    key[unit] = '/';
-    key[unit + 1] = '\0';
-    i = lower_bound(files, n, key, unit + 1);
-    return i < n && strncmp(files[i].path, key, unit + 1) == 0;
+    return false;
 }
 
 /* The whole file, or NULL with errno set. */
@@ -165,7 +143,44 @@ static int compare(Outputs *o, const char *dir, const OutFile *f,
     return same ? 0 : 1;
 }
 
-int review_build_check(Outputs *o, const char *dir, Strbuf *report)
+/* What DIR holds that the build would not write: extra (the manifest
+ * lists it: the next build deletes it) or foreign (a build refuses it). */
+static int the_rest(const Outputs *o, const OutFile *files, const char *dir,
+                    Strbuf *report, int *extra, int *nforeign)
+{
+    char **foreign = NULL;
+    Found found = {0};
+    int rc = 0;
+    if (out_list_foreign(dir, &foreign, nforeign) != 0 ||
+        walk(dir, "", &found) != 0) {
+        sb_printf(report, "topoc: error: %s: cannot list: %s\n", dir,
+                  strerror(errno));
+        rc = -1;
+    }
+    if (found.n > 1) /* found.v is NULL when there are none */
+        qsort(found.v, (size_t)found.n, sizeof *found.v, str_cmp);
+    for (int i = 0; i < found.n; i++) {
+        OutFile key = {.path = found.v[i]};
+        if (rc == 0 && strcmp(found.v[i], manifest) &&
+            !under_foreign(foreign, *nforeign, found.v[i]) &&
+            !bsearch(&key, files, (size_t)o->n, sizeof *files, file_cmp)) {
+            sb_printf(report, "%-8s%s\n", "extra", found.v[i]);
+            ++*extra;
+        }
+        free(found.v[i]);
+    }
+    for (int i = 0; i < *nforeign; i++) {
+        if (rc == 0)
+            sb_printf(report, "%-8s%s\n", "foreign", foreign[i]);
+        free(foreign[i]);
+    }
+    free(found.v);
+    free(foreign);
+    return rc;
+}
+
+int review_build_check(Outputs *o, const char *dir, const char *rebuild,
+                       Strbuf *report)
 {
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -176,7 +191,7 @@ int review_build_check(Outputs *o, const char *dir, Strbuf *report)
     OutFile *files = malloc(((size_t)o->n + 1) * sizeof *files);
     memcpy(files, o->v, (size_t)o->n * sizeof *files);
     qsort(files, (size_t)o->n, sizeof *files, file_cmp);
-    int stale = 0, missing = 0, extra = 0, rc = 0;
+    int stale = 0, missing = 0, rc = 0;
     for (int i = 0; i < o->n && rc == 0; i++) {
         bool absent;
         int c = compare(o, dir, &files[i], &absent);
@@ -192,36 +207,25 @@ int review_build_check(Outputs *o, const char *dir, Strbuf *report)
             absent ? missing++ : stale++;
         }
     }
-    char mpath[8192];
-    snprintf(mpath, sizeof mpath, "%s/%s", dir, manifest);
-    bool whole = access(mpath, F_OK) == 0;
-    Found found = {0};
-    if (rc == 0 && walk(dir, "", &found) != 0) {
-        sb_printf(report, "topoc: error: %s: cannot list: %s\n", dir,
-                  strerror(errno));
-        rc = -1;
-    }
-    if (found.n > 1) /* found.v is NULL when there are none */
-        qsort(found.v, (size_t)found.n, sizeof *found.v, str_cmp);
-    for (int i = 0; i < found.n; i++) {
-        OutFile key = {.path = found.v[i]};
-        if (rc == 0 && owned(files, o->n, found.v[i], whole) &&
-            !bsearch(&key, files, (size_t)o->n, sizeof *files, file_cmp)) {
-            sb_printf(report, "%-8s%s\n", "extra", found.v[i]);
-            extra++;
-        }
-        free(found.v[i]);
-    }
-    free(found.v);
+    int extra = 0, nforeign = 0;
+    if (rc == 0)
+        rc = the_rest(o, files, dir, report, &extra, &nforeign);
     free(files);
     if (rc != 0)
         return rc;
-    if (stale + missing + extra == 0) {
+    if (stale + missing + extra + nforeign == 0) {
         sb_printf(report, "topoc: %s is up to date (%d files)\n", dir, o->n);
         return 0;
     }
     sb_printf(report, "topoc: %s is out of date: %d stale, %d missing, %d "
-                      "extra; rebuild it with 'topoc build -o %s'\n",
-              dir, stale, missing, extra, dir);
+                      "extra, %d foreign; ",
+              dir, stale, missing, extra, nforeign);
+    if (nforeign)
+        sb_printf(report, "a build replaces %s whole and refuses to delete "
+                          "what topoc did not write: move the foreign "
+                          "entries away, then ",
+                  dir);
+    sb_printf(report, "rebuild it%s with: %s\n",
+              extra ? " (which deletes the extra files)" : "", rebuild);
     return 1;
 }
