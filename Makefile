@@ -59,7 +59,7 @@ CHECK_SRC := src/check/rules.c src/check/check.c src/check/pattern.c \
              src/check/check_security.c src/check/check_policy.c \
              src/check/check_consistency.c src/check/check_waf.c \
              src/check/check_openapi.c src/check/check_keys.c \
-             src/check/check_appgw.c
+             src/check/check_appgw.c src/check/check_names.c
 EMIT_SRC  := src/emit/output.c src/emit/output_stage.c src/emit/output_owner.c src/emit/emit_model.c src/emit/arm.c \
              src/emit/escape.c src/emit/mustache.c
 GATEWAY_SRC := src/gateway/gateway_routes.c src/gateway/gateway_nginx.c \

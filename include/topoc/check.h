@@ -88,5 +88,6 @@ void check_waf(Checker *ck);
 void check_openapi(Checker *ck); /* check_openapi.c */
 void check_keys(Checker *ck);    /* keys with no effect where written */
 void check_appgw(Checker *ck);   /* what App Gateway cannot hold */
+void check_names(Checker *ck);   /* names a service lists twice */
 
 #endif

@@ -291,7 +291,8 @@ void check_model(Arena *a, Diags *ds, const Model *m,
         {"security", check_security},         {"consistency", check_consistency},
         {"policy", check_policy},             {"waf", check_waf},
         {"openapi", check_openapi},           {"keys", check_keys},
-        {"appgw", check_appgw},               {"waivers", apply_waivers},
+        {"appgw", check_appgw},               {"names", check_names},
+        {"waivers", apply_waivers},
     };
     for (size_t i = 0; i < sizeof families / sizeof *families; i++) {
         size_t used = a->used;

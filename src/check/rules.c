@@ -69,8 +69,13 @@ const Rule rules[] = {
     {"invalid-path", "input", E, "a malformed route path template",
      "A path starts with '/', has no empty segments, and uses {name} "
      "placeholders made of letters, digits and '_'."},
-    {"duplicate-name", "input", E, "two services with one name",
-     "Service names are unique across the platform."},
+    {"duplicate-name", "input", E, "a name declared twice where it must be "
+     "unique",
+     "Service names are unique across the platform, and so are the names "
+     "in a service's lists: its alerts (each an Azure alert rule of that "
+     "name), its secrets and settings together (each an app setting of "
+     "that name: a second would replace the first), its stores, its "
+     "dependencies and its egress sources."},
     {"unknown-reference", "input", E, "a name that refers to nothing",
      "A team, service, store, source or environment named here is not "
      "declared. When a file of the spec could not be read (a syntax "
