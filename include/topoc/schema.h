@@ -34,6 +34,7 @@ typedef enum {
     F_DATE,      /* YYYY-MM-DD */
     F_SECVAR,    /* ModSecurity variable: ARGS:q, REQUEST_HEADERS:User-Agent */
     F_HEADER,    /* an HTTP header, cookie or argument name */
+    F_EMAIL,     /* an email address: local@domain */
     F_STRLIST,   /* list of Field.item scalars */
     F_OBJ,       /* nested map, Field.sub */
     F_LIST,      /* list of maps, Field.sub */

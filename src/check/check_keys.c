@@ -11,6 +11,7 @@
 #include "topoc/regions.h"
 #include "topoc/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* What a store's redundancy cannot mean for its kind, or NULL.  Storage
@@ -241,6 +242,69 @@ static void fixed_scaling(Checker *ck, const Service *s)
               "remove the rules, or raise max above min");
 }
 
+/* Azure evaluates a metric alert over one of these windows only; any
+ * other windowSize and Resource Manager refuses the template. */
+static const struct {
+    long long s;
+    const char *text;
+} alert_windows[] = {{60, "1m"},     {300, "5m"},    {900, "15m"},
+                     {1800, "30m"},  {3600, "1h"},   {21600, "6h"},
+                     {43200, "12h"}, {86400, "24h"}};
+
+static void alert_window(Checker *ck, const Service *s, const Alert *al)
+{
+    int n = (int)(sizeof alert_windows / sizeof *alert_windows), near = 0;
+    for (int k = 0; k < n; k++) {
+        if (alert_windows[k].s == al->window.v)
+            return;
+        long long dk = llabs(alert_windows[k].s - al->window.v),
+                  dn = llabs(alert_windows[near].s - al->window.v);
+        if (dk < dn)
+            near = k;
+    }
+    diag_help(check_diags(ck),
+              check_report(ck, "invalid-value", al->window.loc,
+                           check_service_target(ck, s, al->window.loc, NULL),
+                           "Azure evaluates an alert over 1m, 5m, 15m, 30m, "
+                           "1h, 6h, 12h or 24h: alert '%s' of '%s' asks for "
+                           "a window of %lld%s",
+                           al->name.s, s->name.s,
+                           al->window.v % 3600 == 0 ? al->window.v / 3600
+                           : al->window.v % 60 == 0 ? al->window.v / 60
+                                                    : al->window.v,
+                           al->window.v % 3600 == 0 ? "h"
+                           : al->window.v % 60 == 0 ? "m"
+                                                    : "s"),
+              "use the nearest, %s", alert_windows[near].text);
+}
+
+/* An override for an environment a single-environment service does not
+ * run in is never read (nor checked): refused at its key. */
+static void idle_overrides(Checker *ck, const Service *s)
+{
+    const SingleEnv *se = s->single_environment;
+    const Node *ov = s->overrides;
+    if (!se || !se->environment.s || !ov || ov->kind != NODE_MAP)
+        return;
+    for (int i = 0; i < ov->n; i++) {
+        const Node *key = ov->pairs[i].key;
+        if (streq(key->str, se->environment.s))
+            continue;
+        Diag *d = check_report(ck, "invalid-value", key->loc,
+                               arena_printf(check_arena(ck), "service/%s",
+                                            s->name.s),
+                               "'%s' runs only in %s: its override for %s "
+                               "would apply nowhere",
+                               s->name.s, se->environment.s, key->str);
+        diag_note(check_diags(ck), d, se->environment.loc,
+                  "'%s' runs only here", s->name.s);
+        diag_help(check_diags(ck), d,
+                  "remove the override, or single-environment to run '%s' "
+                  "in %s too",
+                  s->name.s, key->str);
+    }
+}
+
 void check_keys(Checker *ck)
 {
     const Model *m = check_model_of(ck);
@@ -256,7 +320,11 @@ void check_keys(Checker *ck)
             fixed_scaling(ck, s);
             for (int r = 0; r < s->routes.n; r++)
                 internal_route(ck, s, s->routes.v[r]);
+            for (int r = 0; r < s->alerts.n; r++)
+                alert_window(ck, s, s->alerts.v[r]);
         }
     }
+    for (int i = 0; i < m->nservices; i++)
+        idle_overrides(ck, m->services[i]);
     rule_selectors(ck);
 }

@@ -294,9 +294,14 @@ static void scan_value(Checker *ck, const Index *ix, const EnvModel *e,
                            hits[0].env->name.s, hits[0].text);
     for (int i = 0; i < nhits; i++)
         hit_note(ck, d, &hits[i]);
-    diag_help(check_diags(ck), d,
-              "use the %s value in an override under 'environments: %s:'",
-              e->env->name.s, e->env->name.s);
+    if (check_override_env(s, v->loc)) /* written for this environment */
+        diag_help(check_diags(ck), d, "write %s's own value here",
+                  e->env->name.s);
+    else
+        diag_help(check_diags(ck), d,
+                  "use the %s value in an override under 'environments: "
+                  "%s:'",
+                  e->env->name.s, e->env->name.s);
 }
 
 /* The environment whose domain route_fqdn(r, env) falls in, without

@@ -227,6 +227,9 @@ static const struct {
      "write it as YYYY-MM-DD, e.g. 2027-03-31"},
     {F_IMAGE, fmt_valid_image, "'%s' must be a container image, found '%s'",
      "write registry/name:tag in lower case"},
+    {F_EMAIL, fmt_valid_email, "'%s' must be an email address, found '%s'",
+     "write name@domain, e.g. ops@example.com: Azure Monitor mails the "
+     "team's alerts to it"},
 };
 
 /* Variables and header names reach quoted SecLang inside quoted nginx
@@ -459,7 +462,9 @@ static void decode_field(Dec *d, const Field *f, void *obj, const Node *n,
         (f->type == F_LIST || f->type == F_MAP || f->type == F_STRLIST)) {
         int count = f->type == F_STRLIST ? ((StrList *)slot)->n
                                          : ((List *)slot)->n;
-        if (count == 0 && (n->kind == NODE_SEQ || n->kind == NODE_MAP))
+        /* entries written but refused were each reported already */
+        if (count == 0 && (n->kind == NODE_SEQ || n->kind == NODE_MAP) &&
+            n->n == 0)
             diag_error(d->ds, n->loc, "invalid-value",
                        "'%s' must have at least one entry", f->key);
     }

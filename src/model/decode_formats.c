@@ -282,3 +282,32 @@ bool fmt_valid_date(const char *s)
            dd <= (m == 2 && !leap ? 28 : days[m - 1]);
 }
 
+/* An email address Azure Monitor and API Management take: local@domain,
+ * the local part RFC 5322's atoms (no quotes, spaces or brackets), the
+ * domain's labels letters, digits and hyphens, at least two. */
+bool fmt_valid_email(const char *e)
+{
+    const char *at = strchr(e, '@');
+    if (!at || at == e || strchr(at + 1, '@') || at - e > 64)
+        return false;
+    for (const char *p = e; p < at; p++)
+        if (!isalnum((unsigned char)*p) && !strchr(".!#$%&'*+-/=?^_`{|}~", *p))
+            return false;
+    int labels = 0, len = 0;
+    for (const char *p = at + 1;; p++) {
+        if (*p == '.' || !*p) {
+            if (!len || p[-1] == '-')
+                return false;
+            labels++;
+            len = 0;
+            if (!*p)
+                break;
+        } else if ((isalnum((unsigned char)*p) || (*p == '-' && len)) &&
+                   len < 63) {
+            len++;
+        } else {
+            return false;
+        }
+    }
+    return labels >= 2 && strlen(at + 1) <= 253;
+}

@@ -25,5 +25,7 @@ const char *fmt_path_problem(const char *s);
 bool fmt_valid_image(const char *s);
 /* YYYY-MM-DD, a real date. */
 bool fmt_valid_date(const char *s);
+/* local@domain as Azure Monitor and API Management take it. */
+bool fmt_valid_email(const char *s);
 
 #endif

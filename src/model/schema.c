@@ -312,7 +312,7 @@ static const Field team_fields[] = {
     {"name", F_NAME, offsetof(Team, name), FL_KEY},
     {"description", F_STR, offsetof(Team, description)},
     {"email", F_STRLIST, offsetof(Team, email), FL_REQUIRED | FL_NONEMPTY,
-     .item = F_STR},
+     .item = F_EMAIL},
     {"webhook", F_URL, offsetof(Team, webhook)},
 };
 static const Schema team_schema = {"team", sizeof(Team), team_fields,
@@ -597,6 +597,7 @@ const char *schema_type_desc(FieldType t)
     case F_DATE: return "a date (YYYY-MM-DD)";
     case F_SECVAR: return "a ModSecurity variable (e.g. ARGS:q)";
     case F_HEADER: return "a header, cookie or argument name";
+    case F_EMAIL: return "an email address";
     case F_STRLIST: return "a list";
     case F_OBJ: case F_MAP: case F_KV: case F_OVERRIDES: return "a map";
     case F_LIST: return "a list of maps";

@@ -28,6 +28,7 @@
 /* ECMA-262 patterns mirroring decode_formats.c */
 #define RE_NAME "^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$"
 #define RE_LABEL "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+#define RE_ILABEL "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 #define RE_DOMAIN "^" RE_LABEL "(\\." RE_LABEL ")*$"
 #define RE_OCTET "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 #define RE_V4 RE_OCTET "(\\." RE_OCTET "){3}"
@@ -146,6 +147,10 @@ static JsonVal *scalar_schema(const Field *f, FieldType t)
                               0);
     case F_SECVAR: return string_pattern("^[A-Za-z0-9_.:/^*|-]+$", 128);
     case F_HEADER: return string_pattern("^[A-Za-z0-9_.-]+$", 128);
+    case F_EMAIL:
+        return string_pattern("^[-A-Za-z0-9.!#$%&'*+/=?^_`{|}~]{1,64}@"
+                              "(?=.{1,253}$)" RE_ILABEL "(\\." RE_ILABEL ")+$",
+                              254);
     default: return jv_obj();
     }
 }

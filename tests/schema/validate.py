@@ -75,6 +75,13 @@ BEYOND_SCHEMA = {
     ("tests/cases/sql-keys-on-other-stores", 50):
         "failover-region in a blob store's override: refused by the store's "
         "kind, written elsewhere",
+    ("tests/cases/keys-azure-refuses", 12):
+        "an alert window Azure does not take: a set of durations, each "
+        "writable in seconds, minutes or hours (7m, 420s); the schema "
+        "checks the form",
+    ("tests/cases/keys-azure-refuses", 16):
+        "an override for an environment single-environment excludes: the "
+        "key allowed depends on another key's value",
     ("tests/cases/sql-keys-on-other-stores", 53):
         "a SQL backup-region that is not the region's pair: a fact about "
         "Azure's regions, not a shape",
