@@ -404,6 +404,17 @@ static bool check_content(Diags *ds, const Source *src, bool too_big)
         diag_help(ds, d, "save the file as UTF-8 without a byte-order mark");
         return false;
     }
+    if (src->len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+        /* YAML allows it, but libyaml counts it as a character of the
+         * first line when told the encoding, and then the first key is
+         * not at column 1: refused once here, not as the cascade of
+         * missing keys and syntax errors it made */
+        Diag *d = diag_error(ds, loc_offset(src, 0, 1), "encoding",
+                             "file starts with a UTF-8 byte-order mark");
+        diag_help(ds, d, "save the file as UTF-8 without a byte-order mark "
+                         "(an editor's \"UTF-8\", not \"UTF-8 with BOM\")");
+        return false;
+    }
     const char *nul = memchr(src->text, '\0', src->len);
     if (nul) {
         Diag *d = diag_error(ds, loc_offset(src, (size_t)(nul - src->text), 1),

@@ -116,6 +116,29 @@ static bool text_too_long(Dec *d, const Field *f, const Node *n)
     return true;
 }
 
+/* A control character (other than tab and line breaks) in free text: YAML
+ * writes one as an escape ("\e", "\x07"), and XML cannot hold it, so an
+ * SVG, a JUnit report or a docs page quoting the text would be refused
+ * by whatever reads it, and a terminal would obey it. */
+static bool text_control(Dec *d, const Field *f, const Node *n)
+{
+    for (const unsigned char *p = (const unsigned char *)n->str; *p; p++) {
+        if ((*p >= 0x20 && *p != 0x7f) || *p == '\t' || *p == '\n' ||
+            *p == '\r')
+            continue;
+        Diag *g = diag_error(d->ds, n->loc, "invalid-value",
+                             "'%s' holds the control character U+%04X "
+                             "(character %zu of its value)",
+                             f->key, *p,
+                             (size_t)(p - (const unsigned char *)n->str) + 1);
+        diag_help(d->ds, g, "remove it: free text may hold tabs and line "
+                            "breaks, no other control character (the SVG, "
+                            "HTML and XML outputs quoting it could not)");
+        return true;
+    }
+    return false;
+}
+
 /* A map, a list or nothing where a value of type t is expected. */
 static void not_a_scalar(Dec *d, const Field *f, FieldType t, const Node *n)
 {
@@ -285,7 +308,7 @@ static bool bad_text(Dec *d, const Field *f, FieldType t, const Node *n)
     case F_HEADER:
         return bad_plain_name(d, f, t, n);
     default:
-        return t == F_STR && text_too_long(d, f, n);
+        return t == F_STR && (text_control(d, f, n) || text_too_long(d, f, n));
     }
 }
 

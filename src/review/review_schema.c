@@ -97,6 +97,9 @@ static JsonVal *scalar_schema(const Field *f, FieldType t)
         jv_push(ty, jv_str("number"));
         jv_push(ty, jv_str("boolean"));
         jv_set(o, "type", ty);
+        /* no control character but tab and line breaks (decode.c) */
+        jv_set(o, "pattern",
+               jv_str("^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"));
         return o;
     }
     case F_NAME: return string_pattern(RE_NAME, 63);
