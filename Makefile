@@ -28,7 +28,8 @@ DEB_TOOLS := python3:python3 clang:clang xmllint:libxml2-utils \
              /etc/ssl/certs/ca-certificates.crt:ca-certificates \
              /usr/lib/nginx/modules/ngx_http_modsecurity_module.so:libnginx-mod-http-modsecurity \
              /usr/share/modsecurity-crs/rules:modsecurity-crs \
-             chromium:chromium node:nodejs npm:npm mkdocs:mkdocs
+             chromium:chromium node:nodejs npm:npm mkdocs:mkdocs \
+             envsubst:gettext-base
 
 WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wvla \

@@ -352,6 +352,28 @@ if [ "$st3" = 1 ] && grep -q '^deploy.sh: deployment topoc-production has no vau
     ok "manifests deploy-sh-without-outputs-says-so"
 else bad "manifests deploy-sh-without-outputs-says-so" "status $st3: $(cat "$DZ/err3")"; fi
 
+# apply.sh fills in the installation values and nothing else: a '$' in a
+# spec's setting reaches the cluster as written, whatever the deployer's
+# environment holds (a plain envsubst copied CI's secrets into it)
+mkdir -p "$MF/dollar" "$MF/kubectl/bin"
+cp -r "$ROOT/specs/tutorial/." "$MF/dollar/"
+printf 'settings:\n  GREETING: "hello ${GH_TOKEN} $HOME"\n' >>"$MF/dollar/services/orders.yaml"
+cat >"$MF/kubectl/bin/kubectl" <<'SH'
+#!/bin/sh
+if [ "$2" = - ]; then cat >>"$KUBE_LOG"; else cat "$3" >>"$KUBE_LOG"; fi
+SH
+chmod +x "$MF/kubectl/bin/kubectl"
+: >"$MF/kubectl/log"
+if "$TOPOC" build "$MF/dollar" -o "$MF/dollar.out" -q 2>/dev/null &&
+   KUBE_LOG="$MF/kubectl/log" PATH="$MF/kubectl/bin:$PATH" GH_TOKEN=ghp_secret \
+       AZURE_TENANT_ID=tenant-1 AZURE_CLIENT_ID_ORDERS=client-orders \
+       sh "$MF/dollar.out/production/manifests/kubernetes/apply.sh" &&
+   grep -q 'hello ${GH_TOKEN} $HOME' "$MF/kubectl/log" && ! grep -q ghp_secret "$MF/kubectl/log" &&
+   grep -q 'client-orders' "$MF/kubectl/log" && ! grep -q 'AZURE_CLIENT_ID_ORDERS' "$MF/kubectl/log" &&
+   grep -q 'kind: "Namespace"' "$MF/kubectl/log"; then
+    ok "manifests kube-apply-fills-only-its-values"
+else bad "manifests kube-apply-fills-only-its-values" "$(grep -n 'GREETING\|hello\|client-id' -A1 "$MF/kubectl/log" | head -8)"; fi
+
 # changing one service's scaling changes only that service's files
 mkdir -p "$MF/changed"
 cp -r "$ROOT/specs/." "$MF/changed/"

@@ -2,6 +2,8 @@
  *
  *   namespace.yaml          the environment's namespace, and NetworkPolicies
  *                           that deny all ingress and all egress but DNS
+ *   apply.sh                kubectl apply of them all, filling in the
+ *                           installation values and nothing else
  *   services/SERVICE.yaml   ServiceAccount (workload identity), the
  *                           SecretProviderClass that mounts its Key Vault
  *                           secrets (Secrets Store CSI driver, synced to a
@@ -16,8 +18,9 @@
  *
  * Policies select pods only, never namespaces, so nothing crosses from
  * another environment's namespace.  Installation values (the tenant, each
- * service's identity client id) are ${VARIABLES} for envsubst; README
- * says how to apply.  Written from JSON trees as YAML with
+ * service's identity client id) are ${VARIABLES}; apply.sh gives envsubst
+ * exactly those names, so a '$' in a spec's value is never filled from
+ * the deployer's environment.  Written from JSON trees as YAML with
  * every string quoted (json.c), in sorted key order: deterministic, and one
  * file per service.
  */
@@ -396,6 +399,39 @@ static JsonVal *network_policy(Kube *k, int si)
     return d;
 }
 
+/* kubectl apply of the environment's files.  envsubst fills in only the
+ * names given: the tenant and the file's own service's identity
+ * (AZURE_CLIENT_ID_ and its name in capitals, '-' as '_', as
+ * manifests_kube_access.c writes it); a plain `envsubst` would fill in
+ * every $NAME a spec's value holds from the deployer's environment, CI's
+ * secrets included. */
+static void apply_script(const EnvModel *env, Arena *a, Outputs *o)
+{
+    Strbuf sb = STRBUF_INIT;
+    sb_printf(&sb,
+              "#!/bin/sh\n"
+              "# apply.sh - applies the %s environment's Kubernetes objects "
+              "with kubectl,\n# filling in the installation values: export "
+              "AZURE_TENANT_ID and, per\n# service, AZURE_CLIENT_ID_SERVICE "
+              "(its user-assigned identity's client id,\n# the name in "
+              "capitals with '_' for '-') first.  Nothing else is filled "
+              "in:\n# a '$' in a spec's value stays as written.  Written by "
+              "topoc.\n"
+              "set -eu\n"
+              "here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+              "kubectl apply -f \"$here/namespace.yaml\"\n"
+              "for f in \"$here\"/services/*.yaml; do\n"
+              "    id=AZURE_CLIENT_ID_$(basename \"$f\" .yaml | tr 'a-z-' "
+              "'A-Z_')\n"
+              "    envsubst \"\\$AZURE_TENANT_ID \\$$id\" <\"$f\" | "
+              "kubectl apply -f -\n"
+              "done\n",
+              env->env->name.s);
+    out_add(o, arena_printf(a, "%s/manifests/kubernetes/apply.sh",
+                            env->env->name.s),
+            &sb);
+}
+
 static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
 {
     Arena a;
@@ -422,6 +458,7 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
     out_add(o, arena_printf(&a, "%s/manifests/kubernetes/namespace.yaml",
                             env->env->name.s),
             &sb);
+    apply_script(env, &a, o);
     for (int i = 0; i < env->nservices; i++) {
         const Service *s = env->services[i];
         add_doc(&sb, kube_service_account(&k, s));
