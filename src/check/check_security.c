@@ -5,6 +5,7 @@
 #include "topoc/util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -263,6 +264,71 @@ static const char *cors_target(Checker *ck, const Service *s, int route,
         ck, s, at, arena_printf(check_arena(ck), "routes/%d", route));
 }
 
+/* A host name as browsers write it in Origin: labels of a-z, 0-9 and '-'
+ * (not at a label's ends), 1-63 bytes each, 253 in all. */
+static bool host_name(const char *s, size_t n)
+{
+    if (n == 0 || n > 253)
+        return false;
+    size_t label = 0;
+    for (size_t i = 0; i <= n; i++) {
+        char c = i < n ? s[i] : '.';
+        if (c == '.') {
+            if (label == 0 || label > 63 || s[i - 1] == '-')
+                return false;
+            label = 0;
+        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   (c == '-' && label > 0)) {
+            label++;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Why origin o is not scheme://host[:port] or a host relative to the
+ * environment's domain (NULL when it is one); *fix says what to write. */
+static const char *origin_problem(Arena *a, const char *o, const char **fix)
+{
+    *fix = "write scheme://host[:port], e.g. https://app.example.com or "
+           "https://app.example.com:8443, or a host relative to the "
+           "environment's domain (app)";
+    const char *sl = strstr(o, "://");
+    if (!sl)
+        return host_name(o, strlen(o))
+                   ? NULL
+                   : "not a host name (labels of a-z, 0-9 and '-' between "
+                     "dots)";
+    bool tls = strncmp(o, "https://", 8) == 0;
+    if (!tls && strncmp(o, "http://", 7) != 0)
+        return "not an origin: its scheme is not https:// or http://";
+    const char *host = sl + 3, *port = NULL;
+    size_t n = strcspn(host, ":/?#");
+    if (!host_name(host, n))
+        return arena_printf(a, "not an origin: '%.*s' is not a host name "
+                               "(labels of a-z, 0-9 and '-' between dots)",
+                            (int)n, host);
+    if (host[n] == '/' || host[n] == '?' || host[n] == '#')
+        return "not an origin: browsers send no path, query or fragment in "
+               "Origin";
+    if (host[n] != ':')
+        return NULL;
+    port = host + n + 1;
+    size_t digits = strspn(port, "0123456789");
+    long v = digits && digits <= 5 && port[0] != '0' ? atol(port) : 0;
+    if (port[digits] || v < 1 || v > 65535)
+        return arena_printf(a, "not an origin: port '%s' is not a number "
+                               "from 1 to 65535", port);
+    if (v == (tls ? 443 : 80)) {
+        *fix = arena_printf(a, "write it without the port: %.*s",
+                            (int)(port - 1 - o), o);
+        return "one that never matches: browsers leave the scheme's "
+               "default port out of Origin";
+    }
+    return NULL;
+}
+
 /* A CORS policy browsers would refuse, or one that cannot match. */
 static void cors_policy(Checker *ck, const Cors *c, const Service *s,
                         int route)
@@ -270,17 +336,13 @@ static void cors_policy(Checker *ck, const Cors *c, const Service *s,
     for (int i = 0; i < c->origins.n; i++) {
         const Str *o = &c->origins.v[i];
         const char *why = NULL;
-        const char *sl = strstr(o->s, "://");
+        const char *fix = "list the origins that may call it, e.g. "
+                          "https://app.example.com or app";
         if (streq(o->s, "*")) {
             if (c->credentials.v)
                 why = "'*' with credentials: true, which browsers refuse";
-        } else if (sl ? (strncmp(o->s, "https://", 8) != 0 &&
-                         strncmp(o->s, "http://", 7) != 0) ||
-                            strchr(sl + 3, '/') || !sl[3]
-                      : strspn(o->s, "abcdefghijklmnopqrstuvwxyz0123456789-.") !=
-                            strlen(o->s)) {
-            why = "not an origin: write scheme://host[:port] with no path, "
-                  "or a host relative to the environment's domain";
+        } else {
+            why = origin_problem(check_arena(ck), o->s, &fix);
         }
         if (why)
             diag_help(check_diags(ck),
@@ -289,8 +351,7 @@ static void cors_policy(Checker *ck, const Cors *c, const Service *s,
                                    "CORS origin '%s'%s is %s", o->s,
                                    s ? check_in_env(ck, s, o->loc) : "",
                                    why),
-                      "list the origins that may call it, e.g. "
-                      "https://app.example.com or app");
+                      "%s", fix);
     }
 }
 

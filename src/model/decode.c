@@ -295,15 +295,17 @@ static bool bad_text(Dec *d, const Field *f, FieldType t, const Node *n)
                                 "found '%s'",
                   why ? why : "write it like 10.20.0.0/16");
         return true;
-    case F_PATH:
-        why = fmt_path_problem(s);
+    case F_PATH: {
+        const char *fix;
+        why = fmt_path_problem(d->a, s, &fix);
         if (!why)
             return false;
-        diag_help(
-            d->ds,
-            diag_error(d->ds, n->loc, "invalid-path", "invalid path '%s'", s),
-            "%s", why);
+        diag_help(d->ds,
+                  diag_error(d->ds, n->loc, "invalid-path",
+                             "invalid path '%s': %s", s, why),
+                  "%s", fix);
         return true;
+    }
     case F_SECVAR:
     case F_HEADER:
         return bad_plain_name(d, f, t, n);

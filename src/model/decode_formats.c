@@ -217,41 +217,107 @@ static bool fmt_param_name(const char *s, size_t n)
     return true;
 }
 
-/* A route path template: '/' then segments of URL path characters, where a
- * segment may hold {param} placeholders.  Returns NULL or what is wrong. */
-const char *fmt_path_problem(const char *s)
+/* Why a character cannot stand in a route path, and what to write instead:
+ * the characters a spec is likely to try, each with its own reason. */
+static const struct {
+    char c;
+    const char *why, *fix;
+} PATH_CHARS[] = {
+    {' ', "a space cannot stand in a URL path",
+     "write '-' or '_' instead: /orders/a-b"},
+    {'?', "'?' starts the query string, so no request's path holds it",
+     "route the path before '?' and read the query in the service"},
+    {'#', "'#' starts the fragment, which clients never send",
+     "leave '#' and what follows it out of the route"},
+    {';', "';' starts path parameters, which some servers (Tomcat, Jetty) "
+          "strip before routing, so the edge and the service would read "
+          "different paths",
+     "write '-' or '_', or another segment: /orders/{orderId}/items"},
+    {'=', "'=' belongs to the query string (key=value)",
+     "make the value a segment: /orders/{orderId} for /orders?id=..."},
+    {'&', "'&' separates query parameters",
+     "make each value a segment of its own: /orders/{orderId}/{itemId}"},
+    {'%', "the gateways decode a request's path before they match it, so an "
+          "encoded character in a route never matches",
+     "write the character itself (letters, digits, -._~!+,:@)"},
+    {'*', "'*' is a wildcard to App Gateway and API Management but a literal "
+          "'*' to nginx and HAProxy, so the edges would route different "
+          "requests",
+     "write '/**' as the whole last segment for any rest of the path "
+     "(/orders/**), or a {parameter} for one segment (/orders/{orderId})"},
+};
+
+static const char *path_char_problem(Arena *a, char c, const char **fix)
 {
-    if (s[0] != '/')
+    for (size_t i = 0; i < sizeof PATH_CHARS / sizeof *PATH_CHARS; i++)
+        if (PATH_CHARS[i].c == c) {
+            *fix = PATH_CHARS[i].fix;
+            return PATH_CHARS[i].why;
+        }
+    *fix = "use letters, digits, '/', '{parameter}' and -._~!+,:@ only";
+    if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f)
+        return arena_printf(a, "byte 0x%02x is not a URL path character",
+                            (unsigned char)c);
+    return arena_printf(a, "'%c' is not a URL path character", c);
+}
+
+/* A '.' or '..' segment, which clients and gateways resolve before they
+ * route, so a route holding one never matches. */
+static bool dot_segment(const char *p)
+{
+    size_t n = strcspn(p, "/");
+    return (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.');
+}
+
+/* A route path template: '/' then segments of URL path characters, where a
+ * segment may hold {param} placeholders, and a last segment '**' takes any
+ * rest.  Returns NULL, or what is wrong with *fix saying what to write. */
+const char *fmt_path_problem(Arena *a, const char *s, const char **fix)
+{
+    *fix = "write the path as it appears in the URL: /orders/{orderId}";
+    if (s[0] != '/') {
+        *fix = arena_printf(a, "start it with '/': /%s", s);
         return "a path starts with '/'";
+    }
     if (strlen(s) > 2048)
         return "the path is longer than 2048 characters";
     for (const char *p = s; *p; p++) {
         if (*p == '{') {
             const char *close = strchr(p, '}');
-            if (!close)
+            if (!close) {
+                *fix = "close the parameter: /orders/{orderId}";
                 return "'{' is not closed by '}'";
+            }
             const char *next = strchr(close, '{'), *slash = strchr(close, '/');
-            if (next && (!slash || next < slash))
+            if (next && (!slash || next < slash)) {
+                *fix = "give each parameter a segment: /{from}/{to}";
                 return "one {parameter} per segment";
-            if (!fmt_param_name(p + 1, (size_t)(close - p - 1)))
+            }
+            if (!fmt_param_name(p + 1, (size_t)(close - p - 1))) {
+                *fix = "rename it: {orderId}, {order_id}";
                 return "a {parameter} name is letters, digits and '_', "
                        "starting with a letter";
+            }
             p = close;
             continue;
         }
-        if (*p == '}')
+        if (*p == '}') {
+            *fix = "open the parameter: /orders/{orderId}";
             return "'}' without '{'";
-        if (*p == '*' && p[1] == '*') {
-            if (p[-1] != '/' || p[2] != '\0')
-                return "'**' (any rest of the path) is only allowed as the "
-                       "whole last segment: /files/**";
-            break;
         }
-        if (*p == '/' && p[1] == '/')
+        if (*p == '*' && p[1] == '*' && p[-1] == '/' && p[2] == '\0')
+            break;
+        if (*p == '/' && p[1] == '/') {
+            *fix = "remove the empty segment: gateways merge '//' into '/'";
             return "empty segment '//'";
-        if (!isalnum((unsigned char)*p) && !strchr("-._~!*+,:@/%", *p))
-            return "only letters, digits, '/', '{param}' and -._~!*+,:@% "
-                   "may appear in a path";
+        }
+        if (*p == '/' && dot_segment(p + 1)) {
+            *fix = "write the path the segment resolves to";
+            return "a '.' or '..' segment is resolved by clients and "
+                   "gateways before routing, so the route never matches";
+        }
+        if (!isalnum((unsigned char)*p) && !strchr("-._~!+,:@/", *p))
+            return path_char_problem(a, *p, fix);
     }
     return NULL;
 }

@@ -3,6 +3,8 @@
 #ifndef TOPOC_DECODE_FORMATS_H
 #define TOPOC_DECODE_FORMATS_H
 
+#include "topoc/arena.h"
+
 #include <stdbool.h>
 
 /* An integer, with the rest of the text in *end. */
@@ -20,8 +22,9 @@ bool fmt_valid_url(const char *s);
  * is wrong when it is not. */
 bool fmt_valid_ipnet(const char *s, bool v4_only, bool need_prefix,
                      const char **why);
-/* NULL for a valid route path, else what is wrong with it. */
-const char *fmt_path_problem(const char *s);
+/* NULL for a valid route path, else what is wrong with it (made in a)
+ * and in *fix what to write instead. */
+const char *fmt_path_problem(Arena *a, const char *s, const char **fix);
 bool fmt_valid_image(const char *s);
 /* YYYY-MM-DD, a real date. */
 bool fmt_valid_date(const char *s);
