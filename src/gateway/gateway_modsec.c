@@ -6,11 +6,10 @@
  *                      custom rules, CRS
  *   engine.conf        the engine's settings from edge.waf
  *   crs-tuning.conf    paranoia level, thresholds and argument limits
- *   custom-rules.conf  policy.internal-paths and edge.waf.custom-rules
+ *   custom-rules.conf  edge.waf.custom-rules
  *
  * Rule ids (1-99,999 is the local range): 10000-10006 tuning and argument
- * limits, 10100+N one per policy.internal-paths entry, 20000+priority per
- * custom rule (gateway_nginx.c uses 10010 and 10011 in its locations).
+ * limits, 20000+priority per custom rule (gateway_nginx.c uses 10010 and 10011 in its locations).
  * Custom-rule values are hex-escaped whole, so no spec string can end a
  * token or start a directive.
  */
@@ -187,31 +186,19 @@ static void custom_rule(const CustomRule *r, Strbuf *sb)
     sb_release(&var);
 }
 
-static void modsec_custom(const Model *m, Arena *a, Strbuf *sb)
+/* Internal paths are not here: REQUEST_FILENAME is the client's path
+ * decoded but not normalised ('/a/../internal' stays so), and nginx
+ * refuses them on $uri before ModSecurity runs (gateway_nginx.c). */
+static void modsec_custom(const Model *m, Strbuf *sb)
 {
-    const Policy *pol = m->platform->policy;
-    sb_puts(sb, "# Internal-only paths (policy.internal-paths) are never "
-                "served at the edge.\n");
-    for (int i = 0; i < pol->internal_paths.n; i++) {
-        const Str *path = &pol->internal_paths.v[i];
-        Strbuf re = STRBUF_INIT;
-        path_regex(a, path, &re);
-        sb_printf(sb, "SecRule REQUEST_FILENAME \"@rx ");
-        escape_pcre(sb, re.buf, "\"%");
-        sb_printf(sb, "\" \\\n    \"id:%d,phase:1,deny,status:403,log,t:none,"
-                      "msg:'internal path %s is not served at the edge'\"\n",
-                  10100 + i, path->s);
-        sb_release(&re);
-    }
     const List *cr = &m->platform->edge->waf->custom_rules;
-    if (cr->n)
-        sb_puts(sb, "\n# The platform's custom rules (edge.waf.custom-rules): "
-                    "id 20000 + priority.\n");
+    sb_puts(sb, "# The platform's custom rules (edge.waf.custom-rules): "
+                "id 20000 + priority.\n");
     for (int i = 0; i < cr->n; i++)
         custom_rule(cr->v[i], sb);
 }
 
-void nginx_modsec_files(const Model *m, unsigned methods, Arena *a, Outputs *o,
+void nginx_modsec_files(const Model *m, unsigned methods, Outputs *o,
                         const char *dir)
 {
     Strbuf sb = STRBUF_INIT;
@@ -236,7 +223,7 @@ void nginx_modsec_files(const Model *m, unsigned methods, Arena *a, Outputs *o,
     modsec_tuning(m, methods, &sb);
     snprintf(path, sizeof path, "%s/modsec/crs-tuning.conf", dir);
     out_add(o, path, &sb);
-    modsec_custom(m, a, &sb);
+    modsec_custom(m, &sb);
     snprintf(path, sizeof path, "%s/modsec/custom-rules.conf", dir);
     out_add(o, path, &sb);
 }

@@ -9,7 +9,7 @@
 /* DIR/modsec/{main,engine,crs-tuning,custom-rules}.conf for the platform's
  * edge; methods: the route_method_names bits the edge's routes take (CRS
  * allows those, and OPTIONS for CORS). */
-void nginx_modsec_files(const Model *m, unsigned methods, Arena *a, Outputs *o,
+void nginx_modsec_files(const Model *m, unsigned methods, Outputs *o,
                         const char *dir);
 
 #endif

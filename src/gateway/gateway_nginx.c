@@ -20,9 +20,9 @@
  * the request before CRS's phase-2 checks.
  *
  * Rule ids (1-99,999 is the local range): 10010 a location's own limits,
- * 10011 'no route' here; 10000-10006 tuning and argument limits, 10100+N
- * one per policy.internal-paths entry, 20000+priority per custom rule in
- * gateway_modsec.c.  None depends on the services, so adding one moves no
+ * 10011 'no route' here; 10000-10006 tuning and argument limits,
+ * 20000+priority per custom rule in gateway_modsec.c (internal paths are
+ * refused by nginx itself on the normalised path: PATH_GUARD).  None depends on the services, so adding one moves no
  * id.  Per-route
  * exclusions and detection-only are location-scoped modsecurity_rules,
  * which need no ids.
@@ -248,6 +248,55 @@ static void no_route(Strbuf *sb)
                 "    }\n");
 }
 
+/* Paths are decided on nginx's normal form, $uri: percent-decoded, with
+ * '.' and '..' segments resolved and '//' merged (nginx itself refuses a
+ * '..' above the root, a bad or NUL escape with 400).  What no normal form
+ * keeps safe is refused first: an encoded '/' or '\\' (a service that
+ * decodes it sees other segments than the edge did), a '\\' (IIS reads it
+ * as '/') and a '.;' or '..;' segment (Tomcat reads it as '.' or '..').
+ * Internal paths are refused on $uri at the server, so no location, route
+ * or CRS rule sees one; HAProxy's template does the same in the same
+ * order. */
+static const char PATH_GUARD[] = "    if ($topoc_bad_path) {\n"
+                                 "        return 400;\n"
+                                 "    }\n"
+                                 "    if ($topoc_url_too_long) {\n"
+                                 "        return 414;\n"
+                                 "    }\n"
+                                 "    if ($topoc_internal_path) {\n"
+                                 "        return 403;\n"
+                                 "    }\n";
+
+static void path_maps(Gen *g)
+{
+    const Policy *pol = g->m->platform->policy;
+    sb_puts(&g->maps,
+            "    map $uri $topoc_bad_segment {\n"
+            "        default 0;\n"
+            "        \"~(?:^|/)\\\\.\\\\.?;\" 1;\n"
+            "    }\n"
+            "    map $request_uri $topoc_bad_path {\n"
+            "        default $topoc_bad_segment;\n"
+            "        \"~^[^?]*(?:%(?:2[fF]|5[cC]|00)|\\\\x5c)\" 1;\n"
+            "    }\n"
+            "    map $uri $topoc_internal_path {\n"
+            "        default 0;\n");
+    for (int i = 0; i < pol->internal_paths.n; i++) {
+        Strbuf re = STRBUF_INIT;
+        path_regex(g->a, &pol->internal_paths.v[i], &re);
+        sb_printf(&g->maps, "        # %s\n        ", pol->internal_paths.v[i].s);
+        sb_putc(&g->maps, '"');
+        sb_putc(&g->maps, '~');
+        Strbuf q = STRBUF_INIT;
+        put_regex(&q, re.buf);
+        sb_puts(&g->maps, q.buf + 1); /* put_regex's opening quote goes */
+        sb_puts(&g->maps, " 1;\n");
+        sb_release(&q);
+        sb_release(&re);
+    }
+    sb_puts(&g->maps, "    }\n");
+}
+
 static void server(Gen *g, int lo, int hi)
 {
     const RouteEntry *first = &g->v[lo];
@@ -267,9 +316,10 @@ static void server(Gen *g, int lo, int hi)
                   "    ssl_client_certificate tls/%s.pem;\n"
                   "    ssl_verify_client on;\n",
                   cc->ca.s);
-    sb_puts(&g->conf, "    if ($topoc_url_too_long) {\n"
-                      "        return 414;\n"
-                      "    }\n"
+    sb_puts(&g->conf, PATH_GUARD);
+    /* the services get the path the edge decided on, not the client's:
+     * nginx sends $uri escaped again once the URI has been rewritten */
+    sb_puts(&g->conf, "    rewrite ^ $uri;\n"
                       "    include site/proxy.conf;\n");
     g->ix = route_index(g->a, g->v + lo, hi - lo);
     for (int i = lo; i < hi; i++)
@@ -429,6 +479,15 @@ static const char FIXED_SERVERS[] =
     "    include site/listen-https.conf;\n"
     "    server_name _;\n"
     "    include site/tls.conf;\n"
+    "    if ($topoc_bad_path) {\n"
+    "        return 400;\n"
+    "    }\n"
+    "    if ($topoc_url_too_long) {\n"
+    "        return 414;\n"
+    "    }\n"
+    "    if ($topoc_internal_path) {\n"
+    "        return 403;\n"
+    "    }\n"
     "    include site/proxy.conf;\n"
     "    location / {\n"
     "        set $topoc_upstream topoc_no_route;\n"
@@ -551,6 +610,7 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
     http_head(&g, &head);
     upstreams(&g, o, dir);
     known_hosts(&g);
+    path_maps(&g);
     sb_puts(&g.conf, FIXED_SERVERS);
     host_servers(&g);
     nginx_conf(&g, &head, o, dir);
@@ -558,7 +618,7 @@ static void emit_env(const Model *m, const EnvModel *env, Outputs *o)
     unsigned methods = 0;
     for (int i = 0; i < g.n; i++)
         methods |= g.v[i].methods;
-    nginx_modsec_files(m, methods, &a, o, dir);
+    nginx_modsec_files(m, methods, o, dir);
     sb_release(&head);
     sb_release(&g.conf);
     sb_release(&g.maps);

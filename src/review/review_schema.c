@@ -140,8 +140,10 @@ static JsonVal *scalar_schema(const Field *f, FieldType t)
                               "[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(/[0-9]{1,3})?)$",
                               0);
     case F_PATH:
-        return string_pattern("^/(?!.*//)([-A-Za-z0-9._~!*+,:@%/]|"
-                              "\\{[A-Za-z_][A-Za-z0-9_]*\\})*$",
+        return string_pattern("^/(?!.*//)(?!(.*/)?\\.\\.?(/|$))"
+                              "([-A-Za-z0-9._~!+,:@/]|"
+                              "\\{[A-Za-z_][A-Za-z0-9_]*\\})*"
+                              "((?<=/)\\*\\*)?$",
                               2048);
     case F_IMAGE: return string_pattern("^[a-z0-9][a-z0-9._/:@-]*$", 255);
     case F_DATE:

@@ -18,7 +18,7 @@ Prints "ok NAME" / "FAIL NAME: why"; every process it starts is stopped by
 pid, whatever happens.
 """
 import http.client, json, os, shutil, signal, socket, ssl, subprocess, sys
-import threading, time
+import re, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 out, env, work = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -34,6 +34,7 @@ if "--openapi" in sys.argv:
 BASE = int(os.environ.get("TOPOC_PORT_BASE", "18000"))
 HTTP, HTTPS, STUB0 = BASE + 80, BASE + 443, BASE + 1100
 results = []
+SEEN = []   # every path (and query) a service was sent, whoever sent it
 
 def check(name, cond, why=""):
     results.append(cond)
@@ -99,9 +100,11 @@ class Stub(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         if n:
             self.rfile.read(n)
+        SEEN.append(self.path)
         body = self.server.name.encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
+        self.send_header("X-Topoc-Path", self.path)
         # the edge owns CORS where the spec gives a policy: hides this
         self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Content-Length", str(len(body)))
@@ -183,7 +186,8 @@ def sequence(edge, limits, cert_hosts):
         except (ssl.SSLError, ConnectionError, OSError) as e:
             out.append((name, "error"))
             return
-        keep = sorted((k.lower(), v) for k, v in hs if k.lower().startswith("access-control-"))
+        keep = sorted((k.lower(), v) for k, v in hs
+                      if k.lower().startswith("access-control-") or k.lower() == "x-topoc-path")
         out.append((name, st, data if st == 200 else "", keep))
     for i, r in enumerate(edge):
         if "sample" not in r:
@@ -196,6 +200,10 @@ def sequence(edge, limits, cert_hosts):
         send(r["name"], r["host"], r["path"], r["method"], body=r["body"],
              source=f"127.2.{i // 200}.{10 + i % 200}")
     api = next(r["host"] for r in edge if r["host"].startswith("api."))
+    for i, (name, path, want) in enumerate(path_probes(edge)):
+        send(f"path {name}: {path}", api, path, source=f"127.0.3.{10 + i}")
+        # what the service was sent: the path the edge decided on
+        out[-1] += (dict(out[-1][3]).get("x-topoc-path"),) if out[-1][1] != "error" else ()
     some = next(r for r in edge if r["host"] == api and "GET" in r["methods"] and "sample" in r)
     send("unknown path", api, "/no/such/route/here")
     n = limits["max-url-length"]
@@ -228,6 +236,98 @@ def sequence(edge, limits, cert_hosts):
                      source=f"127.0.1.{10 + i}")
     return out
 
+def internal_paths():
+    """policy.internal-paths, as the generated nginx.conf lists them (the
+    language's default when it lists none)."""
+    conf, out, on = open(f"{prefix}/nginx.conf").read().splitlines(), [], False
+    for l in conf:
+        on = (on or "$topoc_internal_path {" in l) and l.strip() != "}"
+        if on and l.strip().startswith("# /"):
+            out.append(l.strip()[2:])
+    return out or ["/internal/**", "/metrics", "/healthz", "/health"]
+
+def internal_re():
+    return re.compile("|".join("^" + re.escape(p[:-3]) + "(/.*)?$" if p.endswith("/**")
+                               else "^" + re.sub(r"\\{[^}]*\\}", "[^/]+", re.escape(p).replace("\\{", "{").replace("\\}", "}")) + "$"
+                               for p in internal_paths()) or "^$")
+
+def normal(path):
+    """A path as a service would read it: fully decoded, '//' merged and
+    '.' and '..' resolved (any '..' above the root dropped)."""
+    path = urllib.parse.unquote(path.split("?")[0]).replace("\\", "/")
+    segs = []
+    for seg in path.split("/"):
+        if seg == "..":
+            segs = segs[:-1]
+        elif seg not in ("", "."):
+            segs.append(seg)
+    return "/" + "/".join(segs)
+
+def path_probes(edge):
+    """The class of paths that a gateway must decide on in normal form:
+    dot segments, encoded dots in either case, encoded and doubled
+    slashes, backslashes, mixed, on internal paths (403) and on routed ones
+    (200, the service sent the normal path); what has no safe normal form
+    is 400.  (name, path, want): want is 403, 400 or (service, path)."""
+    api = next(r["host"] for r in edge if r["host"].startswith("api."))
+    gets = [r for r in edge if r["host"] == api and "GET" in r["methods"] and "sample" in r
+            and r["sample"].count("/") >= 2 and not r["sample"].endswith("/")]
+    if not gets:
+        return []
+    some = gets[0]
+    s = some["sample"]
+    p = "/" + s.split("/")[1]
+    out = []
+    for path in internal_paths():
+        i = path[:-3] + "/x" if path.endswith("/**") else path
+        if "{" in i or "*" in i:
+            continue
+        j = i[1:]
+        for name, probe in [("dot segments", f"{p}/../{j}"), ("dot and dot segments", f"{p}/./../{j}"),
+                            ("encoded dots", f"{p}/%2e%2e/{j}"), ("encoded dots upper case", f"{p}/%2E%2E/{j}"),
+                            ("mixed dots", f"{p}/.%2E/{j}"), ("mixed dots", f"{p}/%2e./{j}"),
+                            ("double slash", f"/{i}"), ("double slash and dots", f"{p}//../{j}"),
+                            ("dot segment", f"/./{j}"), ("deeper dots", f"{p}/x/../../{j}"),
+                            ("encoded letter", i[:2] + "%%%02X" % ord(i[2]) + i[3:] if len(i) > 3 else i),
+                            ("mixed", f"{p}/%2e/x/%2E%2e//..//{j}")]:
+            out.append((f"internal {name}", probe, 403))
+        for name, probe in [("encoded slash", f"{p}/..%2f{j}"), ("encoded slash upper case", f"{p}/..%2F{j}"),
+                            ("encoded backslash", f"{p}/..%5c{j}"), ("backslash", f"{p}/..\\{j}"),
+                            ("dots above the root", f"/../{j}"), ("dots above the root", f"{p}/../../{j}"),
+                            ("encoded dots above the root", f"{p}/%2e%2e/%2E%2E/{j}"),
+                            ("encoded slash after", f"{i}%2f"), ("dot-dot-semicolon", f"{p}/..;/{j}")]:
+            out.append((name, probe, 400))
+    rest = s[len(p):]
+    out += [(n, q, 400) for n, q in [("bad escape", f"{p}/%zz"), ("encoded NUL", f"{p}/%00"),
+                                     ("encoded slash in a segment", f"{s}%2Fx"), ("dot-semicolon", f"{p}/.;{rest}")]]
+    routed = [("double slash", "/" + s), ("dot segment", f"{p}/.{rest}"), ("double slash inside", f"{p}/{rest}"),
+              ("encoded slash in the query", s + "?next=%2Fa%5Cb")]
+    if s[-1].isalnum():
+        routed += [("encoded letter", s[:-1] + "%%%02x" % ord(s[-1])),
+                   ("encoded letter upper case", s[:-1] + "%%%02X" % ord(s[-1]))]
+    for name, probe in routed:
+        out.append((f"route {name}", probe, (some["service"], s + ("?next=%2Fa%5Cb" if "?" in probe else ""))))
+    # '..' on a route whose WAF does not block it (CRS scores '..' at PL1)
+    lax = next((r for r in gets if r["waf"]["mode"] != "prevention"), None)
+    if lax:
+        q = "/" + lax["sample"].split("/")[1]
+        out.append(("route dot-dot segment", f"{q}/x/..{lax['sample'][len(q):]}", (lax["service"], lax["sample"])))
+        out.append(("route encoded dot-dot", f"{q}/x/%2E%2e{lax['sample'][len(q):]}", (lax["service"], lax["sample"])))
+    return out
+
+def path_checks(gw, edge, answers):
+    """Each probe got what its class must get from gateway gw."""
+    wrong, probes = [], path_probes(edge)
+    got = {a[0]: a for a in answers if a[0].startswith("path ")}
+    for name, path, want in probes:
+        a = got.get(f"path {name}: {path}")
+        st, data, seen = (a[1], a[2], a[4]) if a and len(a) > 4 else (a and a[1], None, None)
+        ok = (st == want) if isinstance(want, int) else (st == 200 and (data, seen) == want)
+        if not ok:
+            wrong.append(f"{path} -> {st} {data!r} {seen!r}, want {want}")
+    check(f"{gw}: {len(probes)} dot, encoded and doubled paths are decided on their normal form",
+          probes and not wrong, "; ".join(wrong[:6]))
+
 def run_haproxy(edge, limits, cert_hosts, want):
     """The generated HAProxy config with local binds, certificates and the
     stub backends; the same sequence must get the same answers."""
@@ -255,6 +355,7 @@ def run_haproxy(edge, limits, cert_hosts, want):
     PORT["https"] = BASE + 444
     got = sequence(edge, limits, cert_hosts)
     PORT["https"] = HTTPS
+    path_checks("HAProxy", edge, got)
     diff = [f"{a} vs {b}" for a, b in zip(want, got) if a != b]
     check(f"HAProxy answers the same {len(want)} requests as nginx",
           not diff and len(want) == len(got), "; ".join(diff[:4]))
@@ -363,6 +464,7 @@ try:
     # the sequence both targets can answer, first on nginx
     time.sleep(1.2)
     nginx_answers = sequence(edge, table["limits"], cert_hosts)
+    path_checks("nginx", edge, nginx_answers)
 
     if "--haproxy" in sys.argv:
         run_haproxy(edge, table["limits"], cert_hosts, nginx_answers)
@@ -455,6 +557,10 @@ try:
         time.sleep(0.3)
         audit = open(f"{prefix}/logs/modsec_audit.log").read()
         check("ModSecurity logs the 405", "PUT /search" in audit, "not in the audit log")
+    leaked = [p for p in SEEN if internal_re().match(normal(p))
+              or re.search(r"(^|/)\.\.?(/|$|\?)|//|%2e|%2f|%5c|\\", p.split("?")[0], re.I)]
+    check(f"no service was sent an internal path or a path not in normal form ({len(SEEN)} requests)",
+          SEEN and not leaked, leaked[:6])
 except SystemExit:
     pass
 finally:
