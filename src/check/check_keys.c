@@ -278,6 +278,39 @@ static void alert_window(Checker *ck, const Service *s, const Alert *al)
               "use the nearest, %s", alert_windows[near].text);
 }
 
+/* A threshold on a percentage (cpu, memory) above 100 never trips: the
+ * scale rule or alert would never act. */
+static void percent(Checker *ck, const Service *s, const Str *metric,
+                    const Int *v, const char *what)
+{
+    if (!metric->s || (!streq(metric->s, "cpu") && !streq(metric->s, "memory")) ||
+        !v->loc.set || v->v <= 100)
+        return;
+    diag_help(check_diags(ck),
+              check_report(ck, "invalid-value", v->loc,
+                           check_service_target(ck, s, v->loc, NULL),
+                           "%s of '%s' on %s at %lld%%: a percentage never "
+                           "passes 100, so it would never act",
+                           what, s->name.s, metric->s, v->v),
+              "write a percentage of 1 to 100");
+}
+
+/* App Service and Kubernetes probe one path for health: a template's
+ * parameter or '**' would be probed as written, literally. */
+static void health_path(Checker *ck, const Service *s)
+{
+    const Str *h = &s->runtime->health_path;
+    if (!h->s || (!strchr(h->s, '{') && !strstr(h->s, "**")))
+        return;
+    diag_help(check_diags(ck),
+              check_report(ck, "invalid-value", h->loc,
+                           check_service_target(ck, s, h->loc, NULL),
+                           "health-path '%s' of '%s' is a template: the "
+                           "health probe requests one path, as written",
+                           h->s, s->name.s),
+              "write a concrete path the service answers, e.g. /health");
+}
+
 /* An override for an environment a single-environment service does not
  * run in is never read (nor checked): refused at its key. */
 static void idle_overrides(Checker *ck, const Service *s)
@@ -320,8 +353,18 @@ void check_keys(Checker *ck)
             fixed_scaling(ck, s);
             for (int r = 0; r < s->routes.n; r++)
                 internal_route(ck, s, s->routes.v[r]);
-            for (int r = 0; r < s->alerts.n; r++)
-                alert_window(ck, s, s->alerts.v[r]);
+            for (int r = 0; r < s->alerts.n; r++) {
+                const Alert *al = s->alerts.v[r];
+                alert_window(ck, s, al);
+                percent(ck, s, &al->metric, &al->above, "alert threshold");
+            }
+            for (int r = 0; s->scaling && r < s->scaling->rules.n; r++) {
+                const ScaleRule *sr = s->scaling->rules.v[r];
+                percent(ck, s, &sr->metric, &sr->above, "scale-out rule");
+                percent(ck, s, &sr->metric, &sr->below, "scale-in rule");
+            }
+            if (s->runtime)
+                health_path(ck, s);
         }
     }
     for (int i = 0; i < m->nservices; i++)

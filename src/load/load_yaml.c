@@ -400,6 +400,36 @@ static void on_end(Parser *p)
         add_anchor(p, (const yaml_char_t *)f.anchor, f.node, f.weight);
 }
 
+/* What to do about libyaml's commonest complaints (its words, 0.2.x),
+ * which say what the parser met, not what the writer meant. */
+static const struct {
+    const char *problem, *help;
+} syntax_help[] = {
+    {"mapping values are not allowed",
+     "a value holding ': ' must be quoted (name: \"Monzo: the bank\"), "
+     "or a key is indented deeper than the keys beside it"},
+    {"did not find expected key",
+     "line this key up with the keys of its map (spaces only), or quote "
+     "a value that starts with a character YAML reads as syntax"},
+    {"did not find expected '-' indicator",
+     "line this item up with the list's other '- ' items"},
+    {"did not find expected ',' or '}'",
+     "inside { }, quote a value holding '{', '}', '[', ']' or ', ' "
+     "(path: \"/orders/{id}\")"},
+    {"did not find expected ',' or ']'",
+     "inside [ ], quote a value holding '{', '}', '[', ']' or ', '"},
+    {"found character that cannot start any token",
+     "quote the value: YAML reserves '@', '`' and '%' at its start"},
+    {"found unexpected end of stream",
+     "a quote or bracket is not closed: close it, or quote the whole value"},
+    {"found unknown escape character",
+     "in double quotes write a backslash as \\\\, or use single quotes"},
+    {"could not find expected ':'",
+     "a key ends with ': '; a value running over lines needs quotes"},
+    {"block sequence entries are not allowed",
+     "start the '- ' list on the line after its key, indented under it"},
+};
+
 static void report_parse_error(Parser *p, const yaml_parser_t *yp)
 {
     size_t i = yp->error == YAML_READER_ERROR /* a control byte */
@@ -419,6 +449,12 @@ static void report_parse_error(Parser *p, const yaml_parser_t *yp)
                          yp->context ? " " : "",
                          yp->context ? yp->context : "",
                          i >= p->src->len ? " (at the end of the file)" : "");
+    for (size_t k = 0; yp->problem && k < sizeof syntax_help /
+                                             sizeof *syntax_help; k++)
+        if (strstr(yp->problem, syntax_help[k].problem)) {
+            diag_help(p->ds, d, "%s", syntax_help[k].help);
+            break;
+        }
     if (!yp->context)
         return;
     Loc ctx = mark_loc(p, yp->context_mark);

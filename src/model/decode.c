@@ -163,6 +163,19 @@ static void decode_number(Dec *d, const Field *f, FieldType t, const Node *n,
                              : t == F_BYTES ? fmt_parse_bytes(s, &v)
                              : t == F_CPU   ? fmt_parse_cpu(s, &v)
                                             : fmt_parse_seconds(s, &v));
+    const char *digits = s + (*s == '-');
+    if (!ok && !n->quoted && t == F_INT && *digits &&
+        strspn(digits, "0123456789") == strlen(digits)) {
+        /* an integer, only too long for any field (strtoll's ERANGE) */
+        Diag *g = diag_error(d->ds, n->loc, "invalid-value",
+                             "'%s' is out of range for '%s'", s, f->key);
+        char lo[32], hi[32];
+        fmt_limit(lo, sizeof lo, f->type, f->min);
+        fmt_limit(hi, sizeof hi, f->type, f->max);
+        if (f->max > 0)
+            diag_help(d->ds, g, "allowed: %s to %s", lo, hi);
+        return;
+    }
     if (!ok) {
         Diag *g = diag_error(d->ds, n->loc, "type-mismatch",
                              "'%s' expects %s, found '%s'", f->key,

@@ -75,10 +75,20 @@ BEYOND_SCHEMA = {
     ("tests/cases/sql-keys-on-other-stores", 50):
         "failover-region in a blob store's override: refused by the store's "
         "kind, written elsewhere",
-    ("tests/cases/keys-azure-refuses", 12):
+    ("tests/cases/keys-azure-refuses", 15):
         "an alert window Azure does not take: a set of durations, each "
         "writable in seconds, minutes or hours (7m, 420s); the schema "
         "checks the form",
+    ("tests/cases/keys-azure-refuses", 6):
+        "health-path is typed as a route path, the format routes share; "
+        "that a probe takes no parameter is the check's",
+    ("tests/cases/keys-azure-refuses", 12):
+        "a threshold over 100 on cpu or memory: its bound depends on the "
+        "metric beside it (if/then; the reference keeps rules one shape)",
+    ("tests/cases/keys-azure-refuses", 18):
+        "an alert threshold over 100 on cpu or memory: its bound depends "
+        "on the metric beside it (if/then; the reference keeps alerts one "
+        "shape)",
     ("tests/cases/keys-azure-refuses", 16):
         "an override for an environment single-environment excludes: the "
         "key allowed depends on another key's value",
