@@ -307,6 +307,36 @@ static char *resolve_dir(const char *dir, char **parent, const char **base)
     return real;
 }
 
+/* Make and lock the staging folder: 0, an errno, or EAGAIN when another
+ * build's out_clean_stale took it for a killed build's and removed it in
+ * the moment between mkdir and flock (seen with two builds into one folder
+ * at once): the lock is held on the folder still under that name, or we
+ * try again. */
+static int lock_new_staging(OutStage *s, mode_t mode)
+{
+    out_rm_rf(s->staging);
+    if (mkdir(s->staging, mode) != 0)
+        return errno;
+    if (s->exists)
+        chmod(s->staging, mode);
+    int fd = open(s->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? EAGAIN : errno;
+    struct stat held, named;
+    if (flock(fd, LOCK_EX) != 0) {
+        int err = errno;
+        close(fd);
+        return err;
+    }
+    if (fstat(fd, &held) != 0 || lstat(s->staging, &named) != 0 ||
+        held.st_ino != named.st_ino || held.st_dev != named.st_dev) {
+        close(fd);
+        return EAGAIN;
+    }
+    s->lock = fd;
+    return 0;
+}
+
 /* The staging folder, made with the output folder's mode and locked: a
  * later build removes it only when the lock is free (a process id alone
  * can be reused before anyone looks).  The manifest goes in first, so that
@@ -318,18 +348,16 @@ static int make_staging(OutStage *s, const char *parent, const char *base)
     if (asprintf(&s->staging, "%s/.%s.topoc-%ld", parent, base,
                  (long)getpid()) < 0)
         abort();
-    out_rm_rf(s->staging);
-    if (mkdir(s->staging, s->exists ? st.st_mode & 07777 : 0777) != 0) {
-        int err = errno;
+    int err = EAGAIN;
+    for (int tries = 0; tries < 10 && err == EAGAIN; tries++)
+        err = lock_new_staging(s, s->exists ? st.st_mode & 07777 : 0777);
+    if (err && s->lock < 0 && access(s->staging, F_OK) != 0) {
         free(s->staging);
-        s->staging = NULL; /* not ours: never removed */
+        s->staging = NULL; /* not made: nothing of ours to remove */
         return out_io_error(parent, err);
     }
-    if (s->exists)
-        chmod(s->staging, st.st_mode & 07777);
-    s->lock = open(s->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (s->lock < 0 || flock(s->lock, LOCK_EX) != 0)
-        return out_io_error(s->staging, errno);
+    if (err)
+        return out_io_error(s->staging, err);
     char *m = path_join(s->staging, out_manifest_name);
     int rc = write_file(m, out_manifest_head, strlen(out_manifest_head));
     free(m);
