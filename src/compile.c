@@ -80,7 +80,7 @@ CompileResult compile_inputs(Compilation *c, const char *out_dir,
     if (opt->stats)
         stats_line("model", t0, c->arena.used - used);
     /* the files below the spec that are not spec, less those it names */
-    int nread = 0;
+    int nread = -1; /* no model: which documents it names is unknown */
     const char **read = c->model ? openapi_files(&c->arena, c->model, &nread)
                                  : NULL;
     load_note_skipped(&c->arena, &c->diags, &c->inputs, read, nread);

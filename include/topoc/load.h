@@ -52,7 +52,8 @@ int load_inputs(Arena *a, Diags *ds, char *const *paths, int npaths,
                 Inputs *out, LoadSink sink, void *ctx);
 /* A note for each file or folder not read as spec, except those a later
  * stage reads (read: files, e.g. the services' API documents); those
- * leave in->skipped. */
+ * leave in->skipped.  nread < 0: the spec did not read, and the files
+ * that are not spec are one note counting them. */
 void load_note_skipped(Arena *a, Diags *ds, Inputs *in,
                        const char *const *read, int nread);
 /* The index of the spec folder among paths that out (an output folder, which

@@ -59,6 +59,9 @@ static bool has_suffix_nocase(const char *s, const char *suf)
     return n >= m && strcasecmp(s + n - m, suf) == 0;
 }
 
+static const char not_spec[] = "not a spec file (only *.yaml and *.yml are "
+                                "read)";
+
 /* Why a file below a spec folder is not read, and what to do about it. */
 static const char *skip_reason(const char *name, const char **help)
 {
@@ -74,7 +77,7 @@ static const char *skip_reason(const char *name, const char **help)
         *help = "spec files end in lower-case .yaml or .yml: rename it";
         return "its extension is not lower case";
     }
-    return "not a spec file (only *.yaml and *.yml are read)";
+    return not_spec;
 }
 
 static void add_file(Walk *w, const char *path)
@@ -126,6 +129,13 @@ static void skip(Walk *w, const char *path, bool dir, const char *why,
 void load_note_skipped(Arena *a, Diags *ds, Inputs *in,
                        const char *const *read, int nread)
 {
+    /* the spec did not read (nread < 0): which files its services name
+     * is unknown, so those that are not spec are counted, not listed (a
+     * syntax error once listed every API document as not read) */
+    bool unknown = nread < 0;
+    int unseen = 0;
+    if (unknown)
+        nread = 0;
     char **real = arena_alloc(a, ((size_t)nread + 1) * sizeof *real);
     for (int k = 0; k < nread; k++) {
         char *r = realpath(read[k], NULL);
@@ -142,6 +152,11 @@ void load_note_skipped(Arena *a, Diags *ds, Inputs *in,
         free(r);
         if (used)
             continue;
+        if (unknown && sk->why == not_spec) {
+            unseen++;
+            in->skipped[kept++] = *sk;
+            continue;
+        }
         Source *src = arena_alloc(a, sizeof *src);
         *src = (Source){sk->path, "", 0, NULL, 0};
         diags_source(ds, src);
@@ -152,6 +167,13 @@ void load_note_skipped(Arena *a, Diags *ds, Inputs *in,
         in->skipped[kept++] = *sk;
     }
     in->nskipped = kept;
+    if (unseen)
+        diag_info(ds, (Loc){0}, "not-read",
+                  "%d file%s that %s not *.yaml %s not read: the spec "
+                  "names its API documents once it reads: check again "
+                  "once its errors are fixed",
+                  unseen, unseen == 1 ? "" : "s", unseen == 1 ? "is" : "are",
+                  unseen == 1 ? "was" : "were");
 }
 
 static int walk(Walk *w, const char *path, bool top);
